@@ -1,0 +1,96 @@
+"""The plain data that flows through policydiff: documents and their section trees.
+
+Everything here is a frozen dataclass. Offsets are ``(start, end)`` pairs, end exclusive,
+counted in characters (Python ``str`` indices): ``span`` and friends index the *normalized*
+text, ``source_span`` indexes the *decoded source* text (see ``normalize.NormalText``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """A theme assigned to a section, with a score in [0, 1]."""
+
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Section:
+    """One node of a document's heading tree.
+
+    ``id`` is a stable path such as ``d1/3.2`` (position among siblings, not the number
+    written in the document, because real numbering repeats and restarts). The root of a
+    document has ``id == doc_id`` and level 0. ``kind`` is ``"heading"`` for a section that
+    starts at a heading, ``"preamble"`` for text before the first heading and ``"closing"``
+    for the closing paragraphs (``各位代表，…``).
+
+    Spans, all in the normalized text:
+    - ``span``: the whole section, heading to the end of its last descendant;
+    - ``heading_span``: the marker and heading as written (empty for preamble/closing);
+    - ``body_span``: the section's own body, from the end of the heading to its first child
+      (or to the end of ``span`` when it has none).
+    The own text ``[heading_span[0], body_span[1])`` of all sections, in document order,
+    tiles the normalized text exactly once.
+    """
+
+    id: str
+    parent: str | None
+    level: int
+    label: str
+    heading: str
+    span: Span
+    heading_span: Span
+    body_span: Span
+    source_span: Span
+    kind: str = "heading"
+    children: tuple[Section, ...] = ()
+    themes: tuple[ThemeScore, ...] = ()
+
+    def walk(self) -> Iterator[Section]:
+        """Yield this section and all its descendants in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A read, normalized and segmented report."""
+
+    id: str
+    path: str
+    title: str
+    sha256: str
+    encoding: str
+    script: str
+    text: str
+    root: Section
+    warnings: tuple[str, ...] = ()
+    source_text: str = field(default="", repr=False)
+
+    @property
+    def sections(self) -> list[Section]:
+        """Every section below the root, in document order (the tree flattened)."""
+        return list(self.root.walk())[1:]
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id; ``KeyError`` if there is none."""
+        for sec in self.root.walk():
+            if sec.id == section_id:
+                return sec
+        raise KeyError(section_id)
+
+    def section_text(self, sec: Section) -> str:
+        """The whole text of a section, heading and descendants included."""
+        return self.text[sec.span[0] : sec.span[1]]
+
+    def body_text(self, sec: Section) -> str:
+        """The section's text without its own heading (descendants included)."""
+        return self.text[sec.heading_span[1] : sec.span[1]]

@@ -1,0 +1,32 @@
+"""Shared fixtures: paths to the bundled seeds and to the shared corpus (skipped when absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPUS = Path(os.environ.get("POLICYDIFF_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+SEED_FILES = {
+    "000": SEEDS / "000_fa4a5ba1074ac6cc.txt",
+    "001": SEEDS / "001_377fd206c21df32a.txt",
+    "002": SEEDS / "002_18ae15f2ea8019a0.txt",
+    "003": SEEDS / "003_dbac8fd8727e5cee.txt",
+    "004": SEEDS / "004_b78163a6892e2685.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def seed_files() -> dict[str, Path]:
+    return dict(SEED_FILES)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    return CORPUS
