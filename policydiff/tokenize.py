@@ -73,10 +73,27 @@ def _load() -> Any:
         with tokenizer.get_dict_file() as dict_file:
             tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(dict_file)
         tokenizer.initialized = True
-    userdict = resources.files("policydiff.data").joinpath("userdict.txt")
-    with userdict.open("rb") as handle:
-        tokenizer.load_userdict(handle)
+    for word, freq, tag in policy_terms():
+        tokenizer.add_word(word, freq, tag)
     return tokenizer
+
+
+def policy_terms() -> list[tuple[str, int, str | None]]:
+    """The user dictionary ``data/userdict.txt`` as ``(word, freq, tag)``.
+
+    jieba's own loader has no comments; here blank lines and lines starting with ``#`` are
+    skipped so that the data file can explain itself. A line without a frequency gets 2000.
+    """
+    path = resources.files("policydiff.data").joinpath("userdict.txt")
+    terms: list[tuple[str, int, str | None]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split()
+        freq = int(fields[1]) if len(fields) > 1 else 2000
+        terms.append((fields[0], freq, fields[2] if len(fields) > 2 else None))
+    return terms
 
 
 def get_tokenizer() -> Any:

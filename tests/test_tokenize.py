@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.tokenize import is_word_char, is_word_token, tokenize, tokenize_spans
+from policydiff.tokenize import (
+    is_word_char,
+    is_word_token,
+    policy_terms,
+    tokenize,
+    tokenize_spans,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +37,31 @@ def test_empty_text_has_no_tokens() -> None:
 def test_policy_term_stays_one_token_in_context(term: str) -> None:
     text = f"我们要坚持推进{term}，取得新成效。"
     assert term in tokenize(text)
+
+
+def test_user_dictionary_is_large_and_every_term_wins_in_context() -> None:
+    terms = [word for word, _freq, _tag in policy_terms()]
+    assert len(terms) >= 150
+    assert len(set(terms)) == len(terms)
+    for term in terms:
+        for text in (term, f"加快{term}建设", f"实施{term}行动，", f"“{term}”"):
+            assert term in tokenize(text), (term, text, tokenize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Longer words are not eaten by the short terms of the dictionary.
+        ("下放专项债券项目审核权限", ["下放", "专项债券", "项目"]),
+        ("增订单稳岗位保就业", ["稳", "岗位", "保就业"]),
+        ("事情接着一件事情办", ["一件", "事情"]),
+        ("二氧化碳排放下降", ["二氧化碳", "排放"]),
+    ],
+)
+def test_short_terms_do_not_swallow_neighbouring_words(text: str, expected: list[str]) -> None:
+    tokens = tokenize(text)
+    for word in expected:
+        assert word in tokens, tokens
 
 
 def test_sentence_is_cut_into_words_not_characters() -> None:
