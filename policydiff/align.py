@@ -1,0 +1,411 @@
+"""Section alignment: which section of one report is the parallel of which in another.
+
+For a pair of documents every section of A is scored against every section of B, at every
+level, from three pieces of evidence:
+
+- heading similarity: rapidfuzz over the headings (character ``ratio`` and ``token_set_ratio``
+  on jieba words, averaged), computed for whole matrices with ``process.cdist``;
+- body similarity: cosine of TF-IDF vectors of the sections' words (heading, body and
+  subsections), with IDF from all sections of all documents in the comparison, so words that
+  every section uses (发展, 建设) count little;
+- theme agreement: cosine of the sections' theme scores.
+
+Matches are then chosen globally: an assignment that maximizes the total score (the Hungarian
+method), so reordered sections find each other and a strong pair is never lost to an earlier,
+weaker one. A second pass prefers pairs whose parents were matched to each other, so a task
+stays inside its counterpart part. Pairs below the threshold, or with almost no shared words
+and no strongly similar heading, stay unmatched. A section left over whose best partner
+is already matched, and which scores nearly as well with it, is reported as the extra partner
+of a split (one section of A became two in B) or a merge (two of A became one in B).
+
+Rules:
+- Every section of each side appears exactly once among the one-to-one matches and the
+  unmatched lists; split/merge partners are listed as extra matches with ``kind`` set and do
+  not appear in the unmatched lists.
+- ``align(A, A)`` matches every section to itself with score 1.
+- Sections without a heading (preamble, closing, continuation) are compared by body and theme
+  only; a preamble's heading counts as equal to another preamble's, a closing's to a closing's.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from policydiff.model import Document, Section
+
+HASH_DIM = 1 << 13  # hashed TF-IDF dimensions; collisions are rare at report vocabulary sizes
+MAX_SHARED_TERMS = 6
+
+_STOP_WORDS = frozenset(
+    "的 和 与 及 等 在 是 了 把 对 为 以 上 中 好 更 新 加快 推进 推动 加强 进一步 着力 坚持 "
+    "深入 全面 大力 持续 不断 积极 切实 扎实 努力 实现 提升 发展 建设 工作".split()
+)
+
+
+@dataclass(frozen=True)
+class AlignOptions:
+    """How matches are scored and chosen.
+
+    ``threshold``: a pair scoring below it is not a match. ``split_ratio``: a left-over section
+    becomes an extra (split/merge) partner when it scores at least this share of its best
+    partner's match score. Weights are renormalized when a section has no heading.
+    """
+
+    threshold: float = 0.3
+    split_ratio: float = 0.85
+    heading_weight: float = 0.35
+    body_weight: float = 0.45
+    theme_weight: float = 0.20
+    min_body: float = 0.1
+    strong_heading: float = 0.9
+    context_bonus: float = 0.1
+
+
+@dataclass(frozen=True)
+class Match:
+    """A section of A and its parallel in B, with the evidence for it."""
+
+    a: str
+    b: str
+    score: float
+    themes: tuple[str, ...]
+    heading_similarity: float
+    body_similarity: float
+    shared_terms: tuple[str, ...]
+    kind: str = "match"  # "match", "split" (extra partner in B) or "merge" (extra in A)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The alignment of one pair of documents."""
+
+    a: str
+    b: str
+    matches: tuple[Match, ...]
+    unmatched_a: tuple[str, ...]
+    unmatched_b: tuple[str, ...]
+
+    def partner_of(self, section_id: str) -> Match | None:
+        """The one-to-one match that involves this section (either side), if any."""
+        for match in self.matches:
+            if match.kind == "match" and section_id in (match.a, match.b):
+                return match
+        return None
+
+
+@dataclass
+class SectionFeatures:
+    """Per-document evidence for alignment, computed once per document."""
+
+    doc_id: str
+    sections: list[Section]
+    headings: list[str]
+    heading_words: list[str]  # space-joined content words, for token_set_ratio
+    vectors: np.ndarray  # (n, HASH_DIM) L2-normalized TF-IDF
+    terms: list[dict[str, float]]  # TF-IDF weight per content word, for shared terms
+    theme_ids: list[str]
+    themes: np.ndarray  # (n, n_themes) L2-normalized theme scores
+
+
+def _is_content(word: str) -> bool:
+    """A word that carries meaning: two or more characters, Han, not a stop word."""
+    return (
+        len(word) >= 2
+        and word not in _STOP_WORDS
+        and any("\u4e00" <= ch <= "\u9fff" for ch in word)
+    )
+
+
+def _content_words(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if _is_content(t)]
+
+
+def _bucket(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8")) & (HASH_DIM - 1)
+
+
+class Featurizer:
+    """Tokenizes documents once and keeps the IDF of a whole comparison."""
+
+    def __init__(self, documents: Sequence[Document], theme_ids: Sequence[str]):
+        from policydiff.tokenize import tokenize_spans
+
+        self.theme_ids = list(theme_ids)
+        self._words: dict[str, list[tuple[int, str]]] = {}
+        df: Counter[str] = Counter()
+        units = 0
+        for doc in documents:
+            spans = tokenize_spans(doc.text)
+            words = [(s, doc.text[s:e]) for s, e in spans]
+            self._words[doc.id] = [(s, w) for s, w in words if _is_content(w)]
+            for sec in doc.sections:
+                own = (sec.heading_span[0], sec.body_span[1])
+                df.update(set(self._words_in(doc.id, own)))
+                units += 1
+        self._idf = {w: math.log((units + 1) / (n + 1)) + 1.0 for w, n in df.items()}
+        self._default_idf = math.log(units + 1) + 1.0
+
+    def _words_in(self, doc_id: str, span: tuple[int, int]) -> list[str]:
+        import bisect
+
+        words = self._words[doc_id]
+        lo = bisect.bisect_left(words, (span[0], ""))
+        hi = bisect.bisect_left(words, (span[1], ""))
+        return [w for _, w in words[lo:hi]]
+
+    def features(self, doc: Document) -> SectionFeatures:
+        from policydiff.tokenize import tokenize
+
+        sections = doc.sections
+        n = len(sections)
+        vectors = np.zeros((n, HASH_DIM), dtype=np.float32)
+        terms: list[dict[str, float]] = []
+        for i, sec in enumerate(sections):
+            counts = Counter(self._words_in(doc.id, sec.span))
+            weights = {
+                w: (1.0 + math.log(c)) * self._idf.get(w, self._default_idf)
+                for w, c in counts.items()
+            }
+            terms.append(weights)
+            for w, value in weights.items():
+                vectors[i, _bucket(w)] += value
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms == 0, 1.0, norms)
+
+        themes = np.zeros((n, max(1, len(self.theme_ids))), dtype=np.float32)
+        index = {t: k for k, t in enumerate(self.theme_ids)}
+        for i, sec in enumerate(sections):
+            for score in sec.themes:
+                if score.id in index:
+                    themes[i, index[score.id]] = score.score
+        tnorms = np.linalg.norm(themes, axis=1, keepdims=True)
+        themes /= np.where(tnorms == 0, 1.0, tnorms)
+
+        headings = [s.heading for s in sections]
+        heading_words = [" ".join(_content_words(tokenize(h))) or h for h in headings]
+        return SectionFeatures(
+            doc.id, sections, headings, heading_words, vectors, terms, self.theme_ids, themes
+        )
+
+
+def _heading_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
+    from rapidfuzz import fuzz, process
+
+    chars = process.cdist(fa.headings, fb.headings, scorer=fuzz.ratio, dtype=np.float32)
+    words = process.cdist(
+        fa.heading_words, fb.heading_words, scorer=fuzz.token_set_ratio, dtype=np.float32
+    )
+    sim = (chars + words) / 200.0
+    kinds_a = [s.kind for s in fa.sections]
+    kinds_b = [s.kind for s in fb.sections]
+    for i, ka in enumerate(kinds_a):
+        for j, kb in enumerate(kinds_b):
+            if not fa.headings[i] or not fb.headings[j]:
+                sim[i, j] = 1.0 if ka == kb and ka in ("preamble", "closing", "body") else 0.0
+    return sim
+
+
+def _theme_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
+    sim = fa.themes @ fb.themes.T
+    empty_a = ~fa.themes.any(axis=1)
+    empty_b = ~fb.themes.any(axis=1)
+    sim[np.ix_(empty_a, empty_b)] = 1.0  # neither has a theme: no disagreement
+    return np.clip(sim, 0.0, 1.0)
+
+
+def score_matrices(
+    fa: SectionFeatures, fb: SectionFeatures, options: AlignOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(score, heading, body, theme) matrices of shape (len A sections, len B sections)."""
+    heading = _heading_matrix(fa, fb)
+    body = np.clip(fa.vectors @ fb.vectors.T, 0.0, 1.0)
+    theme = _theme_matrix(fa, fb)
+    has_heading = np.outer(
+        np.array([bool(h) or s.kind in ("preamble", "closing", "body")
+                  for h, s in zip(fa.headings, fa.sections, strict=True)]),
+        np.array([bool(h) or s.kind in ("preamble", "closing", "body")
+                  for h, s in zip(fb.headings, fb.sections, strict=True)]),
+    )
+    w_h, w_b, w_t = options.heading_weight, options.body_weight, options.theme_weight
+    full = w_h * heading + w_b * body + w_t * theme
+    no_heading = (w_b * body + w_t * theme) / (w_b + w_t)
+    score = np.where(has_heading, full, no_heading)
+    return np.clip(score, 0.0, 1.0), heading, body, theme
+
+
+def assign(score: np.ndarray) -> list[tuple[int, int]]:
+    """Row/column pairs of a maximum-total-score one-to-one assignment (Hungarian method).
+
+    Shortest augmenting paths (Jonker-Volgenant style), vectorized over columns. Works for
+    rectangular matrices; every row of the shorter side gets a column.
+    """
+    if score.size == 0:
+        return []
+    transposed = score.shape[0] > score.shape[1]
+    cost = -(score.T if transposed else score).astype(np.float64)
+    n, m = cost.shape
+    c = np.zeros((n + 1, m + 1))
+    c[1:, 1:] = cost
+    u = np.zeros(n + 1)
+    v = np.zeros(m + 1)
+    p = np.zeros(m + 1, dtype=np.int64)
+    way = np.zeros(m + 1, dtype=np.int64)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = np.full(m + 1, np.inf)
+        used = np.zeros(m + 1, dtype=bool)
+        while True:
+            used[j0] = True
+            i0 = p[j0]
+            cur = c[i0] - u[i0] - v
+            free = ~used
+            better = free & (cur < minv)
+            minv[better] = cur[better]
+            way[better] = j0
+            masked = np.where(free, minv, np.inf)
+            masked[0] = np.inf
+            j1 = int(np.argmin(masked))
+            delta = masked[j1]
+            u[p[used]] += delta
+            v[used] -= delta
+            minv[free] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    pairs = [(int(p[j]) - 1, j - 1) for j in range(1, m + 1) if p[j]]
+    if transposed:
+        pairs = [(j, i) for i, j in pairs]
+    return sorted(pairs)
+
+
+def _context_bonus(
+    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]], bonus: float
+) -> np.ndarray:
+    """``bonus`` where the two sections' parents are matched in ``pairs`` (or both are roots)."""
+    matched = {(fa.sections[i].id, fb.sections[j].id) for i, j in pairs}
+    matched.add((fa.doc_id, fb.doc_id))
+    parents_b = [s.parent for s in fb.sections]
+    out = np.zeros((len(fa.sections), len(fb.sections)), dtype=np.float64)
+    for i, sa in enumerate(fa.sections):
+        for j, parent_b in enumerate(parents_b):
+            if (sa.parent, parent_b) in matched:
+                out[i, j] = bonus
+    return out
+
+
+def _shared_terms(wa: dict[str, float], wb: dict[str, float]) -> tuple[str, ...]:
+    common = sorted(set(wa) & set(wb), key=lambda w: (-(wa[w] * wb[w]), w))
+    return tuple(common[:MAX_SHARED_TERMS])
+
+
+def _shared_themes(a: Section, b: Section) -> tuple[str, ...]:
+    b_ids = {t.id for t in b.themes}
+    return tuple(t.id for t in a.themes if t.id in b_ids)
+
+
+def _related(x: Section, y: Section) -> bool:
+    """True when one section contains the other."""
+    return x.id == y.id or y.id.startswith(x.id + ".") or x.id.startswith(y.id + ".")
+
+
+def align_features(
+    fa: SectionFeatures, fb: SectionFeatures, options: AlignOptions | None = None
+) -> Alignment:
+    """Align two documents from their precomputed features."""
+    options = options or AlignOptions()
+    score, heading, body, theme = score_matrices(fa, fb, options)
+
+    def make(i: int, j: int, kind: str = "match") -> Match:
+        sa, sb = fa.sections[i], fb.sections[j]
+        return Match(
+            a=sa.id,
+            b=sb.id,
+            score=round(float(score[i, j]), 4),
+            themes=_shared_themes(sa, sb),
+            heading_similarity=round(float(heading[i, j]), 4),
+            body_similarity=round(float(body[i, j]), 4),
+            shared_terms=_shared_terms(fa.terms[i], fb.terms[j]),
+            kind=kind,
+        )
+
+    plausible = (score >= options.threshold) & (
+        (body >= options.min_body) | (heading >= options.strong_heading)
+    )
+    gain = np.where(plausible, score, 0.0)
+    pairs = [(i, j) for i, j in assign(gain) if gain[i, j] > 0]
+    # Second pass: prefer pairs whose parents were matched to each other (or are both roots),
+    # so a task stays inside its counterpart part instead of jumping to a look-alike elsewhere.
+    context = _context_bonus(fa, fb, pairs, options.context_bonus)
+    pairs = [(i, j) for i, j in assign(np.where(plausible, gain + context, 0.0)) if gain[i, j] > 0]
+    matches = [make(i, j) for i, j in pairs]
+    partner_a = {i: j for i, j in pairs}
+    partner_b = {j: i for i, j in pairs}
+
+    extras: list[Match] = []
+    taken_b: set[int] = set()
+    taken_a: set[int] = set()
+    # Splits: a left-over section of B whose best section of A is matched elsewhere.
+    for j in range(len(fb.sections)):
+        if j in partner_b or not len(fa.sections):
+            continue
+        i = int(np.argmax(score[:, j]))
+        if i in partner_a and _is_extra(score, i, j, partner_a[i], options, axis=0):
+            sb, other = fb.sections[j], fb.sections[partner_a[i]]
+            if not _related(sb, other):
+                extras.append(make(i, j, "split"))
+                taken_b.add(j)
+    # Merges: a left-over section of A whose best section of B is matched elsewhere.
+    for i in range(len(fa.sections)):
+        if i in partner_a or not len(fb.sections):
+            continue
+        j = int(np.argmax(score[i, :]))
+        if j in partner_b and _is_extra(score, j, i, partner_b[j], options, axis=1):
+            sa, other = fa.sections[i], fa.sections[partner_b[j]]
+            if not _related(sa, other):
+                extras.append(make(i, j, "merge"))
+                taken_a.add(i)
+
+    order_a = {s.id: k for k, s in enumerate(fa.sections)}
+    order_b = {s.id: k for k, s in enumerate(fb.sections)}
+    all_matches = sorted(matches + extras, key=lambda m: (order_a[m.a], order_b[m.b]))
+    unmatched_a = tuple(
+        s.id for i, s in enumerate(fa.sections) if i not in partner_a and i not in taken_a
+    )
+    unmatched_b = tuple(
+        s.id for j, s in enumerate(fb.sections) if j not in partner_b and j not in taken_b
+    )
+    return Alignment(fa.doc_id, fb.doc_id, tuple(all_matches), unmatched_a, unmatched_b)
+
+
+def _is_extra(
+    score: np.ndarray, best: int, left: int, partner: int, options: AlignOptions, *, axis: int
+) -> bool:
+    """Whether ``left`` scores nearly as well with ``best`` as ``best``'s own partner does."""
+    if axis == 0:  # best is a row (A), left and partner are columns (B)
+        mine, theirs = score[best, left], score[best, partner]
+    else:  # best is a column (B), left and partner are rows (A)
+        mine, theirs = score[left, best], score[partner, best]
+    return bool(mine >= options.threshold and mine >= options.split_ratio * theirs)
+
+
+def align(
+    doc_a: Document,
+    doc_b: Document,
+    *,
+    options: AlignOptions | None = None,
+    theme_ids: Sequence[str] = (),
+) -> Alignment:
+    """Align two documents (convenience wrapper that builds the features itself)."""
+    featurizer = Featurizer([doc_a, doc_b], theme_ids)
+    return align_features(featurizer.features(doc_a), featurizer.features(doc_b), options)

@@ -1,0 +1,168 @@
+"""The ``policydiff`` command line: a thin front end over the library.
+
+Data goes to stdout, diagnostics to stderr. Exit codes follow diff: 0 no differences,
+1 differences, 2 trouble. Every user-caused failure is one line (``policydiff: …``) and exit
+code 2; a traceback only with ``--debug``. Slow imports (jieba, OpenCC, Textual) happen inside
+the subcommand that needs them, so ``policydiff --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_SAME = 0
+EXIT_DIFFERENT = 1
+EXIT_TROUBLE = 2
+
+DESCRIPTION = (
+    "Compare Chinese policy documents (government work reports, plan proposals, party "
+    "reports) section by section."
+)
+
+
+def _seed_paths() -> list[str]:
+    """The bundled seed reports, used when a command gets no files."""
+    here = Path(__file__).resolve().parent.parent / "seeds"
+    return [str(p) for p in sorted(here.glob("*.txt"))]
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding", metavar="NAME", help="decode every input with this encoding (e.g. gbk, big5)"
+    )
+
+
+def _add_compare_options(parser: argparse.ArgumentParser) -> None:
+    _add_input_options(parser)
+    parser.add_argument("--themes", metavar="FILE", help="use this theme taxonomy (TOML)")
+    parser.add_argument(
+        "--ref", metavar="DOC", help="align every document against this one (a path or d1, d2…)"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="minimum score for a match (0..1)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policydiff", description=DESCRIPTION)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version="policydiff 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("normalize", help="print the normalized text of a document")
+    p.add_argument("file")
+    p.add_argument("--explain", action="store_true", help="list what each step changed, and where")
+    _add_input_options(p)
+
+    p = sub.add_parser("sections", help="print the heading tree of a document")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the sections as JSON")
+    p.add_argument("--depth", type=int, default=0, help="show only this many levels (0 = all)")
+    _add_input_options(p)
+
+    p = sub.add_parser("align", help="align the sections of two or more documents")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", metavar="PATH", help="write the alignment JSON here ('-' = stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    _add_compare_options(p)
+
+    p = sub.add_parser("compare", help="align, diff and mine phrases; write the results")
+    p.add_argument("files", nargs="*", metavar="FILE", help="documents (default: bundled seeds)")
+    p.add_argument("-o", "--output", metavar="DIR", default="policydiff-out", help="output folder")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    _add_compare_options(p)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"policydiff: {message}", file=sys.stderr)
+    return EXIT_TROUBLE
+
+
+def _out(text: str) -> None:
+    """Print document-derived text to stdout, made safe for a terminal."""
+    from policydiff.textsafe import visible
+
+    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    from policydiff.io import read_text
+    from policydiff.normalize import explain, normalize
+
+    decoded = read_text(args.file, encoding=args.encoding)
+    result = normalize(decoded.text)
+    if args.explain:
+        _out("\n".join(explain(result)))
+    else:
+        _out(result.text)
+    return EXIT_SAME
+
+
+def section_rows(doc: Any, depth: int = 0) -> list[str]:
+    rows = []
+    for sec in doc.sections:
+        if depth and sec.level > depth:
+            continue
+        size = sec.span[1] - sec.span[0]
+        name = sec.label + sec.heading if sec.kind == "heading" else f"[{sec.kind}]"
+        themes = ",".join(t.id for t in sec.themes)
+        suffix = f"  {{{themes}}}" if themes else ""
+        rows.append(f"{'  ' * (sec.level - 1)}{sec.id}  {name}  ({size}字){suffix}")
+    return rows
+
+
+def cmd_sections(args: argparse.Namespace) -> int:
+    from policydiff.document import load_document
+    from policydiff.export import document_json
+
+    doc = load_document(args.file, doc_id="d1", encoding=args.encoding)
+    if args.json:
+        text = json.dumps(document_json(doc), ensure_ascii=False, indent=2)
+        sys.stdout.write(text + "\n")
+        return EXIT_SAME
+    _out(f"{doc.title}  [{doc.encoding}, {doc.script}, {len(doc.text)}字]")
+    for warning in doc.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    _out("\n".join(section_rows(doc, args.depth)))
+    return EXIT_SAME
+
+
+COMMANDS = {
+    "normalize": cmd_normalize,
+    "sections": cmd_sections,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_SAME
+    from policydiff.errors import PolicyDiffError
+
+    try:
+        return COMMANDS[args.command](args)
+    except PolicyDiffError as exc:
+        if args.debug:
+            raise
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_SAME
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,401 @@
+"""Segmentation: heading markers → a tree of sections. The ONLY owner of heading patterns.
+
+A report's structure is written with markers such as ``一、``, ``（一）``, ``1.``, ``第一，``,
+``一是`` and ``——``, or with unnumbered heading lines. Which marker sits above which differs
+between documents (Hong Kong addresses put ``（一）`` above ``一、``, the mainland the reverse),
+so levels come from the order in which marker kinds first appear in *this* document, not from a
+fixed table.
+
+Rules, in the order they are applied:
+
+- Text is read as paragraphs (lines of the normalized text).
+- A numbered marker at the start of a paragraph starts a section. When the paragraph is short
+  and has no sentence end, the whole paragraph is the heading; otherwise its first sentence is
+  the heading (``（三）新旧动能转换率先突破。传统动能…``) and the rest is body.
+- ``一是…``/``二要…`` items also start sections in the middle of a paragraph, right after a
+  sentence end, when they continue a sequence (``二是`` follows ``一是``).
+- ``——`` bullet paragraphs are sections only after the first numbered heading (before it, a
+  ``——2024年3月5日在…`` line is a subtitle).
+- An unnumbered short line without final punctuation that is followed by body text is a heading
+  line (``“十四五”时期工作回顾``). Before the first numbered heading such lines form the top
+  level; after it they nest under the current numbered section.
+- Paragraphs that open with a short lead sentence (``大力发展园区经济。完成工业园区…``) are
+  unnumbered sub-sections when at least two siblings do so.
+- Text before the first heading is a preamble section; a final ``各位代表，…``/``同志们，…``
+  paragraph after the last heading starts a closing section; ordinary text after a run of
+  ``——`` bullets is an unlabelled ``continuation`` section beside them. Nothing is dropped: the own text
+  of all sections (heading plus body up to the first child) tiles the text exactly once.
+- Numbering that repeats, restarts or skips is kept as written in ``label``; section ids are
+  positions among siblings (``d1/3.2``), never the written numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policydiff.model import Section, Span
+from policydiff.normalize import NormalText
+
+CN_DIGITS = "一二三四五六七八九十百"
+_CN_VALUES = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Numbered marker kinds at the start of a paragraph: (kind, pattern). Group 1 is the number.
+_LINE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("paren_cn", re.compile(rf"[（(]([{CN_DIGITS}]+)[）)]\s*")),
+    ("cn", re.compile(rf"([{CN_DIGITS}]+)[、．.]\s*(?=\S)")),
+    ("ordinal", re.compile(rf"第([{CN_DIGITS}]+)[，、,]\s*")),
+    ("paren_arabic", re.compile(r"[（(](\d{1,2})[）)]\s*")),
+    ("arabic", re.compile(r"(\d{1,2})[.．、](?!\d)\s*")),
+    ("circled", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+    ("shi", re.compile(rf"([{CN_DIGITS}]+)(?:是|要)(?=[^，,。、是])")),
+    ("dash", re.compile(r"(——|－－|--)(?=\S)")),
+)
+# ``一是`` in the middle of a paragraph, right after a sentence end.
+_MID_SHI = re.compile(rf"(?<=[。！？!?])\s*([{CN_DIGITS}]+)(?:是|要)(?=[^，,。、是])")
+
+_SENTENCE_END = "。！？!?"
+_CLAUSE_END = "，；：,;:"
+_FINAL_PUNCT = "。！？!?；;：:，,、…"
+_CLOSING_OPENERS = ("各位代表", "同志们", "代表们", "各位委员")
+
+# 一是 items and —— bullets are list items: always below every numbered kind, siblings of
+# each other, whatever order they first appear in.
+LEAF_KINDS = ("shi", "dash", "continuation")
+LEAF_RANK = 100.0
+
+MAX_HEADING_LINE = 80  # a paragraph this short without a sentence end is all heading
+MAX_HEADING_SENTENCE = 60  # a longer first sentence is cut at its first clause
+MAX_PLAIN_HEADING = 40  # unnumbered heading lines are short
+MAX_LEAD_SENTENCE = 20  # unnumbered lead sentences are shorter still
+MIN_BODY_LINE = 40
+
+
+@dataclass
+class _Event:
+    """A heading found in the text (mutable while the tree is being built)."""
+
+    start: int
+    heading_end: int
+    kind: str
+    label: str
+    heading: str
+    number: int | None
+    relative: int = 0  # 0: ranked by first appearance; 1: plain line; 2: lead sentence
+
+
+def cn_number(text: str) -> int | None:
+    """Value of a Chinese numeral up to 99 (``十二`` → 12); None when it is not one."""
+    if not text or any(ch not in CN_DIGITS[:-1] for ch in text):
+        return None
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        high = _CN_VALUES.get(tens, 0) if tens else 1
+        low = _CN_VALUES.get(ones, 0) if ones else 0
+        if (tens and not high) or (ones and not low) or text.count("十") > 1:
+            return None
+        return high * 10 + low
+    return _CN_VALUES.get(text) if len(text) == 1 else None
+
+
+def _marker_number(kind: str, raw: str) -> int | None:
+    if kind in ("arabic", "paren_arabic"):
+        return int(raw)
+    if kind == "circled":
+        return ord(raw) - ord("①") + 1
+    if kind == "dash":
+        return None
+    return cn_number(raw)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty paragraph; end excludes the newline."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            spans.append((pos, end))
+        pos = end + 1
+    return spans
+
+
+def _heading_extent(text: str, start: int, end: int) -> tuple[int, str]:
+    """Where the heading that starts at ``start`` ends, and its text.
+
+    The whole paragraph when it is short and has no sentence end; else its first sentence;
+    else, for a long first sentence, its first clause.
+    """
+    rest = text[start:end]
+    first_end = next((i for i, ch in enumerate(rest) if ch in _SENTENCE_END), -1)
+    if (first_end == -1 or first_end == len(rest) - 1) and len(rest) <= MAX_HEADING_LINE:
+        return end, rest.strip().rstrip(_FINAL_PUNCT + " ")
+    if 0 <= first_end <= MAX_HEADING_SENTENCE:
+        return start + first_end + 1, rest[:first_end].strip()
+    clause_end = next(
+        (i for i, ch in enumerate(rest[: MAX_HEADING_SENTENCE + 1]) if ch in _CLAUSE_END), -1
+    )
+    if clause_end > 0:
+        return start + clause_end + 1, rest[:clause_end].strip()
+    cut = min(len(rest), MAX_PLAIN_HEADING)
+    return start + cut, rest[:cut].strip()
+
+
+def _line_marker(text: str, start: int, end: int) -> _Event | None:
+    line = text[start:end]
+    for kind, pattern in _LINE_MARKERS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        number = _marker_number(kind, m.group(1))
+        if kind != "dash" and number is None:
+            continue
+        label = line[: m.end()].rstrip()
+        heading_end, heading = _heading_extent(text, start + m.end(), end)
+        if not heading:
+            continue
+        return _Event(start, heading_end, kind, label, heading, number)
+    return None
+
+
+def _is_body_line(text: str, span: tuple[int, int]) -> bool:
+    line = text[span[0] : span[1]]
+    return len(line) >= 2 * MIN_BODY_LINE or (
+        len(line) >= MIN_BODY_LINE and line.rstrip()[-1:] in "。！？!?；;：:”"
+    )
+
+
+def _is_plain_heading(text: str, span: tuple[int, int], next_span: tuple[int, int] | None) -> bool:
+    line = text[span[0] : span[1]].strip()
+    if not line or len(line) > MAX_PLAIN_HEADING or line[-1] in _FINAL_PUNCT:
+        return False
+    if line.startswith(("——", "（", "(")) or not any("\u4e00" <= ch <= "\u9fff" for ch in line):
+        return False
+    if any(ch in line for ch in _SENTENCE_END):
+        return False
+    return next_span is not None and _is_body_line(text, next_span)
+
+
+def _lead_sentence(text: str, span: tuple[int, int]) -> _Event | None:
+    """A paragraph that opens with a short lead sentence, as bold run-in headings do."""
+    line = text[span[0] : span[1]]
+    end = next((i for i, ch in enumerate(line) if ch in "。！？"), -1)
+    if end < 4 or end > MAX_LEAD_SENTENCE or len(line) < 2 * end + 20:
+        return None
+    sentence = line[:end]
+    if sum(sentence.count(ch) for ch in "，、,；;：:“”") > 1:
+        return None
+    if sentence.startswith(_CLOSING_OPENERS):
+        return None
+    return _Event(span[0], span[0] + end + 1, "lead", "", sentence.strip(), None, relative=2)
+
+
+def _continues_after_bullet(text: str, lines: list[tuple[int, int]], i: int) -> bool:
+    """True when the paragraph after a —— bullet is ordinary text, not another heading.
+
+    A bullet is one paragraph; the text after the last bullet of a run belongs to the
+    enclosing section, so it becomes an unlabelled ``continuation`` sibling of the bullets.
+    """
+    if i + 1 >= len(lines):
+        return False
+    nxt = lines[i + 1]
+    following = lines[i + 2] if i + 2 < len(lines) else None
+    return _line_marker(text, *nxt) is None and not _is_plain_heading(text, nxt, following)
+
+
+def find_headings(text: str) -> list[_Event]:
+    """Every heading event in the text, in order (the closing section is added separately)."""
+    lines = _lines(text)
+    events: list[_Event] = []
+    seen_heading = False  # —— bullets count only inside some section
+    seen_structural = False  # plain heading lines are top level until a numbered part appears
+    last_shi = 0
+    for i, span in enumerate(lines):
+        event = _line_marker(text, *span)
+        if event and event.kind == "dash" and not seen_heading:
+            event = None
+        if event:
+            seen_heading = True
+            seen_structural = seen_structural or event.kind not in LEAF_KINDS
+            events.append(event)
+            last_shi = (event.number or 0) if event.kind == "shi" else 0
+            if event.kind == "dash" and _continues_after_bullet(text, lines, i):
+                start = lines[i + 1][0]
+                events.append(_Event(start, start, "continuation", "", "", None))
+        elif _is_plain_heading(text, span, lines[i + 1] if i + 1 < len(lines) else None):
+            heading = text[span[0] : span[1]].strip()
+            relative = int(seen_structural)
+            events.append(_Event(span[0], span[1], "plain", "", heading, None, relative=relative))
+            seen_heading = True
+            continue
+        else:
+            last_shi = 0
+        # 一是/二是 items inside the paragraph, continuing or starting a sequence.
+        for m in _MID_SHI.finditer(text, span[0], span[1]):
+            number = cn_number(m.group(1))
+            if number is None or not (number == 1 or number == last_shi + 1):
+                continue
+            start = m.start(1)
+            heading_end, heading = _heading_extent(text, m.end(), span[1])
+            label = text[start : m.end()]
+            events.append(_Event(start, heading_end, "shi", label, heading, number))
+            seen_heading = True
+            last_shi = number
+    return events
+
+
+def _closing_start(text: str, lines: list[tuple[int, int]], events: list[_Event]) -> int | None:
+    """Start of the closing paragraph: the last ``各位代表…`` paragraph after the last heading."""
+    last_heading = events[-1].start if events else -1
+    for start, end in reversed(lines):
+        if start <= last_heading:
+            return None
+        if text[start:end].startswith(_CLOSING_OPENERS):
+            return start
+    return None
+
+
+def _lead_events(
+    text: str, lines: list[tuple[int, int]], events: list[_Event], stop: int
+) -> list[_Event]:
+    """Lead-sentence sub-sections, kept only where two or more share a parent."""
+    starts = {e.start for e in events}
+    groups: dict[int, list[_Event]] = {}
+    boundaries = sorted(e.start for e in events if e.relative < 2)
+    for span in lines:
+        if span[0] >= stop or span[0] in starts:
+            continue
+        lead = _lead_sentence(text, span)
+        if lead is None:
+            continue
+        parent = max((b for b in boundaries if b < span[0]), default=-1)
+        if parent == -1:
+            continue
+        groups.setdefault(parent, []).append(lead)
+    found = [lead for group in groups.values() if len(group) >= 2 for lead in group]
+    # A lead sentence inside a 一是 paragraph run is just prose; keep only those not inside
+    # the heading extent of another event.
+    return [
+        lead
+        for lead in found
+        if not any(e.start <= lead.start < e.heading_end for e in events)
+    ]
+
+
+@dataclass
+class _Node:
+    event: _Event | None
+    rank: float
+    children: list[_Node]
+    kind: str = "heading"
+    start: int = 0
+    end: int = 0
+
+
+def _build_tree(events: list[_Event], text_len: int, closing: int | None) -> list[_Node]:
+    """Nest events by rank; return the top-level nodes with start/end filled in."""
+    order: list[str] = []
+    top: list[_Node] = []
+    stack: list[_Node] = []
+    for event in events:
+        if event.relative == 0 and event.kind not in order and event.kind not in LEAF_KINDS:
+            order.append(event.kind)
+        node = _Node(event, 0.0, [], start=event.start)
+        if event.relative:
+            while stack and stack[-1].event and stack[-1].event.relative >= event.relative:
+                stack.pop()
+            node.rank = (stack[-1].rank if stack else -1) + 0.5
+        else:
+            while stack and stack[-1].event and stack[-1].event.relative:
+                stack.pop()
+            node.rank = LEAF_RANK if event.kind in LEAF_KINDS else order.index(event.kind)
+            while stack and stack[-1].rank >= node.rank:
+                stack.pop()
+        (stack[-1].children if stack else top).append(node)
+        stack.append(node)
+    if closing is not None:
+        top.append(_Node(None, -1, [], kind="closing", start=closing))
+
+    def close(nodes: list[_Node], end: int) -> None:
+        for i, node in enumerate(nodes):
+            node.end = nodes[i + 1].start if i + 1 < len(nodes) else end
+            close(node.children, node.end)
+
+    close(top, closing if closing is not None else text_len)
+    if closing is not None:
+        top[-1].end = text_len
+    return top
+
+
+def _section_kind(event: _Event) -> str:
+    return "continuation" if event.kind == "continuation" else "heading"
+
+
+def segment(normal: NormalText, *, doc_id: str = "d1", title: str = "") -> Section:
+    """Build the section tree of a normalized document; returns the root section.
+
+    The root has ``id == doc_id``, level 0 and spans the whole text. An empty document has a
+    root with no children. A document without any heading has one ``body`` section.
+    """
+    text = normal.text
+    lines = _lines(text)
+    events = find_headings(text)
+    closing = _closing_start(text, lines, events)
+    stop = closing if closing is not None else len(text)
+    events = sorted(events + _lead_events(text, lines, events, stop), key=lambda e: e.start)
+    top = _build_tree(events, len(text), closing)
+
+    first = top[0].start if top else len(text)
+    preamble_end = first
+    if text[:preamble_end].strip():
+        kind = "preamble" if top else "body"
+        top.insert(0, _Node(None, -1, [], kind=kind, start=0, end=preamble_end))
+    elif top:
+        top[0].start = 0  # leading whitespace belongs to the first section
+
+    def to_section(node: _Node, section_id: str, parent: str, level: int) -> Section:
+        children = [
+            to_section(child, f"{section_id}.{i}", section_id, level + 1)
+            for i, child in enumerate(node.children, 1)
+        ]
+        event = node.event
+        heading_end = event.heading_end if event else node.start
+        if event and node.start < event.start:  # leading whitespace moved into the section
+            heading_end = event.heading_end
+        body_end = node.children[0].start if node.children else node.end
+        span: Span = (node.start, node.end)
+        return Section(
+            id=section_id,
+            parent=parent,
+            level=level,
+            label=event.label if event else "",
+            heading=event.heading if event else "",
+            span=span,
+            heading_span=(node.start, heading_end),
+            body_span=(heading_end, body_end),
+            source_span=normal.to_source(span),
+            kind=node.kind if event is None else _section_kind(event),
+            children=tuple(children),
+        )
+
+    has_preamble = bool(top) and top[0].kind in ("preamble", "body")
+    sections = []
+    for i, node in enumerate(top):
+        index = i if has_preamble else i + 1
+        sections.append(to_section(node, f"{doc_id}/{index}", doc_id, 1))
+    whole: Span = (0, len(text))
+    return Section(
+        id=doc_id,
+        parent=None,
+        level=0,
+        label="",
+        heading=title,
+        span=whole,
+        heading_span=(0, 0),
+        body_span=(0, 0),
+        source_span=normal.to_source(whole),
+        kind="root",
+        children=tuple(sections),
+    )
