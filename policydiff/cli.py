@@ -136,9 +136,139 @@ def cmd_sections(args: argparse.Namespace) -> int:
     return EXIT_SAME
 
 
+def _comparison(args: argparse.Namespace, paths: Sequence[str]) -> Any:
+    from policydiff.align import AlignOptions
+    from policydiff.compare import compare
+
+    options = AlignOptions()
+    if args.threshold is not None:
+        if not 0.0 <= args.threshold <= 1.0:
+            from policydiff.errors import PolicyDiffError
+
+            raise PolicyDiffError(f"--threshold {args.threshold}: must be between 0 and 1")
+        options = AlignOptions(threshold=args.threshold)
+    comparison = compare(
+        paths, encoding=args.encoding, themes_file=args.themes, ref=args.ref, options=options
+    )
+    for doc in comparison.documents:
+        for warning in doc.warnings:
+            print(f"policydiff: warning: {doc.path}: {warning}", file=sys.stderr)
+    return comparison
+
+
+def alignment_table(comparison: Any) -> list[str]:
+    """A readable table per pair: matches (labels, headings, themes, score), then leftovers."""
+    rows = []
+    for al in comparison.alignments():
+        a, b = comparison.document(al.a), comparison.document(al.b)
+        rows.append(f"== {al.a} {a.title}  ⇄  {al.b} {b.title}")
+        for m in al.matches:
+            sa, sb = a.section(m.a), b.section(m.b)
+            mark = {"match": "", "split": " [split]", "merge": " [merge]"}[m.kind]
+            theme = ",".join(m.themes) or "-"
+            rows.append(
+                f"  {m.score:.2f}  {_name(sa):<34.34}  ⇄  {_name(sb):<34.34}  {theme}{mark}"
+            )
+        for side, ids, doc in (("only in", al.unmatched_a, a), ("only in", al.unmatched_b, b)):
+            for sid in ids:
+                rows.append(f"  ----  {side} {doc.id}: {_name(doc.section(sid))}")
+    return rows
+
+
+def _name(sec: Any) -> str:
+    if sec.kind != "heading":
+        return f"{sec.id} [{sec.kind}]"
+    return f"{sec.id} {sec.label}{sec.heading}"
+
+
+def _differs(comparison: Any) -> bool:
+    return any(
+        m.score < 1.0 or m.kind != "match" for al in comparison.alignments() for m in al.matches
+    ) or any(al.unmatched_a or al.unmatched_b for al in comparison.alignments())
+
+
+def _inputs(comparison: Any) -> list[str]:
+    return [d.path for d in comparison.documents]
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from policydiff.export import alignment_json, dumps
+
+    if len(args.files) < 2:
+        return _fail("align needs at least two documents")
+    comparison = _comparison(args, args.files)
+    if args.json == "-":
+        sys.stdout.write(dumps(alignment_json(comparison)))
+    else:
+        _out("\n".join(alignment_table(comparison)))
+        if args.json:
+            from policydiff.io import write_atomic
+
+            path = write_atomic(
+                args.json,
+                dumps(alignment_json(comparison)),
+                force=args.force,
+                protect=_inputs(comparison),
+            )
+            print(f"policydiff: wrote {path}", file=sys.stderr)
+    return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from policydiff.export import alignment_json, dumps
+    from policydiff.io import write_atomic
+
+    paths = args.files or _seed_paths()
+    if len(paths) < 2:
+        return _fail("compare needs at least two documents")
+    comparison = _comparison(args, paths)
+    out = Path(args.output)
+    written = []
+    outputs = {"alignment.json": lambda: dumps(alignment_json(comparison))}
+    outputs.update(_extra_outputs(comparison))
+    for name, render in outputs.items():
+        written.append(
+            write_atomic(out / name, render(), force=args.force, protect=_inputs(comparison))
+        )
+    _out("\n".join(compare_summary(comparison)))
+    for path in written:
+        print(f"policydiff: wrote {path}", file=sys.stderr)
+    return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
+
+
+def _extra_outputs(comparison: Any) -> dict[str, Any]:
+    """Outputs beyond the alignment that exist in this version (phrase report, HTML diff)."""
+    return {}
+
+
+def compare_summary(comparison: Any) -> list[str]:
+    rows = [f"{len(comparison.documents)} documents:"]
+    for doc in comparison.documents:
+        rows.append(
+            f"  {doc.id}  {doc.title}  ({len(doc.sections)} sections, {len(doc.text)}字, "
+            f"{doc.script})"
+        )
+    rows.append("alignments (matched sections / sections, mean score):")
+    for al in comparison.alignments():
+        a, b = comparison.document(al.a), comparison.document(al.b)
+        one_to_one = [m for m in al.matches if m.kind == "match"]
+        mean = sum(m.score for m in one_to_one) / len(one_to_one) if one_to_one else 0.0
+        rows.append(
+            f"  {al.a}⇄{al.b}  {len(one_to_one)} matched of {len(a.sections)}/{len(b.sections)}, "
+            f"mean {mean:.2f}, {sum(m.kind != 'match' for m in al.matches)} split/merge"
+        )
+    rows.append("themes (sections per document):")
+    for theme, cells in comparison.theme_matrix():
+        counts = " ".join(f"{d}:{len(ids)}" for d, ids in cells.items())
+        rows.append(f"  {theme:<12} {counts}")
+    return rows
+
+
 COMMANDS = {
     "normalize": cmd_normalize,
     "sections": cmd_sections,
+    "align": cmd_align,
+    "compare": cmd_compare,
 }
 
 

@@ -1,0 +1,177 @@
+"""The alignment JSON export (schema ``policydiff/alignment@1``): writer and strict loader.
+
+Output is deterministic: the same inputs give byte-identical JSON (keys in a fixed order,
+floats rounded, UTF-8 without escapes, one trailing newline). The JSON Schema ships as
+``policydiff/data/alignment.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policydiff import __version__
+from policydiff.errors import ExportError
+from policydiff.model import Document, Section
+
+if TYPE_CHECKING:
+    from policydiff.compare import Comparison
+
+ALIGNMENT_SCHEMA = "policydiff/alignment@1"
+
+
+def section_json(sec: Section) -> dict[str, Any]:
+    return {
+        "id": sec.id,
+        "parent": sec.parent,
+        "level": sec.level,
+        "kind": sec.kind,
+        "label": sec.label,
+        "heading": sec.heading,
+        "themes": [{"id": t.id, "score": round(t.score, 4)} for t in sec.themes],
+        "span": list(sec.span),
+        "heading_span": list(sec.heading_span),
+        "body_span": list(sec.body_span),
+        "source_span": list(sec.source_span),
+    }
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "script": doc.script,
+        "warnings": list(doc.warnings),
+        "chars": len(doc.text),
+        "sections": [section_json(s) for s in doc.sections],
+    }
+
+
+def alignment_json(comparison: Comparison) -> dict[str, Any]:
+    """The whole comparison as a ``policydiff/alignment@1`` document (plain data)."""
+    pairs = []
+    for al in comparison.alignments():
+        pairs.append(
+            {
+                "a": al.a,
+                "b": al.b,
+                "matches": [
+                    {
+                        "a": m.a,
+                        "b": m.b,
+                        "kind": m.kind,
+                        "score": m.score,
+                        "themes": list(m.themes),
+                        "heading_similarity": m.heading_similarity,
+                        "body_similarity": m.body_similarity,
+                        "shared_terms": list(m.shared_terms),
+                    }
+                    for m in al.matches
+                ],
+                "unmatched_a": list(al.unmatched_a),
+                "unmatched_b": list(al.unmatched_b),
+            }
+        )
+    return {
+        "schema": ALIGNMENT_SCHEMA,
+        "generator": {"name": "policydiff", "version": __version__},
+        "themes": [{"id": t.id, "name": t.name, "name_en": t.name_en} for t in comparison.themes],
+        "documents": [document_json(d) for d in comparison.documents],
+        "pairs": pairs,
+        "matrix": [
+            {"theme": theme, "sections": cells} for theme, cells in comparison.theme_matrix()
+        ],
+    }
+
+
+def dumps(data: Any) -> str:
+    """Deterministic JSON text: fixed key order as built, UTF-8, 1-space indent, newline."""
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def alignment_schema() -> dict[str, Any]:
+    text = resources.files("policydiff.data").joinpath("alignment.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:
+    """Read an alignment export back, strictly.
+
+    Raises ``ExportError`` (one line naming the file) for malformed JSON, a different schema
+    version, sections or offsets that do not fit, and — with ``check_inputs`` — inputs whose
+    sha256 no longer matches the file on disk.
+    """
+    from policydiff.io import read_bytes
+    from policydiff.jsonload import load_json_strict
+
+    name = str(path)
+    try:
+        raw = read_bytes(path)
+    except Exception as exc:
+        raise ExportError(str(exc)) from None
+    data = load_json_strict(raw, name=name)
+    if not isinstance(data, dict):
+        raise ExportError(f"{name}: not a policydiff alignment (expected a JSON object)")
+    if data.get("schema") != ALIGNMENT_SCHEMA:
+        raise ExportError(
+            f"{name}: schema is {data.get('schema')!r}, expected {ALIGNMENT_SCHEMA!r}"
+        )
+    _validate_shape(data, name)
+    if check_inputs:
+        import hashlib
+
+        for doc in data["documents"]:
+            doc_path = Path(doc["path"])
+            if not doc_path.is_absolute():
+                doc_path = Path(path).resolve().parent / doc_path
+                if not doc_path.exists():
+                    doc_path = Path(doc["path"])
+            try:
+                digest = hashlib.sha256(doc_path.read_bytes()).hexdigest()
+            except OSError:
+                raise ExportError(
+                    f"{name}: input {doc['path']} is missing; put it back or re-run compare"
+                ) from None
+            if digest != doc["sha256"]:
+                raise ExportError(
+                    f"{name}: input {doc['path']} has changed since the export "
+                    "(sha256 differs); re-run compare"
+                )
+    return data
+
+
+def _validate_shape(data: dict[str, Any], name: str) -> None:
+    """Structural checks the JSON Schema cannot express: ids and offsets that must fit."""
+    try:
+        docs = data["documents"]
+        ids: dict[str, set[str]] = {}
+        for doc in docs:
+            chars = doc.get("chars")
+            section_ids = set()
+            for sec in doc["sections"]:
+                start, end = sec["span"]
+                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+                    raise ExportError(f"{name}: section {sec['id']} has an invalid span")
+                if isinstance(chars, int) and end > chars:
+                    raise ExportError(
+                        f"{name}: section {sec['id']} ends at {end}, past the text ({chars})"
+                    )
+                section_ids.add(sec["id"])
+            ids[doc["id"]] = section_ids
+        for pair in data["pairs"]:
+            a, b = ids[pair["a"]], ids[pair["b"]]
+            for m in pair["matches"]:
+                if m["a"] not in a or m["b"] not in b:
+                    raise ExportError(f"{name}: match {m['a']}–{m['b']} names unknown sections")
+                if not 0.0 <= float(m["score"]) <= 1.0:
+                    raise ExportError(f"{name}: match {m['a']}–{m['b']} has score outside 0..1")
+    except ExportError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ExportError(f"{name}: not a valid alignment export ({exc.__class__.__name__}: {exc})")
