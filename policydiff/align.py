@@ -12,8 +12,8 @@ level, from three pieces of evidence:
 
 Matches are then chosen globally: an assignment that maximizes the total score (the Hungarian
 method), so reordered sections find each other and a strong pair is never lost to an earlier,
-weaker one. A second pass prefers pairs whose parents were matched to each other, so a task
-stays inside its counterpart part. Pairs below the threshold, or with almost no shared words
+weaker one. A second pass prefers pairs whose parents were matched to each other (a bonus) over pairs
+across unrelated parts (a penalty), so a task stays inside its counterpart part. Pairs below the threshold, or with almost no shared words
 and no strongly similar heading, stay unmatched. A section left over whose best partner
 is already matched, and which scores nearly as well with it, is reported as the extra partner
 of a split (one section of A became two in B) or a merge (two of A became one in B).
@@ -64,7 +64,8 @@ class AlignOptions:
     theme_weight: float = 0.20
     min_body: float = 0.1
     strong_heading: float = 0.9
-    context_bonus: float = 0.1
+    context_bonus: float = 0.15
+    context_penalty: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -289,18 +290,17 @@ def assign(score: np.ndarray) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _context_bonus(
-    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]], bonus: float
+def _in_context(
+    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]]
 ) -> np.ndarray:
-    """``bonus`` where the two sections' parents are matched in ``pairs`` (or both are roots)."""
+    """True where the two sections' parents are matched in ``pairs`` (or both are roots)."""
     matched = {(fa.sections[i].id, fb.sections[j].id) for i, j in pairs}
     matched.add((fa.doc_id, fb.doc_id))
     parents_b = [s.parent for s in fb.sections]
-    out = np.zeros((len(fa.sections), len(fb.sections)), dtype=np.float64)
+    out = np.zeros((len(fa.sections), len(fb.sections)), dtype=bool)
     for i, sa in enumerate(fa.sections):
         for j, parent_b in enumerate(parents_b):
-            if (sa.parent, parent_b) in matched:
-                out[i, j] = bonus
+            out[i, j] = (sa.parent, parent_b) in matched
     return out
 
 
@@ -346,8 +346,11 @@ def align_features(
     pairs = [(i, j) for i, j in assign(gain) if gain[i, j] > 0]
     # Second pass: prefer pairs whose parents were matched to each other (or are both roots),
     # so a task stays inside its counterpart part instead of jumping to a look-alike elsewhere.
-    context = _context_bonus(fa, fb, pairs, options.context_bonus)
-    pairs = [(i, j) for i, j in assign(np.where(plausible, gain + context, 0.0)) if gain[i, j] > 0]
+    in_context = _in_context(fa, fb, pairs)
+    choice = np.where(
+        in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
+    )
+    pairs = [(i, j) for i, j in assign(np.where(plausible, choice, 0.0)) if gain[i, j] > 0]
     matches = [make(i, j) for i, j in pairs]
     partner_a = {i: j for i, j in pairs}
     partner_b = {j: i for i, j in pairs}

@@ -1,0 +1,176 @@
+"""Section alignment on real reports, with expected pairs written by hand from the headings."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydiff.align import Alignment, assign
+from policydiff.compare import Comparison, compare
+from policydiff.export import alignment_json, alignment_schema, dumps
+
+
+def covers_each_section_once(comparison: Comparison, al: Alignment) -> bool:
+    a = comparison.document(al.a)
+    b = comparison.document(al.b)
+    one_to_one = [m for m in al.matches if m.kind == "match"]
+    extra = [m for m in al.matches if m.kind != "match"]
+    seen_a = [m.a for m in one_to_one] + list(al.unmatched_a) + [m.a for m in extra if m.kind == "merge"]
+    seen_b = [m.b for m in one_to_one] + list(al.unmatched_b) + [m.b for m in extra if m.kind == "split"]
+    return sorted(seen_a) == sorted(s.id for s in a.sections) and sorted(seen_b) == sorted(
+        s.id for s in b.sections
+    )
+
+
+def task_pairs(comparison: Comparison, al: Alignment) -> dict[str, str]:
+    """One-to-one matches between （一）… tasks, as label → label."""
+    a, b = comparison.document(al.a), comparison.document(al.b)
+    out = {}
+    for m in al.matches:
+        sa, sb = a.section(m.a), b.section(m.b)
+        if m.kind == "match" and sa.label.startswith("（") and sa.parent == "d1/3":
+            out[sa.label] = sb.label if sb.parent == "d2/3" else sb.id
+    return out
+
+
+# --- the national reports: tasks of one year find their counterparts in the next ---------
+
+# From reading the two reports: 2024's （一） modern industry ⇄ 2025's （二） new productive forces
+# and modern industry; （二） science & education ⇄ （三）; （三） domestic demand ⇄ （一）;
+# the rest keep their places.
+EXPECTED_2024_2025 = {
+    "（一）": "（二）", "（二）": "（三）", "（三）": "（一）", "（四）": "（四）", "（五）": "（五）",
+    "（六）": "（六）", "（七）": "（七）", "（八）": "（八）", "（九）": "（九）", "（十）": "（十）",
+}
+# 2021 → 2022: 2022 adds a task on market entities and jobs （二）, so later ones shift by one.
+EXPECTED_2021_2022 = {
+    "（一）": "（一）", "（二）": "（三）", "（三）": "（四）", "（四）": "（五）", "（五）": "（六）",
+    "（六）": "（七）", "（七）": "（八）", "（八）": "（九）",
+}
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [((2024, 2025), EXPECTED_2024_2025), ((2021, 2022), EXPECTED_2021_2022)],
+)
+def test_national_tasks_match_across_years(corpus_dir, years, expected):
+    comparison = compare([corpus_dir / f"national-{y}.txt" for y in years])
+    al = comparison.alignment("d1", "d2")
+    assert task_pairs(comparison, al) == expected
+    assert covers_each_section_once(comparison, al)
+    # The three parts match part for part.
+    top = {m.a: m.b for m in al.matches if m.a in ("d1/1", "d1/2", "d1/3")}
+    assert top == {"d1/1": "d2/1", "d1/2": "d2/2", "d1/3": "d2/3"}
+
+
+# --- the seeds ---------------------------------------------------------------------------
+
+def test_seed_sections_find_their_parallels(seed_files):
+    # Seed 000 (a district's 2021 tasks) against seed 002 (a district's 2022 report).
+    comparison = compare([seed_files["000"], seed_files["002"]])
+    al = comparison.alignment("d1", "d2")
+    pairs = {m.a: m.b for m in al.matches if m.kind == "match"}
+    # 第三 (rural revitalization) ⇄ （六） 推进乡村振兴; its items ⇄ the same-named items.
+    assert pairs["d1/3"] == "d2/3.6"
+    assert pairs["d1/3.1"] == "d2/3.6.1"  # 一是发展现代农业 ⇄ 一是发展现代农业
+    assert pairs["d1/3.2"] == "d2/3.6.2"  # 二是建设美丽乡村 ⇄ 二是建设美丽乡村
+    # 第四 一是抓严环境污染防治 ⇄ （七） 三要强化环境污染防治 (ecology)
+    assert pairs["d1/4.1"] == "d2/3.7.3"
+    # 第七 二是守牢安全发展底线 ⇄ （七） 二要守住安全生产底线 (governance and safety)
+    assert pairs["d1/7.2"] == "d2/3.7.2"
+    # 第二 (industry) ⇄ a task of the industry kind in part 三
+    assert pairs["d1/2"] in {"d2/3.2", "d2/3.3"}
+    assert covers_each_section_once(comparison, al)
+
+
+def test_themed_sections_of_seed_pairs_meet(seed_files):
+    """For every pair of seeds, sections sharing a main theme are matched within that theme."""
+    comparison = compare(list(seed_files.values()))
+    for al in comparison.alignments():
+        assert covers_each_section_once(comparison, al)
+        a, b = comparison.document(al.a), comparison.document(al.b)
+        themed = [
+            m for m in al.matches
+            if a.section(m.a).themes and b.section(m.b).themes
+        ]
+        agree = [m for m in themed if m.themes]
+        # Matches overwhelmingly share a theme (a few mixed sections may not).
+        assert len(agree) >= 0.8 * len(themed)
+
+
+def test_align_with_itself_is_identity(seed_files):
+    comparison = compare([seed_files["002"], seed_files["002"]])
+    al = comparison.alignment("d1", "d2")
+    assert not al.unmatched_a and not al.unmatched_b
+    for m in al.matches:
+        assert m.kind == "match"
+        assert m.a.split("/")[1] == m.b.split("/")[1]
+        assert m.score == pytest.approx(1.0, abs=1e-3)
+
+
+def test_provincial_theme_matrix(corpus_dir):
+    paths = sorted(corpus_dir.glob("prov-2026-*.txt"))
+    assert len(paths) == 31
+    comparison = compare(paths)
+    matrix = dict(comparison.theme_matrix())
+    for theme in ("industry", "ecology", "livelihoods"):
+        missing = [d for d, ids in matrix[theme].items() if not ids]
+        assert not missing, f"{theme}: no section found in {missing}"
+
+
+# --- the export ----------------------------------------------------------------------------
+
+def test_export_validates_and_is_deterministic(seed_files):
+    jsonschema = pytest.importorskip("jsonschema")
+    paths = [seed_files["000"], seed_files["001"], seed_files["003"]]
+    first = dumps(alignment_json(compare(paths)))
+    second = dumps(alignment_json(compare(paths)))
+    assert first == second
+    data = json.loads(first)
+    jsonschema.validate(data, alignment_schema())
+    assert data["schema"] == "policydiff/alignment@1"
+    assert [d["id"] for d in data["documents"]] == ["d1", "d2", "d3"]
+    assert [(p["a"], p["b"]) for p in data["pairs"]] == [("d1", "d2"), ("d1", "d3"), ("d2", "d3")]
+    import hashlib
+
+    assert data["documents"][0]["sha256"] == hashlib.sha256(seed_files["000"].read_bytes()).hexdigest()
+
+
+def test_ref_aligns_everything_against_one(seed_files):
+    paths = [seed_files["000"], seed_files["002"], seed_files["003"]]
+    comparison = compare(paths, ref=str(seed_files["003"]))
+    assert comparison.pairs == [("d3", "d1"), ("d3", "d2")]
+
+
+# --- the assignment ------------------------------------------------------------------------
+
+def brute_force_best(score: np.ndarray) -> float:
+    import itertools
+
+    n, m = score.shape
+    if n > m:
+        return brute_force_best(score.T)
+    return max(sum(score[i, c[i]] for i in range(n)) for c in itertools.permutations(range(m), n))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda n: st.integers(1, 5).flatmap(
+            lambda m: st.lists(
+                st.lists(st.floats(0, 1, allow_nan=False), min_size=m, max_size=m),
+                min_size=n, max_size=n,
+            )
+        )
+    )
+)
+def test_assignment_is_optimal(rows):
+    score = np.array(rows, dtype=np.float64)
+    pairs = assign(score)
+    assert len(pairs) == min(score.shape)
+    assert len({i for i, _ in pairs}) == len(pairs) == len({j for _, j in pairs})
+    assert sum(score[i, j] for i, j in pairs) == pytest.approx(brute_force_best(score), abs=1e-9)
