@@ -1,0 +1,790 @@
+"""Word-level diffs of two texts (an aligned section pair), with character refinement and moves.
+
+Plain data out: ``diff_texts`` returns a frozen ``TextDiff`` whose opcodes, in the style of
+``difflib``, index the ORIGINAL characters and tokens of both texts. Nothing here draws anything
+(see ``diffview``).
+
+How it works, and why:
+- Both texts are cut into jieba tokens (``policydiff.tokenize``), so a change reads as
+  城市 → 城镇化, not as scattered characters; each token gets a comparison key.
+- The engine is ``cdifflib.CSequenceMatcher`` (difflib's algorithm, C inner loop) with
+  ``autojunk=False`` always: with autojunk on, difflib ignores every token above 1 % frequency
+  (，、。的 发展) once a side has 200+ tokens and misses about half the matches. difflib's
+  longest-block-first result reads better than an optimal LCS on prose.
+- difflib is cubic on repetitive input (``'第一条。'*1000`` against ``'第二条。'*1000`` takes
+  about 16 s on tokens, 110 s on characters). So its recursion runs under a time budget and is
+  abandoned when it is projected to overrun; above a size budget it is not tried at all. The
+  fallback is ``rapidfuzz.distance.Indel.opcodes`` (an optimal LCS, bit-parallel), first on
+  sentences when the token grid is too large, and the diff is flagged ``coarse``.
+- A one-character equal run between two larger changes, such as a shared 新
+  or 、 inside a rewritten passage, is folded into one change, as diff-match-patch's semantic cleanup does.
+- Each ``replace`` run is refined character by character when the two sides are similar
+  enough to make that readable (增长5% → 增长6% highlights one character); otherwise the run
+  is one replaced block.
+
+What ``equal`` means: the two spans have the same comparison keys. With no ignore option set
+that is identical text. Under ignore options the spans may differ in exactly the ignored ways
+(punctuation present on one side only, full/half width or quote style, mask length, whitespace)
+and so may differ in length; a viewer shows each side's own text. Ignored tokens never start or
+end a change: they are absorbed into the neighbouring ``equal`` run where there is one.
+
+Rules:
+- Opcodes tile both texts in order: the first starts at 0, each starts where the previous
+  ended, the last ends at ``len(a)`` and ``len(b)``; no opcode is empty; two ``equal`` runs
+  never touch.
+- ``apply_opcodes`` (equal runs taken from ``a``, the rest from ``b``) rebuilds ``b`` exactly
+  when no ignore option is set, and rebuilds a text whose comparison keys equal ``b``'s when
+  options are set.
+- Empty texts are not an error: ``diff_texts('', '')`` has no opcodes and similarity 1.0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+Block = tuple[int, int, int]
+"""A matching block ``(i, j, size)`` as in ``difflib.SequenceMatcher.get_matching_blocks``."""
+
+EQUAL, REPLACE, DELETE, INSERT = "equal", "replace", "delete", "insert"
+
+MASK_KEY = "\x00mask"
+"""Comparison key of a mask run under ``ignore_masks`` (every run, whatever its length)."""
+
+MASK_RE = re.compile(r"[＊*]+|[xXｘＸ×]{2,}")
+"""Mask runs: asterisks of either width (the normalizer's canonical ``＊``), and ``xx``/``××``
+of length two or more (a single ``x`` or ``×`` is too often a real letter or operator)."""
+
+SENTENCE_END = frozenset("。！？；!?;\n")
+"""Characters that end a sentence, for moved-text detection and the coarse fallback."""
+
+NOT_PUNCTUATION = frozenset("%％‰‱#＃&＆@＠*＊")
+"""Characters of Unicode category P that carry meaning and are never ignored as punctuation
+(``5%`` against ``5`` is a real change)."""
+
+DECIMAL_POINTS = frozenset(".．")
+"""A point between two digits is part of a number (``5.5%``), not punctuation."""
+
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+REFINE_MAX_CHARS = 400
+"""Replace runs longer than this on either side are not refined character by character."""
+
+REFINE_MIN_SIMILARITY = 0.5
+"""A replace run is refined only when at least this share of its characters match; below it
+the common characters are incidental (的, ，) and highlighting them would only scatter."""
+
+INDEL_MAX_CELLS = 400_000_000
+"""Largest token grid (len a x len b) handed to ``Indel.opcodes`` at once (about 0.15 s);
+larger inputs are first aligned sentence by sentence."""
+
+INCIDENTAL_MAX_CHARS = 1
+"""Longest equal run (in characters) that ``_absorb_incidental_matches`` may fold into the
+changes around it."""
+
+MOVE_MIN_CHARS = 8
+MOVE_MIN_SIMILARITY = 0.9
+
+
+def _quote_and_width_table() -> dict[int, str]:
+    table: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    table[0x3000] = " "
+    table.update({ord(c): '"' for c in "“”„‟「」〝〞〟＂"})
+    table.update({ord(c): "'" for c in "‘’‚‛『』＇"})
+    table.update({0xFF61: "。", 0xFF62: '"', 0xFF63: '"', 0xFF64: "、"})
+    return table
+
+
+WIDTH_TABLE = _quote_and_width_table()
+
+
+def fold_width(text: str) -> str:
+    """Fold full-width ASCII forms to half width and every quote style to ``"`` or ``'``.
+
+    The mapping is character for character, so offsets into the folded text are offsets into
+    ``text``. ``，`` becomes ``,``; ``。`` and ``、`` have no half-width twin and stay.
+    """
+    return text.translate(WIDTH_TABLE)
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    """What a diff compares, and how much work it may spend.
+
+    The ``ignore_*`` options change only the comparison keys, never the text shown: opcodes
+    always index the original characters. Budgets (the defaults suit one section pair):
+    - ``max_tokens``: tokens per side, after the common prefix and suffix are set aside,
+      beyond which difflib is not tried and the coarse fallback is used;
+    - ``max_matches``: the same for the number of matching token pairs (sum over tokens of
+      count in a x count in b), which is what makes difflib slow on repetitive text;
+    - ``max_seconds``: wall-clock budget for difflib's recursion; it is abandoned as soon as
+      it has run past this or is projected to.
+    """
+
+    ignore_punctuation: bool = False
+    ignore_width: bool = False
+    ignore_masks: bool = False
+    ignore_whitespace: bool = False
+    max_tokens: int = 20_000
+    max_matches: int = 20_000_000
+    max_seconds: float = 0.5
+
+    @property
+    def ignores_anything(self) -> bool:
+        return (
+            self.ignore_punctuation
+            or self.ignore_width
+            or self.ignore_masks
+            or self.ignore_whitespace
+        )
+
+
+@dataclass(frozen=True)
+class Opcode:
+    """One run of a diff: ``tag`` is ``equal``, ``replace``, ``delete`` or ``insert``.
+
+    ``a_start:a_end`` and ``b_start:b_end`` are CHARACTER offsets into ``a`` and ``b``;
+    ``a_tok_*``/``b_tok_*`` are the token indices of the same run. In a refinement
+    (``TextDiff.refined``) the token indices are those of the enclosing replace run.
+    """
+
+    tag: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_tok_start: int = 0
+    a_tok_end: int = 0
+    b_tok_start: int = 0
+    b_tok_end: int = 0
+
+    def as_tuple(self) -> tuple[str, int, int, int, int]:
+        """``(tag, a_start, a_end, b_start, b_end)``, as ``difflib`` writes opcodes."""
+        return (self.tag, self.a_start, self.a_end, self.b_start, self.b_end)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A sentence deleted in one place and inserted, identical or nearly so, in another.
+
+    ``a_pair``/``b_pair`` index the sequence of diffs given to ``find_moves`` (0 for the moves
+    of a single ``TextDiff``); the spans are character offsets in that diff's ``a`` and ``b``.
+    """
+
+    a_pair: int
+    a_span: Span
+    b_pair: int
+    b_span: Span
+    similarity: float
+    text: str
+
+
+@dataclass(frozen=True)
+class TextDiff:
+    """The diff of ``a`` against ``b`` (see the module docstring for the rules)."""
+
+    a: str
+    b: str
+    a_tokens: tuple[str, ...]
+    b_tokens: tuple[str, ...]
+    a_spans: tuple[Span, ...]
+    b_spans: tuple[Span, ...]
+    opcodes: tuple[Opcode, ...]
+    refined: tuple[Opcode, ...]
+    coarse: bool
+    similarity: float
+    moves: tuple[Move, ...] = ()
+    options: DiffOptions = field(default_factory=DiffOptions)
+
+    @property
+    def changed(self) -> bool:
+        """True when some run is not ``equal``."""
+        return any(op.tag != EQUAL for op in self.opcodes)
+
+    def refinement(self, op: Opcode) -> tuple[Opcode, ...]:
+        """The character-level runs inside ``op`` (itself, for a run that was not refined)."""
+        inside = tuple(
+            r for r in self.refined
+            if op.a_start <= r.a_start and r.a_end <= op.a_end
+            and op.b_start <= r.b_start and r.b_end <= op.b_end
+            and (r.a_end > r.a_start or r.b_end > r.b_start)
+        )
+        return inside or (op,)
+
+    def apply(self) -> str:
+        """Rebuild ``b`` from ``a``'s equal runs and ``b``'s changed runs (``apply_opcodes``)."""
+        return apply_opcodes(self.opcodes, self.a, self.b)
+
+
+def apply_opcodes(opcodes: Sequence[Opcode], a: str, b: str) -> str:
+    """Equal runs copied from ``a``, inserted and replacing text from ``b``, deletions dropped.
+
+    This is the check that a diff is exact: the result equals ``b`` when the diff was made
+    without ignore options.
+    """
+    parts: list[str] = []
+    for op in opcodes:
+        if op.tag == EQUAL:
+            parts.append(a[op.a_start:op.a_end])
+        else:
+            parts.append(b[op.b_start:op.b_end])
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison keys
+
+
+def _is_whitespace(token: str) -> bool:
+    return all(c.isspace() or c in ZERO_WIDTH for c in token)
+
+
+def _is_punctuation(token: str) -> bool:
+    return all(
+        unicodedata.category(c)[0] == "P" and c not in NOT_PUNCTUATION for c in token
+    )
+
+
+def comparison_keys(
+    text: str, spans: Sequence[Span], options: DiffOptions
+) -> list[str | None]:
+    """The key each token is compared by; ``None`` for a token the options ignore.
+
+    ``spans`` are the token spans of ``text``. Without options a token's key is its text.
+    Rules: with ``ignore_width`` the key is the width- and quote-folded text; with
+    ``ignore_masks`` every mask run gets ``MASK_KEY`` once (the second and later tokens of one
+    run are ignored); with ``ignore_punctuation`` pure punctuation tokens are ignored except
+    ``%``-like signs and decimal points between digits; with ``ignore_whitespace`` pure
+    whitespace tokens are ignored.
+    """
+    folded = fold_width(text) if options.ignore_width else text
+    in_mask: list[bool] = []
+    if options.ignore_masks:
+        in_mask = [False] * len(text)
+        for m in MASK_RE.finditer(fold_width(text)):
+            in_mask[m.start():m.end()] = [True] * (m.end() - m.start())
+    keys: list[str | None] = []
+    previous_mask_end = -1
+    for index, (start, end) in enumerate(spans):
+        token = folded[start:end]
+        if options.ignore_masks and all(in_mask[start:end]):
+            keys.append(None if previous_mask_end == start else MASK_KEY)
+            previous_mask_end = end
+            continue
+        if options.ignore_whitespace and _is_whitespace(token):
+            keys.append(None)
+            continue
+        if options.ignore_punctuation and _is_punctuation(token):
+            if (
+                token in DECIMAL_POINTS
+                and 0 < index < len(spans) - 1
+                and folded[start - 1].isdigit()
+                and folded[end].isdigit()
+            ):
+                keys.append(token)
+            else:
+                keys.append(None)
+            continue
+        keys.append(token)
+    return keys
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching engines
+
+
+class _OverBudget(Exception):
+    """difflib ran, or was projected to run, past ``max_seconds``."""
+
+
+def _common_affixes(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix."""
+    limit = min(len(a), len(b))
+    prefix = 0
+    while prefix < limit and a[prefix] == b[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and a[-1 - suffix] == b[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+def _difflib_blocks(a: list[int], b: list[int], max_seconds: float) -> list[Block]:
+    """difflib's matching blocks (cdifflib inner loop) under a time budget.
+
+    This is ``SequenceMatcher.get_matching_blocks`` written out so that the clock can be read
+    between calls to the C ``find_longest_match``, whose cost grows with the area of the range
+    it searches. The work left is measured as the total area of the ranges still queued; after
+    a fifth of the budget, a run whose elapsed time divided by the share of area done exceeds
+    twice the budget is abandoned early. On repetitive input the area shrinks by one row per
+    call, so the projection is about right; on prose the first long match halves it at once.
+    """
+    from cdifflib import CSequenceMatcher
+
+    started = time.perf_counter()
+    matcher = CSequenceMatcher(None, a, b, autojunk=False)
+    find = matcher.find_longest_match
+    total = len(a) * len(b)
+    remaining = total
+    queue = [(0, len(a), 0, len(b))]
+    raw: list[Block] = []
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        i, j, k = find(alo, ahi, blo, bhi)
+        remaining -= (ahi - alo) * (bhi - blo)
+        if k:
+            raw.append((i, j, k))
+            if alo < i and blo < j:
+                queue.append((alo, i, blo, j))
+                remaining += (i - alo) * (j - blo)
+            if i + k < ahi and j + k < bhi:
+                queue.append((i + k, ahi, j + k, bhi))
+                remaining += (ahi - i - k) * (bhi - j - k)
+        elapsed = time.perf_counter() - started
+        if elapsed > max_seconds / 5:
+            if elapsed > max_seconds or elapsed > 2 * max_seconds * (1.0 - remaining / total):
+                raise _OverBudget
+    raw.sort()
+    return _merge_adjacent(raw)
+
+
+def _merge_adjacent(blocks: list[Block]) -> list[Block]:
+    merged: list[Block] = []
+    for i, j, k in blocks:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            pi, pj, pk = merged[-1]
+            merged[-1] = (pi, pj, pk + k)
+        else:
+            merged.append((i, j, k))
+    return merged
+
+
+def _indel_blocks(a: Sequence[int], b: Sequence[int]) -> list[Block]:
+    """Matching blocks of an optimal LCS (``rapidfuzz.distance.Indel.opcodes``)."""
+    from rapidfuzz.distance import Indel
+
+    if not a or not b:
+        return []
+    blocks: list[Block] = []
+    for tag, i1, i2, j1, _j2 in Indel.opcodes(a, b):
+        if tag == EQUAL:
+            blocks.append((i1, j1, i2 - i1))
+    return _merge_adjacent(blocks)
+
+
+def _units(keys: Sequence[int], ends: frozenset[int]) -> list[tuple[int, int]]:
+    """Split a key list into sentence-like units ending at a key in ``ends``."""
+    units: list[tuple[int, int]] = []
+    start = 0
+    for index, key in enumerate(keys):
+        if key in ends:
+            units.append((start, index + 1))
+            start = index + 1
+    if start < len(keys):
+        units.append((start, len(keys)))
+    return units
+
+
+def _coarse_blocks(a: list[int], b: list[int], sentence_keys: frozenset[int]) -> list[Block]:
+    """The fallback: an optimal LCS, first over sentences when the token grid is too large.
+
+    Sentences are matched whole (by their key tuples); the token LCS then runs inside each
+    gap between matched sentences whose grid fits the budget. A gap that does not fit stays
+    one change. Time and memory stay bounded for any input size.
+    """
+    if len(a) * len(b) <= INDEL_MAX_CELLS:
+        return _indel_blocks(a, b)
+    a_units, b_units = _units(a, sentence_keys), _units(b, sentence_keys)
+    ids: dict[tuple[int, ...], int] = {}
+    a_ids = [ids.setdefault(tuple(a[s:e]), len(ids)) for s, e in a_units]
+    b_ids = [ids.setdefault(tuple(b[s:e]), len(ids)) for s, e in b_units]
+    if len(a_ids) * len(b_ids) > INDEL_MAX_CELLS:
+        return []
+    blocks: list[Block] = []
+    ua = ub = 0
+    for ui, uj, uk in [*_indel_blocks(a_ids, b_ids), (len(a_ids), len(b_ids), 0)]:
+        ta0 = a_units[ua][0] if ua < len(a_units) else len(a)
+        tb0 = b_units[ub][0] if ub < len(b_units) else len(b)
+        ta1 = a_units[ui][0] if ui < len(a_units) else len(a)
+        tb1 = b_units[uj][0] if uj < len(b_units) else len(b)
+        if (ta1 - ta0) * (tb1 - tb0) <= INDEL_MAX_CELLS:
+            blocks.extend(
+                (ta0 + i, tb0 + j, k) for i, j, k in _indel_blocks(a[ta0:ta1], b[tb0:tb1])
+            )
+        if uk:
+            size = a_units[ui + uk - 1][1] - ta1
+            blocks.append((ta1, tb1, size))
+        ua, ub = ui + uk, uj + uk
+    return _merge_adjacent(blocks)
+
+
+def _match(
+    a: list[int], b: list[int], options: DiffOptions, sentence_keys: frozenset[int]
+) -> tuple[list[Block], bool]:
+    """Matching blocks of two key lists, and whether the coarse fallback made them."""
+    prefix, suffix = _common_affixes(a, b)
+    a_mid, b_mid = a[prefix:len(a) - suffix], b[prefix:len(b) - suffix]
+    blocks: list[Block] = [(0, 0, prefix)] if prefix else []
+    coarse = False
+    if a_mid and b_mid:
+        inner: list[Block] | None = None
+        if max(len(a_mid), len(b_mid)) <= options.max_tokens:
+            counts = Counter(a_mid)
+            matches = sum(counts[key] for key in b_mid)
+            if matches <= options.max_matches:
+                try:
+                    inner = _difflib_blocks(a_mid, b_mid, options.max_seconds)
+                except _OverBudget:
+                    inner = None
+        if inner is None:
+            coarse = True
+            inner = _coarse_blocks(a_mid, b_mid, sentence_keys)
+        blocks.extend((i + prefix, j + prefix, k) for i, j, k in inner)
+    if suffix:
+        blocks.append((len(a) - suffix, len(b) - suffix, suffix))
+    return _merge_adjacent(blocks), coarse
+
+
+def _block_opcodes(blocks: list[Block], la: int, lb: int) -> list[tuple[str, int, int, int, int]]:
+    """difflib's ``get_opcodes`` from matching blocks."""
+    ops: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for ai, bj, size in [*blocks, (la, lb, 0)]:
+        if i < ai and j < bj:
+            ops.append((REPLACE, i, ai, j, bj))
+        elif i < ai:
+            ops.append((DELETE, i, ai, j, bj))
+        elif j < bj:
+            ops.append((INSERT, i, ai, j, bj))
+        if size:
+            ops.append((EQUAL, ai, ai + size, bj, bj + size))
+        i, j = ai + size, bj + size
+    return ops
+
+
+# ---------------------------------------------------------------------------------------------
+# Token runs back to the original text
+
+
+def _kept(keys: list[str | None]) -> list[int]:
+    return [index for index, key in enumerate(keys) if key is not None]
+
+
+def _to_token_ops(
+    kept_ops: list[tuple[str, int, int, int, int]],
+    a_kept: list[int],
+    b_kept: list[int],
+    na: int,
+    nb: int,
+) -> list[tuple[str, int, int, int, int]]:
+    """Map opcodes over kept (compared) tokens to opcodes over all tokens.
+
+    Ignored tokens sit in the gaps between kept ones. A gap next to an ``equal`` run joins it;
+    a gap between two changes joins the later change; leading and trailing gaps join the first
+    and last run. With no kept token on either side the whole texts form one run: ``equal``
+    when both are non-empty (they differ only in ignored ways), else a delete or insert.
+    """
+    if not kept_ops:
+        if na and nb:
+            return [(EQUAL, 0, na, 0, nb)]
+        if na:
+            return [(DELETE, 0, na, 0, 0)]
+        if nb:
+            return [(INSERT, 0, 0, 0, nb)]
+        return []
+
+    def boundary(kept: list[int], k: int, n: int, gap_to_left: bool) -> int:
+        # The token index where kept boundary k falls: after the gap of ignored tokens before
+        # kept token k (the gap joins the run on the left) or before it (it joins the right).
+        if gap_to_left:
+            return kept[k] if k < len(kept) else n
+        return kept[k - 1] + 1 if k > 0 else 0
+
+    bounds: list[tuple[int, int]] = [(0, 0)]
+    for left in kept_ops[:-1]:
+        # Of two neighbouring runs exactly one is equal; the gap joins it.
+        gap_to_left = left[0] == EQUAL
+        bounds.append(
+            (boundary(a_kept, left[2], na, gap_to_left), boundary(b_kept, left[4], nb, gap_to_left))
+        )
+    bounds.append((na, nb))
+    ops: list[tuple[str, int, int, int, int]] = []
+    for index, op in enumerate(kept_ops):
+        (a0, b0), (a1, b1) = bounds[index], bounds[index + 1]
+        tag = op[0]
+        if tag != EQUAL:
+            tag = REPLACE if a1 > a0 and b1 > b0 else DELETE if a1 > a0 else INSERT
+        ops.append((tag, a0, a1, b0, b1))
+    return ops
+
+
+def _absorb_incidental_matches(
+    token_ops: list[tuple[str, int, int, int, int]],
+    a_spans: Sequence[Span],
+    b_spans: Sequence[Span],
+) -> list[tuple[str, int, int, int, int]]:
+    """Fold short equal runs that sit between two larger changes into one change.
+
+    On rewritten passages difflib (and even more an LCS) keeps single shared characters such
+    as 新, 、 or 还 as matches, which scatters a rewrite into confetti. As in diff-match-patch's
+    semantic cleanup, an equal run between two changes is absorbed when it is shorter, in
+    characters, than each of them (a change's length being that of its longer side) and at most
+    ``INCIDENTAL_MAX_CHARS`` long: without that cap the merges cascade on prose and swallow
+    shared phrases such as 扩大国内需求. Repeated until nothing changes; the result still tiles
+    both texts.
+    """
+
+    def chars(spans: Sequence[Span], start: int, end: int) -> int:
+        return spans[end - 1][1] - spans[start][0] if end > start else 0
+
+    def size(op: tuple[str, int, int, int, int]) -> int:
+        return max(chars(a_spans, op[1], op[2]), chars(b_spans, op[3], op[4]))
+
+    ops = list(token_ops)
+    changed = True
+    while changed:
+        changed = False
+        out: list[tuple[str, int, int, int, int]] = []
+        index = 0
+        while index < len(ops):
+            op = ops[index]
+            if (
+                op[0] == EQUAL
+                and out
+                and out[-1][0] != EQUAL
+                and index + 1 < len(ops)
+                and size(op) <= INCIDENTAL_MAX_CHARS
+                and size(op) < min(size(out[-1]), size(ops[index + 1]))
+            ):
+                left, right = out.pop(), ops[index + 1]
+                out.append((REPLACE, left[1], right[2], left[3], right[4]))
+                index += 2
+                changed = True
+                continue
+            out.append(op)
+            index += 1
+        ops = out
+    return ops
+
+
+def _char_opcodes(
+    token_ops: list[tuple[str, int, int, int, int]],
+    a_spans: Sequence[Span],
+    b_spans: Sequence[Span],
+    la: int,
+    lb: int,
+) -> list[Opcode]:
+    def a_char(t: int) -> int:
+        return a_spans[t][0] if t < len(a_spans) else la
+
+    def b_char(t: int) -> int:
+        return b_spans[t][0] if t < len(b_spans) else lb
+
+    return [
+        Opcode(tag, a_char(a0), a_char(a1), b_char(b0), b_char(b1), a0, a1, b0, b1)
+        for tag, a0, a1, b0, b1 in token_ops
+    ]
+
+
+def _refine(op: Opcode, a: str, b: str, options: DiffOptions) -> list[Opcode]:
+    """Character runs inside a replace run; the run itself when refining would not help."""
+    a_text, b_text = a[op.a_start:op.a_end], b[op.b_start:op.b_end]
+    if len(a_text) > REFINE_MAX_CHARS or len(b_text) > REFINE_MAX_CHARS:
+        return [op]
+    if options.ignore_width:
+        a_text, b_text = fold_width(a_text), fold_width(b_text)
+    ids: dict[str, int] = {}
+    a_keys = [ids.setdefault(c, len(ids)) for c in a_text]
+    b_keys = [ids.setdefault(c, len(ids)) for c in b_text]
+    blocks, _coarse = _match(a_keys, b_keys, options, frozenset())
+    matched = sum(size for _i, _j, size in blocks)
+    if 2 * matched < REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text)):
+        return [op]
+    toks = (op.a_tok_start, op.a_tok_end, op.b_tok_start, op.b_tok_end)
+    return [
+        Opcode(tag, op.a_start + i1, op.a_start + i2, op.b_start + j1, op.b_start + j2, *toks)
+        for tag, i1, i2, j1, j2 in _block_opcodes(blocks, len(a_text), len(b_text))
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def diff_tokens(
+    a: str,
+    b: str,
+    a_spans: Sequence[Span],
+    b_spans: Sequence[Span],
+    *,
+    options: DiffOptions | None = None,
+) -> TextDiff:
+    """``diff_texts`` for callers that already hold the token spans of both texts.
+
+    The spans must tile their text (as ``tokenize_spans`` gives them); with ``ignore_width``
+    they should come from the width-folded text, as ``diff_texts`` does.
+    """
+    options = options or DiffOptions()
+    a_keys = comparison_keys(a, a_spans, options)
+    b_keys = comparison_keys(b, b_spans, options)
+    a_kept, b_kept = _kept(a_keys), _kept(b_keys)
+    ids: dict[str, int] = {}
+    a_ids = [ids.setdefault(a_keys[t], len(ids)) for t in a_kept]  # type: ignore[arg-type]
+    b_ids = [ids.setdefault(b_keys[t], len(ids)) for t in b_kept]  # type: ignore[arg-type]
+    sentence_keys = frozenset(
+        ids[k] for k in ids if len(k) == 1 and k in SENTENCE_END
+    )
+    blocks, coarse = _match(a_ids, b_ids, options, sentence_keys)
+    kept_ops = _block_opcodes(blocks, len(a_ids), len(b_ids))
+    token_ops = _to_token_ops(kept_ops, a_kept, b_kept, len(a_spans), len(b_spans))
+    token_ops = _absorb_incidental_matches(token_ops, a_spans, b_spans)
+    opcodes = _char_opcodes(token_ops, a_spans, b_spans, len(a), len(b))
+    refined: list[Opcode] = []
+    for op in opcodes:
+        if op.tag == REPLACE:
+            refined.extend(_refine(op, a, b, options))
+    matched2 = sum(
+        (op.a_end - op.a_start) + (op.b_end - op.b_start) for op in opcodes if op.tag == EQUAL
+    ) + sum(
+        (op.a_end - op.a_start) + (op.b_end - op.b_start) for op in refined if op.tag == EQUAL
+    )
+    total = len(a) + len(b)
+    diff = TextDiff(
+        a=a,
+        b=b,
+        a_tokens=tuple(a[s:e] for s, e in a_spans),
+        b_tokens=tuple(b[s:e] for s, e in b_spans),
+        a_spans=tuple(a_spans),
+        b_spans=tuple(b_spans),
+        opcodes=tuple(opcodes),
+        refined=tuple(refined),
+        coarse=coarse,
+        similarity=matched2 / total if total else 1.0,
+        options=options,
+    )
+    moves = tuple(find_moves([diff]))
+    return dataclasses.replace(diff, moves=moves) if moves else diff
+
+
+def diff_texts(a: str, b: str, *, options: DiffOptions | None = None) -> TextDiff:
+    """Diff two texts word by word; see the module docstring for what the result means."""
+    from policydiff.tokenize import tokenize_spans
+
+    options = options or DiffOptions()
+    if options.ignore_width:
+        a_spans, b_spans = tokenize_spans(fold_width(a)), tokenize_spans(fold_width(b))
+    else:
+        a_spans, b_spans = tokenize_spans(a), tokenize_spans(b)
+    return diff_tokens(a, b, a_spans, b_spans, options=options)
+
+
+# ---------------------------------------------------------------------------------------------
+# Moved text
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences of ``text``, each ending after a character of ``SENTENCE_END`` (or at the end)."""
+    spans: list[Span] = []
+    start = 0
+    for index, char in enumerate(text):
+        if char in SENTENCE_END:
+            spans.append((start, index + 1))
+            start = index + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+EDGE_PUNCTUATION = "，,、。！？；!?;：:"
+"""Punctuation trimmed from both ends of a moved piece (left over from its neighbours)."""
+
+
+def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Span, int]]:
+    """Candidate moved pieces on one side: each changed run cut after every sentence end,
+    trimmed of whitespace and edge punctuation, at least ``MOVE_MIN_CHARS`` long, with the
+    index of its run. ``runs`` are ``(start, end, opcode index)`` of the changed runs."""
+    pieces: list[tuple[Span, int]] = []
+    for run_start, run_end, op_index in runs:
+        start = run_start
+        for index in range(run_start, run_end + 1):
+            if index == run_end or text[index] in SENTENCE_END:
+                piece_end = min(index + 1, run_end)
+                lo, hi = start, piece_end
+                while lo < hi and (text[lo].isspace() or text[lo] in EDGE_PUNCTUATION):
+                    lo += 1
+                while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in "，,、：:"):
+                    hi -= 1
+                if _core_length(text[lo:hi]) >= MOVE_MIN_CHARS:
+                    pieces.append(((lo, hi), op_index))
+                start = piece_end
+    return pieces
+
+
+def _core(text: str) -> str:
+    """A piece without surrounding whitespace and edge punctuation, for comparing."""
+    return text.strip().strip(EDGE_PUNCTUATION).strip()
+
+
+def _core_length(text: str) -> int:
+    return len(_core(text))
+
+
+def find_moves(diffs: Sequence[TextDiff]) -> list[Move]:
+    """Text deleted in one place and inserted in another, within or across the diffs.
+
+    ``diffs`` are the diffs of the aligned section pairs of the same two documents (to include
+    sections that have no partner, pass ``diff_texts(text, '')`` or ``diff_texts('', text)``).
+    Candidates are the changed runs of each side cut into sentences (at 。！？；), trimmed of
+    edge punctuation; so a whole sentence that moved is found, and so is a clause that moved
+    inside a sentence (城镇新增就业… swapping places with 城镇调查失业率…). A deleted and an
+    inserted piece of at least ``MOVE_MIN_CHARS`` characters form a move when their similarity
+    (``rapidfuzz`` ratio, edge punctuation ignored) is at least ``MOVE_MIN_SIMILARITY`` and they
+    are not the two sides of one replace run (that is an in-place edit). Each piece takes part
+    in at most one move, best pairs first; moves are listed by their place in ``a``.
+    """
+    deleted: list[tuple[int, Span, int, str]] = []
+    inserted: list[tuple[int, Span, int, str]] = []
+    for pair, diff in enumerate(diffs):
+        a_runs = [(op.a_start, op.a_end, n) for n, op in enumerate(diff.opcodes)
+                  if op.tag != EQUAL and op.a_end > op.a_start]
+        b_runs = [(op.b_start, op.b_end, n) for n, op in enumerate(diff.opcodes)
+                  if op.tag != EQUAL and op.b_end > op.b_start]
+        for span, run in _moved_pieces(diff.a, a_runs):
+            deleted.append((pair, span, run, _core(diff.a[span[0]:span[1]])))
+        for span, run in _moved_pieces(diff.b, b_runs):
+            inserted.append((pair, span, run, _core(diff.b[span[0]:span[1]])))
+    if not deleted or not inserted:
+        return []
+    from rapidfuzz import fuzz, process
+
+    scores = process.cdist(
+        [d[3] for d in deleted],
+        [i[3] for i in inserted],
+        scorer=fuzz.ratio,
+        score_cutoff=MOVE_MIN_SIMILARITY * 100,
+    )
+    candidates = [
+        (float(scores[x, y]), x, y)
+        for x, y in zip(*scores.nonzero(), strict=True)
+        if not (deleted[x][0] == inserted[y][0] and deleted[x][2] == inserted[y][2])
+    ]
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    moves: list[Move] = []
+    for score, x, y in candidates:
+        if x in used_a or y in used_b:
+            continue
+        used_a.add(x)
+        used_b.add(y)
+        d, i = deleted[x], inserted[y]
+        text = diffs[d[0]].a[d[1][0]:d[1][1]]
+        moves.append(Move(d[0], d[1], i[0], i[1], round(score / 100, 4), text))
+    moves.sort(key=lambda m: (m.a_pair, m.a_span))
+    return moves

@@ -1,0 +1,814 @@
+"""Bytes to text, and safe writing: the encoding policy and the output rules in one place.
+
+Reading follows one rule: the text is right, or the user is told what was guessed and why, or
+the file is refused with a one-line message that names it and says what to do. Never silent
+garbage: Big5 bytes decode *without error* as GB18030 (nonsense) and GBK bytes often decode as
+Big5, so "the codec did not fail" proves nothing; what decides is whether the decoded text
+reads as Chinese.
+
+Decoding order (``decode_bytes`` without ``encoding=``):
+
+1. Empty input is ``''`` in UTF-8, not an error.
+2. A byte-order mark decides (UTF-32 and UTF-16 LE/BE, UTF-8, GB18030); the BOM is removed.
+3. Binary formats are refused by their signature (PDF, ZIP/docx, OLE2 doc/wps, images,
+   archives) or by their bytes (runs of NUL, many control bytes).
+4. When NUL bytes are present, UTF-16 without a BOM is accepted if one byte order gives
+   almost only plausible characters (ASCII, common Chinese, punctuation). UTF-16 text of
+   ASCII or Chinese always holds NUL bytes (from newlines and ASCII letters), so the test is
+   only made on that evidence.
+5. Valid UTF-8 is UTF-8.
+6. Otherwise GB18030 and Big5 (then cp950, then big5hkscs) are each tried strictly and every
+   reading is scored by how common its Han characters are (``data/common_hans.txt`` and
+   ``common_hant.txt``, ranked by frequency): a naive-Bayes log-likelihood of "real Chinese"
+   against "mis-decoded bytes". A reading is accepted when its posterior is at least 0.999
+   against the other reading and against "neither", and no stretch of it (a window of 240
+   characters) reads as garbage, which catches files that mix two encodings. Otherwise the
+   file is refused, saying what was tried and suggesting ``--encoding NAME``.
+
+With ``encoding=`` the bytes are decoded strictly with that codec (any Python alias: ``gbk``,
+``GB2312``, ``big5hkscs``, ...); binary signatures are still refused, NUL bytes are not (the
+user may know the file is UTF-16).
+
+Nothing here changes the text beyond removing a BOM: NUL bytes, CR and the like stay for
+``normalize`` to handle; ``warnings`` only carry doubts about the decoding.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import hashlib
+import math
+import os
+import re
+import secrets
+import stat
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from policydiff.errors import InputError, OutputError
+from policydiff.textsafe import visible
+
+__all__ = [
+    "DecodedText",
+    "decode_bytes",
+    "read_bytes",
+    "read_text",
+    "safe_filename",
+    "sniff_binary",
+    "write_atomic",
+]
+
+DEFAULT_MAX_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """The decoded text of one input and how sure we are about its encoding.
+
+    ``encoding`` is a lower-case Python codec name (``utf-8``, ``utf-8-sig``, ``utf-16-le``,
+    ``gb18030``, ``big5``, ...). ``confidence`` is 1.0 when nothing was guessed (BOM, valid
+    UTF-8, user override, empty file); a guess never reports more than 0.9999. ``reason`` is one
+    short English phrase; ``warnings`` hold doubts worth showing to the user.
+    """
+
+    text: str
+    encoding: str
+    confidence: float
+    reason: str
+    sha256: str
+    warnings: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The raw bytes of a regular file, or ``InputError`` saying what is wrong with the path.
+
+    Rules: a missing path, a folder, a device/pipe/socket (which could block), an unreadable
+    file and a file over ``max_bytes`` are errors; an empty file is not (``b''``). Symbolic
+    links to a regular file are followed.
+    """
+    shown = _show(path)
+    fspath = os.fspath(path)
+    try:
+        info = os.stat(fspath)
+    except FileNotFoundError:
+        if os.path.islink(fspath):
+            raise InputError(f"{shown}: broken symbolic link; check where it points") from None
+        raise InputError(f"{shown}: no such file; check the path") from None
+    except NotADirectoryError:
+        raise InputError(f"{shown}: part of this path is a file, not a folder; check the path") from None
+    except PermissionError:
+        raise InputError(f"{shown}: permission denied; check the permissions of its folder") from None
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read it ({_oserror(exc)}); check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{shown}: is a folder, not a file; pass the text files inside it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{shown}: not a regular file (a device, pipe or socket); save the text to a file "
+            "and pass that"
+        )
+    if info.st_size > max_bytes:
+        raise InputError(_too_large(shown, info.st_size, max_bytes))
+    try:
+        with open(fspath, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError(f"{shown}: permission denied; check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read it ({_oserror(exc)})") from None
+    if len(data) > max_bytes:
+        raise InputError(_too_large(shown, len(data), max_bytes))
+    return data
+
+
+def read_text(path: str | Path, *, encoding: str | None = None) -> DecodedText:
+    """Read and decode a file (``read_bytes`` then ``decode_bytes``, named by ``path``)."""
+    return decode_bytes(read_bytes(path), name=str(path), encoding=encoding)
+
+
+def decode_bytes(data: bytes, *, name: str, encoding: str | None = None) -> DecodedText:
+    """Decode ``data`` following the module's decoding order; ``name`` labels error messages.
+
+    Raises ``InputError`` (one line, naming ``name``) for binary data, undecodable or ambiguous
+    bytes, a truncated UTF-8 file, or an unknown/failing ``encoding`` override.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    shown = _show(name)
+    if encoding is not None:
+        return _decode_override(data, shown, digest, encoding)
+    if not data:
+        return DecodedText("", "utf-8", 1.0, "empty file", digest)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_bom(data, shown, digest, bom, codec)
+
+    what, utf16 = _sniff(data)
+    if what is not None:
+        raise InputError(f"{shown}: this looks like {what}, not a text file; {_ADVICE[what]}")
+    if utf16 is not None:
+        codec, share = utf16
+        text = data.decode(codec)
+        reason = f"{codec.upper()} without BOM: NUL-byte pattern, {share:.0%} plausible characters"
+        return DecodedText(text, codec, min(round(share, 4), 0.9999), reason, digest)
+
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8", 1.0, "valid UTF-8", digest)
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if (
+        utf8_error.reason == "unexpected end of data"
+        and utf8_error.end == len(data)
+        and _multibyte_count(data[: utf8_error.start]) >= _UTF8_EVIDENCE
+    ):
+        raise InputError(
+            f"{shown}: UTF-8 text cut off in the middle of a character at byte "
+            f"{utf8_error.start} (the file seems truncated); restore the complete file or "
+            f"remove its last {len(data) - utf8_error.start} byte(s)"
+        )
+    return _guess_chinese(data, shown, digest, utf8_error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binary sniffing
+
+_TO_TEXT = "save it as plain text (.txt, UTF-8) from Word or WPS and pass that file"
+_OCR = "it holds no text to compare; run OCR on it first and pass the .txt"
+_UNPACK = "unpack it and pass the .txt files inside"
+
+# (leading bytes, what it looks like, what to do)
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "a PDF document", "extract the text first (e.g. pdftotext) and pass the .txt"),
+    (b"PK\x03\x04", "a ZIP archive (.docx/.xlsx/.zip)", _TO_TEXT),
+    (b"PK\x05\x06", "a ZIP archive (.docx/.xlsx/.zip)", _TO_TEXT),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 compound file (.doc/.wps/.xls)", _TO_TEXT),
+    (b"{\\rtf", "an RTF document", _TO_TEXT),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _OCR),
+    (b"\xff\xd8\xff", "a JPEG image", _OCR),
+    (b"GIF87a", "a GIF image", _OCR),
+    (b"GIF89a", "a GIF image", _OCR),
+    (b"II*\x00", "a TIFF image", _OCR),
+    (b"MM\x00*", "a TIFF image", _OCR),
+    (b"\x1f\x8b", "a gzip archive", _UNPACK),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _UNPACK),
+    (b"Rar!\x1a\x07", "a RAR archive", _UNPACK),
+    (b"\x7fELF", "a program (ELF executable)", "pass a plain-text file"),
+)
+_NUL_BINARY = "binary data (NUL bytes)"
+_CONTROL_BINARY = "binary data (control bytes)"
+_ADVICE: dict[str, str] = {what: advice for _, what, advice in _SIGNATURES} | {
+    _NUL_BINARY: "pass a plain-text file, or --encoding NAME if it is UTF-16/UTF-32 text "
+    "without a byte-order mark",
+    _CONTROL_BINARY: "pass a plain-text file",
+}
+# C0 controls that plain text does not use (tab, LF, VT, FF, CR and ESC are left out: ESC
+# sequences are text to be shown safely, not a sign of a binary file).
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_CONTROL_MIN = 16
+_CONTROL_SHARE = 0.05
+_NUL_SHARE = 0.1
+_UTF16_MIN_SHARE = 0.9
+_UTF16_MIN_CHARS = 4
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What ``data`` looks like when it is not text (``'a PDF document'``, ...), else ``None``.
+
+    Rules: a known signature at the start decides. Otherwise the bytes are binary when NUL
+    bytes come in runs (``00 00``) or make up 10% of the data, or when control bytes other than
+    tab, newlines, form feed and ESC make up 5% (and at least 16 bytes) — unless the data has a
+    UTF-16/UTF-32 byte-order mark or reads as UTF-16 without one. A stray NUL or a few escape
+    sequences inside real text are not binary: they are shown with placeholders later.
+    """
+    return _sniff(data)[0]
+
+
+def _sniff(data: bytes) -> tuple[str | None, tuple[str, float] | None]:
+    """``(what it looks like or None, (utf-16 codec, plausible share) or None)``."""
+    for magic, what, _ in _SIGNATURES:
+        if data.startswith(magic):
+            return what, None
+    if any(data.startswith(bom) for bom, codec in _BOMS if codec.startswith("utf-")):
+        return None, None
+    nuls = data.count(0)
+    if nuls:
+        utf16 = _utf16_guess(data)
+        if utf16 is not None:
+            return None, utf16
+        if b"\x00\x00" in data or nuls >= _NUL_SHARE * len(data):
+            return _NUL_BINARY, None
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls >= _CONTROL_MIN and controls >= _CONTROL_SHARE * len(data):
+        return _CONTROL_BINARY, None
+    return None, None
+
+
+def _utf16_guess(data: bytes) -> tuple[str, float] | None:
+    """The UTF-16 byte order under which ``data`` is almost only plausible characters, if any."""
+    if len(data) % 2:
+        return None
+    best: tuple[str, float] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(text) < _UTF16_MIN_CHARS:
+            continue
+        counts = _class_counts(text.translate(_class_table()))
+        share = (counts[_TOP] + counts[_MID] + counts[_GOOD]) / len(text)
+        if share >= _UTF16_MIN_SHARE and (best is None or share > best[1]):
+            best = (codec, share)
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# BOMs and the user override
+
+# UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"\x84\x31\x95\x33", "gb18030"),
+)
+
+
+def _decode_bom(data: bytes, shown: str, digest: str, bom: bytes, codec: str) -> DecodedText:
+    body = data[len(bom) :]
+    try:
+        text = body.decode("utf-8" if codec == "utf-8-sig" else codec)
+    except UnicodeDecodeError as exc:
+        label = "UTF-8" if codec == "utf-8-sig" else codec.upper()
+        raise InputError(
+            f"{shown}: starts with a {label} byte-order mark but is not valid {label} "
+            f"({exc.reason} at byte {exc.start + len(bom)}); the file is damaged or mixes "
+            "encodings: repair it, or pass --encoding NAME"
+        ) from None
+    return DecodedText(text, codec, 1.0, "BOM", digest)
+
+
+def _decode_override(data: bytes, shown: str, digest: str, encoding: str) -> DecodedText:
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputError(
+            f"{shown}: unknown text encoding {visible(repr(encoding))}; use a name such as "
+            "utf-8, gb18030, gbk, big5, big5hkscs or utf-16-le"
+        )
+    for magic, what, advice in _SIGNATURES:
+        if data.startswith(magic):
+            raise InputError(f"{shown}: this looks like {what}, not a text file; {advice}")
+    codec = info.name
+    if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        codec = "utf-8-sig"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex().upper() or "end of data"
+        raise InputError(
+            f"{shown}: not valid {codec}: {exc.reason} at byte offset {exc.start} "
+            f"(0x{bad}); check --encoding, or leave it out to detect the encoding"
+        ) from None
+    except (UnicodeError, ValueError) as exc:
+        raise InputError(f"{shown}: cannot decode it as {codec} ({exc}); check --encoding") from None
+    text = text.removeprefix("\ufeff")
+    warnings: tuple[str, ...] = ()
+    counts = _class_counts(text.translate(_class_table())) if not text.isascii() else None
+    if counts is not None and _scored(counts) >= _MIN_WINDOW_SCORED and _llr(counts) < 0:
+        warnings = (
+            f"decoded as {codec} as asked, but only {_common_share(counts):.0%} of its Chinese "
+            "characters are common ones; check --encoding",
+        )
+    return DecodedText(text, codec, 1.0, "user override", digest, warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# GB18030 or Big5, by evidence
+
+# Character classes, as the one-character codes the class table maps characters to.
+_TOP, _MID, _RARE, _ODD, _GOOD = "\x01", "\x02", "\x03", "\x04", "\x05"
+_SCORED = (_TOP, _MID, _RARE, _ODD)
+_TOP_RANK = 500
+# Share of each scored class in real Chinese (measured on the mainland corpus and on Hong Kong
+# Traditional texts the lists were not built from: top 81-87%, mid 13-19%, rare 0.05-0.4%,
+# odd 0-0.3%; widened for other kinds of writing) and in mis-decoded bytes (Big5 read as
+# GB18030, GBK read as Big5, UTF-8 read as GB18030, random bytes: top 2-5%, rare 28-86%).
+_REAL = (0.72, 0.22, 0.05, 0.01)
+_GARBAGE = (0.05, 0.20, 0.50, 0.25)
+_WEIGHTS = tuple(math.log(real / garbage) for real, garbage in zip(_REAL, _GARBAGE, strict=True))
+_ACCEPT = 0.999
+_MAX_GUESS_CONFIDENCE = 0.9999
+_WINDOW = 80
+_MIN_WINDOW_SCORED = 24
+_UTF8_EVIDENCE = 4
+_BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
+
+# Ranges of the class table (BMP only; astral characters count as neutral).
+_GOOD_RANGES = (
+    (0x09, 0x0A), (0x0D, 0x0D), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x22FF),
+    (0x2460, 0x24FF), (0x25A0, 0x26FF), (0x3000, 0x303F), (0x3200, 0x33FF), (0xFF01, 0xFF60),
+    (0xFFE0, 0xFFE6),
+)  # fmt: skip
+_RARE_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_ODD_RANGES = (
+    (0x0370, 0x04FF), (0x1100, 0x11FF), (0x2500, 0x257F), (0x2E80, 0x2FDF), (0x3040, 0x30FF),
+    (0x3100, 0x312F), (0x3130, 0x318F), (0x31A0, 0x31BF), (0x31F0, 0x31FF), (0xAC00, 0xD7A3),
+    (0xE000, 0xF8FF), (0xFE30, 0xFE4F), (0xFF61, 0xFF9F),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One candidate decoding: the codec, its text, class counts and log-likelihood ratio."""
+
+    codec: str
+    text: str
+    classes: str
+    counts: dict[str, int]
+    llr: float
+
+    @property
+    def label(self) -> str:
+        return _label(self.codec)
+
+
+def _guess_chinese(
+    data: bytes, shown: str, digest: str, utf8_error: UnicodeDecodeError
+) -> DecodedText:
+    readings: list[_Reading] = []
+    failures: list[str] = [_utf8_failure(data, utf8_error)]
+    for family in (("gb18030",), _BIG5_FAMILY):
+        first_error: UnicodeDecodeError | None = None
+        for codec in family:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                first_error = first_error or exc
+                continue
+            readings.append(_read(codec, text))
+            break
+        else:
+            assert first_error is not None
+            failures.append(_codec_failure(data, family[0], first_error))
+
+    if not readings:
+        raise InputError(
+            f"{shown}: cannot tell the encoding: {'; '.join(failures)}; "
+            "pass --encoding NAME if you know it"
+        )
+    readings.sort(key=lambda r: r.llr, reverse=True)
+    best = readings[0]
+    posterior = _posterior(best, readings)
+    if posterior < _ACCEPT:
+        raise InputError(f"{shown}: {_refusal(best, readings, failures)}")
+
+    stretch = _garbage_stretch(best.classes)
+    if stretch is not None:
+        start = len(best.text[: stretch[0]].encode(best.codec))
+        end = len(best.text[: stretch[1]].encode(best.codec))
+        raise InputError(
+            f"{shown}: reads as {best.label} Chinese except bytes {start}-{end}, which do not, "
+            "so the file seems to mix encodings; convert every part to UTF-8, or pass "
+            "--encoding NAME"
+        )
+
+    warnings: list[str] = []
+    confidence = round(min(posterior, _MAX_GUESS_CONFIDENCE), 4)
+    if posterior < 0.9999:
+        warnings.append(
+            f"encoding guessed as {best.label} from only {_scored(best.counts)} Chinese "
+            f"characters (confidence {confidence}); pass --encoding NAME if the text looks wrong"
+        )
+    if _multibyte_count(data[: utf8_error.start]) >= _UTF8_EVIDENCE:
+        warnings.append(
+            f"the first {utf8_error.start} bytes are also valid UTF-8; if they look wrong the "
+            "file mixes encodings"
+        )
+    reason = "; ".join(
+        [f"{best.label}: {_common_share(best.counts):.0%} common Chinese characters"]
+        + [_describe(r) for r in readings[1:]]
+        + failures[1:]
+    )
+    return DecodedText(best.text, best.codec, confidence, reason, digest, tuple(warnings))
+
+
+def _read(codec: str, text: str) -> _Reading:
+    classes = text.translate(_class_table())
+    counts = _class_counts(classes)
+    return _Reading(codec, text, classes, counts, _llr(counts))
+
+
+def _posterior(best: _Reading, readings: list[_Reading]) -> float:
+    """P(best reading is the real text) among: each reading is real, or none is (equal priors)."""
+    top = max(0.0, best.llr)
+    total = math.exp(-top) + sum(math.exp(r.llr - top) for r in readings)
+    return math.exp(best.llr - top) / total
+
+
+def _refusal(best: _Reading, readings: list[_Reading], failures: list[str]) -> str:
+    """The message body for a file whose encoding cannot be told (the guess fell short)."""
+    tried = "; ".join([*failures, *(_describe(r) + " (not plausible)" for r in readings)])
+    if best.llr <= 0 or _scored(best.counts) == 0:
+        return f"cannot tell the encoding: {tried}; pass --encoding NAME if you know it"
+    rivals = [r for r in readings[1:] if r.llr > 0]
+    if rivals:
+        both = " and ".join(f"{r.label} ({_sample(r.text)})" for r in (best, *rivals))
+        names = " or ".join(f"--encoding {r.codec}" for r in (best, *rivals))
+        return f"ambiguous encoding: it reads as Chinese in {both}; pass {names}"
+    return (
+        f"too little text to tell the encoding ({best.label} reads it as {_sample(best.text)}, "
+        f"{_scored(best.counts)} Chinese character(s)); pass --encoding NAME if you know it"
+    )
+
+
+def _label(codec: str) -> str:
+    """How a codec is named in messages (``Big5``, ``GB18030``, ``UTF-16-LE``)."""
+    return _LABELS.get(codec, codec.upper())
+
+
+_LABELS = {"big5": "Big5", "big5hkscs": "Big5-HKSCS", "cp950": "CP950 (Big5)"}
+
+
+def _describe(reading: _Reading) -> str:
+    return f"{reading.label} {_common_share(reading.counts):.0%} common characters"
+
+
+def _utf8_failure(data: bytes, exc: UnicodeDecodeError) -> str:
+    if exc.start and _multibyte_count(data[: exc.start]) >= _UTF8_EVIDENCE:
+        return (
+            f"the first {exc.start} bytes are UTF-8 but the rest is not, so the file mixes "
+            "encodings or is damaged"
+        )
+    return f"UTF-8 invalid at byte {exc.start} ({exc.reason})"
+
+
+def _codec_failure(data: bytes, codec: str, exc: UnicodeDecodeError) -> str:
+    label = _label(codec)
+    if exc.start:
+        counts = _class_counts(data[: exc.start].decode(codec, "replace").translate(_class_table()))
+        if _scored(counts) >= _MIN_WINDOW_SCORED and _llr(counts) > 0:
+            return (
+                f"the first {exc.start} bytes read as {label} Chinese but the rest does not, "
+                "so the file mixes encodings or is damaged"
+            )
+    return f"{label} invalid at byte {exc.start}"
+
+
+def _garbage_stretch(classes: str) -> tuple[int, int] | None:
+    """The first window of the class string that reads as mis-decoded bytes, if any.
+
+    Windows of ``_WINDOW`` characters overlap by half, so a garbage run of about 60 characters
+    or more is caught wherever it lies; windows with fewer than ``_MIN_WINDOW_SCORED`` scored
+    characters (numbers, tables) are not judged. Only windows holding a rare or odd character
+    can read as garbage, so only those are counted: real text has few, and this keeps the
+    check to about a millisecond on a long report.
+    """
+    step = _WINDOW // 2
+    starts: set[int] = set()
+    for mark in (_RARE, _ODD):
+        pos = classes.find(mark)
+        while pos != -1:
+            block = pos // step
+            starts.update((max(0, block - 1) * step, block * step))
+            pos = classes.find(mark, pos + 1)
+    for start in sorted(starts):
+        end = min(start + _WINDOW, len(classes))
+        counts = {mark: classes.count(mark, start, end) for mark in _SCORED}
+        if _scored(counts) >= _MIN_WINDOW_SCORED and _llr(counts) < 0:
+            return start, end
+    return None
+
+
+def _class_counts(classes: str) -> dict[str, int]:
+    return {mark: classes.count(mark) for mark in (*_SCORED, _GOOD)}
+
+
+def _scored(counts: dict[str, int]) -> int:
+    return sum(counts[mark] for mark in _SCORED)
+
+
+def _llr(counts: dict[str, int]) -> float:
+    return sum(counts[mark] * w for mark, w in zip(_SCORED, _WEIGHTS, strict=True))
+
+
+def _common_share(counts: dict[str, int]) -> float:
+    scored = _scored(counts)
+    return (counts[_TOP] + counts[_MID]) / scored if scored else 0.0
+
+
+def _multibyte_count(data: bytes) -> int:
+    """How many UTF-8 lead bytes of multi-byte sequences ``data`` holds."""
+    return len(data) - len(data.translate(None, _UTF8_LEADS))
+
+
+_UTF8_LEADS = bytes(range(0xC2, 0xF5))
+
+
+@lru_cache(maxsize=1)
+def _common_ranks() -> dict[str, int]:
+    """Frequency rank of every common character, Simplified and Traditional forms alike."""
+    from importlib import resources
+
+    folder = resources.files("policydiff.data")
+
+    def lines(name: str) -> list[str]:
+        text = folder.joinpath(name).read_text(encoding="utf-8")
+        return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+    hans, hant = lines("common_hans.txt"), lines("common_hant.txt")
+    if len(hans) != len(hant):
+        raise RuntimeError("policydiff/data: common_hans.txt and common_hant.txt differ in length")
+    ranks: dict[str, int] = {}
+    for rank, (simplified, traditional) in enumerate(zip(hans, hant, strict=True)):
+        for char in (simplified, *traditional.split()):
+            ranks.setdefault(char, rank)
+    return ranks
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> str:
+    """A ``str.translate`` table for the BMP mapping each character to its class code.
+
+    Characters of no class map to themselves (and the class codes themselves to NUL), so
+    counting the class codes in the translated text counts the classes.
+    """
+    table = [chr(code) for code in range(0x10000)]
+    for ranges, mark in ((_GOOD_RANGES, _GOOD), (_RARE_RANGES, _RARE), (_ODD_RANGES, _ODD)):
+        for low, high in ranges:
+            table[low : high + 1] = [mark] * (high - low + 1)
+    for char, rank in _common_ranks().items():
+        if ord(char) < 0x10000:
+            table[ord(char)] = _TOP if rank < _TOP_RANK else _MID
+    for mark in (*_SCORED, _GOOD):
+        table[ord(mark)] = "\x00"
+    return "".join(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def write_atomic(
+    path: str | Path,
+    data: str | bytes,
+    *,
+    force: bool = False,
+    protect: Iterable[str | Path] = (),
+) -> Path:
+    """Write ``data`` to ``path`` atomically and return ``path`` (as a ``Path``).
+
+    Rules (each refusal is an ``OutputError`` naming the file):
+    - never over an input: refused, even with ``force``, when ``path`` resolves (realpath, or
+      the same inode through a hard link) to one of ``protect``;
+    - never through a symbolic link: refused when ``path`` is one, dangling or not;
+    - never over an existing file without ``force`` (checked again at the moment of the
+      rename with a hard link where the file system allows it);
+    - missing parent folders are created;
+    - the data goes to a temporary file in the same folder, is flushed to disk and renamed over
+      the target with ``os.replace``, so readers see the old file or the new one, never half;
+      on any failure the temporary file is removed and the target is untouched;
+    - ``str`` is written as UTF-8 without BOM, newlines as they are; a replaced file keeps its
+      permission bits, a new one gets the usual ones (umask).
+    """
+    target = Path(path)
+    shown = _show(target)
+    if isinstance(data, str):
+        try:
+            payload = data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise OutputError(
+                f"{shown}: the text cannot be written as UTF-8 (character {exc.start} is a lone "
+                "surrogate); this is a bug, please report it"
+            ) from None
+    else:
+        payload = bytes(data)
+
+    if os.path.islink(target):
+        raise OutputError(
+            f"{shown}: is a symbolic link; outputs are never written through links: remove it "
+            "or choose another path"
+        )
+    for source in protect:
+        if _same_file(target, Path(source)):
+            raise OutputError(
+                f"{shown}: is an input file; choose another output path (inputs are never "
+                "overwritten, even with --force)"
+            )
+    existing: os.stat_result | None
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise OutputError(f"{shown}: cannot check this path ({_oserror(exc)})") from None
+    if existing is not None:
+        if stat.S_ISDIR(existing.st_mode):
+            raise OutputError(f"{shown}: is a folder; choose a file name for the output")
+        if not force:
+            raise OutputError(f"{shown}: already exists; pass --force to overwrite it")
+
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(
+            f"{shown}: cannot create the folder {_show(folder)}: a file is in the way"
+        ) from None
+    except OSError as exc:
+        raise OutputError(
+            f"{shown}: cannot create the folder {_show(folder)} ({_oserror(exc)})"
+        ) from None
+
+    temp = folder / f".policydiff-{secrets.token_hex(6)}.tmp"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise OutputError(
+            f"{shown}: cannot write in the folder {_show(folder)} ({_oserror(exc)})"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if existing is not None:
+            os.chmod(temp, stat.S_IMODE(existing.st_mode))
+        _install(temp, target, overwrite=force)
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, FileExistsError):
+            raise OutputError(f"{shown}: already exists; pass --force to overwrite it") from None
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"{shown}: could not write it ({_oserror(exc)}); nothing was changed"
+            ) from None
+        raise
+    _sync_folder(folder)
+    return target
+
+
+def _install(temp: Path, target: Path, *, overwrite: bool) -> None:
+    """Move the finished temp file into place; without ``overwrite`` never replace a file.
+
+    ``os.link`` fails if the target appeared since it was checked; file systems without hard
+    links fall back to ``os.replace`` (the earlier check stands).
+    """
+    if not overwrite:
+        try:
+            os.link(temp, target, follow_symlinks=False)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
+                                 errno.EMLINK, errno.ENOSYS, errno.EACCES):  # fmt: skip
+                raise
+        else:
+            os.unlink(temp)
+            return
+    os.replace(temp, target)
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    if os.path.realpath(target) == os.path.realpath(source):
+        return True
+    try:
+        return os.path.samefile(target, source)
+    except OSError:
+        return False
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk where the OS allows opening a folder (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# File names
+
+_ILLEGAL_RUN = re.compile(r'[<>:"/\\|?*]+')
+_DOTS = re.compile(r"\.{2,}")
+_SPACES = re.compile(r"\s+")
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)]
+)
+_FALLBACK_NAME = "document"
+
+
+def safe_filename(name: str, *, max_bytes: int = 200) -> str:
+    """A file name made from a document title, safe on Linux, macOS and Windows.
+
+    Rules: control, format (zero-width, bidi) and surrogate characters are removed; path
+    separators and characters Windows forbids (``<>:"/\\|?*``) become ``_`` (a run becomes
+    one); whitespace runs (U+3000 included) become one space; runs of dots become one dot;
+    leading dots and spaces (hidden files) and trailing dots and spaces (illegal on Windows) are
+    stripped; Windows device names (``CON``, ``com1.txt``) get a leading ``_``; the result is
+    cut to ``max_bytes`` of UTF-8 without splitting a character. Never empty: ``'document'``.
+    ``max_bytes`` must be at least 8 (255 is the usual file system limit).
+    """
+    if max_bytes < len(_FALLBACK_NAME):
+        raise ValueError(f"max_bytes must be at least {len(_FALLBACK_NAME)}, not {max_bytes}")
+    text = unicodedata.normalize("NFC", name[: 4 * max_bytes])
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    text = _ILLEGAL_RUN.sub("_", text)
+    text = _SPACES.sub(" ", text)
+    text = _DOTS.sub(".", text)
+    text = text.lstrip(". ").rstrip(". ")
+    if text.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
+        text = "_" + text
+    encoded = text.encode("utf-8")
+    if len(encoded) > max_bytes:
+        text = encoded[:max_bytes].decode("utf-8", errors="ignore").rstrip(". ")
+    return text or _FALLBACK_NAME
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+
+
+def _show(name: str | Path) -> str:
+    """A file name fit for a one-line terminal message (controls and newlines made visible)."""
+    return visible(str(name)).translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = {0x0A: "\u240a", 0x09: "\u2409"}
+
+
+def _sample(text: str, limit: int = 12) -> str:
+    """The start of a decoded text, quoted, on one line and safe to print."""
+    flat = " ".join(text.split())
+    return "“" + visible(flat[:limit]) + ("…" if len(flat) > limit else "") + "”"
+
+
+def _oserror(exc: OSError) -> str:
+    return (exc.strerror or exc.__class__.__name__).lower()
+
+
+def _too_large(shown: str, size: int, limit: int) -> str:
+    return (
+        f"{shown}: is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit; a report is far "
+        "smaller, so check that this is the right file"
+    )
