@@ -241,58 +241,92 @@ def apply_opcodes(opcodes: Sequence[Opcode], a: str, b: str) -> str:
 # Comparison keys
 
 
-def _is_whitespace(token: str) -> bool:
-    return all(c.isspace() or c in ZERO_WIDTH for c in token)
+_MAYBE_IGNORED_RE = re.compile(r"[^\w]")
 
 
-def _is_punctuation(token: str) -> bool:
-    return all(
-        unicodedata.category(c)[0] == "P" and c not in NOT_PUNCTUATION for c in token
-    )
+def _ignored_chars(folded: str, options: DiffOptions) -> list[int]:
+    """Positions of the characters that ``ignore_whitespace``/``ignore_punctuation`` drop."""
+    ignored: list[int] = []
+    last = len(folded) - 1
+    for match in _MAYBE_IGNORED_RE.finditer(folded):
+        index = match.start()
+        char = folded[index]
+        if char.isspace() or char in ZERO_WIDTH:
+            if options.ignore_whitespace:
+                ignored.append(index)
+        elif (
+            options.ignore_punctuation
+            and unicodedata.category(char)[0] == "P"
+            and char not in NOT_PUNCTUATION
+            and not (
+                char in DECIMAL_POINTS
+                and 0 < index < last
+                and folded[index - 1].isdigit()
+                and folded[index + 1].isdigit()
+            )
+        ):
+            ignored.append(index)
+    return ignored
 
 
-def comparison_keys(
-    text: str, spans: Sequence[Span], options: DiffOptions
-) -> list[str | None]:
-    """The key each token is compared by; ``None`` for a token the options ignore.
+def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list[str | None]]:
+    """Token spans of ``text`` and the key each token is compared by (``None``: ignored).
 
-    ``spans`` are the token spans of ``text``. Without options a token's key is its text.
-    Rules: with ``ignore_width`` the key is the width- and quote-folded text; with
-    ``ignore_masks`` every mask run gets ``MASK_KEY`` once (the second and later tokens of one
-    run are ignored); with ``ignore_punctuation`` pure punctuation tokens are ignored except
-    ``%``-like signs and decimal points between digits; with ``ignore_whitespace`` pure
-    whitespace tokens are ignored.
+    Without ignore options the tokens are ``tokenize_spans(text)`` and each key is the token's
+    text. With options the text is first reduced to what is compared (width-folded, without
+    ignored whitespace and punctuation) and THAT is tokenized, so that 高质量　发展 and
+    高质量发展 give the same words; the token spans are then mapped back onto ``text``. A token
+    may therefore contain ignored characters, and each ignored character between tokens is a
+    token of its own with key ``None``. The spans always tile ``text``.
+
+    Rules: ``ignore_width`` folds width and quote style (``fold_width``); ``ignore_whitespace``
+    drops whitespace and zero-width characters; ``ignore_punctuation`` drops Unicode
+    punctuation except ``%``-like signs (``NOT_PUNCTUATION``) and a point between two digits;
+    ``ignore_masks`` gives every run of mask tokens the key ``MASK_KEY`` once, its second and
+    later tokens ``None``, so ``xx`` and ``＊＊＊`` compare equal.
     """
+    from policydiff.tokenize import tokenize_spans
+
+    if not options.ignores_anything:
+        spans = tokenize_spans(text)
+        return spans, [text[s:e] for s, e in spans]
     folded = fold_width(text) if options.ignore_width else text
-    in_mask: list[bool] = []
+    dropped = (
+        _ignored_chars(folded, options)
+        if options.ignore_whitespace or options.ignore_punctuation
+        else []
+    )
+    if dropped:
+        drop = set(dropped)
+        positions = [i for i in range(len(folded)) if i not in drop]
+        compared = "".join(folded[i] for i in positions)
+    else:
+        positions = list(range(len(folded)))
+        compared = folded
+    in_mask = [False] * len(compared)
     if options.ignore_masks:
-        in_mask = [False] * len(text)
-        for m in MASK_RE.finditer(fold_width(text)):
+        for m in MASK_RE.finditer(compared):
             in_mask[m.start():m.end()] = [True] * (m.end() - m.start())
+    spans: list[Span] = []
     keys: list[str | None] = []
+    cursor = 0
     previous_mask_end = -1
-    for index, (start, end) in enumerate(spans):
-        token = folded[start:end]
+    for start, end in tokenize_spans(compared):
+        lo, hi = positions[start], positions[end - 1] + 1
+        for gap in range(cursor, lo):
+            spans.append((gap, gap + 1))
+            keys.append(None)
+        spans.append((lo, hi))
         if options.ignore_masks and all(in_mask[start:end]):
             keys.append(None if previous_mask_end == start else MASK_KEY)
             previous_mask_end = end
-            continue
-        if options.ignore_whitespace and _is_whitespace(token):
-            keys.append(None)
-            continue
-        if options.ignore_punctuation and _is_punctuation(token):
-            if (
-                token in DECIMAL_POINTS
-                and 0 < index < len(spans) - 1
-                and folded[start - 1].isdigit()
-                and folded[end].isdigit()
-            ):
-                keys.append(token)
-            else:
-                keys.append(None)
-            continue
-        keys.append(token)
-    return keys
+        else:
+            keys.append(compared[start:end])
+        cursor = hi
+    for gap in range(cursor, len(text)):
+        spans.append((gap, gap + 1))
+        keys.append(None)
+    return spans, keys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,14 +540,23 @@ def _to_token_ops(
             return kept[k] if k < len(kept) else n
         return kept[k - 1] + 1 if k > 0 else 0
 
-    bounds: list[tuple[int, int]] = [(0, 0)]
-    for left in kept_ops[:-1]:
-        # Of two neighbouring runs exactly one is equal; the gap joins it.
-        gap_to_left = left[0] == EQUAL
-        bounds.append(
-            (boundary(a_kept, left[2], na, gap_to_left), boundary(b_kept, left[4], nb, gap_to_left))
-        )
-    bounds.append((na, nb))
+    def side_bounds(kept: list[int], n: int, end_field: int) -> list[int]:
+        # Of two neighbouring runs exactly one is equal, and the gap joins it. A run that is
+        # empty on this side (an insert, for side a) leaves the kept index unchanged: the gap
+        # there was already given to the equal run before it, so the position is reused.
+        positions = [0]
+        previous_k = 0
+        for left in kept_ops[:-1]:
+            k = left[end_field]
+            if k == previous_k:
+                positions.append(positions[-1])
+            else:
+                positions.append(boundary(kept, k, n, left[0] == EQUAL))
+            previous_k = k
+        positions.append(n)
+        return positions
+
+    bounds = list(zip(side_bounds(a_kept, na, 2), side_bounds(b_kept, nb, 4), strict=True))
     ops: list[tuple[str, int, int, int, int]] = []
     for index, op in enumerate(kept_ops):
         (a0, b0), (a1, b1) = bounds[index], bounds[index + 1]
@@ -627,12 +670,27 @@ def diff_tokens(
 ) -> TextDiff:
     """``diff_texts`` for callers that already hold the token spans of both texts.
 
-    The spans must tile their text (as ``tokenize_spans`` gives them); with ``ignore_width``
-    they should come from the width-folded text, as ``diff_texts`` does.
+    The spans must tile their text (as ``tokenize_spans`` gives them). They are used as given
+    only when no ignore option is set; with one, both texts are tokenized again as
+    ``comparison_tokens`` requires.
     """
     options = options or DiffOptions()
-    a_keys = comparison_keys(a, a_spans, options)
-    b_keys = comparison_keys(b, b_spans, options)
+    if options.ignores_anything:
+        return diff_texts(a, b, options=options)
+    a_keys: list[str | None] = [a[s:e] for s, e in a_spans]
+    b_keys: list[str | None] = [b[s:e] for s, e in b_spans]
+    return _diff(a, b, a_spans, a_keys, b_spans, b_keys, options)
+
+
+def _diff(
+    a: str,
+    b: str,
+    a_spans: Sequence[Span],
+    a_keys: list[str | None],
+    b_spans: Sequence[Span],
+    b_keys: list[str | None],
+    options: DiffOptions,
+) -> TextDiff:
     a_kept, b_kept = _kept(a_keys), _kept(b_keys)
     ids: dict[str, int] = {}
     a_ids = [ids.setdefault(a_keys[t], len(ids)) for t in a_kept]  # type: ignore[arg-type]
@@ -674,31 +732,14 @@ def diff_tokens(
 
 def diff_texts(a: str, b: str, *, options: DiffOptions | None = None) -> TextDiff:
     """Diff two texts word by word; see the module docstring for what the result means."""
-    from policydiff.tokenize import tokenize_spans
-
     options = options or DiffOptions()
-    if options.ignore_width:
-        a_spans, b_spans = tokenize_spans(fold_width(a)), tokenize_spans(fold_width(b))
-    else:
-        a_spans, b_spans = tokenize_spans(a), tokenize_spans(b)
-    return diff_tokens(a, b, a_spans, b_spans, options=options)
+    a_spans, a_keys = comparison_tokens(a, options)
+    b_spans, b_keys = comparison_tokens(b, options)
+    return _diff(a, b, a_spans, a_keys, b_spans, b_keys, options)
 
 
 # ---------------------------------------------------------------------------------------------
 # Moved text
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """Sentences of ``text``, each ending after a character of ``SENTENCE_END`` (or at the end)."""
-    spans: list[Span] = []
-    start = 0
-    for index, char in enumerate(text):
-        if char in SENTENCE_END:
-            spans.append((start, index + 1))
-            start = index + 1
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
 
 
 EDGE_PUNCTUATION = "，,、。！？；!?;：:"
@@ -708,7 +749,9 @@ EDGE_PUNCTUATION = "，,、。！？；!?;：:"
 def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Span, int]]:
     """Candidate moved pieces on one side: each changed run cut after every sentence end,
     trimmed of whitespace and edge punctuation, at least ``MOVE_MIN_CHARS`` long, with the
-    index of its run. ``runs`` are ``(start, end, opcode index)`` of the changed runs."""
+    index of its run. A full stop (not a semicolon) right after a piece is included even when the diff put it
+    in the next run, so a moved sentence is reported with its full stop on both sides.
+    ``runs`` are ``(start, end, opcode index)`` of the changed runs."""
     pieces: list[tuple[Span, int]] = []
     for run_start, run_end, op_index in runs:
         start = run_start
@@ -720,6 +763,8 @@ def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Spa
                     lo += 1
                 while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in "，,、：:"):
                     hi -= 1
+                if hi < len(text) and text[hi] in "。！？!?":
+                    hi += 1  # the full stop may sit in the next (equal) run
                 if _core_length(text[lo:hi]) >= MOVE_MIN_CHARS:
                     pieces.append(((lo, hi), op_index))
                 start = piece_end

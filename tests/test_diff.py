@@ -1,0 +1,343 @@
+"""Word-level diffs: hand-written expectations, real report paragraphs, and the invariants.
+
+Expected values below were worked out by reading the texts (and, for difflib's tie-breaking,
+by following its longest-match-first rule by hand), not copied from the tool's output.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydiff.diff import (
+    EQUAL,
+    DiffOptions,
+    Opcode,
+    TextDiff,
+    apply_opcodes,
+    comparison_tokens,
+    diff_texts,
+    find_moves,
+    fold_width,
+)
+
+
+def changes(diff: TextDiff) -> list[tuple[str, str, str]]:
+    """(tag, a text, b text) of every run that is not equal."""
+    return [
+        (op.tag, diff.a[op.a_start:op.a_end], diff.b[op.b_start:op.b_end])
+        for op in diff.opcodes
+        if op.tag != EQUAL
+    ]
+
+
+def assert_well_formed(diff: TextDiff) -> None:
+    """Opcodes tile both texts, are never empty, and two equal runs never touch."""
+    a_pos = b_pos = 0
+    a_tok = b_tok = 0
+    previous = ""
+    for op in diff.opcodes:
+        assert (op.a_start, op.b_start) == (a_pos, b_pos)
+        assert (op.a_tok_start, op.b_tok_start) == (a_tok, b_tok)
+        assert op.a_end > op.a_start or op.b_end > op.b_start
+        assert not (op.tag == EQUAL and previous == EQUAL)
+        if op.tag == "delete":
+            assert op.b_end == op.b_start
+        if op.tag == "insert":
+            assert op.a_end == op.a_start
+        if op.tag == "replace":
+            assert op.a_end > op.a_start and op.b_end > op.b_start
+            inner = diff.refinement(op)
+            assert (inner[0].a_start, inner[0].b_start) == (op.a_start, op.b_start)
+            assert (inner[-1].a_end, inner[-1].b_end) == (op.a_end, op.b_end)
+            for left, right in zip(inner, inner[1:], strict=False):
+                assert (left.a_end, left.b_end) == (right.a_start, right.b_start)
+        a_pos, b_pos, a_tok, b_tok = op.a_end, op.b_end, op.a_tok_end, op.b_tok_end
+        previous = op.tag
+    assert (a_pos, b_pos) == (len(diff.a), len(diff.b))
+    assert (a_tok, b_tok) == (len(diff.a_tokens), len(diff.b_tokens))
+    assert 0.0 <= diff.similarity <= 1.0
+
+
+# --- hand-written examples -----------------------------------------------------------------
+
+
+def test_word_change_is_one_replace_not_scattered_characters() -> None:
+    diff = diff_texts("推进城市建设", "推进城镇化建设")
+    assert [op.as_tuple() for op in diff.opcodes] == [
+        ("equal", 0, 2, 0, 2),
+        ("replace", 2, 4, 2, 5),
+        ("equal", 4, 6, 5, 7),
+    ]
+    # 城市 / 城镇化 share one character of five: too little to refine.
+    assert [op.as_tuple() for op in diff.refined] == [("replace", 2, 4, 2, 5)]
+
+
+def test_growth_target_change_is_one_character() -> None:
+    diff = diff_texts("国内生产总值增长5%左右", "国内生产总值增长6%左右")
+    assert changes(diff) == [("replace", "5", "6")]
+    assert diff.opcodes[1].as_tuple() == ("replace", 8, 9, 8, 9)
+    assert diff.similarity == pytest.approx(22 / 24)
+
+
+def test_replaced_word_is_refined_to_the_changed_character() -> None:
+    diff = diff_texts("加快推进新型城镇化", "加快推进新型城市化")
+    assert changes(diff) == [("replace", "新型城镇化", "新型城市化")]
+    assert [op.as_tuple() for op in diff.refined] == [
+        ("equal", 4, 7, 4, 7),
+        ("replace", 7, 8, 7, 8),
+        ("equal", 8, 9, 8, 9),
+    ]
+
+
+def test_swapped_sentences_are_reported_as_moved() -> None:
+    first, second = "我们要大力发展数字经济。", "同时推进乡村全面振兴工作。"
+    diff = diff_texts(first + second, second + first)
+    # difflib keeps the longer sentence (13 characters) in place; the shorter one moved.
+    assert len(diff.moves) == 1
+    move = diff.moves[0]
+    assert (move.a_pair, move.a_span, move.b_pair, move.b_span) == (0, (0, 12), 0, (13, 25))
+    assert move.text == first
+    assert move.similarity == 1.0
+
+
+def test_moves_across_section_pairs() -> None:
+    sentence = "全面落实中央八项规定精神，坚决纠治形式主义。"
+    one = diff_texts("加强政府自身建设。" + sentence, "加强政府自身建设。")
+    two = diff_texts("深化改革开放。", "深化改革开放。" + sentence.replace("坚决", "持续"))
+    moves = find_moves([one, two])
+    assert len(moves) == 1
+    move = moves[0]
+    assert (move.a_pair, move.a_span) == (0, (9, 9 + len(sentence)))
+    assert (move.b_pair, move.b_span) == (1, (7, 7 + len(sentence)))
+    assert 0.9 <= move.similarity < 1.0
+    # Neither diff alone has a move.
+    assert one.moves == () and two.moves == ()
+
+
+def test_in_place_rewrite_is_not_a_move() -> None:
+    diff = diff_texts("坚持以经济建设为中心不动摇。", "坚持以经济建设为中心不放松。")
+    assert diff.moves == ()
+
+
+def test_ignore_punctuation_compares_without_hiding_the_text() -> None:
+    a, b = "坚持稳中求进，以进促稳", "坚持稳中求进,以进促稳"
+    assert changes(diff_texts(a, b)) == [("replace", "，", ",")]
+    diff = diff_texts(a, b, options=DiffOptions(ignore_punctuation=True))
+    assert [op.as_tuple() for op in diff.opcodes] == [("equal", 0, 11, 0, 11)]
+    assert diff.a == a and diff.b == b
+    assert not diff.changed
+
+
+def test_ignore_punctuation_keeps_percent_and_decimal_point() -> None:
+    options = DiffOptions(ignore_punctuation=True)
+    assert changes(diff_texts("增长5%", "增长5", options=options)) == [("delete", "%", "")]
+    assert diff_texts("涨幅5.5%", "涨幅55%", options=options).changed
+
+
+def test_ignored_punctuation_joins_the_equal_run_next_to_a_change() -> None:
+    diff = diff_texts("发展经济，改善民生", "发展经济保障民生", options=DiffOptions(ignore_punctuation=True))
+    assert [op.as_tuple() for op in diff.opcodes] == [
+        ("equal", 0, 5, 0, 4),
+        ("replace", 5, 7, 4, 6),
+        ("equal", 7, 9, 6, 8),
+    ]
+
+
+def test_ignore_width_folds_quotes_and_full_width_forms() -> None:
+    options = DiffOptions(ignore_width=True)
+    assert not diff_texts("“两新”政策", '"两新"政策', options=options).changed
+    assert not diff_texts("「放管服」改革", "“放管服”改革", options=options).changed
+    assert not diff_texts("２０２５年ＧＤＰ", "2025年GDP", options=options).changed
+    assert diff_texts("“两新”政策", '"两新"政策').changed
+    assert fold_width("，（５）") == ",(5)"
+
+
+def test_ignore_masks_treats_every_mask_run_as_equal() -> None:
+    options = DiffOptions(ignore_masks=True)
+    assert not diff_texts("xx省＊＊市", "××省*市", options=options).changed
+    assert diff_texts("xx省＊＊市", "××省*市").changed
+    # A mask is not equal to a real value.
+    assert diff_texts("增长＊＊%", "增长5%", options=options).changed
+
+
+def test_ignore_whitespace() -> None:
+    options = DiffOptions(ignore_whitespace=True)
+    assert not diff_texts("推动 高质量发展\n", "推动高质量\u3000发展", options=options).changed
+    assert diff_texts("推动 高质量发展", "推动高质量发展").changed
+
+
+def test_repetitive_input_finishes_fast_and_is_coarse() -> None:
+    a, b = "第一条。" * 1000, "第二条。" * 1000
+    started = time.perf_counter()
+    diff = diff_texts(a, b)
+    elapsed = time.perf_counter() - started
+    assert diff.coarse
+    assert elapsed < 5.0  # difflib alone takes about 16 s on these tokens
+    assert diff.apply() == b
+    assert_well_formed(diff)
+
+
+def test_size_budget_switches_to_the_fallback() -> None:
+    a = "推动高质量发展，建设现代化产业体系。" * 20
+    b = a.replace("建设", "加快建设")
+    exact = diff_texts(a, b)
+    coarse = diff_texts(a, b, options=DiffOptions(max_tokens=10))
+    assert not exact.coarse and coarse.coarse
+    assert coarse.apply() == b == exact.apply()
+    assert_well_formed(coarse)
+
+
+def test_empty_and_one_sided_texts() -> None:
+    assert diff_texts("", "").opcodes == ()
+    assert diff_texts("", "").similarity == 1.0
+    assert [op.as_tuple() for op in diff_texts("", "新增").opcodes] == [("insert", 0, 0, 0, 2)]
+    assert [op.as_tuple() for op in diff_texts("删除", "").opcodes] == [("delete", 0, 2, 0, 0)]
+    only_punct = diff_texts("，", ",", options=DiffOptions(ignore_punctuation=True))
+    assert [op.as_tuple() for op in only_punct.opcodes] == [("equal", 0, 1, 0, 1)]
+
+
+# --- real report paragraphs (2024 and 2025 national reports, public official documents) ---
+
+TARGETS_2024 = (
+    "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上，"
+    "城镇调查失业率5.5%左右；居民消费价格涨幅3%左右；居民收入增长和经济增长同步；"
+    "国际收支保持基本平衡；粮食产量1.3万亿斤以上；单位国内生产总值能耗降低2.5%左右，"
+    "生态环境质量持续改善。"
+)
+TARGETS_2025 = (
+    "今年发展主要预期目标是：国内生产总值增长5%左右；城镇调查失业率5.5%左右，"
+    "城镇新增就业1200万人以上；居民消费价格涨幅2%左右；居民收入增长和经济增长同步；"
+    "国际收支保持基本平衡；粮食产量1.4万亿斤左右；单位国内生产总值能耗降低3%左右，"
+    "生态环境质量持续改善。"
+)
+
+HEADING_2024 = (
+    "（八）推动城乡融合和区域协调发展，大力优化经济布局。深入实施区域协调发展战略、区域重大战略、"
+    "主体功能区战略，把推进新型城镇化和乡村全面振兴有机结合起来，加快构建优势互补、高质量发展的"
+    "区域经济格局。"
+)
+HEADING_2025 = (
+    "（八）推进新型城镇化和区域协调发展，进一步优化发展空间格局。完善实施区域协调发展战略机制，"
+    "坚持以人为本提高城镇化质量水平，构建优势互补的区域经济布局和国土空间体系。"
+)
+
+
+def test_real_targets_paragraph() -> None:
+    diff = diff_texts(TARGETS_2024, TARGETS_2025)
+    assert_well_formed(diff)
+    assert diff.apply() == TARGETS_2025
+    # Read by hand: CPI target 3% → 2%, grain 1.3 → 1.4 (以上 → 左右), energy 2.5% → 3%.
+    found = changes(diff)
+    for expected in [
+        ("replace", "3", "2"),
+        ("replace", "3", "4"),
+        ("replace", "以上", "左右"),
+        ("replace", "2.5", "3"),
+    ]:
+        assert expected in found
+    # The two employment clauses swapped places; difflib keeps the first one (城镇新增就业…,
+    # earliest of two equally long matches) and the unemployment-rate clause moves.
+    assert len(diff.moves) == 1
+    move = diff.moves[0]
+    assert move.text == "城镇调查失业率5.5%左右"
+    assert move.a_span == (40, 53) and move.b_span == (25, 38)
+    # Everything else that changed is that moved clause (with its comma).
+    others = [c for c in found if c[1] not in ("3", "以上", "2.5")]
+    assert sorted(others) == [("delete", "，城镇调查失业率5.5%左右", ""),
+                              ("insert", "", "城镇调查失业率5.5%左右，")]
+
+
+def _covered(diff: TextDiff, side: str, word: str, *, equal: bool) -> bool:
+    text = diff.a if side == "a" else diff.b
+    start = text.index(word)
+    end = start + len(word)
+    for op in diff.opcodes:
+        lo, hi = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
+        if lo <= start and end <= hi:
+            return (op.tag == EQUAL) == equal
+    return False
+
+
+def test_real_heading_paragraph_changed_and_kept_words() -> None:
+    diff = diff_texts(HEADING_2024, HEADING_2025)
+    assert_well_formed(diff)
+    for word in ["城乡融合", "大力", "经济布局", "区域重大战略", "主体功能区战略", "乡村全面振兴",
+                 "高质量发展"]:
+        assert _covered(diff, "a", word, equal=False), word
+    for word in ["进一步", "发展空间格局", "完善", "机制", "以人为本", "国土空间体系"]:
+        assert _covered(diff, "b", word, equal=False), word
+    for word in ["（八）", "和区域协调发展，", "实施区域协调发展战略", "构建优势互补"]:
+        assert _covered(diff, "a", word, equal=True), word
+        assert _covered(diff, "b", word, equal=True), word
+
+
+# --- properties ------------------------------------------------------------------------------
+
+ALPHABET = "发展经济城市镇化乡村振兴推进建设，。；、,.“”\"「」 \n\u3000０5%％xX×＊*甲乙"
+texts = st.text(alphabet=ALPHABET, max_size=40)
+options = st.builds(
+    DiffOptions,
+    ignore_punctuation=st.booleans(),
+    ignore_width=st.booleans(),
+    ignore_masks=st.booleans(),
+    ignore_whitespace=st.booleans(),
+)
+
+
+@st.composite
+def related_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    """A text and an edited copy of it (so that there is something to match)."""
+    a = draw(texts)
+    b = a
+    for _ in range(draw(st.integers(0, 4))):
+        start = draw(st.integers(0, len(b)))
+        end = draw(st.integers(start, len(b)))
+        b = b[:start] + draw(st.text(alphabet=ALPHABET, max_size=6)) + b[end:]
+    return a, b
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair=related_pairs() | st.tuples(texts, texts))
+def test_opcodes_rebuild_b(pair: tuple[str, str]) -> None:
+    a, b = pair
+    diff = diff_texts(a, b)
+    assert_well_formed(diff)
+    assert diff.apply() == b
+    assert apply_opcodes(diff.opcodes, a, b) == b
+    for op in diff.refined:
+        if op.tag == EQUAL:
+            assert a[op.a_start:op.a_end] == b[op.b_start:op.b_end]
+    for op in diff.opcodes:
+        if op.tag == EQUAL:
+            assert a[op.a_start:op.a_end] == b[op.b_start:op.b_end]
+
+
+def _kept_keys(diff: TextDiff, side: str, op: Opcode) -> list[str]:
+    text, spans = (diff.a, diff.a_spans) if side == "a" else (diff.b, diff.b_spans)
+    token_spans, keys = comparison_tokens(text, diff.options)
+    assert token_spans == list(spans)
+    lo, hi = (op.a_tok_start, op.a_tok_end) if side == "a" else (op.b_tok_start, op.b_tok_end)
+    return [k for k in keys[lo:hi] if k is not None]
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair=related_pairs() | st.tuples(texts, texts), opts=options)
+def test_equal_under_options_means_equal_keys(pair: tuple[str, str], opts: DiffOptions) -> None:
+    a, b = pair
+    diff = diff_texts(a, b, options=opts)
+    assert_well_formed(diff)
+    # Shown text is always the original.
+    assert "".join(diff.a_tokens) == a and "".join(diff.b_tokens) == b
+    for op in diff.opcodes:
+        if op.tag == EQUAL:
+            assert _kept_keys(diff, "a", op) == _kept_keys(diff, "b", op)
+    # Changed runs taken from b plus equal runs taken from b rebuild b; from a, they rebuild
+    # b exactly when nothing is ignored.
+    if not opts.ignores_anything:
+        assert diff.apply() == b
+    # Ignoring things never makes two texts less similar than comparing them exactly.
+    assert diff.changed <= diff_texts(a, b).changed
