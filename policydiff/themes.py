@@ -18,10 +18,10 @@ it). A section is classified from its heading and its body:
 Rules: a theme is kept when it scores at least ``MIN_SCORE`` and either reaches
 ``RELATIVE_CUTOFF`` times the best score or has a body clearly about it (body evidence at
 least ``STRONG_BODY``). So a section with no evidence gets no themes, a passing mention does
-not become a label, and a section whose heading says "border development" but whose body is
-all roads and power lines gets both labels. Scores are rounded to three decimals and sorted by score descending, then theme id; the
-same input always gives the same output. Text is matched as given: classify the normalized
-(Simplified, width-folded) text, not the raw source.
+not become a label, and a section whose heading says "projects" but whose body is all roads,
+rail and pipes gets both labels. Scores are rounded to three decimals and sorted by score
+descending, then theme id; the same input always gives the same output. Text is matched as
+given: classify the normalized (Simplified, width-folded) text, not the raw source.
 """
 
 from __future__ import annotations
@@ -91,13 +91,13 @@ def _bundled_themes() -> tuple[Theme, ...]:
 
 
 def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8")
+        text = data[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
+        offset = skip + exc.start
         raise ConfigError(
-            f"{name}: themes file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"{name}: themes file is not UTF-8 (byte 0x{data[offset]:02x} at offset {offset})"
         ) from None
     try:
         doc = tomllib.loads(text)
@@ -138,7 +138,9 @@ def _parse_theme(entry: Any, *, number: int, name: str) -> Theme:
     where = f"{where} ({raw_id})"
     unknown = sorted(set(entry) - _THEME_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (expected id, name, name_en, terms)")
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} (expected id, name, name_en, terms)"
+        )
     names: dict[str, str] = {}
     for key in ("name", "name_en"):
         value = entry.get(key)
@@ -176,12 +178,9 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class _Matcher:
-    """A compiled leftmost-longest scanner over every term of a theme sequence.
-
-    Compared and hashed by identity, so that it can key the score cache.
-    """
+    """A compiled leftmost-longest scanner over every term of a theme sequence."""
 
     pattern: re.Pattern[str] | None
     hits: dict[str, tuple[tuple[int, float], ...]]
@@ -274,14 +273,10 @@ def _evidence(heading: str, body: str, matcher: _Matcher) -> tuple[list[float], 
     return heading_ev, body_ev
 
 
-@lru_cache(maxsize=4096)
 def _scores(
     heading: str, body: str, matcher: _Matcher
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """``(scores, body evidence)`` per theme.
-
-    Cached so that ``classify`` and ``theme_vector`` on the same section scan its text once.
-    """
+    """``(scores, body evidence)`` per theme."""
     heading_ev, body_ev = _evidence(heading, body, matcher)
     scores = tuple(
         min(1.0, HEADING_WEIGHT * h + BODY_WEIGHT * b)

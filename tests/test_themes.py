@@ -56,7 +56,12 @@ HEADINGS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("seed:003", "保护xx好山好水", "ecology", ()),
     ("seed:003", "建强基层堡垒，夯实事业之基", "party_gov", ()),
     ("seed:003", "从严管党治党，恪守清廉之本", "party_gov", ()),
-    ("seed:003", "坚定不移推进全面从严治党，在激发干部队伍干事创业激情上争当“排头兵”", "party_gov", ()),
+    (
+        "seed:003",
+        "坚定不移推进全面从严治党，在激发干部队伍干事创业激情上争当“排头兵”",
+        "party_gov",
+        (),
+    ),
     # seed 004 (a five-year-plan proposal: 一、 then 1. … 52.)
     ("seed:004", "“十四五”面临的发展形势", "overview", ()),
     ("seed:004", "深入实施创新首位战略,打造活力迸发的创新型城区", "innovation", ()),
@@ -71,11 +76,21 @@ HEADINGS: list[tuple[str, str, str, tuple[str, ...]]] = [
     # national government work reports
     ("national-2017", "促进农业稳定发展和农民持续增收", "rural", ("security",)),
     ("national-2017", "全面加强政府自身建设", "party_gov", ()),
-    ("national-2018", "坚持实施区域协调发展和新型城镇化战略，着力推动平衡发展，新的增长极增长带加快成长", "regional&urban", ()),
+    (
+        "national-2018",
+        "坚持实施区域协调发展和新型城镇化战略，着力推动平衡发展，新的增长极增长带加快成长",
+        "regional&urban",
+        (),
+    ),
     ("national-2019", "激发市场主体活力，着力优化营商环境", "reform", ()),
     ("national-2020", "加大宏观政策实施力度，着力稳企业保就业", "macro&livelihoods", ()),
     ("national-2021", "坚持扩大内需这个战略基点，充分挖掘国内市场潜力", "demand", ()),
-    ("national-2022", "切实保障和改善民生，加强和创新社会治理", "livelihoods&security", ("innovation",)),
+    (
+        "national-2022",
+        "切实保障和改善民生，加强和创新社会治理",
+        "livelihoods&security",
+        ("innovation",),
+    ),
     ("national-2023", "过去一年和五年工作回顾", "overview", ()),
     ("national-2023", "加强生态环境保护，促进绿色低碳发展", "ecology", ("security",)),
     ("national-2023", "保障国家粮食安全，大力实施乡村振兴战略", "rural", ("security",)),
@@ -94,7 +109,12 @@ HEADINGS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("cpc-congress-20th-2022", "全面推进乡村振兴", "rural", ()),
     ("cpc-congress-20th-2022", "全面发展协商民主", "democracy", ()),
     ("cpc-congress-20th-2022", "积极稳妥推进碳达峰碳中和", "ecology", ()),
-    ("cpc-congress-20th-2022", "实现建军一百年奋斗目标，开创国防和军队现代化新局面", "defense_foreign", ()),
+    (
+        "cpc-congress-20th-2022",
+        "实现建军一百年奋斗目标，开创国防和军队现代化新局面",
+        "defense_foreign",
+        (),
+    ),
     # provincial reports 2026
     ("prov-2026-beijing", "深入落实城市总体规划，推动京津冀协同发展走深走实", "regional&urban", ()),
     ("prov-2026-chongqing", "守住廉治底线", "party_gov", ("security",)),
@@ -104,11 +124,21 @@ HEADINGS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("prov-2026-guangdong", "推动海洋经济高质量发展，加快打造海上新广东", "industry", ()),
     ("prov-2026-guangxi", "争创人工智能发展优势，激活创新动能", "innovation", ()),
     ("prov-2026-hainan", "加强政府自身建设", "party_gov", ()),
-    ("prov-2026-heilongjiang", "着力夯实粮食安全根基，加快推进农业农村现代化", "rural", ("security",)),
+    (
+        "prov-2026-heilongjiang",
+        "着力夯实粮食安全根基，加快推进农业农村现代化",
+        "rural",
+        ("security",),
+    ),
     ("prov-2026-henan", "从严从实开展深入贯彻中央八项规定精神学习教育", "party_gov", ()),
     ("prov-2026-hubei", "牢固树立和坚定践行正确的政绩观", "party_gov", ()),
     ("prov-2026-jiangsu", "更高水平促进城乡融合发展", "urban&rural", ()),
-    ("prov-2026-neimenggu", "坚持生态优先、绿色发展，筑牢我国北方重要生态安全屏障", "ecology", ("security",)),
+    (
+        "prov-2026-neimenggu",
+        "坚持生态优先、绿色发展，筑牢我国北方重要生态安全屏障",
+        "ecology",
+        ("security",),
+    ),
     ("prov-2026-neimenggu", "促进各民族广泛交往交流交融", "democracy", ()),
     ("prov-2026-neimenggu", "加快农牧业转型发展，建设国家重要农畜产品生产基地", "rural", ()),
     ("prov-2026-shanghai", "着力推动城市内涵式发展，加快转变城市发展方式", "urban", ()),
@@ -152,9 +182,21 @@ def test_bundled_taxonomy_shape() -> None:
         for term, weight in theme.terms:
             assert term.strip() == term and term
             assert 0 < weight <= 1
-    for required in ("overview", "industry", "urban", "rural", "ecology", "livelihoods",
-                     "reform", "opening", "innovation", "demand", "security", "culture",
-                     "party_gov"):
+    for required in (
+        "overview",
+        "industry",
+        "urban",
+        "rural",
+        "ecology",
+        "livelihoods",
+        "reform",
+        "opening",
+        "innovation",
+        "demand",
+        "security",
+        "culture",
+        "party_gov",
+    ):
         assert required in IDS
 
 
@@ -171,8 +213,9 @@ def test_every_expectation_names_a_real_theme() -> None:
 # ---------------------------------------------------------------- real headings
 
 
-@pytest.mark.parametrize(("source", "heading", "expected", "forbid"), HEADINGS,
-                         ids=[h[1][:16] for h in HEADINGS])
+@pytest.mark.parametrize(
+    ("source", "heading", "expected", "forbid"), HEADINGS, ids=[h[1][:16] for h in HEADINGS]
+)
 def test_real_heading(source: str, heading: str, expected: str, forbid: tuple[str, ...]) -> None:
     check(classify(heading, "", THEMES), expected, forbid)
 
@@ -223,6 +266,7 @@ BODY_EFFICIENCY = (
     "真正将基层负担减下去，腾出更多精力干实事、谋发展。"
 )
 
+
 def test_body_decides_when_heading_is_silent() -> None:
     assert classify("坚持正确导向，把稳思想之舵", "", THEMES) == ()
     assert ids(classify("坚持正确导向，把稳思想之舵", BODY_PARTY, THEMES))[0] == "party_gov"
@@ -267,7 +311,9 @@ def test_short_body_is_not_overwhelming() -> None:
 
 def test_no_evidence_gives_no_themes() -> None:
     assert classify("", "", THEMES) == ()
-    assert classify("各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", THEMES) == ()
+    assert (
+        classify("各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", THEMES) == ()
+    )
     assert classify("全面推进乡村振兴", "", ()) == ()
 
 
@@ -311,7 +357,8 @@ def test_user_themes_replace_bundled(tmp_path: Path) -> None:
 def test_user_themes_accept_bom_and_integer_weight(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_bytes(
-        b"\xef\xbb\xbf" + '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = 1 }\n'.encode()
+        b"\xef\xbb\xbf"
+        + '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = 1 }\n'.encode()
     )
     assert load_themes(path)[0].terms == (("甲", 1.0),)
 
@@ -320,31 +367,48 @@ def test_user_themes_accept_bom_and_integer_weight(tmp_path: Path) -> None:
 
 GOOD = 'id = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲乙" = 1.0 }\n'
 
+
+def entry(terms: str = '{ "甲" = 1.0 }', **fields: str) -> str:
+    """One [[theme]] table; ``fields`` replace (or with "" drop) id, name and name_en."""
+    values = {"id": '"a"', "name": '"甲"', "name_en": '"A"', **fields}
+    lines = [f"{key} = {value}" for key, value in values.items() if value]
+    if terms:
+        lines.append(f"terms = {terms}")
+    return "[[theme]]\n" + "\n".join(lines) + "\n"
+
+
 MALFORMED = [
     ("syntax", '[[theme]]\nid = "a"\nname = 甲\n', "invalid TOML"),
     ("unterminated", '[[theme]]\nid = "a\n', "invalid TOML"),
     ("duplicate toml key", '[[theme]]\nid = "a"\nid = "b"\n', "invalid TOML"),
-    ("missing id", '[[theme]]\nname = "甲"\nname_en = "A"\nterms = { "甲" = 1.0 }\n', "missing 'id'"),
-    ("non-ascii id", '[[theme]]\nid = "产业"\nname = "甲"\nname_en = "A"\nterms = { "甲" = 1.0 }\n', "'id'"),
-    ("numeric id", '[[theme]]\nid = 3\nname = "甲"\nname_en = "A"\nterms = { "甲" = 1.0 }\n', "'id'"),
+    ("missing id", entry(id=""), "missing 'id'"),
+    ("non-ascii id", entry(id='"产业"'), "'id' must be ASCII"),
+    ("numeric id", entry(id="3"), "'id' must be ASCII"),
     ("duplicate id", f"[[theme]]\n{GOOD}[[theme]]\n{GOOD}", "duplicate id 'a'"),
-    ("missing name", '[[theme]]\nid = "a"\nname_en = "A"\nterms = { "甲" = 1.0 }\n', "missing 'name'"),
-    ("missing name_en", '[[theme]]\nid = "a"\nname = "甲"\nterms = { "甲" = 1.0 }\n', "missing 'name_en'"),
-    ("missing terms", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\n', "missing 'terms'"),
-    ("empty terms", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = {}\n', "'terms' is empty"),
-    ("terms not a table", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = ["甲"]\n', "'terms' must be a table"),
-    ("string weight", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = "1.0" }\n', "must be a number"),
-    ("bool weight", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = true }\n', "must be a number"),
-    ("zero weight", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = 0 }\n', "(0, 1]"),
-    ("weight above 1", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = 1.5 }\n', "(0, 1]"),
-    ("negative weight", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = -0.5 }\n', "(0, 1]"),
-    ("nan weight", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "甲" = nan }\n', "(0, 1]"),
-    ("empty term", '[[theme]]\nid = "a"\nname = "甲"\nname_en = "A"\nterms = { "" = 1.0 }\n', "empty term"),
+    ("missing name", entry(name=""), "missing 'name'"),
+    ("missing name_en", entry(name_en=""), "missing 'name_en'"),
+    ("blank name", entry(name='"  "'), "'name' must be a non-empty string"),
+    ("missing terms", entry(terms=""), "missing 'terms'"),
+    ("empty terms", entry("{}"), "'terms' is empty"),
+    ("terms not a table", entry('["甲"]'), "'terms' must be a table"),
+    ("string weight", entry('{ "甲" = "1.0" }'), "must be a number"),
+    ("bool weight", entry('{ "甲" = true }'), "must be a number"),
+    ("zero weight", entry('{ "甲" = 0 }'), "(0, 1]"),
+    ("weight above 1", entry('{ "甲" = 1.5 }'), "(0, 1]"),
+    ("negative weight", entry('{ "甲" = -0.5 }'), "(0, 1]"),
+    ("nan weight", entry('{ "甲" = nan }'), "(0, 1]"),
+    ("empty term", entry('{ "" = 1.0 }'), "empty term"),
     ("unknown key", f'[[theme]]\n{GOOD}term = {{ "甲" = 1.0 }}\n', "unknown key 'term'"),
     ("no themes", 'title = "x"\n', "unknown top-level key 'title'"),
     ("empty file", "", "no [[theme]] tables"),
     ("theme not array of tables", 'theme = "x"\n', "no [[theme]] tables"),
 ]
+
+
+def test_entry_helper_builds_a_valid_theme(tmp_path: Path) -> None:
+    path = tmp_path / "ok.toml"
+    path.write_text(entry(), encoding="utf-8")
+    assert load_themes(path) == (Theme("a", "甲", "A", (("甲", 1.0),)),)
 
 
 @pytest.mark.parametrize(("case", "text", "fragment"), MALFORMED, ids=[m[0] for m in MALFORMED])
@@ -387,12 +451,17 @@ def test_bundled_file_is_valid_toml_with_documented_shape() -> None:
 
 # ---------------------------------------------------------------- properties
 
-ALPHABET = "".join(sorted({ch for t in THEMES for term, _ in t.terms for ch in term})) + "，。的和在"
+ALPHABET = (
+    "".join(sorted({ch for t in THEMES for term, _ in t.terms for ch in term})) + "，。的和在"
+)
 
 
 @settings(max_examples=80, deadline=None)
-@given(heading=st.text(alphabet=ALPHABET, max_size=30), body=st.text(alphabet=ALPHABET, max_size=600),
-       max_themes=st.integers(min_value=0, max_value=5))
+@given(
+    heading=st.text(alphabet=ALPHABET, max_size=30),
+    body=st.text(alphabet=ALPHABET, max_size=600),
+    max_themes=st.integers(min_value=0, max_value=5),
+)
 def test_classify_invariants(heading: str, body: str, max_themes: int) -> None:
     result = classify(heading, body, THEMES, max_themes=max_themes)
     assert len(result) <= max_themes
