@@ -12,8 +12,9 @@ level, from three pieces of evidence:
 
 Matches are then chosen globally: an assignment that maximizes the total score (the Hungarian
 method), so reordered sections find each other and a strong pair is never lost to an earlier,
-weaker one. A second pass prefers pairs whose parents were matched to each other (a bonus) over pairs
-across unrelated parts (a penalty), so a task stays inside its counterpart part. Pairs below the threshold, or with almost no shared words
+weaker one. Further passes prefer pairs whose parents were matched to each other in the previous pass (a
+bonus) over pairs across unrelated parts (a penalty), until the choice is stable, so a task
+stays inside its counterpart part. Pairs below the threshold, or with almost no shared words
 and no strongly similar heading, stay unmatched. A section left over whose best partner
 is already matched, and which scores nearly as well with it, is reported as the extra partner
 of a split (one section of A became two in B) or a merge (two of A became one in B).
@@ -41,6 +42,7 @@ from policydiff.model import Document, Section
 
 HASH_DIM = 1 << 13  # hashed TF-IDF dimensions; collisions are rare at report vocabulary sizes
 MAX_SHARED_TERMS = 6
+CONTEXT_PASSES = 4  # re-assign with parent context until stable; 2-3 passes suffice in practice
 
 _STOP_WORDS = frozenset(
     "的 和 与 及 等 在 是 了 把 对 为 以 上 中 好 更 新 加快 推进 推动 加强 进一步 着力 坚持 "
@@ -63,7 +65,7 @@ class AlignOptions:
     body_weight: float = 0.45
     theme_weight: float = 0.20
     min_body: float = 0.1
-    strong_heading: float = 0.9
+    strong_heading: float = 0.75
     context_bonus: float = 0.15
     context_penalty: float = 0.3
 
@@ -344,13 +346,18 @@ def align_features(
     )
     gain = np.where(plausible, score, 0.0)
     pairs = [(i, j) for i, j in assign(gain) if gain[i, j] > 0]
-    # Second pass: prefer pairs whose parents were matched to each other (or are both roots),
-    # so a task stays inside its counterpart part instead of jumping to a look-alike elsewhere.
-    in_context = _in_context(fa, fb, pairs)
-    choice = np.where(
-        in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
-    )
-    pairs = [(i, j) for i, j in assign(np.where(plausible, choice, 0.0)) if gain[i, j] > 0]
+    # Further passes: prefer pairs whose parents were matched to each other (or are both
+    # roots), so a task stays inside its counterpart part instead of jumping to a look-alike
+    # elsewhere. Repeated because a part's own match can change between passes.
+    for _ in range(CONTEXT_PASSES):
+        in_context = _in_context(fa, fb, pairs)
+        choice = np.where(
+            in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
+        )
+        chosen = [(i, j) for i, j in assign(np.where(plausible, choice, 0.0)) if gain[i, j] > 0]
+        if chosen == pairs:
+            break
+        pairs = chosen
     matches = [make(i, j) for i, j in pairs]
     partner_a = {i: j for i, j in pairs}
     partner_b = {j: i for i, j in pairs}

@@ -230,8 +230,6 @@ def find_headings(text: str) -> list[_Event]:
             events.append(_Event(span[0], span[1], "plain", "", heading, None, relative=relative))
             seen_heading = True
             continue
-        else:
-            last_shi = 0
         # 一是/二是 items inside the paragraph, continuing or starting a sequence.
         for m in _MID_SHI.finditer(text, span[0], span[1]):
             number = cn_number(m.group(1))
