@@ -13,17 +13,21 @@ Decoding order (``decode_bytes`` without ``encoding=``):
 3. Binary formats are refused by their signature (PDF, ZIP/docx, OLE2 doc/wps, images,
    archives) or by their bytes (runs of NUL, many control bytes).
 4. When NUL bytes are present, UTF-16 without a BOM is accepted if one byte order gives
-   almost only plausible characters (ASCII, common Chinese, punctuation). UTF-16 text of
+   at least 90% plausible characters (ASCII, common Chinese, punctuation). UTF-16 text of
    ASCII or Chinese always holds NUL bytes (from newlines and ASCII letters), so the test is
-   only made on that evidence.
-5. Valid UTF-8 is UTF-8.
+   only made on that evidence, and before UTF-8 (ASCII in UTF-16 is valid UTF-8 too).
+5. Valid UTF-8 is UTF-8, with one exception: a mostly non-ASCII UTF-8 reading without a
+   single Han character, where GB18030 or Big5 read only common Chinese characters, is
+   refused as ambiguous (short GBK can be valid UTF-8 by accident: 转 is D7 AA, Hebrew ת).
 6. Otherwise GB18030 and Big5 (then cp950, then big5hkscs) are each tried strictly and every
    reading is scored by how common its Han characters are (``data/common_hans.txt`` and
    ``common_hant.txt``, ranked by frequency): a naive-Bayes log-likelihood of "real Chinese"
-   against "mis-decoded bytes". A reading is accepted when its posterior is at least 0.999
-   against the other reading and against "neither", and no stretch of it (a window of 240
-   characters) reads as garbage, which catches files that mix two encodings. Otherwise the
-   file is refused, saying what was tried and suggesting ``--encoding NAME``.
+   against "mis-decoded bytes" over four classes (top-500 character, other common character,
+   rare Han, odd script such as kana, Hangul, PUA or box drawing). A reading is accepted when
+   its posterior is at least 0.999 against the other reading and against "neither", and no
+   stretch of it (a window of 80 characters) reads as garbage, which catches files that mix
+   two encodings. Otherwise the file is refused, saying what was tried and suggesting
+   ``--encoding NAME``. Six common characters are enough (政府工作报告); one or two are not.
 
 With ``encoding=`` the bytes are decoded strictly with that codec (any Python alias: ``gbk``,
 ``GB2312``, ``big5hkscs``, ...); binary signatures are still refused, NUL bytes are not (the
@@ -103,9 +107,13 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
             raise InputError(f"{shown}: broken symbolic link; check where it points") from None
         raise InputError(f"{shown}: no such file; check the path") from None
     except NotADirectoryError:
-        raise InputError(f"{shown}: part of this path is a file, not a folder; check the path") from None
+        raise InputError(
+            f"{shown}: part of this path is a file, not a folder; check the path"
+        ) from None
     except PermissionError:
-        raise InputError(f"{shown}: permission denied; check the permissions of its folder") from None
+        raise InputError(
+            f"{shown}: permission denied; check the permissions of its folder"
+        ) from None
     except OSError as exc:
         raise InputError(f"{shown}: cannot read it ({_oserror(exc)}); check the path") from None
     if stat.S_ISDIR(info.st_mode):
@@ -160,9 +168,12 @@ def decode_bytes(data: bytes, *, name: str, encoding: str | None = None) -> Deco
         return DecodedText(text, codec, min(round(share, 4), 0.9999), reason, digest)
 
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8", 1.0, "valid UTF-8", digest)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    else:
+        _check_accidental_utf8(data, text, shown)
+        return DecodedText(text, "utf-8", 1.0, "valid UTF-8", digest)
     if (
         utf8_error.reason == "unexpected end of data"
         and utf8_error.end == len(data)
@@ -322,7 +333,9 @@ def _decode_override(data: bytes, shown: str, digest: str, encoding: str) -> Dec
             f"(0x{bad}); check --encoding, or leave it out to detect the encoding"
         ) from None
     except (UnicodeError, ValueError) as exc:
-        raise InputError(f"{shown}: cannot decode it as {codec} ({exc}); check --encoding") from None
+        raise InputError(
+            f"{shown}: cannot decode it as {codec} ({exc}); check --encoding"
+        ) from None
     text = text.removeprefix("\ufeff")
     warnings: tuple[str, ...] = ()
     counts = _class_counts(text.translate(_class_table())) if not text.isascii() else None
@@ -444,6 +457,37 @@ def _guess_chinese(
     return DecodedText(best.text, best.codec, confidence, reason, digest, tuple(warnings))
 
 
+def _check_accidental_utf8(data: bytes, text: str, shown: str) -> None:
+    """Refuse GBK or Big5 bytes that happen to be valid UTF-8 (ambiguous, not guessed).
+
+    Valid UTF-8 is UTF-8, except in one corner: a GBK character whose bytes are C2-DF then
+    80-BF is also a UTF-8 sequence (转 is D7 AA, UTF-8 for Hebrew ת; 全省统一 reads as
+    ȫʡͳһ), so short Chinese files can be valid UTF-8 by accident. Such a file is refused when
+    the UTF-8 reading has no Han character, is mostly non-ASCII, and a GB18030 or Big5 reading
+    has Han characters that are all common ones. A UTF-8 file with Chinese in it, or with a few
+    accented letters among ASCII (``café``), is never touched.
+    """
+    if text.isascii() or _HAN.search(text) is not None:
+        return
+    if 2 * (len(text) - len(text.encode("ascii", "ignore"))) < len(text):
+        return
+    for codec in ("gb18030", *_BIG5_FAMILY):
+        try:
+            reading = _read(codec, data.decode(codec))
+        except UnicodeDecodeError:
+            continue
+        counts = reading.counts
+        if _scored(counts) and counts[_RARE] == counts[_ODD] == 0:
+            raise InputError(
+                f"{shown}: ambiguous encoding: valid UTF-8 ({_sample(text)}) but it also reads "
+                f"as Chinese in {reading.label} ({_sample(reading.text)}); pass --encoding utf-8 "
+                f"or --encoding {reading.codec}"
+            )
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
 def _read(codec: str, text: str) -> _Reading:
     classes = text.translate(_class_table())
     counts = _class_counts(classes)
@@ -460,7 +504,12 @@ def _posterior(best: _Reading, readings: list[_Reading]) -> float:
 def _refusal(best: _Reading, readings: list[_Reading], failures: list[str]) -> str:
     """The message body for a file whose encoding cannot be told (the guess fell short)."""
     tried = "; ".join([*failures, *(_describe(r) + " (not plausible)" for r in readings)])
-    if best.llr <= 0 or _scored(best.counts) == 0:
+    if _scored(best.counts) == 0:
+        return (
+            f"too little text to tell the encoding ({best.label} reads it as "
+            f"{_sample(best.text)}, no Chinese characters); pass --encoding NAME if you know it"
+        )
+    if best.llr <= 0:
         return f"cannot tell the encoding: {tried}; pass --encoding NAME if you know it"
     rivals = [r for r in readings[1:] if r.llr > 0]
     if rivals:
@@ -649,7 +698,7 @@ def write_atomic(
     existing: os.stat_result | None
     try:
         existing = os.stat(target)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         existing = None
     except OSError as exc:
         raise OutputError(f"{shown}: cannot check this path ({_oserror(exc)})") from None

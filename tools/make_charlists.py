@@ -53,8 +53,9 @@ def source_files(corpus: Path) -> list[Path]:
     return files
 
 
-def traditional_forms(simp: str, st: dict[str, list[str]], ts_rev: dict[str, list[str]],
-                      variants: dict[str, set[str]]) -> list[str]:
+def traditional_forms(
+    simp: str, st: dict[str, list[str]], ts_rev: dict[str, list[str]], variants: dict[str, set[str]]
+) -> list[str]:
     """Every Traditional spelling of one Simplified character (itself when unchanged)."""
     forms = list(st.get(simp, [simp]))
     forms += [t for t in ts_rev.get(simp, []) if t not in forms]
@@ -103,8 +104,10 @@ def main() -> None:
         encoding="utf-8",
     )
     (DATA / "common_hant.txt").write_text(
-        header + "# Line i (after comments) = Traditional form(s) of line i of common_hans.txt.\n"
-        + "\n".join(hant_lines) + "\n",
+        header
+        + "# Line i (after comments) = Traditional form(s) of line i of common_hans.txt.\n"
+        + "\n".join(hant_lines)
+        + "\n",
         encoding="utf-8",
     )
     print(f"{len(ranked)} characters from {len(files)} files; coverage {covered / total:.4f}")
