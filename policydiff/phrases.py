@@ -10,7 +10,8 @@ were 5-18x slower (RESEARCH-NOTES.md).
 Rules (each is tested):
 - A phrase has at least ``min_chars`` Han characters (punctuation, digits and Latin letters are
   allowed inside but do not count). Quoted terms (“放管服”) are the exception: see ``slogan``.
-- No phrase crosses a paragraph (``\\n``), a mask (``＊``) or a document boundary.
+- No phrase crosses a paragraph (``\\n``), a sentence end (。！？；), a mask (``＊``) or a
+  document boundary.
 - A phrase neither starts nor ends in the middle of a word: raw repeats are trimmed to word
   boundaries that hold in every occurrence (word spans from ``policydiff.tokenize``), and an
   occurrence of the trimmed text that starts or ends mid-word elsewhere is not counted.
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -52,9 +54,10 @@ WordSpans = Mapping[str, Sequence[Span]]
 MASK = "＊"
 """The canonical mask character (normalization folds ``**``/``xx``/``××`` to it)."""
 
-BARRIERS = frozenset("\n\r\u2029" + MASK + "*")
-"""Characters no phrase may contain: paragraph ends and masks (ASCII ``*`` too, in case the
-input was not normalized)."""
+BARRIERS = frozenset("\n\r\u2029。！？；" + MASK + "*")
+"""Characters no phrase may contain: paragraph and sentence ends, and masks (ASCII ``*`` too,
+in case the input was not normalized). A phrase may contain commas and enumeration commas
+(稳就业、稳企业、稳市场、稳预期) but not run from one sentence into the next."""
 
 MAX_QUOTE = 30
 """Quotations longer than this (in characters) are citations, not slogans."""
@@ -132,6 +135,11 @@ class PhraseSet:
     phrases: tuple[Phrase, ...]
     min_chars: int
     min_docs: int
+    boundaries: tuple[np.ndarray, ...] = field(default=(), repr=False, compare=False)
+    """Per document, ``b[i]`` True where position ``i`` is a word boundary (kept so that
+    ``changes_of`` need not tokenize again)."""
+    formulaic: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    """The formulaic list the kinds were decided with (``None``: data/formulaic.txt)."""
 
     def text(self, doc: str) -> str:
         """The normalized text of ``doc``."""
@@ -268,16 +276,31 @@ def _default_word_spans(text: str) -> list[Span]:
 
 
 def _boundary_array(text: str, spans: Sequence[Span] | None) -> np.ndarray:
-    """``b[i]`` is True when position ``i`` (0..len) is a word boundary in ``text``."""
+    """``b[i]`` is True when position ``i`` (0..len) is a word boundary in ``text``.
+
+    Rule: the boundary between two single-character Han tokens (neither a function word such
+    as 的) does not count. With jieba's HMM off, a word missing from the dictionary comes out
+    as single characters (市/域/社会), and a phrase starting at 域 would start mid-word.
+    """
     bounds = np.zeros(len(text) + 1, dtype=bool)
     bounds[0] = bounds[len(text)] = True
     if spans is None:
         spans = _default_word_spans(text) if text else []
-    if spans:
-        arr = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-        arr = arr[(arr[:, 0] >= 0) & (arr[:, 1] <= len(text))]
-        bounds[arr[:, 0]] = True
-        bounds[arr[:, 1]] = True
+    if not spans:
+        return bounds
+    arr = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    arr = arr[(arr[:, 0] >= 0) & (arr[:, 1] <= len(text)) & (arr[:, 0] < arr[:, 1])]
+    bounds[arr[:, 0]] = True
+    bounds[arr[:, 1]] = True
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    single = (arr[:, 1] - arr[:, 0]) == 1
+    first = codes[arr[:, 0]]
+    han = (first >= 0x4E00) & (first <= 0x9FFF) | (first >= 0x3400) & (first <= 0x4DBF)
+    for char in EDGE_PARTICLES:
+        han &= first != ord(char)
+    joinable = single & han
+    glued = joinable[:-1] & joinable[1:] & (arr[:-1, 1] == arr[1:, 0])
+    bounds[arr[:-1, 1][glued]] = False
     return bounds
 
 
@@ -374,10 +397,16 @@ class _Corpus:
         assert self._lcp_list is not None and self._rank_list is not None
         return self._sa_list, self._lcp_list, self._rank_list
 
-    def locate_doc(self, pos: int) -> tuple[int, int]:
-        """(document index, offset in that document) of global position ``pos``."""
-        doc = int(np.searchsorted(self.starts, pos, side="right")) - 1
-        return doc, pos - int(self.starts[doc])
+    def nearest_boundaries(self) -> tuple[list[int], list[int]]:
+        """For every global position 0..n: the nearest word boundary at or after it, and at
+        or before it."""
+        where = np.flatnonzero(self.isb)
+        idx = np.arange(self.n + 1)
+        if not len(where):
+            return idx.tolist(), idx.tolist()
+        after = where[np.minimum(np.searchsorted(where, idx, side="left"), len(where) - 1)]
+        before = where[np.maximum(np.searchsorted(where, idx, side="right") - 1, 0)]
+        return after.tolist(), before.tolist()
 
     def maximal_repeats(self, min_len: int, min_docs: int) -> list[tuple[int, int, int]]:
         """``(length, lb, rb)`` of every maximal repeat of at least ``min_len`` characters
@@ -580,7 +609,8 @@ def find_shared_phrases(
         formulaic = load_formulaic()
     bounds = _word_bounds(ids, docs, word_spans)
     corpus = _Corpus(docs, bounds)
-    return _collect(corpus, ids, docs, min_chars, min_docs, min_slogan_chars, formulaic)
+    found = _collect(corpus, ids, docs, min_chars, min_docs, min_slogan_chars, formulaic)
+    return replace(found, boundaries=tuple(bounds), formulaic=formulaic)
 
 
 def _collect(
@@ -605,36 +635,39 @@ def _collect(
         if len({doc_of[p] for p in keep}) >= min_docs:
             found[text] = keep
 
+    # nearest word boundary at or after / at or before each global position
+    nxt, prv = corpus.nearest_boundaries()
     for length, lb, rb in corpus.maximal_repeats(min_chars, min_docs):
-        positions = sa[lb : rb + 1]
-        pos0 = positions[0]
-        doc_idx = doc_of[pos0]
-        off = pos0 - starts[doc_idx]
-        text = docs[doc_idx]
+        # Occurrences of one repeat may sit differently against word boundaries (科技创新能力
+        # inside 理科/技创/新能/力): each group of equally aligned occurrences is trimmed on
+        # its own, and ``accept`` then keeps the word-aligned occurrences of the result.
+        groups: dict[tuple[int, int], list[int]] = {}
+        for p in sa[lb : rb + 1]:
+            groups.setdefault((nxt[p] - p, prv[p + length] - p), []).append(p)
+        for (rel_start, rel_end), members in groups.items():
+            if rel_end - rel_start < min_chars:
+                continue
+            pos0 = members[0]
+            doc_idx = doc_of[pos0]
+            off = pos0 - starts[doc_idx]
+            text = docs[doc_idx]
+            start, end = off + rel_start, off + rel_end
+            if _is_edge(text[start]) or _is_edge(text[end - 1]):
 
-        def ok(o: int, positions: list[int] = positions, off: int = off) -> bool:
-            return all(isb[p + o - off] for p in positions)
+                def ok(o: int, members: list[int] = members, off: int = off) -> bool:
+                    return all(isb[p + o - off] for p in members)
 
-        end = off + length
-        if (
-            ok(off)
-            and ok(end)
-            and not _is_edge(text[off])
-            and not _is_edge(text[end - 1])
-        ):
-            s, e = off, end
-        else:
-            s, e = _trim(text, off, end, ok)
-        if e - s < min_chars:
-            continue
-        key = (s - off + pos0, e - s)
-        if key in seen_raw:
-            continue
-        seen_raw.add(key)
-        phrase_text = text[s:e]
-        if phrase_text in found or han_count(phrase_text) < min_chars:
-            continue
-        accept(phrase_text, corpus.interval(key[0], key[1]), set())
+                start, end = _trim(text, start, end, ok)
+                if end - start < min_chars:
+                    continue
+            key = (start - off + pos0, end - start)
+            if key in seen_raw:
+                continue
+            seen_raw.add(key)
+            phrase_text = text[start:end]
+            if phrase_text in found or han_count(phrase_text) < min_chars:
+                continue
+            accept(phrase_text, corpus.interval(key[0], key[1]), set())
 
     # quoted terms, even short ones, when quoted in at least min_docs documents
     quoted_positions: dict[str, set[int]] = {}
@@ -861,33 +894,33 @@ def _matching_lengths(target: str, reference: str) -> list[int]:
     tgt = np.frombuffer(target.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
     arr = np.concatenate((ref, [0x110000], tgt, [0x110001])).astype(np.int32)
     sa = np.asarray(divsufsort(arr), dtype=np.int64)
-    lcp = np.asarray(kasai(arr, sa), dtype=np.int64).tolist()
-    split = len(ref) + 1
-    sa_l = sa.tolist()
-    n = len(sa_l)
-    best = [0] * n
-    run = -1  # min LCP since the last reference suffix (above), -1: none yet
-    for k in range(n):
-        if sa_l[k] < split:
-            run = 1 << 60
-        elif run >= 0:
-            best[k] = run
-        if run >= 0:
-            run = min(run, lcp[k])
-    run = -1
-    for k in range(n - 1, -1, -1):
-        if k < n - 1 and run >= 0:
-            run = min(run, lcp[k])
-        if sa_l[k] < split:
-            run = 1 << 60
-        elif run >= 0 and run > best[k]:
-            best[k] = run
-    ms = [0] * (len(target) + 1)
-    for k in range(n):
-        pos = sa_l[k] - split
-        if 0 <= pos < len(target):
-            ms[pos] = min(best[k], len(target) - pos)
-    return ms
+    lcp = np.asarray(kasai(arr, sa), dtype=np.int64)
+    is_ref = sa <= len(ref)
+    forward = _since_last(is_ref, np.concatenate(([0], lcp[:-1])))
+    backward = _since_last(is_ref[::-1], lcp[::-1])[::-1]
+    best = np.maximum(forward, backward)
+    pos = sa - (len(ref) + 1)
+    keep = (pos >= 0) & (pos < len(tgt))
+    ms = np.zeros(len(tgt) + 1, dtype=np.int64)
+    ms[pos[keep]] = np.minimum(best[keep], len(tgt) - pos[keep])
+    return ms.tolist()  # type: ignore[no-any-return]
+
+
+def _since_last(marks: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """For each index k: the minimum of ``steps`` over ``(r, k]``, where r is the last marked
+    index before or at k (0 where there is none, or where k itself is marked).
+
+    A segmented running minimum: each mark starts a segment; offsetting segment ``i`` by
+    ``i * big`` lets one ``maximum.accumulate`` over the negated values do every segment.
+    """
+    seg = np.cumsum(marks)
+    big = int(steps.max(initial=0)) * 2 + 2
+    values = np.where(marks, -big // 2, -steps)  # the mark itself: +inf once negated
+    running = np.maximum.accumulate(values + seg * big) - seg * big
+    out = -running
+    out[seg == 0] = 0
+    out[marks] = 0
+    return out
 
 
 def _is_clause_break(char: str) -> bool:
@@ -971,6 +1004,8 @@ def _novel_units(
     def absent(start: int, end: int) -> bool:
         return end - start > ms[start]
 
+    index = _Corpus([target], [bounds])
+
     cuts = np.flatnonzero(bounds).tolist()
     tokens = [(s, e) for s, e in zip(cuts, cuts[1:], strict=False) if e > s]
     # text -> (first start, kind, new words)
@@ -986,13 +1021,21 @@ def _novel_units(
             quoted_new.append((qs, qe))
             units.setdefault(term, (qs, "slogan", (term,)))
 
+    quoted_ends = [qe for _, qe in quoted_new]
+
     # 2. smallest word sequences absent from the reference, merged where they overlap
     clause: list[Span] = []
 
+    han_prefix = [0]
+    for char in target:
+        han_prefix.append(han_prefix[-1] + (1 if is_han(char) else 0))
+
     def flush() -> None:
-        words = [target[s:e] for s, e in clause]
-        han = [han_count(w) for w in words]
-        content = [_is_content(w) for w in words]
+        han = [han_prefix[e] - han_prefix[s] for s, e in clause]
+        content = [
+            h > 0 and not (e - s == 1 and target[s] in EDGE_PARTICLES)
+            for (s, e), h in zip(clause, han, strict=True)
+        ]
         smallest: list[tuple[int, int]] = []
         for i in range(len(clause)):
             if not content[i]:
@@ -1020,8 +1063,8 @@ def _novel_units(
         recurring: list[list[int]] = []
         runs: list[list[int]] = []
         for i, j in smallest:
-            text = target[clause[i][0] : clause[j][1]]
-            group = recurring if target.count(text) >= 2 else runs
+            start = clause[i][0]
+            group = recurring if len(index.interval(start, clause[j][1] - start)) >= 2 else runs
             if group and i <= group[-1][1]:
                 group[-1][1] = max(group[-1][1], j)
             else:
@@ -1038,15 +1081,19 @@ def _novel_units(
             text = target[s:e]
             if han_count(text) < min_chars or not absent(s, e):
                 continue
-            if any(qs < e and s < qe for qs, qe in quoted_new):
+            k = bisect_right(quoted_ends, s)
+            if k < len(quoted_new) and quoted_new[k][0] < e:
                 continue  # the quoted term stands for it
             kind = "formulaic" if is_formulaic_text(text, formulaic) else "distinctive"
             inside = tuple(target[ws:we] for ws, we in new_words if s <= ws and we <= e)
             units.setdefault(text, (s, kind, inside))
         clause.clear()
 
+    break_prefix = [0]
+    for char in target:
+        break_prefix.append(break_prefix[-1] + (1 if _is_clause_break(char) else 0))
     for span in tokens:
-        if any(_is_clause_break(c) for c in target[span[0] : span[1]]):
+        if break_prefix[span[1]] > break_prefix[span[0]]:
             flush()
         else:
             clause.append(span)
@@ -1054,12 +1101,8 @@ def _novel_units(
 
     out = []
     for text, (first, kind, new_words) in units.items():
-        spans = []
-        pos = target.find(text)
-        while pos != -1:
-            spans.append((pos, pos + len(text)))
-            pos = target.find(text, pos + 1)
-        out.append((first, NewPhrase(text, kind, tuple(spans), new_words)))
+        spans = tuple((p, p + len(text)) for p in sorted(index.interval(first, len(text))))
+        out.append((first, NewPhrase(text, kind, spans, new_words)))
     out.sort(key=lambda item: _rank_key(item[1], item[0]))
     return tuple(unit for _, unit in out)
 
@@ -1088,19 +1131,48 @@ def changes(
     then distinctive, then formulaic units; within a kind, more occurrences first, then
     document order.
     """
-    if formulaic is None:
-        formulaic = load_formulaic()
     ids = tuple(texts)
     docs = tuple(texts[d] for d in ids)
     bounds = _word_bounds(ids, docs, word_spans)
-    options = {
-        "min_chars": min_chars,
-        "min_slogan_chars": min_slogan_chars,
-        "formulaic": formulaic,
-    }
+    return _changes(ids, docs, bounds, min_chars, min_slogan_chars, formulaic)
+
+
+def changes_of(phrase_set: PhraseSet, *, min_slogan_chars: int = 2) -> list[Change]:
+    """``changes`` over the documents of ``phrase_set`` in their order, reusing its word
+    boundaries and ``min_chars``."""
+    bounds = list(phrase_set.boundaries)
+    if len(bounds) != len(phrase_set.doc_ids):
+        bounds = _word_bounds(phrase_set.doc_ids, phrase_set.texts, None)
+    return _changes(
+        phrase_set.doc_ids,
+        phrase_set.texts,
+        bounds,
+        phrase_set.min_chars,
+        min_slogan_chars,
+        phrase_set.formulaic,
+    )
+
+
+def _changes(
+    ids: Sequence[str],
+    docs: Sequence[str],
+    bounds: Sequence[np.ndarray],
+    min_chars: int,
+    min_slogan_chars: int,
+    formulaic: frozenset[str] | None,
+) -> list[Change]:
+    if formulaic is None:
+        formulaic = load_formulaic()
     out = []
     for i in range(1, len(ids)):
-        new = _novel_units(docs[i], bounds[i], docs[i - 1], **options)  # type: ignore[arg-type]
-        dropped = _novel_units(docs[i - 1], bounds[i - 1], docs[i], **options)  # type: ignore[arg-type]
+        a, b = docs[i - 1], docs[i]
+        new = _novel_units(
+            b, bounds[i], a, min_chars=min_chars, min_slogan_chars=min_slogan_chars,
+            formulaic=formulaic,
+        )
+        dropped = _novel_units(
+            a, bounds[i - 1], b, min_chars=min_chars, min_slogan_chars=min_slogan_chars,
+            formulaic=formulaic,
+        )
         out.append(Change(ids[i - 1], ids[i], new, dropped))
     return out
