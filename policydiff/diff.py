@@ -16,8 +16,9 @@ How it works, and why:
   abandoned when it is projected to overrun; above a size budget it is not tried at all. The
   fallback is ``rapidfuzz.distance.Indel.opcodes`` (an optimal LCS, bit-parallel), first on
   sentences when the token grid is too large, and the diff is flagged ``coarse``.
-- A one-character equal run between two larger changes, such as a shared 新
-  or 、 inside a rewritten passage, is folded into one change, as diff-match-patch's semantic cleanup does.
+- A one-character equal run between two larger changes, such as a shared 新 or 、 inside
+  a rewritten passage, is folded into one change, as diff-match-patch's semantic cleanup
+  does.
 - Each ``replace`` run is refined character by character when the two sides are similar
   enough to make that readable (增长5% → 增长6% highlights one character); otherwise the run
   is one replaced block.
@@ -288,8 +289,8 @@ def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list
     from policydiff.tokenize import tokenize_spans
 
     if not options.ignores_anything:
-        spans = tokenize_spans(text)
-        return spans, [text[s:e] for s, e in spans]
+        plain_spans = tokenize_spans(text)
+        return plain_spans, [text[s:e] for s, e in plain_spans]
     folded = fold_width(text) if options.ignore_width else text
     dropped = (
         _ignored_chars(folded, options)
@@ -406,9 +407,9 @@ def _indel_blocks(a: Sequence[int], b: Sequence[int]) -> list[Block]:
     if not a or not b:
         return []
     blocks: list[Block] = []
-    for tag, i1, i2, j1, _j2 in Indel.opcodes(a, b):
-        if tag == EQUAL:
-            blocks.append((i1, j1, i2 - i1))
+    for op in Indel.opcodes(a, b):
+        if op.tag == EQUAL:
+            blocks.append((op.src_start, op.dest_start, op.src_end - op.src_start))
     return _merge_adjacent(blocks)
 
 
@@ -540,14 +541,14 @@ def _to_token_ops(
             return kept[k] if k < len(kept) else n
         return kept[k - 1] + 1 if k > 0 else 0
 
-    def side_bounds(kept: list[int], n: int, end_field: int) -> list[int]:
+    def side_bounds(kept: list[int], n: int, side: str) -> list[int]:
         # Of two neighbouring runs exactly one is equal, and the gap joins it. A run that is
         # empty on this side (an insert, for side a) leaves the kept index unchanged: the gap
         # there was already given to the equal run before it, so the position is reused.
         positions = [0]
         previous_k = 0
         for left in kept_ops[:-1]:
-            k = left[end_field]
+            k = left[2] if side == "a" else left[4]
             if k == previous_k:
                 positions.append(positions[-1])
             else:
@@ -556,7 +557,7 @@ def _to_token_ops(
         positions.append(n)
         return positions
 
-    bounds = list(zip(side_bounds(a_kept, na, 2), side_bounds(b_kept, nb, 4), strict=True))
+    bounds = list(zip(side_bounds(a_kept, na, "a"), side_bounds(b_kept, nb, "b"), strict=True))
     ops: list[tuple[str, int, int, int, int]] = []
     for index, op in enumerate(kept_ops):
         (a0, b0), (a1, b1) = bounds[index], bounds[index + 1]
@@ -569,6 +570,7 @@ def _to_token_ops(
 
 def _absorb_incidental_matches(
     token_ops: list[tuple[str, int, int, int, int]],
+    a: str,
     a_spans: Sequence[Span],
     b_spans: Sequence[Span],
 ) -> list[tuple[str, int, int, int, int]]:
@@ -579,8 +581,8 @@ def _absorb_incidental_matches(
     semantic cleanup, an equal run between two changes is absorbed when it is shorter, in
     characters, than each of them (a change's length being that of its longer side) and at most
     ``INCIDENTAL_MAX_CHARS`` long: without that cap the merges cascade on prose and swallow
-    shared phrases such as 扩大国内需求. Repeated until nothing changes; the result still tiles
-    both texts.
+    shared phrases such as 扩大国内需求. A sentence end (。；…) is structure, not an accident,
+    and is never absorbed. Repeated until nothing changes; the result still tiles both texts.
     """
 
     def chars(spans: Sequence[Span], start: int, end: int) -> int:
@@ -588,6 +590,9 @@ def _absorb_incidental_matches(
 
     def size(op: tuple[str, int, int, int, int]) -> int:
         return max(chars(a_spans, op[1], op[2]), chars(b_spans, op[3], op[4]))
+
+    def a_text(op: tuple[str, int, int, int, int]) -> str:
+        return a[a_spans[op[1]][0]:a_spans[op[2] - 1][1]]
 
     ops = list(token_ops)
     changed = True
@@ -603,6 +608,7 @@ def _absorb_incidental_matches(
                 and out[-1][0] != EQUAL
                 and index + 1 < len(ops)
                 and size(op) <= INCIDENTAL_MAX_CHARS
+                and a_text(op) not in SENTENCE_END
                 and size(op) < min(size(out[-1]), size(ops[index + 1]))
             ):
                 left, right = out.pop(), ops[index + 1]
@@ -701,7 +707,7 @@ def _diff(
     blocks, coarse = _match(a_ids, b_ids, options, sentence_keys)
     kept_ops = _block_opcodes(blocks, len(a_ids), len(b_ids))
     token_ops = _to_token_ops(kept_ops, a_kept, b_kept, len(a_spans), len(b_spans))
-    token_ops = _absorb_incidental_matches(token_ops, a_spans, b_spans)
+    token_ops = _absorb_incidental_matches(token_ops, a, a_spans, b_spans)
     opcodes = _char_opcodes(token_ops, a_spans, b_spans, len(a), len(b))
     refined: list[Opcode] = []
     for op in opcodes:
@@ -749,8 +755,9 @@ EDGE_PUNCTUATION = "，,、。！？；!?;：:"
 def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Span, int]]:
     """Candidate moved pieces on one side: each changed run cut after every sentence end,
     trimmed of whitespace and edge punctuation, at least ``MOVE_MIN_CHARS`` long, with the
-    index of its run. A full stop (not a semicolon) right after a piece is included even when the diff put it
-    in the next run, so a moved sentence is reported with its full stop on both sides.
+    index of its run. A full stop (not a semicolon) right after a piece is included even when
+    the diff put it in the next run, so a moved sentence is reported with its full stop on
+    both sides.
     ``runs`` are ``(start, end, opcode index)`` of the changed runs."""
     pieces: list[tuple[Span, int]] = []
     for run_start, run_end, op_index in runs:

@@ -6,7 +6,13 @@ by following its longest-match-first rule by hand), not copied from the tool's o
 
 from __future__ import annotations
 
+import itertools
+import re
+import subprocess
+import sys
 import time
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +29,15 @@ from policydiff.diff import (
     find_moves,
     fold_width,
 )
+from policydiff.diffview import (
+    COARSE_NOTE,
+    render_html,
+    render_inline,
+    render_side_by_side,
+    text_width,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def changes(diff: TextDiff) -> list[tuple[str, str, str]]:
@@ -53,7 +68,7 @@ def assert_well_formed(diff: TextDiff) -> None:
             inner = diff.refinement(op)
             assert (inner[0].a_start, inner[0].b_start) == (op.a_start, op.b_start)
             assert (inner[-1].a_end, inner[-1].b_end) == (op.a_end, op.b_end)
-            for left, right in zip(inner, inner[1:], strict=False):
+            for left, right in itertools.pairwise(inner):
                 assert (left.a_end, left.b_end) == (right.a_start, right.b_start)
         a_pos, b_pos, a_tok, b_tok = op.a_end, op.b_end, op.a_tok_end, op.b_tok_end
         previous = op.tag
@@ -139,7 +154,8 @@ def test_ignore_punctuation_keeps_percent_and_decimal_point() -> None:
 
 
 def test_ignored_punctuation_joins_the_equal_run_next_to_a_change() -> None:
-    diff = diff_texts("发展经济，改善民生", "发展经济保障民生", options=DiffOptions(ignore_punctuation=True))
+    options = DiffOptions(ignore_punctuation=True)
+    diff = diff_texts("发展经济，改善民生", "发展经济保障民生", options=options)
     assert [op.as_tuple() for op in diff.opcodes] == [
         ("equal", 0, 5, 0, 4),
         ("replace", 5, 7, 4, 6),
@@ -341,3 +357,135 @@ def test_equal_under_options_means_equal_keys(pair: tuple[str, str], opts: DiffO
         assert diff.apply() == b
     # Ignoring things never makes two texts less similar than comparing them exactly.
     assert diff.changed <= diff_texts(a, b).changed
+
+
+# --- rendering (policydiff.diffview) ----------------------------------------------------------
+
+SGR_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def plain(text: str) -> str:
+    """Rendered text with our own SGR codes removed."""
+    return SGR_RE.sub("", text)
+
+
+def test_side_by_side_counts_cjk_as_two_columns() -> None:
+    diff = diff_texts("一二三四五六七八九十", "一二三四五六七八九十")
+    # width 23 → two columns of 10: five CJK characters per row.
+    assert render_side_by_side(diff, color=False, width=23).split("\n") == [
+        "一二三四五 │ 一二三四五",
+        "六七八九十 │ 六七八九十",
+    ]
+
+
+def test_wide_character_never_straddles_the_border() -> None:
+    diff = diff_texts("a一二三四五", "a一二三四五")
+    rows = render_side_by_side(diff, color=False, width=23).split("\n")
+    assert rows == ["a一二三四  │ a一二三四", "五         │ 五"]
+
+
+def test_side_by_side_pads_the_shorter_side_and_keeps_the_border_aligned() -> None:
+    a = "加强政府自身建设。坚持依法行政，提高政府效能，全面落实中央八项规定精神。"
+    b = "加强政府自身建设。"
+    out = render_side_by_side(diff_texts(a, b), color=True, width=40)
+    rows = [plain(row) for row in out.split("\n")]
+    assert len(rows) > 2
+    border = {text_width(row.split("│")[0]) for row in rows}
+    assert border == {(40 - 3) // 2 + 1}
+    assert all(text_width(row) <= 40 for row in rows)
+    assert rows[0].startswith("加强政府自身建设。")
+    assert all(row.rstrip().endswith("│") for row in rows[1:])  # right side padded with blanks
+
+
+def test_markers_without_color() -> None:
+    word = render_side_by_side(diff_texts("推进城市建设", "推进城镇化建设"), color=False, width=60)
+    # Column (60 - 3) // 2 = 28; the left cell is 16 columns wide, so 12 columns of padding.
+    assert word == "推进[-城市-]建设" + " " * 12 + " │ 推进{+城镇化+}建设"
+    refined_diff = diff_texts("加快推进新型城镇化", "加快推进新型城市化")
+    refined = render_inline(refined_diff, color=False, width=60)
+    assert refined == "加快推进新型城[-镇-]{+市+}化"
+    inline = render_inline(diff_texts("推进城市建设", "推进城镇化建设"), color=False, width=60)
+    assert inline == "推进[-城市-]{+城镇化+}建设"
+
+
+def test_moved_sentence_is_marked_in_both_places() -> None:
+    first, second = "我们要大力发展数字经济。", "同时推进乡村全面振兴工作。"
+    out = render_side_by_side(diff_texts(first + second, second + first), color=False, width=200)
+    assert f"[~{first}~]" in out
+    # On the new side the full stop after the moved sentence is in an unchanged run (difflib
+    # matched the last 。), so only the words are marked as moved there.
+    assert "{~我们要大力发展数字经济~}" in out
+
+
+def test_document_text_cannot_drive_the_terminal() -> None:
+    a = "安全\r危险\x1b]0;title\x07，\x9b2J清屏"
+    b = "安全\x1b[2J文本"
+    for render in (render_inline, render_side_by_side):
+        out = render(diff_texts(a, b), color=True, width=60)
+        assert "\x1b" not in plain(out)
+        assert "\r" not in out and "\x07" not in out and "\x9b" not in out
+        assert "␛" in out and "␍" in out
+        no_color = render(diff_texts(a, b), color=False, width=60)
+        assert "\x1b" not in no_color
+
+
+def test_color_styles_are_closed_on_every_row() -> None:
+    a = "推动城乡融合和区域协调发展，大力优化经济布局。" * 3
+    b = "推进新型城镇化和区域协调发展，进一步优化发展空间格局。" * 3
+    for row in render_side_by_side(diff_texts(a, b), color=True, width=50).split("\n"):
+        codes = SGR_RE.findall(row)
+        # Every style is opened and then reset before the next one and before the row ends.
+        assert all(code != "\x1b[0m" for code in codes[0::2])
+        assert all(code == "\x1b[0m" for code in codes[1::2])
+        assert len(codes) % 2 == 0
+
+
+def test_coarse_diff_says_so() -> None:
+    diff = diff_texts("第一条。" * 50, "第二条。" * 50, options=DiffOptions(max_tokens=5))
+    assert render_inline(diff, color=False, width=60).startswith(COARSE_NOTE)
+
+
+def test_html_page_is_standalone_and_escaped() -> None:
+    sentence = "全面落实中央八项规定精神，坚决纠治形式主义。"
+    kept = "加强政府自身建设。"
+    one = diff_texts(kept + sentence + "<script>alert(1)</script>", kept)
+    two = diff_texts("深化改革开放。", "深化改革开放。" + sentence)
+    page = render_html([("十、政府建设 <i>", one), ("二、改革", two)], title="2024 & 2025")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page and "src=" not in page and "href=" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<h1>2024 &amp; 2025</h1>" in page and "十、政府建设 &lt;i&gt;" in page
+    assert 'title="移至：二、改革"' in page and 'title="移自：十、政府建设 &lt;i&gt;"' in page
+
+    class Balance(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in ("meta", "br"):
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.stack.pop() == tag
+
+    checker = Balance()
+    checker.feed(page)
+    assert checker.stack == []
+
+
+def test_html_replaces_control_characters() -> None:
+    page = render_html([("一", diff_texts("文本\x00\x1b[31m", "文本"))], title="t")
+    assert "\x00" not in page and "\x1b" not in page
+    assert "␀" in page and "␛" in page
+
+
+def test_core_modules_import_no_ui_and_no_jieba() -> None:
+    code = (
+        "import sys, policydiff.diff, policydiff.diffview, policydiff.tokenize\n"
+        "bad = [m for m in ('jieba', 'rich', 'textual') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
