@@ -14,8 +14,9 @@ How it works, and why:
 - difflib is cubic on repetitive input (``'第一条。'*1000`` against ``'第二条。'*1000`` takes
   about 16 s on tokens, 110 s on characters). So its recursion runs under a time budget and is
   abandoned when it is projected to overrun; above a size budget it is not tried at all. The
-  fallback is ``rapidfuzz.distance.Indel.opcodes`` (an optimal LCS, bit-parallel), first on
-  sentences when the token grid is too large, and the diff is flagged ``coarse``.
+  fallback is ``rapidfuzz.distance.Indel.opcodes`` (an optimal LCS, bit-parallel), on whole
+  sentences or paragraphs first when the token grid is too large, and the diff is flagged
+  ``coarse``.
 - A one-character equal run between two larger changes, such as a shared 新 or 、 inside
   a rewritten passage, is folded into one change, as diff-match-patch's semantic cleanup
   does.
@@ -41,7 +42,9 @@ Rules:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import re
 import time
 import unicodedata
@@ -83,7 +86,7 @@ the common characters are incidental (的, ，) and highlighting them would only
 
 INDEL_MAX_CELLS = 400_000_000
 """Largest token grid (len a x len b) handed to ``Indel.opcodes`` at once (about 0.15 s);
-larger inputs are first aligned sentence by sentence."""
+larger inputs are first aligned by whole sentences or paragraphs."""
 
 INCIDENTAL_MAX_CHARS = 1
 """Longest equal run (in characters) that ``_absorb_incidental_matches`` may fold into the
@@ -91,6 +94,9 @@ changes around it."""
 
 MOVE_MIN_CHARS = 8
 MOVE_MIN_SIMILARITY = 0.9
+MOVE_MAX_COMPARISONS = 4_000_000
+"""Above this many (deleted x inserted) candidate pieces, only identical pieces are paired:
+fuzzy matching every pair of a huge coarse diff would take minutes."""
 
 
 def _quote_and_width_table() -> dict[int, str]:
@@ -172,7 +178,7 @@ class Opcode:
 
 @dataclass(frozen=True)
 class Move:
-    """A sentence deleted in one place and inserted, identical or nearly so, in another.
+    """A sentence or clause deleted in one place and inserted, identical or nearly so, elsewhere.
 
     ``a_pair``/``b_pair`` index the sequence of diffs given to ``find_moves`` (0 for the moves
     of a single ``TextDiff``); the spans are character offsets in that diff's ``a`` and ``b``.
@@ -208,15 +214,23 @@ class TextDiff:
         """True when some run is not ``equal``."""
         return any(op.tag != EQUAL for op in self.opcodes)
 
+    @functools.cached_property
+    def _refined_starts(self) -> list[tuple[int, int]]:
+        return [(r.a_start, r.b_start) for r in self.refined]
+
     def refinement(self, op: Opcode) -> tuple[Opcode, ...]:
         """The character-level runs inside ``op`` (itself, for a run that was not refined)."""
-        inside = tuple(
-            r for r in self.refined
-            if op.a_start <= r.a_start and r.a_end <= op.a_end
-            and op.b_start <= r.b_start and r.b_end <= op.b_end
-            and (r.a_end > r.a_start or r.b_end > r.b_start)
-        )
-        return inside or (op,)
+        index = bisect.bisect_left(self._refined_starts, (op.a_start, op.b_start))
+        inside: list[Opcode] = []
+        while index < len(self.refined):
+            run = self.refined[index]
+            if run.a_end > op.a_end or run.b_end > op.b_end or run.a_start < op.a_start:
+                break
+            inside.append(run)
+            if (run.a_end, run.b_end) == (op.a_end, op.b_end):
+                break
+            index += 1
+        return tuple(inside) or (op,)
 
     def apply(self) -> str:
         """Rebuild ``b`` from ``a``'s equal runs and ``b``'s changed runs (``apply_opcodes``)."""
@@ -426,41 +440,50 @@ def _units(keys: Sequence[int], ends: frozenset[int]) -> list[tuple[int, int]]:
     return units
 
 
-def _coarse_blocks(a: list[int], b: list[int], sentence_keys: frozenset[int]) -> list[Block]:
-    """The fallback: an optimal LCS, first over sentences when the token grid is too large.
+def _coarse_blocks(a: list[int], b: list[int], levels: Sequence[frozenset[int]]) -> list[Block]:
+    """The fallback: an optimal LCS, over larger units first when the token grid is too large.
 
-    Sentences are matched whole (by their key tuples); the token LCS then runs inside each
-    gap between matched sentences whose grid fits the budget. A gap that does not fit stays
-    one change. Time and memory stay bounded for any input size.
+    ``levels`` are the keys that end a unit, finest first (sentence ends, then paragraph
+    breaks). The finest level whose unit grid fits ``INDEL_MAX_CELLS`` is matched whole units
+    at a time (a unit is its tuple of keys); each gap between matched units is then diffed the
+    same way, down to tokens. A gap that fits no level stays one change, so time and memory
+    stay bounded for any input size.
     """
+    if not a or not b:
+        return []
     if len(a) * len(b) <= INDEL_MAX_CELLS:
         return _indel_blocks(a, b)
-    a_units, b_units = _units(a, sentence_keys), _units(b, sentence_keys)
+    for ends in levels:
+        a_units, b_units = _units(a, ends), _units(b, ends)
+        if len(a_units) * len(b_units) <= INDEL_MAX_CELLS:
+            break
+    else:
+        return []
     ids: dict[tuple[int, ...], int] = {}
     a_ids = [ids.setdefault(tuple(a[s:e]), len(ids)) for s, e in a_units]
     b_ids = [ids.setdefault(tuple(b[s:e]), len(ids)) for s, e in b_units]
-    if len(a_ids) * len(b_ids) > INDEL_MAX_CELLS:
+    unit_blocks = _indel_blocks(a_ids, b_ids)
+    if not unit_blocks:
         return []
     blocks: list[Block] = []
     ua = ub = 0
-    for ui, uj, uk in [*_indel_blocks(a_ids, b_ids), (len(a_ids), len(b_ids), 0)]:
+    for ui, uj, uk in [*unit_blocks, (len(a_ids), len(b_ids), 0)]:
         ta0 = a_units[ua][0] if ua < len(a_units) else len(a)
         tb0 = b_units[ub][0] if ub < len(b_units) else len(b)
         ta1 = a_units[ui][0] if ui < len(a_units) else len(a)
         tb1 = b_units[uj][0] if uj < len(b_units) else len(b)
-        if (ta1 - ta0) * (tb1 - tb0) <= INDEL_MAX_CELLS:
-            blocks.extend(
-                (ta0 + i, tb0 + j, k) for i, j, k in _indel_blocks(a[ta0:ta1], b[tb0:tb1])
-            )
+        blocks.extend(
+            (ta0 + i, tb0 + j, k)
+            for i, j, k in _coarse_blocks(a[ta0:ta1], b[tb0:tb1], levels)
+        )
         if uk:
-            size = a_units[ui + uk - 1][1] - ta1
-            blocks.append((ta1, tb1, size))
+            blocks.append((ta1, tb1, a_units[ui + uk - 1][1] - ta1))
         ua, ub = ui + uk, uj + uk
     return _merge_adjacent(blocks)
 
 
 def _match(
-    a: list[int], b: list[int], options: DiffOptions, sentence_keys: frozenset[int]
+    a: list[int], b: list[int], options: DiffOptions, levels: Sequence[frozenset[int]]
 ) -> tuple[list[Block], bool]:
     """Matching blocks of two key lists, and whether the coarse fallback made them."""
     prefix, suffix = _common_affixes(a, b)
@@ -479,7 +502,7 @@ def _match(
                     inner = None
         if inner is None:
             coarse = True
-            inner = _coarse_blocks(a_mid, b_mid, sentence_keys)
+            inner = _coarse_blocks(a_mid, b_mid, levels)
         blocks.extend((i + prefix, j + prefix, k) for i, j, k in inner)
     if suffix:
         blocks.append((len(a) - suffix, len(b) - suffix, suffix))
@@ -651,7 +674,7 @@ def _refine(op: Opcode, a: str, b: str, options: DiffOptions) -> list[Opcode]:
     ids: dict[str, int] = {}
     a_keys = [ids.setdefault(c, len(ids)) for c in a_text]
     b_keys = [ids.setdefault(c, len(ids)) for c in b_text]
-    blocks, _coarse = _match(a_keys, b_keys, options, frozenset())
+    blocks, _coarse = _match(a_keys, b_keys, options, ())
     matched = sum(size for _i, _j, size in blocks)
     if 2 * matched < REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text)):
         return [op]
@@ -701,10 +724,11 @@ def _diff(
     ids: dict[str, int] = {}
     a_ids = [ids.setdefault(a_keys[t], len(ids)) for t in a_kept]  # type: ignore[arg-type]
     b_ids = [ids.setdefault(b_keys[t], len(ids)) for t in b_kept]  # type: ignore[arg-type]
-    sentence_keys = frozenset(
-        ids[k] for k in ids if len(k) == 1 and k in SENTENCE_END
+    levels = (
+        frozenset(ids[k] for k in ids if k in SENTENCE_END or k == "\r\n"),
+        frozenset(ids[k] for k in ids if k in ("\n", "\r\n")),
     )
-    blocks, coarse = _match(a_ids, b_ids, options, sentence_keys)
+    blocks, coarse = _match(a_ids, b_ids, options, levels)
     kept_ops = _block_opcodes(blocks, len(a_ids), len(b_ids))
     token_ops = _to_token_ops(kept_ops, a_kept, b_kept, len(a_spans), len(b_spans))
     token_ops = _absorb_incidental_matches(token_ops, a, a_spans, b_spans)
@@ -798,7 +822,8 @@ def find_moves(diffs: Sequence[TextDiff]) -> list[Move]:
     inserted piece of at least ``MOVE_MIN_CHARS`` characters form a move when their similarity
     (``rapidfuzz`` ratio, edge punctuation ignored) is at least ``MOVE_MIN_SIMILARITY`` and they
     are not the two sides of one replace run (that is an in-place edit). Each piece takes part
-    in at most one move, best pairs first; moves are listed by their place in ``a``.
+    in at most one move, best pairs first; moves are listed by their place in ``a``. With more
+    than ``MOVE_MAX_COMPARISONS`` candidate pairs only identical pieces are paired.
     """
     deleted: list[tuple[int, Span, int, str]] = []
     inserted: list[tuple[int, Span, int, str]] = []
@@ -813,17 +838,24 @@ def find_moves(diffs: Sequence[TextDiff]) -> list[Move]:
             inserted.append((pair, span, run, _core(diff.b[span[0]:span[1]])))
     if not deleted or not inserted:
         return []
-    from rapidfuzz import fuzz, process
+    if len(deleted) * len(inserted) <= MOVE_MAX_COMPARISONS:
+        from rapidfuzz import fuzz, process
 
-    scores = process.cdist(
-        [d[3] for d in deleted],
-        [i[3] for i in inserted],
-        scorer=fuzz.ratio,
-        score_cutoff=MOVE_MIN_SIMILARITY * 100,
-    )
+        scores = process.cdist(
+            [d[3] for d in deleted],
+            [i[3] for i in inserted],
+            scorer=fuzz.ratio,
+            score_cutoff=MOVE_MIN_SIMILARITY * 100,
+        )
+        pairs = [(float(scores[x, y]), x, y) for x, y in zip(*scores.nonzero(), strict=True)]
+    else:
+        by_text: dict[str, list[int]] = {}
+        for y, piece in enumerate(inserted):
+            by_text.setdefault(piece[3], []).append(y)
+        pairs = [(100.0, x, y) for x, d in enumerate(deleted) for y in by_text.get(d[3], ())]
     candidates = [
-        (float(scores[x, y]), x, y)
-        for x, y in zip(*scores.nonzero(), strict=True)
+        (score, x, y)
+        for score, x, y in pairs
         if not (deleted[x][0] == inserted[y][0] and deleted[x][2] == inserted[y][2])
     ]
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
