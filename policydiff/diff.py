@@ -12,8 +12,8 @@ How it works, and why:
   (，、。的 发展) once a side has 200+ tokens and misses about half the matches. difflib's
   longest-block-first result reads better than an optimal LCS on prose.
 - difflib is cubic on repetitive input (``'第一条。'*1000`` against ``'第二条。'*1000`` takes
-  about 16 s on tokens, 110 s on characters). So its recursion runs under a time budget and is
-  abandoned when it is projected to overrun; above a size budget it is not tried at all. The
+  about 16 s on tokens, 110 s on characters). So its recursion runs under a work budget and
+  is abandoned when it is projected to overrun; above a size budget it is not tried at all. The
   fallback is ``rapidfuzz.distance.Indel.opcodes`` (an optimal LCS, bit-parallel), on whole
   sentences or paragraphs first when the token grid is too large, and the diff is flagged
   ``coarse``.
@@ -125,13 +125,15 @@ class DiffOptions:
     """What a diff compares, and how much work it may spend.
 
     The ``ignore_*`` options change only the comparison keys, never the text shown: opcodes
-    always index the original characters. Budgets (the defaults suit one section pair):
-    - ``max_tokens``: tokens per side, after the common prefix and suffix are set aside,
-      beyond which difflib is not tried and the coarse fallback is used;
-    - ``max_matches``: the same for the number of matching token pairs (sum over tokens of
-      count in a x count in b), which is what makes difflib slow on repetitive text;
-    - ``max_seconds``: wall-clock budget for difflib's recursion; it is abandoned as soon as
-      it has run past this or is projected to.
+    always index the original characters. Budgets, past which the coarse fallback is used
+    (the defaults let a whole 18k-character report pair through and stop a pathological
+    section within about 0.2 s):
+    - ``max_tokens``: tokens per side, after the common prefix and suffix are set aside;
+    - ``max_matches``: matching token pairs (sum over tokens of count in a x count in b),
+      checked before difflib starts;
+    - ``max_work``: estimated work of difflib's recursion (matching pairs visited, about 60 ns
+      each), projected as it runs; deterministic, so a diff does not depend on machine load;
+    - ``max_seconds``: wall-clock safety net for the same recursion.
     """
 
     ignore_punctuation: bool = False
@@ -140,7 +142,8 @@ class DiffOptions:
     ignore_whitespace: bool = False
     max_tokens: int = 20_000
     max_matches: int = 20_000_000
-    max_seconds: float = 0.5
+    max_work: float = 10_000_000
+    max_seconds: float = 2.0
 
     @property
     def ignores_anything(self) -> bool:
@@ -349,7 +352,7 @@ def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list
 
 
 class _OverBudget(Exception):
-    """difflib ran, or was projected to run, past ``max_seconds``."""
+    """difflib ran, or was projected to run, past ``max_work`` (or ``max_seconds``)."""
 
 
 def _common_affixes(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
@@ -364,15 +367,22 @@ def _common_affixes(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
     return prefix, suffix
 
 
-def _difflib_blocks(a: list[int], b: list[int], max_seconds: float) -> list[Block]:
-    """difflib's matching blocks (cdifflib inner loop) under a time budget.
+def _difflib_blocks(
+    a: list[int], b: list[int], matches: int, options: DiffOptions
+) -> list[Block]:
+    """difflib's matching blocks (cdifflib inner loop) under a work budget.
 
-    This is ``SequenceMatcher.get_matching_blocks`` written out so that the clock can be read
-    between calls to the C ``find_longest_match``, whose cost grows with the area of the range
-    it searches. The work left is measured as the total area of the ranges still queued; after
-    a fifth of the budget, a run whose elapsed time divided by the share of area done exceeds
-    twice the budget is abandoned early. On repetitive input the area shrinks by one row per
-    call, so the projection is about right; on prose the first long match halves it at once.
+    This is ``SequenceMatcher.get_matching_blocks`` written out so that the work can be
+    counted between calls to the C ``find_longest_match``. A call costs about the number of
+    matching token pairs in the range it searches, estimated as the range's area times the
+    density of matches over the whole grid (``matches / (len a x len b)``); one unit is about
+    60 ns here. The share of work left is the total area of the ranges still queued. Once a
+    fifth of ``max_work`` is spent, a run whose work so far divided by the share of area done
+    exceeds ``max_work`` is abandoned (on repetitive input the area shrinks by one row per
+    call, so this projection is about right; on prose the first long match halves it at once),
+    and so is any run past ``max_work`` or past ``max_seconds`` of wall clock. Counting work
+    rather than time keeps the choice deterministic: the same texts give the same diff on a
+    busy machine; the clock is only a safety net.
     """
     from cdifflib import CSequenceMatcher
 
@@ -380,13 +390,17 @@ def _difflib_blocks(a: list[int], b: list[int], max_seconds: float) -> list[Bloc
     matcher = CSequenceMatcher(None, a, b, autojunk=False)
     find = matcher.find_longest_match
     total = len(a) * len(b)
+    density = matches / total
     remaining = total
+    work = 0.0
     queue = [(0, len(a), 0, len(b))]
     raw: list[Block] = []
     while queue:
         alo, ahi, blo, bhi = queue.pop()
         i, j, k = find(alo, ahi, blo, bhi)
-        remaining -= (ahi - alo) * (bhi - blo)
+        area = (ahi - alo) * (bhi - blo)
+        remaining -= area
+        work += area * density
         if k:
             raw.append((i, j, k))
             if alo < i and blo < j:
@@ -395,10 +409,12 @@ def _difflib_blocks(a: list[int], b: list[int], max_seconds: float) -> list[Bloc
             if i + k < ahi and j + k < bhi:
                 queue.append((i + k, ahi, j + k, bhi))
                 remaining += (ahi - i - k) * (bhi - j - k)
-        elapsed = time.perf_counter() - started
-        if elapsed > max_seconds / 5:
-            if elapsed > max_seconds or elapsed > 2 * max_seconds * (1.0 - remaining / total):
-                raise _OverBudget
+        if work > options.max_work / 5 and (
+            work > options.max_work
+            or work > options.max_work * (1.0 - remaining / total)
+            or time.perf_counter() - started > options.max_seconds
+        ):
+            raise _OverBudget
     raw.sort()
     return _merge_adjacent(raw)
 
@@ -497,7 +513,7 @@ def _match(
             matches = sum(counts[key] for key in b_mid)
             if matches <= options.max_matches:
                 try:
-                    inner = _difflib_blocks(a_mid, b_mid, options.max_seconds)
+                    inner = _difflib_blocks(a_mid, b_mid, matches, options)
                 except _OverBudget:
                     inner = None
         if inner is None:

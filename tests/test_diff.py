@@ -207,6 +207,15 @@ def test_size_budget_switches_to_the_fallback() -> None:
     assert_well_formed(coarse)
 
 
+def test_work_budget_is_what_decides_not_the_clock() -> None:
+    a, b = "第一条。" * 100, "第二条。" * 100
+    # 200 tokens a side, every other one a matching 。: about 7e5 units of work, within the
+    # default budget of 1e7, far above a budget of 1e3.
+    assert not diff_texts(a, b).coarse
+    tight = DiffOptions(max_work=1_000, max_seconds=1e9)
+    assert all(diff_texts(a, b, options=tight).coarse for _ in range(3))
+
+
 def test_empty_and_one_sided_texts() -> None:
     assert diff_texts("", "").opcodes == ()
     assert diff_texts("", "").similarity == 1.0
