@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,7 +75,7 @@ _OPEN_QUOTES = "“「『"
 _CLOSE_QUOTES = "”」』"
 _HAN_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _QUOTE_RE = re.compile(
-    r"“([^“”\n]{1,%d})”|「([^「」\n]{1,%d})」|『([^『』\n]{1,%d})』" % ((MAX_QUOTE,) * 3)
+    rf"“([^“”\n]{{1,{MAX_QUOTE}}})”|「([^「」\n]{{1,{MAX_QUOTE}}})」|『([^『』\n]{{1,{MAX_QUOTE}}})』"
 )
 
 
@@ -461,9 +462,7 @@ class _Corpus:
                         stack.append([h, node[1], node[2], node[3]])
                     else:
                         below[2] |= node[2]
-                        below[3] = (
-                            node[3] if below[3] == -3 or below[3] == node[3] else diverse
-                        )
+                        below[3] = node[3] if below[3] == -3 or below[3] == node[3] else diverse
         return out
 
     def interval(self, pos: int, length: int) -> list[int]:
@@ -481,6 +480,13 @@ class _Corpus:
 
 
 # --------------------------------------------------------------------------- trimming
+
+
+def _needs_trim(text: str, start: int, end: int) -> bool:
+    """Cheap test: could ``_trim`` change ``[start, end)`` (other than word boundaries)?"""
+    return any(_is_edge(c) for c in text[start : start + 3]) or any(
+        _is_edge(c) for c in text[max(start, end - 3) : end]
+    )
 
 
 def _is_edge(char: str) -> bool:
@@ -501,9 +507,7 @@ def _balanced_end(text: str, start: int, end: int) -> bool:
     return partner in text[start : end - 1]
 
 
-def _trim(
-    text: str, start: int, end: int, ok: Callable[[int], bool]
-) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, ok: Callable[[int], bool]) -> tuple[int, int]:
     """Shrink ``[start, end)`` until both ends are word boundaries (``ok``) and neither end is
     punctuation, space or an edge particle (balanced quotes excepted)."""
     while start < end:
@@ -539,8 +543,27 @@ def _trim(
         if not changed:
             start, end, changed = _cut_unbalanced(text, start, end)
         if not changed:
+            start, end, changed = _cut_stubs(text, start, end)
+        if not changed:
             break
     return start, max(start, end)
+
+
+def _cut_stubs(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """Cut a clause stub of fewer than two Han characters off either end: ``…典型引路法，在``
+    becomes ``…典型引路法`` (the next clause had only begun)."""
+    marks = [
+        k
+        for k in range(start, end)
+        if _is_punct_or_space(text[k]) and text[k] not in _OPEN_QUOTES + _CLOSE_QUOTES
+    ]
+    if not marks:
+        return start, end, False
+    if han_count(text[marks[-1] + 1 : end]) < 2 and marks[-1] + 1 < end:
+        return start, marks[-1], True
+    if han_count(text[start : marks[0]]) < 2 and start < marks[0]:
+        return marks[0] + 1, end, True
+    return start, end, False
 
 
 def _cut_unbalanced(text: str, start: int, end: int) -> tuple[int, int, bool]:
@@ -637,13 +660,20 @@ def _collect(
 
     # nearest word boundary at or after / at or before each global position
     nxt, prv = corpus.nearest_boundaries()
-    for length, lb, rb in corpus.maximal_repeats(min_chars, min_docs):
+    repeats = corpus.maximal_repeats(min_chars, min_docs)
+    uniform = _uniformly_aligned(corpus, repeats)
+    for (length, lb, rb), same in zip(repeats, uniform, strict=True):
         # Occurrences of one repeat may sit differently against word boundaries (科技创新能力
         # inside 理科/技创/新能/力): each group of equally aligned occurrences is trimmed on
         # its own, and ``accept`` then keeps the word-aligned occurrences of the result.
-        groups: dict[tuple[int, int], list[int]] = {}
-        for p in sa[lb : rb + 1]:
-            groups.setdefault((nxt[p] - p, prv[p + length] - p), []).append(p)
+        positions = sa[lb : rb + 1]
+        if same:
+            p = positions[0]
+            groups = {(nxt[p] - p, prv[p + length] - p): positions}
+        else:
+            groups = {}
+            for p in positions:
+                groups.setdefault((nxt[p] - p, prv[p + length] - p), []).append(p)
         for (rel_start, rel_end), members in groups.items():
             if rel_end - rel_start < min_chars:
                 continue
@@ -652,7 +682,7 @@ def _collect(
             off = pos0 - starts[doc_idx]
             text = docs[doc_idx]
             start, end = off + rel_start, off + rel_end
-            if _is_edge(text[start]) or _is_edge(text[end - 1]):
+            if _needs_trim(text, start, end):
 
                 def ok(o: int, members: list[int] = members, off: int = off) -> bool:
                     return all(isb[p + o - off] for p in members)
@@ -667,7 +697,10 @@ def _collect(
             phrase_text = text[start:end]
             if phrase_text in found or han_count(phrase_text) < min_chars:
                 continue
-            accept(phrase_text, corpus.interval(key[0], key[1]), set())
+            if same and start == off and end == off + length:
+                found[phrase_text] = sorted(positions)  # untrimmed, every occurrence aligned
+            else:
+                accept(phrase_text, corpus.interval(key[0], key[1]), set())
 
     # quoted terms, even short ones, when quoted in at least min_docs documents
     quoted_positions: dict[str, set[int]] = {}
@@ -689,24 +722,27 @@ def _collect(
     quoted_terms = frozenset(quoted_positions)
     formulaic_re = _formulaic_regex(formulaic)
     n_docs = len(docs)
+    local = (np.arange(corpus.n) - corpus.starts[corpus.doc_of]).tolist()
+    doc_name = [ids[d] for d in doc_of]
+    make = Occurrence
     phrases = []
     for phrase_text, positions in found.items():
+        length = len(phrase_text)
+        occs = tuple([make(doc_name[p], (local[p], local[p] + length)) for p in positions])
         counts: dict[int, int] = {}
-        occs = []
         for p in positions:
             d = doc_of[p]
-            occs.append(Occurrence(ids[d], (p - starts[d], p - starts[d] + len(phrase_text))))
             counts[d] = counts.get(d, 0) + 1
         kind = _kind(phrase_text, quoted_terms, len(counts), n_docs, formulaic, formulaic_re)
         phrases.append(
             Phrase(
                 text=phrase_text,
                 kind=kind,
-                occurrences=tuple(occs),
+                occurrences=occs,
                 counts=tuple((ids[d], counts[d]) for d in sorted(counts)),
             )
         )
-    phrases.sort(key=lambda p: (-len(p.counts), -p.han_length, p.text))
+    phrases.sort(key=lambda p: (-len(p.counts), -han_count(p.text), p.text))
     return PhraseSet(
         doc_ids=ids,
         texts=docs,
@@ -714,6 +750,27 @@ def _collect(
         min_chars=min_chars,
         min_docs=min_docs,
     )
+
+
+def _uniformly_aligned(corpus: _Corpus, repeats: list[tuple[int, int, int]]) -> list[bool]:
+    """For each repeat: do all its occurrences have the same nearest word boundaries inside
+    it? (The common case, decided in bulk with numpy so that only the rest loop in Python.)"""
+    if not repeats:
+        return []
+    rep = np.asarray(repeats, dtype=np.int64)
+    sizes = rep[:, 2] - rep[:, 1] + 1
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    owner = np.repeat(np.arange(len(rep)), sizes)
+    idx = rep[owner, 1] + (np.arange(int(sizes.sum())) - offsets[owner])
+    pos = corpus.sa[idx]
+    where = np.flatnonzero(corpus.isb)
+    after = where[np.minimum(np.searchsorted(where, pos), len(where) - 1)] - pos
+    ends = pos + rep[owner, 0]
+    before = where[np.maximum(np.searchsorted(where, ends, side="right") - 1, 0)] - pos
+    same = np.ones(len(rep), dtype=bool)
+    for values in (after, before):
+        same &= np.minimum.reduceat(values, offsets) == np.maximum.reduceat(values, offsets)
+    return same.tolist()  # type: ignore[no-any-return]
 
 
 def _unquote(text: str) -> str:
@@ -835,9 +892,7 @@ def locate(phrase_set: PhraseSet, documents: Iterable[Document]) -> PhraseSet:
     phrases = []
     for phrase in phrase_set.phrases:
         occs = tuple(
-            replace(occ, section=_deepest(roots[occ.doc], occ.span).id)
-            if occ.doc in roots
-            else occ
+            replace(occ, section=_deepest(roots[occ.doc], occ.span).id) if occ.doc in roots else occ
             for occ in phrase.occurrences
         )
         phrases.append(replace(phrase, occurrences=occs))
@@ -855,14 +910,10 @@ def pair_phrases(
     """
     out = []
     for phrase in phrase_set.phrases:
-        inside_a = tuple(
-            s for s in phrase.spans(doc_a) if span_a[0] <= s[0] and s[1] <= span_a[1]
-        )
+        inside_a = tuple(s for s in phrase.spans(doc_a) if span_a[0] <= s[0] and s[1] <= span_a[1])
         if not inside_a:
             continue
-        inside_b = tuple(
-            s for s in phrase.spans(doc_b) if span_b[0] <= s[0] and s[1] <= span_b[1]
-        )
+        inside_b = tuple(s for s in phrase.spans(doc_b) if span_b[0] <= s[0] and s[1] <= span_b[1])
         if inside_b:
             out.append(PairPhrase(phrase.text, phrase.kind, inside_a, inside_b))
     out.sort(key=lambda p: (-len(p.text), p.spans_a[0]))
@@ -1007,7 +1058,7 @@ def _novel_units(
     index = _Corpus([target], [bounds])
 
     cuts = np.flatnonzero(bounds).tolist()
-    tokens = [(s, e) for s, e in zip(cuts, cuts[1:], strict=False) if e > s]
+    tokens = [(s, e) for s, e in pairwise(cuts) if e > s]
     # text -> (first start, kind, new words)
     units: dict[str, tuple[int, str, tuple[str, ...]]] = {}
 
@@ -1167,11 +1218,19 @@ def _changes(
     for i in range(1, len(ids)):
         a, b = docs[i - 1], docs[i]
         new = _novel_units(
-            b, bounds[i], a, min_chars=min_chars, min_slogan_chars=min_slogan_chars,
+            b,
+            bounds[i],
+            a,
+            min_chars=min_chars,
+            min_slogan_chars=min_slogan_chars,
             formulaic=formulaic,
         )
         dropped = _novel_units(
-            a, bounds[i - 1], b, min_chars=min_chars, min_slogan_chars=min_slogan_chars,
+            a,
+            bounds[i - 1],
+            b,
+            min_chars=min_chars,
+            min_slogan_chars=min_slogan_chars,
             formulaic=formulaic,
         )
         out.append(Change(ids[i - 1], ids[i], new, dropped))

@@ -19,6 +19,7 @@ from policydiff.model import Document, Section
 from policydiff.phrases import (
     MASK,
     Change,
+    Phrase,
     PhraseSet,
     changes,
     find_shared_phrases,
@@ -51,7 +52,7 @@ def texts_of(ps: PhraseSet) -> set[str]:
     return {p.text for p in ps.phrases}
 
 
-def by_text(ps: PhraseSet, text: str):  # noqa: ANN201 - test helper
+def by_text(ps: PhraseSet, text: str) -> Phrase:
     matches = [p for p in ps.phrases if p.text == text]
     assert matches, f"{text!r} not among {sorted(texts_of(ps))[:40]}"
     return matches[0]
@@ -192,7 +193,13 @@ def test_overlap_matrix_lists_each_pair_once_in_document_order() -> None:
 # --------------------------------------------------------------------------- sections
 
 
-def _section(sid: str, parent: str | None, level: int, span: tuple[int, int], children=()):  # noqa: ANN001,ANN202
+def _section(
+    sid: str,
+    parent: str | None,
+    level: int,
+    span: tuple[int, int],
+    children: tuple[Section, ...] | list[Section] = (),
+) -> Section:
     return Section(
         id=sid,
         parent=parent,
@@ -218,7 +225,13 @@ def _document(doc_id: str, text: str, cut: int) -> Document:
     )
     root = _section(doc_id, None, 0, (0, len(text)), [half1, half2])
     return Document(
-        id=doc_id, path="", title="", sha256="", encoding="utf-8", script="hans", text=text,
+        id=doc_id,
+        path="",
+        title="",
+        sha256="",
+        encoding="utf-8",
+        script="hans",
+        text=text,
         root=root,
     )
 
@@ -244,8 +257,32 @@ def test_locate_and_pair_phrases_on_hand_built_sections() -> None:
 # --------------------------------------------------------------------------- invariants
 
 VOCAB = [
-    "发展", "改革", "创新", "推动", "建设", "现代化", "产业", "体系", "高质量", "的", "和",
-    "，", "。", "、", "\n", MASK, "“", "”", "放管服", "乡村", "振兴", "GDP", "5", "%", "市", "域",
+    "发展",
+    "改革",
+    "创新",
+    "推动",
+    "建设",
+    "现代化",
+    "产业",
+    "体系",
+    "高质量",
+    "的",
+    "和",
+    "，",
+    "。",
+    "、",
+    "\n",
+    MASK,
+    "“",
+    "”",
+    "放管服",
+    "乡村",
+    "振兴",
+    "GDP",
+    "5",
+    "%",
+    "市",
+    "域",
 ]
 
 
@@ -306,7 +343,9 @@ def seed_phrases(seed_files: dict[str, Path]) -> tuple[PhraseSet, list[Document]
     return find_shared_phrases({d.id: d.text for d in docs}), docs
 
 
-def test_seeds_share_the_guiding_thought_as_a_formulaic_phrase(seed_phrases) -> None:  # noqa: ANN001
+def test_seeds_share_the_guiding_thought_as_a_formulaic_phrase(
+    seed_phrases: tuple[PhraseSet, list[Document]],
+) -> None:
     ps, _ = seed_phrases
     # counted in the normalized seeds: 001 ×4 (Traditional in the file), 002 ×1, 003 ×4,
     # 004 ×3; 000 never names it
@@ -315,7 +354,7 @@ def test_seeds_share_the_guiding_thought_as_a_formulaic_phrase(seed_phrases) -> 
     assert dict(phrase.counts) == {"001": 4, "002": 1, "003": 4, "004": 3}
 
 
-def test_seeds_share_fangguanfu_as_a_slogan(seed_phrases) -> None:  # noqa: ANN001
+def test_seeds_share_fangguanfu_as_a_slogan(seed_phrases: tuple[PhraseSet, list[Document]]) -> None:
     ps, _ = seed_phrases
     # “放管服” is quoted in 000, 001, 002 (twice) and 004; 003 writes 深化放管服改革 unquoted
     phrase = by_text(ps, "放管服")
@@ -323,7 +362,7 @@ def test_seeds_share_fangguanfu_as_a_slogan(seed_phrases) -> None:  # noqa: ANN0
     assert dict(phrase.counts) == {"000": 1, "001": 1, "002": 2, "003": 1, "004": 1}
 
 
-def test_seed_phrases_found_by_reading(seed_phrases) -> None:  # noqa: ANN001
+def test_seed_phrases_found_by_reading(seed_phrases: tuple[PhraseSet, list[Document]]) -> None:
     ps, _ = seed_phrases
     found = texts_of(ps)
     # counted in the normalized seeds: 全国文明城市创建 000-003 once each; 生产性服务业 000,
@@ -335,7 +374,9 @@ def test_seed_phrases_found_by_reading(seed_phrases) -> None:  # noqa: ANN001
     assert all("\n" not in text for text in found)
 
 
-def test_seed_occurrences_are_located_in_the_deepest_section(seed_phrases) -> None:  # noqa: ANN001
+def test_seed_occurrences_are_located_in_the_deepest_section(
+    seed_phrases: tuple[PhraseSet, list[Document]],
+) -> None:
     ps, docs = seed_phrases
     located = locate(ps, docs)
     sections = {s.id: s for d in docs for s in d.root.walk()}
@@ -368,7 +409,15 @@ def test_new_formulations_of_2025(national_change: Change) -> None:
     assert all(u.kind == "slogan" for u in national_change.new[:18])
     # unquoted new wording (grep count in 2024 → 2025): 提振消费 0→3, 止跌回稳 0→2,
     # 零基预算 0→2, 楼市股市 0→2, 适度宽松 0→1, 具身智能 0→1, 育儿补贴 0→1
-    for term in ("提振消费", "止跌回稳", "零基预算", "楼市股市", "适度宽松", "具身智能", "育儿补贴"):
+    for term in (
+        "提振消费",
+        "止跌回稳",
+        "零基预算",
+        "楼市股市",
+        "适度宽松",
+        "具身智能",
+        "育儿补贴",
+    ):
         assert any(term in text for text in new), term
     for term in ("提振消费", "止跌回稳", "零基预算", "楼市股市"):  # repeated: ranked early
         assert any(term in text for text in new[:80]), term
