@@ -10,8 +10,11 @@ were 5-18x slower (RESEARCH-NOTES.md).
 Rules (each is tested):
 - A phrase has at least ``min_chars`` Han characters (punctuation, digits and Latin letters are
   allowed inside but do not count). Quoted terms (“放管服”) are the exception: see ``slogan``.
-- No phrase crosses a paragraph (``\\n``), a sentence end (。！？；), a mask (``＊``) or a
-  document boundary.
+- No phrase crosses a paragraph (``\\n``), a sentence end (。！？；), a mask (``＊``), a run of
+  four or more identical symbols (a ruled line) or a document boundary.
+- Bounded work: a phrase is at most ``MAX_PHRASE_CHARS`` characters (a longer shared passage
+  is reported by its beginning) and a string occurring more than ``MAX_OCCURRENCES`` times is
+  not a phrase, so repetitive or hostile input stays near-linear.
 - A phrase neither starts nor ends in the middle of a word: raw repeats are trimmed to word
   boundaries that hold in every occurrence (word spans from ``policydiff.tokenize``), and an
   occurrence of the trimmed text that starts or ends mid-word elsewhere is not counted.
@@ -32,10 +35,12 @@ Rules (each is tested):
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -62,6 +67,15 @@ in case the input was not normalized). A phrase may contain commas and enumerati
 
 MAX_QUOTE = 30
 """Quotations longer than this (in characters) are citations, not slogans."""
+
+MAX_PHRASE_CHARS = 500
+"""Longest phrase reported: a longer shared passage is reported by its first 500 characters.
+Bounds the work on long repetitive runs (a line of 10,000 identical characters)."""
+
+MAX_OCCURRENCES = 10_000
+"""A string found more often than this (in all documents together) is not a phrase: on real
+reports the most frequent phrase (高质量发展, 31 provinces) occurs about 500 times, and skipping
+such strings keeps repetitive or hostile input from costing quadratic time."""
 
 FORMULAIC_SHARE = 0.8
 """A phrase found in at least this share of the documents (when there are 4+) is formulaic."""
@@ -247,6 +261,7 @@ def han_count(text: str) -> int:
     return len(_HAN_RE.findall(text))
 
 
+@lru_cache(maxsize=8192)
 def _is_punct_or_space(char: str) -> bool:
     category = unicodedata.category(char)
     return category[0] in "PZ" or char in "\t\n\r" or category == "Cc"
@@ -367,6 +382,30 @@ class _Corpus:
         barrier = arr >= 0x110000
         for char in BARRIERS:
             barrier |= arr == ord(char)
+        han = (
+            ((arr >= 0x4E00) & (arr <= 0x9FFF))
+            | ((arr >= 0x3400) & (arr <= 0x4DBF))
+            | ((arr >= 0x20000) & (arr <= 0x3134F))
+            | ((arr >= 0xF900) & (arr <= 0xFAFF))
+            | (arr == 0x3007)
+        )
+        self.han_prefix = np.concatenate(([0], np.cumsum(han)))
+        # a run of 4+ identical symbols (a ruled line, "…………") is a barrier too; digits
+        # and letters are not symbols (10000亿元)
+        if n:
+            change = np.flatnonzero(np.diff(arr)) + 1
+            run_starts = np.concatenate(([0], change))
+            run_lengths = np.diff(np.concatenate((run_starts, [n])))
+            first = arr[run_starts]
+            word_char = (
+                han[run_starts]
+                | ((first >= 0x30) & (first <= 0x39))
+                | ((first >= 0x41) & (first <= 0x5A))
+                | ((first >= 0x61) & (first <= 0x7A))
+                | ((first >= 0xFF10) & (first <= 0xFF19))
+            )
+            long_runs = (run_lengths >= 4) & ~word_char
+            barrier |= np.repeat(long_runs, run_lengths)
         self.barrier = barrier
         # distance from each position to the next barrier (every document ends with one)
         idx = np.where(barrier, np.arange(n), n)
@@ -381,7 +420,7 @@ class _Corpus:
             sa = np.asarray(divsufsort(arr), dtype=np.int64)
             lcp = np.asarray(kasai(arr, sa), dtype=np.int64)
             self.sa = sa
-            self.lcp = np.minimum(lcp, self.bdist[sa])
+            self.lcp = np.minimum(np.minimum(lcp, self.bdist[sa]), MAX_PHRASE_CHARS)
             self.rank = np.empty(n, dtype=np.int64)
             self.rank[sa] = np.arange(n)
         else:
@@ -454,9 +493,12 @@ class _Corpus:
                 top[3] = leaf_left if top[3] == -3 or top[3] == leaf_left else diverse
                 while h < stack[-1][0]:
                     node = stack.pop()
-                    if node[3] == diverse:
-                        if node[2].bit_count() >= min_docs:
-                            out.append((node[0], node[1], i - 1))
+                    if (
+                        node[3] == diverse
+                        and i - node[1] <= MAX_OCCURRENCES
+                        and node[2].bit_count() >= min_docs
+                    ):
+                        out.append((node[0], node[1], i - 1))
                     below = stack[-1]
                     if h > below[0]:
                         stack.append([h, node[1], node[2], node[3]])
@@ -465,17 +507,20 @@ class _Corpus:
                         below[3] = node[3] if below[3] == -3 or below[3] == node[3] else diverse
         return out
 
-    def interval(self, pos: int, length: int) -> list[int]:
-        """Every global position where the ``length`` characters at ``pos`` occur."""
+    def interval(self, pos: int, length: int, limit: int = MAX_OCCURRENCES + 1) -> list[int]:
+        """Global positions where the ``length`` characters at ``pos`` occur: all of them, or
+        ``limit`` of them when there are more (so that callers can tell "too many")."""
         sa, lcp, rank = self.lists()
         r = rank[pos]
-        lo = r
-        while lo > 0 and lcp[lo - 1] >= length:
-            lo -= 1
-        hi = r
+        lo = hi = r
         last = self.n - 1
-        while hi < last and lcp[hi] >= length:
-            hi += 1
+        while hi - lo + 1 < limit:
+            if lo > 0 and lcp[lo - 1] >= length:
+                lo -= 1
+            elif hi < last and lcp[hi] >= length:
+                hi += 1
+            else:
+                break
         return sa[lo : hi + 1]
 
 
@@ -489,6 +534,7 @@ def _needs_trim(text: str, start: int, end: int) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
 def _is_edge(char: str) -> bool:
     """True when ``char`` may have to be trimmed from the end of a phrase."""
     return char in EDGE_PARTICLES or _is_punct_or_space(char)
@@ -596,6 +642,24 @@ def _cut_unbalanced(text: str, start: int, end: int) -> tuple[int, int, bool]:
     return cut_start, max(cut_start, cut_end), True
 
 
+@contextmanager
+def _bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Why: finding the phrases of 31 reports creates ~150,000 occurrences and ~400,000 word
+    spans; the collector, triggered by the allocations alone, re-scans them again and again and
+    took a third of the time. Nothing here creates reference cycles. The previous state is
+    restored, also on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # --------------------------------------------------------------------------- finding phrases
 
 
@@ -630,9 +694,10 @@ def find_shared_phrases(
     docs = tuple(texts[d] for d in ids)
     if formulaic is None:
         formulaic = load_formulaic()
-    bounds = _word_bounds(ids, docs, word_spans)
-    corpus = _Corpus(docs, bounds)
-    found = _collect(corpus, ids, docs, min_chars, min_docs, min_slogan_chars, formulaic)
+    with _bulk_allocation():
+        bounds = _word_bounds(ids, docs, word_spans)
+        corpus = _Corpus(docs, bounds)
+        found = _collect(corpus, ids, docs, min_chars, min_docs, min_slogan_chars, formulaic)
     return replace(found, boundaries=tuple(bounds), formulaic=formulaic)
 
 
@@ -653,6 +718,8 @@ def _collect(
     seen_raw: set[tuple[int, int]] = set()
 
     def accept(text: str, positions: list[int], quoted: set[int]) -> None:
+        if len(positions) > MAX_OCCURRENCES:
+            return
         length = len(text)
         keep = sorted(p for p in positions if (isb[p] and isb[p + length]) or p in quoted)
         if len({doc_of[p] for p in keep}) >= min_docs:
@@ -661,6 +728,11 @@ def _collect(
     # nearest word boundary at or after / at or before each global position
     nxt, prv = corpus.nearest_boundaries()
     repeats = corpus.maximal_repeats(min_chars, min_docs)
+    if repeats:  # a repeat with fewer Han characters than min_chars cannot become a phrase
+        rep = np.asarray(repeats, dtype=np.int64)
+        first = corpus.sa[rep[:, 1]]
+        han = corpus.han_prefix[first + rep[:, 0]] - corpus.han_prefix[first]
+        repeats = [r for r, keep in zip(repeats, (han >= min_chars).tolist(), strict=True) if keep]
     uniform = _uniformly_aligned(corpus, repeats)
     for (length, lb, rb), same in zip(repeats, uniform, strict=True):
         # Occurrences of one repeat may sit differently against word boundaries (科技创新能力
@@ -1115,7 +1187,8 @@ def _novel_units(
         runs: list[list[int]] = []
         for i, j in smallest:
             start = clause[i][0]
-            group = recurring if len(index.interval(start, clause[j][1] - start)) >= 2 else runs
+            again = len(index.interval(start, clause[j][1] - start, limit=2)) >= 2
+            group = recurring if again else runs
             if group and i <= group[-1][1]:
                 group[-1][1] = max(group[-1][1], j)
             else:
@@ -1214,24 +1287,25 @@ def _changes(
 ) -> list[Change]:
     if formulaic is None:
         formulaic = load_formulaic()
-    out = []
-    for i in range(1, len(ids)):
-        a, b = docs[i - 1], docs[i]
-        new = _novel_units(
-            b,
-            bounds[i],
-            a,
-            min_chars=min_chars,
-            min_slogan_chars=min_slogan_chars,
-            formulaic=formulaic,
-        )
-        dropped = _novel_units(
-            a,
-            bounds[i - 1],
-            b,
-            min_chars=min_chars,
-            min_slogan_chars=min_slogan_chars,
-            formulaic=formulaic,
-        )
-        out.append(Change(ids[i - 1], ids[i], new, dropped))
-    return out
+    with _bulk_allocation():
+        return [
+            _change(ids, docs, bounds, i, min_chars, min_slogan_chars, formulaic)
+            for i in range(1, len(ids))
+        ]
+
+
+def _change(
+    ids: Sequence[str],
+    docs: Sequence[str],
+    bounds: Sequence[np.ndarray],
+    i: int,
+    min_chars: int,
+    min_slogan_chars: int,
+    formulaic: frozenset[str],
+) -> Change:
+    """New and dropped phrases of document ``i`` relative to document ``i - 1``."""
+    a, b = docs[i - 1], docs[i]
+    options = {"min_chars": min_chars, "min_slogan_chars": min_slogan_chars}
+    new = _novel_units(b, bounds[i], a, formulaic=formulaic, **options)
+    dropped = _novel_units(a, bounds[i - 1], b, formulaic=formulaic, **options)
+    return Change(ids[i - 1], ids[i], new, dropped)

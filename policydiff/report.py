@@ -44,6 +44,9 @@ SCHEMA = "policydiff/phrases@1"
 GENERATOR = {"name": "policydiff", "version": "0.1.0"}
 TOP = 50
 """How many phrases the Markdown/HTML "top" tables show (JSON and CSV list all)."""
+LIST_SEP = "；"
+"""Separator of inline phrase lists: phrases may contain 、 and ， but never ； (a sentence
+barrier in ``phrases``)."""
 
 
 @dataclass(frozen=True)
@@ -350,12 +353,14 @@ def render_markdown(report: PhraseReport, *, top: int = TOP, for_terminal: bool 
             lines += [f"### {e(c.from_doc)} → {e(c.to_doc)}", ""]
             lines.append(
                 f"New ({len(c.new)}): "
-                + "、".join(e(u.text) + (f"×{u.count}" if u.count > 1 else "") for u in c.new[:top])
+                + LIST_SEP.join(
+                    e(u.text) + (f"×{u.count}" if u.count > 1 else "") for u in c.new[:top]
+                )
             )
             lines.append("")
             lines.append(
                 f"Dropped ({len(c.dropped)}): "
-                + "、".join(
+                + LIST_SEP.join(
                     e(u.text) + (f"×{u.count}" if u.count > 1 else "") for u in c.dropped[:top]
                 )
             )
@@ -364,7 +369,7 @@ def render_markdown(report: PhraseReport, *, top: int = TOP, for_terminal: bool 
     if report.themes:
         lines += ["", "## Shared phrases by theme", ""]
         for t in report.themes:
-            lines.append(f"- {e(t.theme)}: " + "、".join(e(x) for x in t.phrases[:top]))
+            lines.append(f"- {e(t.theme)}: " + LIST_SEP.join(e(x) for x in t.phrases[:top]))
 
     out = "\n".join(lines).rstrip("\n") + "\n"
     if for_terminal:
@@ -407,9 +412,7 @@ def render_csv(report: PhraseReport, *, table: str = "phrases") -> str:
         rows = [["text", "kind", "doc", "section", "start", "end"]]
         for p in report.phrase_set.phrases:
             for occ in p.occurrences:
-                rows.append(
-                    [p.text, p.kind, occ.doc, occ.section or "", occ.span[0], occ.span[1]]
-                )
+                rows.append([p.text, p.kind, occ.doc, occ.section or "", occ.span[0], occ.span[1]])
     elif table == "overlap":
         rows = [["a", "b", "jaccard", "coverage_a", "coverage_b", "shared"]]
         for ov in report.overlaps:
@@ -503,7 +506,7 @@ def render_html(report: PhraseReport, *, top: int = TOP) -> str:
     if report.themes:
         parts.append("<h2>Shared phrases by theme</h2><ul>")
         for t in report.themes:
-            parts.append(f"<li>{h(t.theme)}: {h('、'.join(t.phrases[:top]))}</li>")
+            parts.append(f"<li>{h(t.theme)}: {h(LIST_SEP.join(t.phrases[:top]))}</li>")
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

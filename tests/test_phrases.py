@@ -164,6 +164,17 @@ def test_formulaic_list_is_loaded_and_covers_the_classic_formulas() -> None:
     assert not is_formulaic_text("适度宽松的货币政策")
 
 
+def test_repetitive_input_stays_fast_and_digits_are_not_a_ruled_line() -> None:
+    line = "——" * 20_000 + "推进改革创新工作"
+    text = {"a": "发展" * 20_000 + "\n" + line, "b": "发展" * 20_000 + "\n" + line}
+    spans = {k: [(i, i + 1) for i in range(len(v))] for k, v in text.items()}
+    ps = find_shared_phrases(text, word_spans=spans, formulaic=frozenset())  # quadratic: minutes
+    # 发展发展… occurs far more than MAX_OCCURRENCES times; the dashes are a ruled line
+    assert texts_of(ps) == {"推进改革创新工作"}
+    texts, spans2 = words(["增加", "10000", "亿元", "资金"], ["增加", "10000", "亿元", "资金"])
+    assert texts_of(find_shared_phrases(texts, word_spans=spans2)) == {"增加10000亿元资金"}
+
+
 def test_degenerate_inputs() -> None:
     assert find_shared_phrases({}).phrases == ()
     empty = find_shared_phrases({"a": "", "b": ""}, word_spans={"a": [], "b": []})
