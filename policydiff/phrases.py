@@ -204,13 +204,17 @@ class NewPhrase:
     """A phrase-like unit of one document that the other document does not contain.
 
     ``spans`` are all its occurrences in the document it belongs to; ``new_words`` the words
-    inside it that the other document never uses (for a slogan: the term itself).
+    inside it that the other document never uses (for a slogan: the term itself);
+    ``elsewhere``: it occurs in the neighbouring documents of the series (earlier ones for a
+    new phrase: it returns rather than appears; later ones for a dropped phrase: it comes
+    back).
     """
 
     text: str
     kind: str
     spans: tuple[Span, ...]
     new_words: tuple[str, ...] = ()
+    elsewhere: bool = False
 
     @property
     def count(self) -> int:
@@ -994,6 +998,10 @@ def pair_phrases(
 
 # --------------------------------------------------------------------------- new / dropped
 
+BACKGROUND_DOCS = 5
+"""How many neighbouring documents of a series ``changes`` consults to tell a returning phrase
+from a first appearance."""
+
 MAX_UNIT_WORDS = 8
 """Longest word n-gram tried when looking for the smallest unit absent from the other text."""
 
@@ -1100,7 +1108,7 @@ def _new_words(
     return out
 
 
-def _rank_key(unit: NewPhrase, first: int) -> tuple[int, int, int, int]:
+def _rank_key(unit: NewPhrase, first: int) -> tuple[int, int, int, int, int]:
     """Sort key of a new unit (the ranking is documented in ``changes``)."""
     if unit.kind == "slogan":
         tier = 0
@@ -1108,7 +1116,7 @@ def _rank_key(unit: NewPhrase, first: int) -> tuple[int, int, int, int]:
         tier = 3
     else:
         tier = 1 if unit.count >= 2 else 2
-    return (tier, -unit.count, 0 if unit.new_words else 1, first)
+    return (tier, int(unit.elsewhere), -unit.count, 0 if unit.new_words else 1, first)
 
 
 def _novel_units(
@@ -1119,10 +1127,14 @@ def _novel_units(
     min_chars: int,
     min_slogan_chars: int,
     formulaic: frozenset[str],
+    background: str = "",
 ) -> tuple[NewPhrase, ...]:
-    """Phrase-like units of ``target`` that ``reference`` does not contain (see ``changes``)."""
+    """Phrase-like units of ``target`` that ``reference`` does not contain (see ``changes``);
+    ``background`` (other documents, joined by newlines) marks those found there as
+    ``elsewhere``."""
     folded_ref = _fold(reference)
     ms = _matching_lengths(_fold(target), folded_ref)
+    ms_background = _matching_lengths(_fold(target), _fold(background)) if background else None
 
     def absent(start: int, end: int) -> bool:
         return end - start > ms[start]
@@ -1181,15 +1193,24 @@ def _novel_units(
         if not smallest:
             clause.clear()
             return
+
         # a smallest unit that recurs in the target stands alone; the others merge where
         # they overlap, unless they overlap a recurring unit (which stands for them)
+        def recurs(start: int, end: int) -> bool:
+            return len(index.interval(start, end - start, limit=2)) >= 2
+
         recurring: list[list[int]] = []
         runs: list[list[int]] = []
         for i, j in smallest:
-            start = clause[i][0]
-            again = len(index.interval(start, clause[j][1] - start, limit=2)) >= 2
-            group = recurring if again else runs
-            if group and i <= group[-1][1]:
+            group = recurring if recurs(clause[i][0], clause[j][1]) else runs
+            if group and (
+                i <= group[-1][1]
+                or (  # touching recurring units join when the whole recurs too
+                    group is recurring
+                    and i == group[-1][1] + 1
+                    and recurs(clause[group[-1][0]][0], clause[j][1])
+                )
+            ):
                 group[-1][1] = max(group[-1][1], j)
             else:
                 group.append([i, j])
@@ -1226,7 +1247,8 @@ def _novel_units(
     out = []
     for text, (first, kind, new_words) in units.items():
         spans = tuple((p, p + len(text)) for p in sorted(index.interval(first, len(text))))
-        out.append((first, NewPhrase(text, kind, spans, new_words)))
+        elsewhere = ms_background is not None and len(text) <= ms_background[first]
+        out.append((first, NewPhrase(text, kind, spans, new_words, elsewhere)))
     out.sort(key=lambda item: _rank_key(item[1], item[0]))
     return tuple(unit for _, unit in out)
 
@@ -1248,11 +1270,17 @@ def changes(
     2. a run of B's words, inside one clause (punctuation other than quotation marks ends a
        clause), made of the *smallest* word sequences of at least ``min_chars`` Han characters
        that A does not contain, merged where they overlap: 适度宽松 and 宽松的货币政策 merge
-       into 适度宽松的货币政策. A run that overlaps a new quoted term is left out (the term
-       stands for it). Its kind is ``formulaic`` when formulaic entries cover half of it,
-       ``distinctive`` otherwise.
-    *Dropped* phrases are the new phrases of A relative to B. Each list is ranked: slogans,
-    then distinctive, then formulaic units; within a kind, more occurrences first, then
+       into 适度宽松的货币政策. A smallest sequence that recurs in B stands alone (提振消费 ×3)
+       and the non-recurring ones overlapping it are left out; so is a run that overlaps a new
+       quoted term (the term stands for it). Its kind is ``formulaic`` when formulaic entries
+       cover half of it, ``distinctive`` otherwise.
+    *Dropped* phrases are the new phrases of A relative to B.
+
+    Ranking (a reader scans the top of each list): slogans; then distinctive units found more
+    than once; then the other distinctive units; formulaic units last. Within each group, units
+    that the series shows elsewhere (``elsewhere``: a new phrase found in one of the
+    ``BACKGROUND_DOCS`` documents before A, a dropped one in those after B) come after the
+    others, then more occurrences first, then units containing words A never used, then
     document order.
     """
     ids = tuple(texts)
@@ -1303,9 +1331,12 @@ def _change(
     min_slogan_chars: int,
     formulaic: frozenset[str],
 ) -> Change:
-    """New and dropped phrases of document ``i`` relative to document ``i - 1``."""
+    """New and dropped phrases of document ``i`` relative to document ``i - 1``, with up to
+    ``BACKGROUND_DOCS`` earlier (for new) or later (for dropped) documents as background."""
     a, b = docs[i - 1], docs[i]
+    earlier = "\n".join(docs[max(0, i - 1 - BACKGROUND_DOCS) : i - 1])
+    later = "\n".join(docs[i + 1 : i + 1 + BACKGROUND_DOCS])
     options = {"min_chars": min_chars, "min_slogan_chars": min_slogan_chars}
-    new = _novel_units(b, bounds[i], a, formulaic=formulaic, **options)
-    dropped = _novel_units(a, bounds[i - 1], b, formulaic=formulaic, **options)
+    new = _novel_units(b, bounds[i], a, formulaic=formulaic, background=earlier, **options)
+    dropped = _novel_units(a, bounds[i - 1], b, formulaic=formulaic, background=later, **options)
     return Change(ids[i - 1], ids[i], new, dropped)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from policydiff.phrases import (
     Change,
+    NewPhrase,
     Overlap,
     Phrase,
     PhraseSet,
@@ -253,8 +254,13 @@ def report_dict(report: PhraseReport) -> dict[str, Any]:
     }
 
 
-def _unit(unit: Any) -> dict[str, Any]:
-    return {"text": unit.text, "kind": unit.kind, "spans": [list(s) for s in unit.spans]}
+def _unit(unit: NewPhrase) -> dict[str, Any]:
+    return {
+        "text": unit.text,
+        "kind": unit.kind,
+        "spans": [list(s) for s in unit.spans],
+        "elsewhere": unit.elsewhere,
+    }
 
 
 def render_json(report: PhraseReport) -> str:
@@ -420,11 +426,13 @@ def render_csv(report: PhraseReport, *, table: str = "phrases") -> str:
                 [ov.a, ov.b, _r(ov.jaccard), _r(ov.coverage_a), _r(ov.coverage_b), ov.shared]
             )
     elif table == "changes":
-        rows = [["from", "to", "change", "rank", "text", "kind", "count"]]
+        rows = [["from", "to", "change", "rank", "text", "kind", "count", "elsewhere"]]
         for c in report.changes:
             for label, units in (("new", c.new), ("dropped", c.dropped)):
                 for rank, u in enumerate(units, 1):
-                    rows.append([c.from_doc, c.to_doc, label, rank, u.text, u.kind, u.count])
+                    rows.append(
+                        [c.from_doc, c.to_doc, label, rank, u.text, u.kind, u.count, u.elsewhere]
+                    )
     else:
         raise ValueError(f"unknown table {table!r}")
     for row in rows:
