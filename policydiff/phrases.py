@@ -26,9 +26,11 @@ Rules (each is tested):
   occurrence lies inside a quotation (“…”, 「…」, 『…』) of at most ``MAX_QUOTE`` characters;
   ``formulaic`` when, among four or more documents, it occurs in at least 80 % of them;
   ``distinctive`` otherwise.
-- A quoted term (the whole content of a short quotation) that occurs in ``min_docs`` documents is
-  a phrase even when it is shorter than ``min_chars`` (but has at least ``min_slogan_chars`` Han
-  characters), because short coined formulas (两新, 放管服) are exactly what readers look for.
+- A quoted term (the whole content of a short quotation) is a phrase even when it is shorter
+  than ``min_chars`` (but has at least ``min_slogan_chars`` Han characters), because short
+  coined formulas (两新, 放管服) are exactly what readers look for, provided it is quoted in
+  ``min_docs`` documents and in at least a third of its occurrences (a stray “人民” is not a
+  slogan).
 - Empty documents and documents with nothing in common are not errors: they simply have no
   phrases.
 """
@@ -76,6 +78,10 @@ MAX_OCCURRENCES = 10_000
 """A string found more often than this (in all documents together) is not a phrase: on real
 reports the most frequent phrase (高质量发展, 31 provinces) occurs about 500 times, and skipping
 such strings keeps repetitive or hostile input from costing quadratic time."""
+
+SHORT_SLOGAN_QUOTED = 1 / 3
+"""A quoted term shorter than ``min_chars`` must be quoted in at least this share of its
+occurrences to count as a phrase."""
 
 FORMULAIC_SHARE = 0.8
 """A phrase found in at least this share of the documents (when there are 4+) is formulaic."""
@@ -164,11 +170,6 @@ class PhraseSet:
         """The phrases that occur in ``doc``."""
         return tuple(p for p in self.phrases if p.count(doc))
 
-    def unique_to(self, doc: str) -> tuple[Phrase, ...]:
-        """Phrases of ``doc`` found in no other document: always empty for ``min_docs >= 2``;
-        see ``distinctive_of`` for what a reader means by "unique"."""
-        return tuple(p for p in self.phrases if p.docs == (doc,))
-
     def distinctive_of(self, doc: str, *, max_docs: int = 2) -> tuple[Phrase, ...]:
         """Non-formulaic phrases of ``doc`` shared with at most ``max_docs - 1`` other documents.
 
@@ -178,7 +179,7 @@ class PhraseSet:
         return tuple(
             p
             for p in self.phrases
-            if p.count(doc) and len(p.counts) <= max_docs and p.kind != "formulaic"
+            if len(p.counts) <= max_docs and p.kind != "formulaic" and doc in p.docs
         )
 
 
@@ -721,12 +722,12 @@ def _collect(
     found: dict[str, list[int]] = {}
     seen_raw: set[tuple[int, int]] = set()
 
-    def accept(text: str, positions: list[int], quoted: set[int]) -> None:
+    def accept(text: str, positions: list[int], quoted: set[int], min_quoted: float = 0) -> None:
         if len(positions) > MAX_OCCURRENCES:
             return
         length = len(text)
         keep = sorted(p for p in positions if (isb[p] and isb[p + length]) or p in quoted)
-        if len({doc_of[p] for p in keep}) >= min_docs:
+        if len({doc_of[p] for p in keep}) >= min_docs and len(quoted) >= min_quoted * len(keep):
             found[text] = keep
 
     # nearest word boundary at or after / at or before each global position
@@ -791,9 +792,12 @@ def _collect(
             continue
         if any(c in BARRIERS for c in term):
             continue
-        if len(quoted_docs[term]) < min_docs and han_count(term) < min_chars:
-            continue
-        accept(term, corpus.interval(min(qpos), len(term)), qpos)
+        if han_count(term) >= min_chars:
+            accept(term, corpus.interval(min(qpos), len(term)), qpos)
+        elif len(quoted_docs[term]) >= min_docs:
+            # a short term must be quoted in min_docs documents and in a third of its uses:
+            # “两重” is a coined formula, a stray “人民” is not
+            accept(term, corpus.interval(min(qpos), len(term)), qpos, SHORT_SLOGAN_QUOTED)
 
     quoted_terms = frozenset(quoted_positions)
     formulaic_re = _formulaic_regex(formulaic)
@@ -965,14 +969,22 @@ def locate(phrase_set: PhraseSet, documents: Iterable[Document]) -> PhraseSet:
     Documents are matched by id; occurrences in documents not given keep ``section=None``.
     """
     roots = {doc.id: doc.root for doc in documents}
-    phrases = []
-    for phrase in phrase_set.phrases:
-        occs = tuple(
-            replace(occ, section=_deepest(roots[occ.doc], occ.span).id) if occ.doc in roots else occ
-            for occ in phrase.occurrences
+    where: dict[tuple[str, Span], str] = {}
+
+    def section_of(occ: Occurrence) -> Occurrence:
+        if occ.doc not in roots:
+            return occ
+        key = (occ.doc, occ.span)
+        if key not in where:
+            where[key] = _deepest(roots[occ.doc], occ.span).id
+        return Occurrence(occ.doc, occ.span, where[key])
+
+    with _bulk_allocation():
+        phrases = tuple(
+            replace(phrase, occurrences=tuple([section_of(occ) for occ in phrase.occurrences]))
+            for phrase in phrase_set.phrases
         )
-        phrases.append(replace(phrase, occurrences=occs))
-    return replace(phrase_set, phrases=tuple(phrases))
+    return replace(phrase_set, phrases=phrases)
 
 
 def pair_phrases(
@@ -1058,12 +1070,6 @@ def _is_clause_break(char: str) -> bool:
     return (char in BARRIERS or _is_punct_or_space(char)) and not (
         char in _OPEN_QUOTES or char in _CLOSE_QUOTES
     )
-
-
-def _is_content(token: str) -> bool:
-    """A token a new unit may start or end with: it has a Han character and is not a
-    function word (的, 和, …)."""
-    return han_count(token) > 0 and token not in EDGE_PARTICLES
 
 
 def _new_words(

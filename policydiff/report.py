@@ -141,6 +141,8 @@ def _theme_phrases(phrase_set: PhraseSet, sections: Mapping[str, Sequence[str]])
 # --------------------------------------------------------------------------- selections
 
 
+_QUOTES = "“”「」『』"
+
 SUBSTANTIVE = "substantive"
 """``top_phrases`` kind filter meaning "slogan or distinctive" (everything but formulaic)."""
 
@@ -150,9 +152,11 @@ def top_phrases(report: PhraseReport, *, limit: int = TOP, kind: str | None = No
 
     ``kind`` keeps one kind only (``SUBSTANTIVE``: all but formulaic; ``None``: all).
     A phrase inside a longer listed phrase found in the same documents adds nothing and is
-    skipped (以习近平 under 以习近平新时代中国特色社会主义思想为指导).
+    skipped (以习近平 under 以习近平新时代中国特色社会主义思想为指导), and so is a quoted variant
+    of a listed phrase (“千万工程” after 千万工程).
     """
     chosen: list[Phrase] = []
+    seen: set[str] = set()
     for phrase in report.phrase_set.phrases:  # already by docs desc, length desc
         if kind == SUBSTANTIVE:
             if phrase.kind == "formulaic":
@@ -160,8 +164,10 @@ def top_phrases(report: PhraseReport, *, limit: int = TOP, kind: str | None = No
         elif kind is not None and phrase.kind != kind:
             continue
         docs = phrase.docs
-        if any(phrase.text in c.text and c.docs == docs for c in chosen):
+        bare = phrase.text.strip(_QUOTES)
+        if bare in seen or any(phrase.text in c.text and c.docs == docs for c in chosen):
             continue
+        seen.add(bare)
         chosen.append(phrase)
         if len(chosen) >= limit:
             break

@@ -140,6 +140,16 @@ def test_short_term_quoted_in_one_document_only_is_not_a_phrase() -> None:
     assert "城市" not in texts_of(ps)
 
 
+def test_short_quoted_term_must_be_quoted_in_a_third_of_its_uses() -> None:
+    stray = ["“", "人民", "”", "，", "人民", "，", "人民", "，", "人民", "\n"]
+    coined = ["“", "两重", "”", "，", "两重", "\n"]
+    texts, spans = words(stray + coined, stray + coined)
+    ps = find_shared_phrases(texts, word_spans=spans, formulaic=frozenset())
+    # 人民: quoted 2 times out of 8 (25 %); 两重: 2 out of 4 (50 %)
+    assert "人民" not in texts_of(ps)
+    assert dict(by_text(ps, "两重").counts) == {"d1": 2, "d2": 2}
+
+
 def test_formulaic_kinds_from_list_and_from_share_of_documents() -> None:
     common = ["加快", "建设", "农业", "强国"]
     texts, spans = words(
