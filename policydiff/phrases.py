@@ -533,9 +533,11 @@ class _Corpus:
 
 
 def _needs_trim(text: str, start: int, end: int) -> bool:
-    """Cheap test: could ``_trim`` change ``[start, end)`` (other than word boundaries)?"""
-    return any(_is_edge(c) for c in text[start : start + 3]) or any(
-        _is_edge(c) for c in text[max(start, end - 3) : end]
+    """Cheap test: could ``_trim`` change ``[start, end)`` (other than word boundaries)? It looks
+    at four characters at each end, so a stub longer than that (a comma, then digits and a
+    word) is left in place: rare, and harmless."""
+    return any(_is_edge(c) for c in text[start : start + 4]) or any(
+        _is_edge(c) for c in text[max(start, end - 4) : end]
     )
 
 
@@ -601,8 +603,9 @@ def _trim(text: str, start: int, end: int, ok: Callable[[int], bool]) -> tuple[i
 
 
 def _cut_stubs(text: str, start: int, end: int) -> tuple[int, int, bool]:
-    """Cut a clause stub of fewer than two Han characters off either end: ``…典型引路法，在``
-    becomes ``…典型引路法`` (the next clause had only begun)."""
+    """Cut a clause stub off either end: fewer than three Han characters after a comma or colon
+    (``…典型引路法，在``, ``项目建设，推动``), fewer than two after an enumeration comma or
+    other mark. The next clause had only begun."""
     marks = [
         k
         for k in range(start, end)
@@ -610,11 +613,16 @@ def _cut_stubs(text: str, start: int, end: int) -> tuple[int, int, bool]:
     ]
     if not marks:
         return start, end, False
-    if han_count(text[marks[-1] + 1 : end]) < 2 and marks[-1] + 1 < end:
-        return start, marks[-1], True
-    if han_count(text[start : marks[0]]) < 2 and start < marks[0]:
-        return marks[0] + 1, end, True
+    last, first = marks[-1], marks[0]
+    if last + 1 < end and han_count(text[last + 1 : end]) < _stub_limit(text[last]):
+        return start, last, True
+    if start < first and han_count(text[start:first]) < _stub_limit(text[first]):
+        return first + 1, end, True
     return start, end, False
+
+
+def _stub_limit(mark: str) -> int:
+    return 3 if mark in "，,：:" else 2
 
 
 def _cut_unbalanced(text: str, start: int, end: int) -> tuple[int, int, bool]:

@@ -112,6 +112,17 @@ def test_phrase_is_trimmed_to_word_boundaries_and_punctuation() -> None:
     assert by_text(ps, "高质量发展").occurrences[0].span == (4, 9)
 
 
+def test_clause_stubs_are_cut() -> None:
+    texts, spans = words(
+        ["加快", "推进", "项目", "建设", "，", "推动", "改革", "\n", "一是", "、", "稳定", "就业"],
+        ["抓好", "推进", "项目", "建设", "，", "推动", "发展", "\n", "二是", "、", "稳定", "就业"],
+    )
+    ps = find_shared_phrases(texts, word_spans=spans, formulaic=frozenset())
+    # the shared runs are 推进项目建设，推动 and 、稳定就业: the 2-character clause after the
+    # comma had only begun, and a phrase does not start with punctuation
+    assert texts_of(ps) == {"推进项目建设", "稳定就业"}
+
+
 def test_occurrence_that_starts_mid_word_elsewhere_is_not_counted() -> None:
     texts, spans = words(
         ["科技", "创新", "能力", "。"],
