@@ -20,8 +20,11 @@ Rules (each is tested):
 - A phrase neither starts nor ends in the middle of a word: raw repeats are trimmed to word
   boundaries that hold in every occurrence (word spans from ``policydiff.tokenize``), and an
   occurrence of the trimmed text that starts or ends mid-word elsewhere is not counted.
-- A phrase does not start or end with punctuation, except a quotation mark whose partner is
-  inside the phrase (“两个确立”的决定性意义 keeps its opening quote).
+- A phrase does not start or end with punctuation, except a quotation mark or bracket whose
+  partner is inside the phrase (“两个确立”的决定性意义 keeps its opening quote); it does not
+  begin or end inside a quotation or bracket, nor end with a word such as 要 or 以 that
+  needs what follows (``TRAILING_PARTICLES``), nor start with a suffix such as 性 or 化 cut
+  off from its word (``LEADING_SUFFIXES``).
 - Every reported occurrence is an exact occurrence: ``text[start:end] == phrase.text``.
 - ``kind`` is, in this order of precedence: ``formulaic`` when entries of
   ``data/formulaic.txt`` cover at least half of its Han characters; ``slogan`` when some
@@ -93,8 +96,19 @@ EDGE_PARTICLES = frozenset("的了和与及并等之")
 
 KINDS = ("slogan", "formulaic", "distinctive")
 
+TRAILING_PARTICLES = frozenset("要将是把对在为以从向被让使给")
+"""Single-character words a phrase may not end with (工作人员要, 坚持以): the sentence goes on."""
+
+LEADING_SUFFIXES = frozenset("性化型式者率")
+"""Single-character words a phrase may not start with: they end the word before it
+(改善/性/住房 gives no phrase 性住房需求)."""
+
 _OPEN_QUOTES = "“「『"
 _CLOSE_QUOTES = "”」』"
+_OPEN_BRACKETS = _OPEN_QUOTES + "《（(【〔"
+_CLOSE_BRACKETS = _CLOSE_QUOTES + "》）)】〕"
+_BRACKET_RE = re.compile("[" + re.escape(_OPEN_BRACKETS + _CLOSE_BRACKETS) + "]")
+_NUMBER_CHARS = frozenset("0123456789.．%０１２３４５６７８９")
 _HAN_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _QUOTE_RE = re.compile(
     rf"“([^“”\n]{{1,{MAX_QUOTE}}})”|「([^「」\n]{{1,{MAX_QUOTE}}})」|『([^『』\n]{{1,{MAX_QUOTE}}})』"
@@ -301,9 +315,10 @@ def _default_word_spans(text: str) -> list[Span]:
 def _boundary_array(text: str, spans: Sequence[Span] | None) -> np.ndarray:
     """``b[i]`` is True when position ``i`` (0..len) is a word boundary in ``text``.
 
-    Rule: the boundary between two single-character Han tokens (neither a function word such
-    as 的) does not count. With jieba's HMM off, a word missing from the dictionary comes out
-    as single characters (市/域/社会), and a phrase starting at 域 would start mid-word.
+    Rules: the boundary between two single-character Han tokens (neither a function word such
+    as 的) does not count, nor does one inside a number (``1.3``, ``5%``). With jieba's HMM
+    off, a word missing from the dictionary comes out as single characters (市/域/社会), and
+    a phrase starting at 域 would start mid-word.
     """
     bounds = np.zeros(len(text) + 1, dtype=bool)
     bounds[0] = bounds[len(text)] = True
@@ -324,6 +339,12 @@ def _boundary_array(text: str, spans: Sequence[Span] | None) -> np.ndarray:
     joinable = single & han
     glued = joinable[:-1] & joinable[1:] & (arr[:-1, 1] == arr[1:, 0])
     bounds[arr[:-1, 1][glued]] = False
+    # nor inside a number: 1.3万亿元 may not give a phrase ending in "增加1"
+    number = np.zeros(len(text), dtype=bool)
+    for char in _NUMBER_CHARS:
+        number |= codes == ord(char)
+    inside = np.flatnonzero(number[:-1] & number[1:]) + 1
+    bounds[inside] = False
     return bounds
 
 
@@ -536,29 +557,36 @@ class _Corpus:
 
 def _needs_trim(text: str, start: int, end: int) -> bool:
     """Cheap test: could ``_trim`` change ``[start, end)`` (other than word boundaries)? It looks
-    at four characters at each end, so a stub longer than that (a comma, then digits and a
-    word) is left in place: rare, and harmless."""
-    return any(_is_edge(c) for c in text[start : start + 4]) or any(
-        _is_edge(c) for c in text[max(start, end - 4) : end]
+    at four characters at each end and for brackets anywhere, so a stub longer than four
+    characters (a comma, then digits and a word) is left in place: rare, and harmless."""
+    return (
+        any(_is_edge(c) for c in text[start : start + 4])
+        or any(_is_edge(c) for c in text[max(start, end - 4) : end])
+        or _BRACKET_RE.search(text, start, end) is not None
     )
 
 
 @lru_cache(maxsize=8192)
 def _is_edge(char: str) -> bool:
     """True when ``char`` may have to be trimmed from the end of a phrase."""
-    return char in EDGE_PARTICLES or _is_punct_or_space(char)
+    return (
+        char in EDGE_PARTICLES
+        or char in TRAILING_PARTICLES
+        or char in LEADING_SUFFIXES
+        or _is_punct_or_space(char)
+    )
 
 
 def _balanced_start(text: str, start: int, end: int) -> bool:
     """A phrase may start with an opening quote only when its partner closes inside it."""
     char = text[start]
-    partner = _CLOSE_QUOTES[_OPEN_QUOTES.index(char)]
+    partner = _CLOSE_BRACKETS[_OPEN_BRACKETS.index(char)]
     return partner in text[start + 1 : end]
 
 
 def _balanced_end(text: str, start: int, end: int) -> bool:
     char = text[end - 1]
-    partner = _OPEN_QUOTES[_CLOSE_QUOTES.index(char)]
+    partner = _OPEN_BRACKETS[_CLOSE_BRACKETS.index(char)]
     return partner in text[start : end - 1]
 
 
@@ -577,22 +605,22 @@ def _trim(text: str, start: int, end: int, ok: Callable[[int], bool]) -> tuple[i
             break
         first = text[start]
         if _is_punct_or_space(first) and not (
-            first in _OPEN_QUOTES and _balanced_start(text, start, end)
+            first in _OPEN_BRACKETS and _balanced_start(text, start, end)
         ):
             start += 1
             changed = True
-        elif first in EDGE_PARTICLES and ok(start + 1):
+        elif (first in EDGE_PARTICLES or first in LEADING_SUFFIXES) and ok(start + 1):
             start += 1
             changed = True
         if start >= end:
             break
         last = text[end - 1]
         if _is_punct_or_space(last) and not (
-            last in _CLOSE_QUOTES and _balanced_end(text, start, end)
+            last in _CLOSE_BRACKETS and _balanced_end(text, start, end)
         ):
             end -= 1
             changed = True
-        elif last in EDGE_PARTICLES and ok(end - 1):
+        elif (last in EDGE_PARTICLES or last in TRAILING_PARTICLES) and ok(end - 1):
             end -= 1
             changed = True
         if not changed:
@@ -611,7 +639,7 @@ def _cut_stubs(text: str, start: int, end: int) -> tuple[int, int, bool]:
     marks = [
         k
         for k in range(start, end)
-        if _is_punct_or_space(text[k]) and text[k] not in _OPEN_QUOTES + _CLOSE_QUOTES
+        if _is_punct_or_space(text[k]) and text[k] not in _OPEN_BRACKETS + _CLOSE_BRACKETS
     ]
     if not marks:
         return start, end, False
@@ -628,15 +656,16 @@ def _stub_limit(mark: str) -> int:
 
 
 def _cut_unbalanced(text: str, start: int, end: int) -> tuple[int, int, bool]:
-    """Cut a phrase that begins or ends inside a quotation back to the part outside it:
-    ``事”重点事项清单`` becomes ``重点事项清单``."""
+    """Cut a phrase that begins or ends inside a quotation or bracket back to the part outside
+    it: ``事”重点事项清单`` becomes ``重点事项清单``, ``推动加入《数字经济伙伴关系协定``
+    becomes ``推动加入``."""
     depth = 0
     cut_start = start
     for k in range(start, end):
         char = text[k]
-        if char in _OPEN_QUOTES:
+        if char in _OPEN_BRACKETS:
             depth += 1
-        elif char in _CLOSE_QUOTES:
+        elif char in _CLOSE_BRACKETS:
             if depth:
                 depth -= 1
             else:
@@ -645,9 +674,9 @@ def _cut_unbalanced(text: str, start: int, end: int) -> tuple[int, int, bool]:
     cut_end = end
     for k in range(end - 1, cut_start - 1, -1):
         char = text[k]
-        if char in _CLOSE_QUOTES:
+        if char in _CLOSE_BRACKETS:
             depth += 1
-        elif char in _OPEN_QUOTES:
+        elif char in _OPEN_BRACKETS:
             if depth:
                 depth -= 1
             else:
@@ -1265,7 +1294,8 @@ def _novel_units(
         spans = tuple((p, p + len(text)) for p in sorted(index.interval(first, len(text))))
         if kind == "slogan":  # 两新 inside the older 两新一重 is another slogan
             elsewhere = any(
-                f"{o}{text}{c}" in background for o, c in zip(_OPEN_QUOTES, _CLOSE_QUOTES)
+                f"{o}{text}{c}" in background
+                for o, c in zip(_OPEN_QUOTES, _CLOSE_QUOTES, strict=True)
             )
         else:
             elsewhere = ms_background is not None and len(text) <= ms_background[first]

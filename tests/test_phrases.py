@@ -123,6 +123,21 @@ def test_clause_stubs_are_cut() -> None:
     assert texts_of(ps) == {"推进项目建设", "稳定就业"}
 
 
+def test_phrases_do_not_cut_numbers_brackets_or_dangle() -> None:
+    texts, spans = words(
+        ["比", "上年", "增加", "1", ".", "3", "万亿元", "\n"],
+        ["比", "上年", "增加", "1", ".", "6", "万亿元", "\n"],
+        ["推动", "加入", "《", "数字", "经济", "伙伴", "关系", "协定", "》", "\n"],
+        ["推动", "加入", "《", "数字", "经济", "伙伴", "关系", "网络", "》", "\n"],
+        ["政府", "工作", "人员", "要", "廉洁", "\n", "改善", "性", "住房", "需求", "\n"],
+        ["政府", "工作", "人员", "要", "勤勉", "\n", "刚", "性", "住房", "需求", "\n"],
+    )
+    ps = find_shared_phrases(texts, word_spans=spans, formulaic=frozenset())
+    # the raw repeats are 比上年增加1. / 推动加入《数字经济伙伴关系 / 政府工作人员要 /
+    # 性住房需求: a number, an open bracket, a dangling 要 and a cut-off suffix 性
+    assert texts_of(ps) == {"比上年增加", "推动加入", "政府工作人员", "住房需求"}
+
+
 def test_occurrence_that_starts_mid_word_elsewhere_is_not_counted() -> None:
     texts, spans = words(
         ["科技", "创新", "能力", "。"],
