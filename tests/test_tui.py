@@ -1,0 +1,469 @@
+"""The viewer: display safety, layout rules, and the app driven with Pilot (and in a real pty).
+
+Every app is built with ``tui.app.make_app``, the factory the command uses. Expectations come
+from reading the seeds: seed 000 (d1) has seven parts 第一，…第七，, its first part's item
+一是推进城市更新 is the only place it mentions 城中村, and seed 001 (d2) is the 麒麟区 report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydiff.diff import diff_texts
+from tui import sanitize
+from tui.app import make_app
+from tui.layout import aligned_rows, build_layout, char_width, wrap_offsets
+from tui.pairs import build_rows, own_span
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (120, 36)
+
+CANARY_TEXT = (
+    "第一，标题[/b]里的方括号\n"
+    "正文[@click=app.quit]点击\x1b]0;PWNED\x07之后\x1b[2JCLEAR-CANARY清屏"
+    "\x1b]52;c;UFdORUQ=\x07剪贴板\x9b31mC1-CANARY\x00空字符\x7f删除\r回车\n"
+    "第二，第二部分[red]红色[/red]保持原样。\n"
+)
+HOSTILE_NAME = "hostile\x1b]0;PWNED\x07\x9b.txt"
+RAW_CANARIES = (
+    b"\x1b]0;PWNED",
+    b"\x1b]52;c;UFdORUQ=",
+    b"\x1b[2JCLEAR-CANARY",
+    b"\xc2\x9b31mC1-CANARY",
+    b"\x00",
+)
+
+
+async def settle(app, pilot, timeout: float = 30.0) -> None:
+    """Wait until the current pair's diff is on screen and no worker is busy."""
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while time.monotonic() < deadline:
+        main = app.main
+        if main.error or main.ready:
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the viewer did not settle in time")
+
+
+def pane_text(app, side: str) -> str:
+    """What a pane shows, as rendered lines (gutter included), visible part only."""
+    pane = app.main.query_one(f"#{side}-pane")
+    height = pane.scrollable_content_region.height
+    return "\n".join(pane.render_line(y).text for y in range(height))
+
+
+# --------------------------------------------------------------------------- sanitize
+
+
+def test_markup_in_document_text_stays_text() -> None:
+    content = sanitize.line("[/b][@click=app.quit]退出[red]红[/red]")
+    assert content.plain == "[/b][@click=app.quit]退出[red]红[/red]"
+    assert not content.spans
+
+
+def test_control_characters_become_placeholders() -> None:
+    content = sanitize.styled("安全\r危险\x1b]0;T\x07\x9b\x00\x7f")
+    assert content.plain == "安全␍危险␛]0;T␇⟨U+009B⟩␀␡"
+    assert all(span.style == "reverse" for span in content.spans)
+    assert len(content.spans) == 6
+
+
+def test_spans_follow_their_characters_past_placeholders() -> None:
+    # "甲" at 0, C1 at 1 (shown as 8 characters), "乙丙" at 2-4
+    content = sanitize.styled("甲\x9b乙丙", [(2, 4, "bold")], placeholder="")
+    bold = [content.plain[s.start : s.end] for s in content.spans]
+    assert bold == ["乙丙"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中文\n\t a[]/@=\x00\x07\x1b\x9b\x7f\r\u202e"), max_size=40))
+def test_no_control_character_reaches_the_display(text: str) -> None:
+    shown = sanitize.styled(text).plain
+    assert not any(
+        (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 or c == "\u202e" for c in shown
+    )
+    assert sanitize.line(text).plain.count("\n") == 0
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_wrap_counts_two_cells_per_chinese_character() -> None:
+    # 10 cells: five Chinese characters per line
+    assert wrap_offsets("一二三四五六七八九十甲", 10) == [(0, 5), (5, 10), (10, 11)]
+    # mixed: "ab" (2 cells) + 4 Chinese (8 cells) fill 10 cells
+    assert wrap_offsets("ab一二三四五", 10) == [(0, 6), (6, 7)]
+    # a wide character never straddles: 9 cells hold four Chinese characters
+    assert wrap_offsets("一二三四五", 9) == [(0, 4), (4, 5)]
+
+
+def test_wrap_does_not_start_a_line_with_closing_punctuation() -> None:
+    # "四五，" would put "，" first on line 2 at width 8; "四" moves down with it
+    assert wrap_offsets("一二三四，五六", 8) == [(0, 3), (3, 7)]
+
+
+def test_placeholder_width_counts() -> None:
+    assert char_width("\x9b") == len("⟨U+009B⟩")
+    assert char_width("中") == 2
+
+
+def test_rows_realign_at_shared_paragraph_breaks() -> None:
+    a = "第一段没有变化。\n第二段被改写了很多很多。\n第三段相同。"
+    b = "第一段没有变化。\n第二段被完全重写，而且变得更长更长更长更长。\n第三段相同。"
+    diff = diff_texts(a, b)
+    rows = aligned_rows(diff)
+    assert [a[r.left[0] : r.left[1]] for r in rows] == [
+        "第一段没有变化。\n", "第二段被改写了很多很多。\n", "第三段相同。"]
+    assert [r.changed for r in rows] == [False, True, False]
+    layout = build_layout(diff, 12, 12)
+    assert len(layout.left) == len(layout.right)
+    # the third paragraph starts on the same line on both sides
+    third_left = next(k for k, ln in enumerate(layout.left) if ln.span and a[ln.span[0]] == "第" and ln.span[0] == a.index("第三"))
+    third_right = next(k for k, ln in enumerate(layout.right) if ln.span and ln.span[0] == b.index("第三"))
+    assert third_left == third_right
+    assert layout.changes == (layout.line_of("left", a.index("第二")),)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("甲乙丙。，\nab"), max_size=60),
+    st.text(alphabet=st.sampled_from("甲乙丁。，\nab"), max_size=60),
+    st.integers(min_value=2, max_value=30),
+)
+def test_layout_tiles_both_texts_with_equal_heights(a: str, b: str, width: int) -> None:
+    diff = diff_texts(a, b)
+    rows = aligned_rows(diff)
+    assert rows[0].left[0] == 0 and rows[0].right[0] == 0
+    assert rows[-1].left[1] == len(a) and rows[-1].right[1] == len(b)
+    for prev, nxt in zip(rows, rows[1:], strict=False):
+        assert prev.left[1] == nxt.left[0] and prev.right[1] == nxt.right[0]
+    layout = build_layout(diff, width, width)
+    assert len(layout.left) == len(layout.right)
+    shown = "".join(a[s:e] for ln in layout.left if ln.span for s, e in [ln.span])
+    assert shown == a.replace("\n", "")
+
+
+def test_every_section_has_a_row(seed_files) -> None:
+    from policydiff.compare import compare
+
+    comparison = compare([seed_files["000"], seed_files["002"]])
+    d1, d2 = comparison.documents
+    rows = build_rows(comparison.alignment("d1", "d2"), d1, d2, mirrored=False)
+    assert {r.left.id for r in rows if r.left} == {s.id for s in d1.sections}
+    assert {r.right.id for r in rows if r.right} == {s.id for s in d2.sections}
+    mirrored = build_rows(comparison.alignment("d1", "d2"), d2, d1, mirrored=True)
+    assert {r.left.id for r in mirrored if r.left} == {s.id for s in d2.sections}
+    # own spans tile each document
+    spans = sorted(own_span(s) for s in d1.sections)
+    assert spans[-1][1] <= len(d1.text)
+    assert all(x[1] == y[0] for x, y in zip(spans, spans[1:], strict=False))
+
+
+# --------------------------------------------------------------------------- Pilot
+
+
+async def test_opens_the_seeds_and_moves_through_pairs() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        assert len(main.comparison.documents) == 5
+        assert (main.left, main.right) == ("d1", "d2")
+        assert main.section_list.highlighted == 0
+        # every section of d1 (the seven parts and their items) is listed
+        lefts = [r.left.heading for r in main.rows if r.left is not None and r.left.level == 1]
+        assert [h[:4] for h in lefts if h][:1] == ["突出形态"]
+        assert len({r.left.id for r in main.rows if r.left}) == len(main.comparison.documents[0].sections)
+        first = main.current
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert main.current == main.rows[1] != first
+        await pilot.press("down", "down")
+        await settle(app, pilot)
+        assert main.current == main.rows[3]
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert main.current == main.rows[2]
+        # the panes show the current pair's own text
+        row = main.current
+        text = pane_text(app, "left") + pane_text(app, "right")
+        sec = row.left or row.right
+        doc = main.comparison.document(main.left if row.left else main.right)
+        assert doc.text[own_span(sec)[0] : own_span(sec)[0] + 4] in text.replace("\n", "")
+
+
+async def test_next_change_moves_the_change_cursor() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        # the first pair is the two preambles: they differ
+        assert main.side_by_side.current_layout.changes
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert main.side_by_side.change_index == 0
+        assert "▶" in pane_text(app, "left") + pane_text(app, "right")
+
+
+async def test_search_jumps_to_the_hit_and_marks_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"城中村")
+        await pilot.pause()
+        hits = app.screen.hits
+        assert [doc for doc, _ in hits] == ["d1", "d2"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        main = app.main
+        assert main.search_query == "城中村"
+        assert main.current.left.label + main.current.left.heading == "一是推进城市更新"
+        left, _right = main.side_by_side.overlays
+        assert any(role == "search" for *_span, role in left)
+
+
+async def test_theme_filter_keeps_only_that_theme() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        from tui.screens.theme_filter import ThemeFilterScreen
+
+        screen = app.screen
+        assert isinstance(screen, ThemeFilterScreen)
+        options = screen.query_one("OptionList")
+        options.highlighted = [t.id for t in screen.themes].index("industry") + 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        main = app.main
+        assert main.theme_filter == "industry"
+        headings = [r.left.heading for r in main.rows if r.left is not None]
+        assert "聚力速效同增、量质兼备，培育更具实力的工业优势" in headings
+        assert "推进城市更新" not in headings
+        assert main.header.theme_label == "产业发展"
+        # "all themes" brings every row back
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("home", "enter")
+        await settle(app, pilot)
+        assert main.theme_filter is None and len(main.rows) == len(main.all_rows)
+
+
+async def test_swap_mirrors_the_pair() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        before = main.current
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert (main.left, main.right) == ("d2", "d1")
+        assert (main.current.left, main.current.right) == (before.right, before.left)
+        assert len(main.all_rows) == len(
+            [r for r in main.all_rows if r.left is not None or r.right is not None]
+        )
+
+
+async def test_switching_pairs_among_five_documents() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        assert len(main.comparison.pairs) == 10
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert (main.left, main.right) == ("d1", "d3")
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert (main.left, main.right) == ("d1", "d4")
+        # theme matrix: the cursor starts in the right document's column; two columns further
+        # right is d5 (hidden d-columns come after "theme")
+        await pilot.press("m")
+        await pilot.pause()
+        from tui.screens.theme_matrix import ThemeMatrixScreen
+
+        assert isinstance(app.screen, ThemeMatrixScreen)
+        await pilot.press("right", "down", "enter")
+        await settle(app, pilot)
+        assert (main.left, main.right) == ("d1", "d5")
+        second_theme = main.comparison.themes[1].id
+        assert main.theme_filter == second_theme
+
+
+async def test_export_writes_alignment_and_phrase_report(tmp_path: Path) -> None:
+    app = make_app(export_dir=tmp_path / "out")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        deadline = time.monotonic() + 60
+        while app.last_export is None and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert app.last_export is not None and not app.last_export.error
+        names = sorted(p.name for p in app.last_export.paths)
+        assert names == ["alignment.json", "phrases.json", "phrases.md"]
+        data = json.loads((tmp_path / "out" / "alignment.json").read_text("utf-8"))
+        assert data["schema"] == "policydiff/alignment@1"
+        assert [Path(d["path"]).name for d in data["documents"]] == sorted(
+            p.name for p in (ROOT / "seeds").glob("*.txt")
+        )
+        assert len(data["pairs"]) == 10
+        phrases = json.loads((tmp_path / "out" / "phrases.json").read_text("utf-8"))
+        assert phrases["schema"] == "policydiff/phrases@1"
+        # a second export into the same folder refuses to overwrite
+        before = (tmp_path / "out" / "alignment.json").stat().st_mtime_ns
+        app.last_export = None
+        app.main.export(tmp_path / "out")
+        while app.last_export is None and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert app.last_export.error
+        assert (tmp_path / "out" / "alignment.json").stat().st_mtime_ns == before
+
+
+async def test_reopens_an_export_and_refuses_a_changed_input(tmp_path: Path, seed_files) -> None:
+    from policydiff.compare import compare
+    from policydiff.export import alignment_json, dumps
+
+    inputs = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    shutil.copy(seed_files["000"], inputs[0])
+    shutil.copy(seed_files["002"], inputs[1])
+    export = tmp_path / "alignment.json"
+    export.write_text(dumps(alignment_json(compare(inputs))), "utf-8")
+
+    app = make_app(from_json=export)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert [Path(d.path).name for d in app.main.comparison.documents] == ["a.txt", "b.txt"]
+
+    inputs[1].write_text(inputs[1].read_text("utf-8") + "\n新增一段。\n", "utf-8")
+    app = make_app(from_json=export)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "changed" in app.error and "b.txt" in app.error
+        assert app.main.comparison is None
+
+
+async def test_hostile_document_is_shown_as_text(tmp_path: Path) -> None:
+    # The normalizer drops control characters from the text (and says so); the file name keeps
+    # them, and the header shows it: both paths must end as plain, visible text.
+    hostile = tmp_path / HOSTILE_NAME
+    hostile.write_bytes(CANARY_TEXT.encode("utf-8"))
+    other = tmp_path / "other.txt"
+    other.write_text("第一，标题里的方括号\n正文。\n第二，第二部分保持原样。\n", "utf-8")
+    app = make_app([hostile, other])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        shown = ""
+        for index in range(len(main.rows)):
+            main.section_list.select_index(index)
+            await settle(app, pilot)
+            shown += pane_text(app, "left")
+        assert "[/b]" in shown and "[@click=app.quit]" in shown and "[red]" in shown
+        assert "]0;PWNED" in shown and "CLEAR-CANARY" in shown
+        header = main.header.render().plain
+        assert "hostile␛]0;PWNED␇⟨U+009B⟩.txt" in header
+        for text in (shown, header):
+            assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in text)
+        assert app.is_running
+
+
+async def test_help_and_command_palette_list_every_action() -> None:
+    from tui.screens.main import MainScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.main)}
+        assert {b.description for b in MainScreen.BINDINGS} <= titles
+
+
+# --------------------------------------------------------------------------- real terminal
+
+
+def _read_until(fd: int, deadline: float, want: bytes | None) -> bytes:
+    out = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if want is not None and want in out:
+            break
+    return out
+
+
+def test_terminal_receives_no_raw_control_sequences(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+
+    hostile = tmp_path / HOSTILE_NAME
+    hostile.write_bytes(CANARY_TEXT.encode("utf-8"))
+    other = tmp_path / "other.txt"
+    other.write_text("第一，标题里的方括号\n正文。\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "120",
+           "LINES": "36"}
+    try:
+        pid, fd = pty.fork()
+    except OSError as exc:
+        pytest.skip(f"no pty: {exc}")
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "tui.app", str(hostile), str(other)], env)
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+        placeholder = "␛".encode()
+        output = _read_until(fd, time.monotonic() + 30, placeholder)
+        assert placeholder in output, "the first screen never showed the document"
+        output += _read_until(fd, time.monotonic() + 1.0, None)
+        assert os.waitpid(pid, os.WNOHANG) == (0, 0), "the app exited on its own"
+        os.write(fd, b"q")
+        output += _read_until(fd, time.monotonic() + 15, None)
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    for canary in RAW_CANARIES:
+        assert output.count(canary) == 0, canary
+    assert output.count(placeholder) >= 1
+    assert "⟨U+009B⟩".encode() in output

@@ -1,0 +1,86 @@
+"""Messages of the viewer: past-tense dataclasses, each saying what has happened.
+
+Workers (thread workers) post them when a piece of heavy work is done; widgets post them when
+the reader has chosen something. ``Message.__post_init__`` does Textual's own set-up, so these
+can be plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from policydiff.align import Alignment
+    from policydiff.compare import Comparison
+    from policydiff.diff import TextDiff
+    from policydiff.phrases import PhraseSet
+    from tui.pairs import PairRow
+
+
+@dataclass
+class ComparisonLoaded(Message):
+    """The documents were read, normalized and segmented (or loading failed: ``error``)."""
+
+    comparison: Comparison | None
+    error: str = ""
+
+
+@dataclass
+class AlignmentComputed(Message):
+    """The alignment of the document pair ``left``–``right`` is ready (rows already built)."""
+
+    left: str
+    right: str
+    alignment: Alignment
+    rows: list[PairRow]
+    similarity: float
+
+
+@dataclass
+class SectionSelected(Message):
+    """The reader moved to another row of the section list (``row`` is ``None`` when the
+    list became empty, e.g. under a theme filter that nothing matches)."""
+
+    row: PairRow | None
+
+
+@dataclass
+class DiffComputed(Message):
+    """The word-level diff of the section pair of ``row`` is ready."""
+
+    row: PairRow
+    diff: TextDiff
+
+
+@dataclass
+class PhrasesComputed(Message):
+    """The shared phrases of all documents were mined."""
+
+    phrases: PhraseSet
+
+
+@dataclass
+class PhraseChosen(Message):
+    """The reader picked a phrase in the phrase panel (index into the current pair's list)."""
+
+    index: int
+
+
+@dataclass
+class ExportWritten(Message):
+    """The export finished: ``paths`` were written (or ``error`` says why not)."""
+
+    paths: list[Path]
+    error: str = ""
+
+
+@dataclass
+class WorkProgressed(Message):
+    """A worker started (``busy``) or finished a step; ``label`` says which, for the status."""
+
+    label: str
+    busy: bool

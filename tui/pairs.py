@@ -1,0 +1,177 @@
+"""The rows of the section list: aligned section pairs and unmatched sections, in reading order.
+
+Plain data, no widgets: built from a ``Comparison`` for the pair of documents shown on the
+left and on the right, which may be the alignment's own order or its mirror (``s`` swaps the
+sides without re-aligning, so a swapped view shows the same matches).
+
+Rules:
+- Every section of both documents appears in at least one row: a one-to-one match, the extra
+  partner of a split or merge, or a row of its own marked ``only-left`` / ``only-right``.
+- Rows follow the left document's order; a right-only section is placed after the row whose
+  right section comes last before it in the right document, so it sits where it would be read.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policydiff.align import Alignment
+    from policydiff.compare import Comparison
+    from policydiff.model import Document, Section
+
+KINDS = ("match", "split", "merge", "only-left", "only-right")
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One row: ``left``/``right`` sections (one of them ``None`` for an unmatched section).
+
+    ``kind`` is one of ``KINDS``; ``score`` is the match score (``None`` when unmatched);
+    ``themes`` are the match's shared themes, or the sections' strongest themes.
+    """
+
+    key: str
+    left: Section | None
+    right: Section | None
+    kind: str
+    score: float | None
+    themes: tuple[str, ...]
+
+    @property
+    def level(self) -> int:
+        sec = self.left or self.right
+        return sec.level if sec is not None else 1
+
+
+def alignment_for(comparison: Comparison, left: str, right: str) -> tuple[Alignment, bool]:
+    """The alignment to show ``left`` against ``right`` and whether it is mirrored.
+
+    The comparison's own pair order is used when it has the pair either way round, so a swapped
+    view reuses (and mirrors) the alignment already computed.
+    """
+    if (left, right) not in comparison.pairs and (right, left) in comparison.pairs:
+        return comparison.alignment(right, left), True
+    return comparison.alignment(left, right), False
+
+
+def _top_theme(sec: Section) -> tuple[str, ...]:
+    return (sec.themes[0].id,) if sec.themes else ()
+
+
+def build_rows(
+    alignment: Alignment, left_doc: Document, right_doc: Document, *, mirrored: bool
+) -> list[PairRow]:
+    """The section-list rows for ``left_doc`` against ``right_doc`` (see module rules)."""
+    left_order = {s.id: k for k, s in enumerate(left_doc.sections)}
+    right_order = {s.id: k for k, s in enumerate(right_doc.sections)}
+    left_secs = {s.id: s for s in left_doc.sections}
+    right_secs = {s.id: s for s in right_doc.sections}
+    flip = {"split": "merge", "merge": "split", "match": "match"}
+
+    keyed: list[tuple[tuple[float, float, int], PairRow]] = []
+    for n, m in enumerate(alignment.matches):
+        a_id, b_id = (m.b, m.a) if mirrored else (m.a, m.b)
+        kind = flip[m.kind] if mirrored else m.kind
+        sa, sb = left_secs[a_id], right_secs[b_id]
+        themes = tuple(m.themes) or tuple(dict.fromkeys(_top_theme(sa) + _top_theme(sb)))
+        row = PairRow(f"{a_id}|{b_id}", sa, sb, kind, m.score, themes)
+        keyed.append(((left_order[a_id], right_order[b_id], n), row))
+    only_left = alignment.unmatched_b if mirrored else alignment.unmatched_a
+    only_right = alignment.unmatched_a if mirrored else alignment.unmatched_b
+    for sid in only_left:
+        sec = left_secs[sid]
+        keyed.append(((left_order[sid], -1.0, 0), PairRow(f"{sid}|", sec, None, "only-left", None,
+                                                          _top_theme(sec))))
+    # Right-only sections go after the row holding the nearest preceding right section.
+    anchors = sorted((key[1], key[0]) for key, row in keyed if row.right is not None)
+    anchor_right = [a[0] for a in anchors]
+    for sid in only_right:
+        sec = right_secs[sid]
+        order = right_order[sid]
+        k = bisect.bisect_left(anchor_right, order)
+        left_pos = anchors[k - 1][1] if k else -1.0
+        keyed.append(((left_pos + 0.5, order, 0), PairRow(f"|{sid}", None, sec, "only-right", None,
+                                                          _top_theme(sec))))
+    keyed.sort(key=lambda item: item[0])
+    return [row for _, row in keyed]
+
+
+def own_span(sec: Section) -> tuple[int, int]:
+    """The section's own text (heading and body, not its subsections): what a row shows.
+
+    Own spans tile the document, so every character belongs to exactly one row's section;
+    subsections have rows of their own.
+    """
+    return sec.heading_span[0], max(sec.heading_span[0], sec.body_span[1])
+
+
+def own_length(sec: Section) -> int:
+    """Characters of the section's own text."""
+    start, end = own_span(sec)
+    return end - start
+
+
+def overall_similarity(
+    alignment: Alignment, left_doc: Document, right_doc: Document
+) -> float:
+    """How much of the two documents is matched text, weighted by match score, in [0, 1].
+
+    Each section's own text (which tiles its document) counts with the best score of the
+    matches it takes part in, 0 when it is unmatched. Two empty documents are identical (1.0).
+    """
+    best: dict[str, float] = {}
+    for m in alignment.matches:
+        for key in (f"a:{m.a}", f"b:{m.b}"):
+            best[key] = max(best.get(key, 0.0), m.score)
+    a_side, b_side = (
+        (left_doc, right_doc) if alignment.a == left_doc.id else (right_doc, left_doc)
+    )
+    total = weighted = 0.0
+    for prefix, doc in (("a", a_side), ("b", b_side)):
+        for sec in doc.sections:
+            size = own_length(sec)
+            total += size
+            weighted += size * best.get(f"{prefix}:{sec.id}", 0.0)
+    return weighted / total if total else 1.0
+
+
+def filter_rows(rows: Sequence[PairRow], theme: str | None) -> list[PairRow]:
+    """The rows about ``theme`` (all rows when ``theme`` is ``None``).
+
+    A row is about a theme when the match lists it, or when it is the strongest theme of
+    either of its sections.
+    """
+    if theme is None:
+        return list(rows)
+    out = []
+    for row in rows:
+        tops = {t for sec in (row.left, row.right) if sec is not None for t in _top_theme(sec)}
+        if theme in row.themes or theme in tops:
+            out.append(row)
+    return out
+
+
+def row_for_offset(rows: Sequence[PairRow], side: str, offset: int) -> int | None:
+    """Index of the first row whose ``side`` section's own text contains ``offset``, or
+    ``None`` when no row shows it."""
+    for index, row in enumerate(rows):
+        sec = row.left if side == "left" else row.right
+        if sec is not None:
+            start, end = own_span(sec)
+            if start <= offset < end:
+                return index
+    return None
+
+
+def section_name(doc: Document, sec: Section, *, limit: int = 40) -> str:
+    """What a reader calls a section: its marker and heading as written; for a section
+    without a heading (preamble, closing, an unheaded paragraph) the start of its text."""
+    name = f"{sec.label}{sec.heading}".strip()
+    if name:
+        return name
+    snippet = doc.text[sec.span[0] : min(sec.span[1], sec.span[0] + limit)].split("\n")[0]
+    return f"({sec.kind}) {snippet}" if sec.kind != "heading" else f"… {snippet}"

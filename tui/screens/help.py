@@ -1,0 +1,91 @@
+"""Keys and colours, generated from the bindings so it cannot drift from them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui import sanitize
+
+GENERAL_KEYS = (
+    ("↑ ↓  j k", "previous / next section pair"),
+    ("PgUp PgDn  space", "scroll the panes (both move together)"),
+    ("Tab  Shift+Tab", "move between the list and the panes"),
+    ("Ctrl+P", "command palette (every action)"),
+    ("q", "quit"),
+)
+
+LEGEND = (
+    ("deleted", "deleted: only in the left text"),
+    ("inserted", "inserted: only in the right text"),
+    ("changed", "changed: a replaced run, tinted red on the left and green on the right; "
+                "where it was compared character by character, the characters that differ are "
+                "marked in the strong colours"),
+    ("moved", "moved: a sentence found elsewhere on the other side"),
+    ("phrase", "shared phrase (phrase panel open)"),
+    ("search", "search hit"),
+    ("placeholder", "control character shown as a placeholder (␛ ␀ ⟨U+009B⟩ …)"),
+)
+
+NOTES = (
+    "Similarity (header): the share of both documents' text that lies in matched sections, "
+    "each section weighted by its match score.",
+    "List marks: ↘ one left section split into several right ones, ↙ several merged into one; "
+    "a dash marks the side with no counterpart.",
+    "Gutter: - / + a line with changes, » moved text, ▶ the current change (n / p).",
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the main screen with what it does, the colour legend, and notes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss(None)", "Close")
+    ]
+
+    def compose(self) -> ComposeResult:
+        from tui.screens.main import MainScreen
+
+        with VerticalScroll(classes="dialog", id="help-box"):
+            yield Label(sanitize.line("policydiff viewer: keys"), classes="title")
+            rows = list(GENERAL_KEYS)
+            for binding in MainScreen.BINDINGS:
+                assert isinstance(binding, Binding)
+                if binding.key in ("j", "k"):
+                    continue
+                rows.append((key_name(binding.key), action_doc(MainScreen, binding.action)))
+            for key, what in rows:
+                yield Static(sanitize.join([(f"{key:<18}", "bold"), what]))
+            yield Label(sanitize.line("Colours"), classes="title")
+            for role, what in LEGEND:
+                with Horizontal(classes="legend-row"):
+                    yield Label(sanitize.line(" 示例 sample "), classes=f"legend legend-{role}")
+                    yield Label(sanitize.line(what))
+            yield Label(sanitize.line("Notes"), classes="title")
+            for note in NOTES:
+                yield Static(sanitize.line(note))
+
+
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def key_name(key: str) -> str:
+    """How a binding's key is written for people (``slash`` is ``/``)."""
+    return KEY_NAMES.get(key, key)
+
+
+def action_doc(screen: type, action: str) -> str:
+    """The first line of the docstring of the method behind ``action``."""
+    method = getattr(screen, f"action_{action.split('(')[0]}", None)
+    lines = (method.__doc__ or "").strip().splitlines() if method is not None else []
+    return lines[0] if lines else action

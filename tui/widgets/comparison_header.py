@@ -1,0 +1,77 @@
+"""The header: which two documents are compared, how similar they are, where the reader is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.style import Style
+from textual.widget import Widget
+
+from policydiff.model import Document
+from tui import sanitize
+
+
+class ComparisonHeader(Widget):
+    """Two lines: the left and right documents, then similarity, pair counts and filter."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "comparison-header--app",
+        "comparison-header--doc",
+        "comparison-header--figure",
+        "comparison-header--dim",
+    }
+
+    docs: reactive[tuple[Document, Document] | None] = reactive(None)
+    similarity: reactive[float | None] = reactive(None)
+    counts: reactive[tuple[int, int, int, int]] = reactive((0, 0, 0, 0))
+    """Rows shown, one-to-one matches, left-only and right-only sections."""
+    position: reactive[str] = reactive("")
+    theme_label: reactive[str] = reactive("")
+    message: reactive[str] = reactive("")
+    """App text shown instead of the documents while nothing is loaded (or on failure)."""
+
+    def _style(self, name: str) -> Style:
+        return self.get_visual_style(f"comparison-header--{name}", partial=True)
+
+    def _doc(self, doc: Document, width: int) -> Content:
+        name = Path(doc.path).name
+        title = doc.title if doc.title and doc.title != Path(doc.path).stem else ""
+        label = f"{title} ({name})" if title else name
+        return sanitize.join(
+            [(doc.id, self._style("figure")), " ", sanitize.truncate(sanitize.line(label), width)]
+        )
+
+    def render(self) -> Content:
+        width = max(20, self.size.width)
+        head = ("policydiff ", self._style("app"))
+        if self.docs is None:
+            return sanitize.join([head, sanitize.line(self.message, self._style("dim"))])
+        left, right = self.docs
+        half = max(10, (width - 16) // 2)
+        line1 = sanitize.join(
+            [
+                head,
+                self._doc(left, half - 4),
+                ("  ⇄  ", self._style("dim")),
+                self._doc(right, half - 4),
+            ]
+        )
+        _rows, matched, only_left, only_right = self.counts
+        figures: list[Content | str | tuple[str, Style | str]] = []
+        if self.similarity is not None:
+            figures += ["similarity ", (f"{self.similarity:.0%}", self._style("figure")), "  "]
+        figures += [
+            (str(matched), self._style("figure")), " matched  ",
+            (str(only_left), self._style("figure")), f" only {left.id}  ",
+            (str(only_right), self._style("figure")), f" only {right.id}  ",
+            (self.position, self._style("dim")),
+        ]
+        if self.theme_label:
+            figures += ["  theme: ", sanitize.line(self.theme_label, self._style("figure"))]
+        line2 = sanitize.join(figures)
+        return sanitize.join(
+            [sanitize.truncate(line1, width), "\n", sanitize.truncate(line2, width)]
+        )

@@ -1,0 +1,155 @@
+"""The two diff panes side by side, kept in step.
+
+``SideBySideDiff`` owns the layout of the current diff: it wraps both sides to their panes'
+widths with ``tui.layout.build_layout`` (rows aligned, filler lines where one side is shorter),
+re-wraps on resize, links the panes' vertical scrolling, and moves between changes.
+
+Rules:
+- Both panes always hold the same number of lines, so scrolling one scrolls the other to the
+  same row.
+- Re-wrapping (resize) keeps the row at the top of the view at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+
+from policydiff.diff import TextDiff
+from tui.layout import Layout, RoleSpan, build_layout, diff_roles
+from tui.widgets.diff_pane import DiffPane
+
+
+class SideBySideDiff(Horizontal):
+    """Two ``DiffPane``s, left and right, showing one section pair."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.diff: TextDiff | None = None
+        self.current_layout: Layout | None = None
+        self.roles: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
+        self.overlays: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
+        self.change_index: int | None = None
+        self._widths = (0, 0)
+
+    def compose(self) -> ComposeResult:
+        yield DiffPane("left", id="left-pane")
+        yield DiffPane("right", id="right-pane")
+
+    def on_mount(self) -> None:
+        left, right = self.panes
+        left.partner, right.partner = right, left
+
+    @property
+    def panes(self) -> tuple[DiffPane, DiffPane]:
+        return self.query_one("#left-pane", DiffPane), self.query_one("#right-pane", DiffPane)
+
+    def set_titles(
+        self, left: Content, right: Content, left_sub: Content, right_sub: Content
+    ) -> None:
+        """Border titles of the panes (already sanitized content)."""
+        a, b = self.panes
+        a.border_title, b.border_title = left, right
+        a.border_subtitle, b.border_subtitle = left_sub, right_sub
+
+    def show_diff(self, diff: TextDiff | None, *, note: str = "") -> None:
+        """Show ``diff`` (left text = ``diff.a``), or nothing with a ``note`` when ``None``."""
+        self.diff = diff
+        self.roles = diff_roles(diff) if diff is not None else ([], [])
+        self.overlays = ([], [])
+        self.change_index = None
+        self._relayout(keep_row=False, note=note)
+
+    def set_overlays(self, left: Sequence[RoleSpan], right: Sequence[RoleSpan]) -> None:
+        """Highlights drawn over the diff colours (shared phrases, search hits)."""
+        self.overlays = (list(left), list(right))
+        a, b = self.panes
+        a.set_layers(self.roles[0] + self.overlays[0])
+        b.set_layers(self.roles[1] + self.overlays[1])
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._rewrap_if_needed)
+
+    def _rewrap_if_needed(self) -> None:
+        a, b = self.panes
+        if (a.text_width, b.text_width) != self._widths and self.diff is not None:
+            self._relayout(keep_row=True)
+
+    def _relayout(self, *, keep_row: bool, note: str = "") -> None:
+        a, b = self.panes
+        top_row = None
+        if keep_row and self.current_layout is not None and self.current_layout.left:
+            top = min(int(a.scroll_y), len(self.current_layout.left) - 1)
+            top_row = self.current_layout.left[top].row
+        self._widths = (a.text_width, b.text_width)
+        if self.diff is None:
+            self.current_layout = None
+            a.show("", (), (), note=note)
+            b.show("", (), (), note=note)
+            return
+        self.current_layout = build_layout(self.diff, *self._widths)
+        missing = "no counterpart on this side"
+        a.show(self.diff.a, self.current_layout.left, self.roles[0] + self.overlays[0],
+               note=missing)
+        b.show(self.diff.b, self.current_layout.right, self.roles[1] + self.overlays[1],
+               note=missing)
+        if top_row is not None:
+            lines = self.current_layout.left
+            line = next((k for k, ln in enumerate(lines) if ln.row == top_row and ln.first), 0)
+            self.scroll_to_line(line, center=False)
+        else:
+            a.scroll_to(y=0, animate=False, immediate=True)
+        self._mark_change()
+
+    def scroll_to_line(self, line: int, *, center: bool = True) -> None:
+        """Bring ``line`` into view (a third from the top when ``center``)."""
+        a, _b = self.panes
+        y = max(0, line - a.scrollable_content_region.height // 3) if center else line
+        a.scroll_to(y=y, animate=False, immediate=True)
+
+    def scroll_to_offset(self, side: str, offset: int) -> None:
+        """Bring character ``offset`` of ``side`` (``left``/``right``) into view."""
+        if self.current_layout is not None:
+            self.scroll_to_line(self.current_layout.line_of(side, offset))
+
+    def move_change(self, step: int) -> bool:
+        """Go to the next (``step=1``) or previous (``-1``) change; ``False`` at either end."""
+        if self.current_layout is None or not self.current_layout.changes:
+            return False
+        changes = self.current_layout.changes
+        if self.change_index is None:
+            a, _b = self.panes
+            top = int(a.scroll_y)
+            if step > 0:
+                candidates = [k for k, line in enumerate(changes) if line >= top]
+                target = candidates[0] if candidates else None
+            else:
+                candidates = [k for k, line in enumerate(changes) if line < top]
+                target = candidates[-1] if candidates else None
+        else:
+            target = self.change_index + step
+            if not 0 <= target < len(changes):
+                target = None
+        if target is None:
+            return False
+        self.change_index = target
+        self._mark_change()
+        self.scroll_to_line(changes[target])
+        return True
+
+    def first_or_last_change(self, last: bool) -> None:
+        """Put the change cursor on the first (or last) change of the pair."""
+        if self.current_layout is not None and self.current_layout.changes:
+            self.change_index = len(self.current_layout.changes) - 1 if last else 0
+            self._mark_change()
+            self.scroll_to_line(self.current_layout.changes[self.change_index])
+
+    def _mark_change(self) -> None:
+        line = None
+        if self.change_index is not None and self.current_layout is not None:
+            line = self.current_layout.changes[self.change_index]
+        for pane in self.panes:
+            pane.set_cursor(line)
