@@ -72,6 +72,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     _add_compare_options(p)
 
+    p = sub.add_parser("diff", help="word-level diffs of the aligned sections of two documents")
+    p.add_argument("files", nargs=2, metavar="FILE")
+    p.add_argument("--section", metavar="ID", help="only the pair containing this section id")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--width", type=int, default=0, help="terminal width (default: detected)")
+    p.add_argument("--inline", action="store_true", help="inline diff even on a wide terminal")
+    p.add_argument("--all", action="store_true", help="also show pairs without differences")
+    for flag, what in (
+        ("punctuation", "punctuation"),
+        ("width", "full/half width and quote style"),
+        ("masks", "masked placeholders (*, xx, ○○)"),
+        ("whitespace", "whitespace"),
+    ):
+        p.add_argument(f"--ignore-{flag}", action="store_true", help=f"ignore {what}")
+    _add_compare_options(p)
+
+    p = sub.add_parser("phrases", help="shared phrases and the phrase-overlap report")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("md", "json", "csv", "html"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--min-chars", type=int, default=4, help="shortest phrase, in Chinese characters")
+    p.add_argument("--no-changes", action="store_true",
+                   help="skip new/dropped phrases between consecutive documents")
+    _add_compare_options(p)
+
+    p = sub.add_parser("view", help="open the side-by-side viewer (default: the bundled seeds)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="documents (default: seeds)")
+    p.add_argument("--from", dest="from_json", metavar="JSON",
+                   help="reopen an alignment export (its inputs must be unchanged)")
+    _add_compare_options(p)
+
     p = sub.add_parser("compare", help="align, diff and mine phrases; write the results")
     p.add_argument("files", nargs="*", metavar="FILE", help="documents (default: bundled seeds)")
     p.add_argument("-o", "--output", metavar="DIR", default="policydiff-out", help="output folder")
@@ -236,9 +270,220 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
 
 
+MAX_HTML_PAIRS = 10  # beyond this many pairs compare writes no HTML diffs (use `diff`)
+
+
 def _extra_outputs(comparison: Any) -> dict[str, Any]:
-    """Outputs beyond the alignment that exist in this version (phrase report, HTML diff)."""
-    return {}
+    """The phrase report (JSON, Markdown) and a standalone HTML diff per pair."""
+    from policydiff import report
+
+    built: dict[str, Any] = {}
+
+    def phrase_report() -> Any:
+        if "report" not in built:
+            built["report"] = report.build_report(
+                comparison.phrases(),
+                documents=comparison.documents,
+                with_changes=len(comparison.documents) <= MAX_HTML_PAIRS,
+                themes=dict(comparison.theme_matrix()),
+            )
+        return built["report"]
+
+    outputs: dict[str, Any] = {
+        "phrases.json": lambda: report.render_json(phrase_report()),
+        "phrases.md": lambda: report.render_markdown(phrase_report()),
+    }
+    pairs = comparison.pairs
+    if len(pairs) <= MAX_HTML_PAIRS:
+        for a, b in pairs:
+            outputs[f"diff-{a}-{b}.html"] = lambda a=a, b=b: diff_html(comparison, a, b)
+    else:
+        print(
+            f"policydiff: {len(pairs)} pairs: no HTML diffs written "
+            "(use `policydiff diff A B --format html`)",
+            file=sys.stderr,
+        )
+    return outputs
+
+
+def diff_html(comparison: Any, a: str, b: str, section: str | None = None, options: Any = None) -> str:
+    from policydiff.diffview import render_html
+
+    doc_a, doc_b = comparison.document(a), comparison.document(b)
+    pairs = [
+        (f"{_name(doc_a.section(sd.match.a))} ⇄ {_name(doc_b.section(sd.match.b))}", sd.diff)
+        for sd in _selected_diffs(comparison, a, b, section, options)
+    ]
+    return render_html(pairs, title=f"{doc_a.title} ⇄ {doc_b.title}", a_label=doc_a.title,
+                       b_label=doc_b.title)
+
+
+def _selected_diffs(
+    comparison: Any, a: str, b: str, section: str | None, options: Any
+) -> list[Any]:
+    diffs = comparison.section_diffs(a, b, options)
+    if section is None:
+        return list(diffs)
+    chosen = [sd for sd in diffs if section in (sd.match.a, sd.match.b)]
+    if not chosen:
+        from policydiff.errors import PolicyDiffError
+
+        raise PolicyDiffError(
+            f"--section {section}: no aligned pair has that section "
+            "(see `policydiff align` for the ids)"
+        )
+    return chosen
+
+
+def _diff_options(args: argparse.Namespace) -> Any:
+    from policydiff.diff import DiffOptions
+
+    return DiffOptions(
+        ignore_punctuation=args.ignore_punctuation,
+        ignore_width=args.ignore_width,
+        ignore_masks=args.ignore_masks,
+        ignore_whitespace=args.ignore_whitespace,
+    )
+
+
+def _use_color(stream: Any) -> bool:
+    return bool(stream.isatty()) and "NO_COLOR" not in os.environ
+
+
+def _write_or_print(args: argparse.Namespace, text: str, comparison: Any) -> None:
+    if args.output and args.output != "-":
+        from policydiff.io import write_atomic
+
+        path = write_atomic(args.output, text, force=args.force, protect=_inputs(comparison))
+        print(f"policydiff: wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import shutil
+
+    comparison = _comparison(args, args.files)
+    options = _diff_options(args)
+    selected = _selected_diffs(comparison, "d1", "d2", args.section, options)
+    al = comparison.alignment("d1", "d2")
+    differs = any(sd.diff.changed for sd in selected) or (
+        args.section is None and bool(al.unmatched_a or al.unmatched_b)
+    )
+    if args.format == "html":
+        _write_or_print(args, diff_html(comparison, "d1", "d2", args.section, options), comparison)
+    elif args.format == "json":
+        from policydiff.export import dumps
+
+        _write_or_print(args, dumps(diff_json(comparison, selected, al, args.section)), comparison)
+    else:
+        from policydiff.diffview import render_inline, render_side_by_side
+
+        to_file = bool(args.output and args.output != "-")
+        color = not to_file and _use_color(sys.stdout)
+        width = args.width or shutil.get_terminal_size((120, 40)).columns
+        doc_a, doc_b = comparison.document("d1"), comparison.document("d2")
+        rows = []
+        for sd in selected:
+            if not sd.diff.changed and not args.all:
+                continue
+            sa, sb = doc_a.section(sd.match.a), doc_b.section(sd.match.b)
+            rows.append(
+                f"== {_name(sa)}  ⇄  {_name(sb)}  (score {sd.match.score:.2f}, "
+                f"same text {sd.diff.similarity:.0%}{', coarse' if sd.diff.coarse else ''})"
+            )
+            if width >= 100 and not args.inline:
+                rows.append(render_side_by_side(sd.diff, color=color, width=width))
+            else:
+                rows.append(render_inline(sd.diff, color=color, width=width))
+        if args.section is None:
+            for ids, doc, side in ((al.unmatched_a, doc_a, "only in"), (al.unmatched_b, doc_b, "only in")):
+                for sid in ids:
+                    sec = doc.section(sid)
+                    rows.append(f"-- {side} {doc.id}: {_name(sec)} ({sec.span[1] - sec.span[0]}字)")
+        if not rows:
+            rows.append("no differences")
+        text = "\n".join(rows)
+        if to_file:
+            _write_or_print(args, text, comparison)
+        else:
+            _out(text)
+    return EXIT_DIFFERENT if differs else EXIT_SAME
+
+
+def diff_json(comparison: Any, selected: list[Any], al: Any, section: str | None) -> dict[str, Any]:
+    """Plain data of the selected diffs; offsets are in each document's normalized text."""
+    pairs = []
+    for sd in selected:
+        d = sd.diff
+        a0, b0 = sd.span_a[0], sd.span_b[0]
+        pairs.append(
+            {
+                "a": sd.match.a,
+                "b": sd.match.b,
+                "kind": sd.match.kind,
+                "score": sd.match.score,
+                "similarity": round(d.similarity, 4),
+                "coarse": d.coarse,
+                "span_a": list(sd.span_a),
+                "span_b": list(sd.span_b),
+                "opcodes": [
+                    [op.tag, op.a_start + a0, op.a_end + a0, op.b_start + b0, op.b_end + b0]
+                    for op in d.opcodes
+                ],
+                "moves": [
+                    {"a": [m.a_span[0] + a0, m.a_span[1] + a0],
+                     "b": [m.b_span[0] + b0, m.b_span[1] + b0], "text": m.text}
+                    for m in d.moves
+                ],
+            }
+        )
+    return {
+        "schema": "policydiff/diff@1",
+        "documents": [
+            {"id": d.id, "path": d.path, "sha256": d.sha256} for d in comparison.documents
+        ],
+        "pairs": pairs,
+        "unmatched_a": [] if section else list(al.unmatched_a),
+        "unmatched_b": [] if section else list(al.unmatched_b),
+    }
+
+
+def cmd_phrases(args: argparse.Namespace) -> int:
+    from policydiff import report
+    from policydiff.phrases import find_shared_phrases
+
+    if args.min_chars < 2:
+        from policydiff.errors import PolicyDiffError
+
+        raise PolicyDiffError(f"--min-chars {args.min_chars}: must be at least 2")
+    comparison = _comparison(args, args.files)
+    phrase_set = find_shared_phrases(
+        {d.id: d.text for d in comparison.documents}, min_chars=args.min_chars
+    )
+    built = report.build_report(
+        phrase_set,
+        documents=comparison.documents,
+        with_changes=not args.no_changes,
+        themes=dict(comparison.theme_matrix()),
+    )
+    to_file = bool(args.output and args.output != "-")
+    if args.format == "json":
+        text = report.render_json(built)
+    elif args.format == "csv":
+        text = report.render_csv(built)
+    elif args.format == "html":
+        text = report.render_html(built)
+    else:
+        text = report.render_markdown(built, for_terminal=not to_file and sys.stdout.isatty())
+    _write_or_print(args, text, comparison)
+    return EXIT_SAME
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from tui.app import run
+
+    return run(args)
 
 
 def compare_summary(comparison: Any) -> list[str]:
@@ -268,6 +513,9 @@ COMMANDS = {
     "normalize": cmd_normalize,
     "sections": cmd_sections,
     "align": cmd_align,
+    "diff": cmd_diff,
+    "phrases": cmd_phrases,
+    "view": cmd_view,
     "compare": cmd_compare,
 }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policydiff.align import Alignment, AlignOptions, Featurizer, SectionFeatures, align_features
+from policydiff.align import Alignment, AlignOptions, Match, Featurizer, SectionFeatures, align_features
 from policydiff.document import load_document
 from policydiff.errors import InputError
 from policydiff.model import Document, Section
@@ -20,6 +20,17 @@ from policydiff.normalize import NormalizeConfig
 from policydiff.themes import Theme, load_themes
 
 MATRIX_MIN_SCORE = 0.35  # a section belongs in a theme's cell when its score reaches this
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    """The diff of one matched section pair; ``span_a``/``span_b`` are what was diffed, in the
+    normalized text of each document (the diff's offsets are relative to their starts)."""
+
+    match: Match
+    span_a: tuple[int, int]
+    span_b: tuple[int, int]
+    diff: Any
 
 
 @dataclass
@@ -38,6 +49,7 @@ class Comparison:
     _features: dict[str, SectionFeatures] = field(default_factory=dict, repr=False)
     _alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict, repr=False)
     _phrases: Any = field(default=None, repr=False)
+    _diffs: dict[Any, list[SectionDiff]] = field(default_factory=dict, repr=False)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -92,6 +104,34 @@ class Comparison:
                 cells[doc.id] = [s.id for s in chosen]
             rows.append((theme.id, cells))
         return rows
+
+    def section_diffs(self, a: str, b: str, options: Any = None) -> list[SectionDiff]:
+        """Word diffs of every matched section pair of documents ``a`` and ``b``, in A's order.
+
+        A pair of sections that both have subsections is diffed on its own text (heading and
+        body up to the first subsection), since the subsections are diffed as pairs of their
+        own; otherwise on the whole section. Unmatched sections are not diffed here.
+        """
+        from policydiff.diff import diff_texts
+
+        key = (a, b, options)
+        if key in self._diffs:
+            return self._diffs[key]
+        doc_a, doc_b = self.document(a), self.document(b)
+        out = []
+        for match in self.alignment(a, b).matches:
+            sa, sb = doc_a.section(match.a), doc_b.section(match.b)
+            span_a, span_b = sa.span, sb.span
+            if sa.children and sb.children:
+                span_a = (sa.heading_span[0], sa.body_span[1])
+                span_b = (sb.heading_span[0], sb.body_span[1])
+            diff = diff_texts(
+                doc_a.text[span_a[0] : span_a[1]], doc_b.text[span_b[0] : span_b[1]],
+                options=options,
+            )
+            out.append(SectionDiff(match, span_a, span_b, diff))
+        self._diffs[key] = out
+        return out
 
     def phrases(self) -> Any:
         """Shared phrases of all documents (``policydiff.phrases``), computed once."""
