@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 KINDS = ("match", "split", "merge", "only-left", "only-right")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PairRow:
     """One row: ``left``/``right`` sections (one of them ``None`` for an unmatched section).
 
     ``kind`` is one of ``KINDS``; ``score`` is the match score (``None`` when unmatched);
-    ``themes`` are the match's shared themes, or the sections' strongest themes.
+    ``themes`` are the match's shared themes, or the sections' strongest themes. Rows compare
+    by identity (``key`` names a row within one document pair).
     """
 
     key: str

@@ -58,14 +58,21 @@ class HelpScreen(ModalScreen[None]):
                 assert isinstance(binding, Binding)
                 if binding.key in ("j", "k"):
                     continue
-                rows.append((key_name(binding.key), action_doc(MainScreen, binding.action)))
+                what = (
+                    binding.description
+                    if "(" in binding.action
+                    else action_doc(MainScreen, binding.action)
+                )
+                rows.append((key_name(binding.key), what))
             for key, what in rows:
-                yield Static(sanitize.join([(f"{key:<18}", "bold"), what]))
+                with Horizontal(classes="help-row"):
+                    yield Label(sanitize.line(key), classes="key")
+                    yield Static(sanitize.line(what), classes="what")
             yield Label(sanitize.line("Colours"), classes="title")
             for role, what in LEGEND:
-                with Horizontal(classes="legend-row"):
+                with Horizontal(classes="help-row"):
                     yield Label(sanitize.line(" 示例 sample "), classes=f"legend legend-{role}")
-                    yield Label(sanitize.line(what))
+                    yield Static(sanitize.line(what), classes="what")
             yield Label(sanitize.line("Notes"), classes="title")
             for note in NOTES:
                 yield Static(sanitize.line(note))

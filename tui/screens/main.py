@@ -82,8 +82,10 @@ class MainScreen(Screen[None]):
         Binding("f", "toggle_phrases", "Phrases"),
         Binding("m", "theme_matrix", "Matrix"),
         Binding("d", "choose_pair", "Documents"),
-        Binding("left_square_bracket", "cycle_pair(-1)", "Previous documents", show=False),
-        Binding("right_square_bracket", "cycle_pair(1)", "Next documents", show=False),
+        Binding("left_square_bracket", "cycle_pair(-1)", "Previous document pair",
+                show=False),
+        Binding("right_square_bracket", "cycle_pair(1)", "Next document pair",
+                show=False),
         Binding("e", "export", "Export"),
         Binding("question_mark", "help", "Help"),
     ]
@@ -101,14 +103,16 @@ class MainScreen(Screen[None]):
         self.theme_filter: str | None = None
         self.current: PairRow | None = None
         self.diffs: dict[tuple[str, str, str], TextDiff] = {}
+        self._row_index: dict[str, int] = {}
+        self._pair_phrase_cache: dict[tuple[str, str, str], tuple[PairPhrase, ...]] = {}
         self.shown_diff_key: tuple[str, str, str] | None = None
         self.phrase_set: PhraseSet | None = None
         self.pair_phrases: tuple[PairPhrase, ...] = ()
         self.phrase_index: int | None = None
         self.search_query = ""
-        self.error = ""
         self._pending_offset: tuple[str, int] | None = None
         self._core_lock = threading.Lock()
+        self._phrase_lock = threading.Lock()
         self._phrases_started = False
         self._keep_key: str | None = None
         self._after_diff: str | None = None
@@ -182,7 +186,7 @@ class MainScreen(Screen[None]):
 
     def on_comparison_loaded(self, message: ComparisonLoaded) -> None:
         if message.comparison is None:
-            self.error = self.app.error = message.error
+            self.app.error = message.error
             self.header.message = f"could not open: {message.error}"
             self.side_by_side.show_diff(None, note=message.error)
             self.notify(sanitize.safe_str(message.error), title="policydiff", severity="error",
@@ -190,9 +194,9 @@ class MainScreen(Screen[None]):
             return
         self.comparison = message.comparison
         if len(self.comparison.documents) < 2:
-            self.error = self.app.error = "the viewer needs at least two documents"
-            self.header.message = self.error
-            self.side_by_side.show_diff(None, note=self.error)
+            self.app.error = "the viewer needs at least two documents"
+            self.header.message = self.app.error
+            self.side_by_side.show_diff(None, note=self.app.error)
             return
         left, right = self.app.initial_pair or self.comparison.pairs[0]
         self.set_pair(left, right)
@@ -242,6 +246,7 @@ class MainScreen(Screen[None]):
     def _apply_filter(self, *, keep: str | None = None) -> None:
         assert self.comparison is not None
         self.rows = filter_rows(self.all_rows, self.theme_filter)
+        self._row_index = {row.key: k for k, row in enumerate(self.rows)}
         names = {t.id: t.name for t in self.comparison.themes}
         self.header.theme_label = names.get(self.theme_filter, "") if self.theme_filter else ""
         docs = (self.comparison.document(self.left), self.comparison.document(self.right))
@@ -273,7 +278,7 @@ class MainScreen(Screen[None]):
             self._update_phrases()
             return
         self._set_titles(row)
-        index = self.rows.index(row) if row in self.rows else 0
+        index = self._row_index.get(row.key, 0)
         self.header.position = f"row {index + 1}/{len(self.rows)}"
         key = self._diff_key(row)
         diff = self.diffs.get(key)
@@ -324,9 +329,9 @@ class MainScreen(Screen[None]):
     def _prefetch(self, row: PairRow) -> None:
         from policydiff.diff import diff_texts
 
-        if row not in self.rows:
+        if row.key not in self._row_index:
             return
-        index = self.rows.index(row)
+        index = self._row_index[row.key]
         order = [index + k for k in range(1, PREFETCH + 1)] + [index - k for k in range(1, 3)]
         worker = get_current_worker()
         for k in order:
@@ -347,7 +352,8 @@ class MainScreen(Screen[None]):
         label = "mining shared phrases"
         self._progress(label, True)
         try:
-            phrases = self.comparison.phrases()
+            with self._phrase_lock:
+                phrases = self.comparison.phrases()
             self.post_message(PhrasesComputed(phrases))
         except Exception as exc:
             self.notify(sanitize.safe_str(f"phrases: {_one_line(exc)}"), severity="warning",
@@ -369,14 +375,17 @@ class MainScreen(Screen[None]):
         panel = self.phrase_panel
         if row is None or row.left is None or row.right is None:
             self.pair_phrases = ()
-            panel.set_phrases((), note="no counterpart: nothing shared")
+            panel.set_phrases((), note="unmatched: nothing shared")
         elif self.phrase_set is None:
             self.pair_phrases = ()
             panel.set_phrases((), note="mining phrases…")
         else:
-            self.pair_phrases = pair_phrases(
-                self.phrase_set, self.left, own_span(row.left), self.right, own_span(row.right)
-            )
+            key = self._diff_key(row)
+            if key not in self._pair_phrase_cache:
+                self._pair_phrase_cache[key] = pair_phrases(
+                    self.phrase_set, self.left, own_span(row.left), self.right, own_span(row.right)
+                )
+            self.pair_phrases = self._pair_phrase_cache[key]
             panel.set_phrases(self.pair_phrases, note="no shared phrases")
         self._redraw_overlays()
 
@@ -409,7 +418,11 @@ class MainScreen(Screen[None]):
         self.phrase_index = message.index
         self._redraw_overlays()
         phrase = self.pair_phrases[message.index]
-        self.side_by_side.scroll_to_offset("left", phrase.spans_a[0][0] - own_span(row.left)[0])
+        assert row.right is not None
+        self.side_by_side.scroll_to_offsets(
+            phrase.spans_a[0][0] - own_span(row.left)[0],
+            phrase.spans_b[0][0] - own_span(row.right)[0],
+        )
 
     # ------------------------------------------------------------------ titles
 
@@ -462,9 +475,9 @@ class MainScreen(Screen[None]):
         self._jump_to_changed_row(-1)
 
     def _jump_to_changed_row(self, step: int) -> None:
-        if self.current is None or self.current not in self.rows:
+        if self.current is None or self.current.key not in self._row_index:
             return
-        index = self.rows.index(self.current) + step
+        index = self._row_index[self.current.key] + step
         while 0 <= index < len(self.rows):
             row = self.rows[index]
             if row.kind != "match" or row.score is None or row.score < 1.0:
@@ -639,9 +652,9 @@ class MainScreen(Screen[None]):
             with self._core_lock:
                 alignment_text = dumps(alignment_json(comparison))
                 matrix = dict(comparison.theme_matrix())
-            report = build_report(
-                comparison.phrases(), documents=comparison.documents, themes=matrix
-            )
+            with self._phrase_lock:
+                phrase_set = comparison.phrases()
+            report = build_report(phrase_set, documents=comparison.documents, themes=matrix)
             outputs: list[tuple[str, Callable[[], str]]] = [
                 ("alignment.json", lambda: alignment_text),
                 ("phrases.json", lambda: render_json(report)),

@@ -85,15 +85,8 @@ class DiffPane(ScrollView, can_focus=True):
         self._cache_width = -1
         self._empty_note = ""
 
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
-
-    def _on_theme_changed(self, _theme: object) -> None:
-        self._styles = None
-        self._cache.clear()
-        self.refresh()
-
     def notify_style_update(self) -> None:
+        # CSS changed (a new theme, focus): component styles must be looked up again.
         super().notify_style_update()
         self._styles = None
         self._cache.clear()
@@ -150,11 +143,36 @@ class DiffPane(ScrollView, can_focus=True):
 
     def _role_styles(self) -> dict[str, Style]:
         if self._styles is None:
-            self._styles = {
-                role: self.get_visual_style(f"side-by-side--{role}", partial=True)
-                for role in ROLES
-            }
+            self._styles = {role: self._component_style(f"side-by-side--{role}") for role in ROLES}
         return self._styles
+
+    def _component_style(self, name: str) -> Style:
+        """The style a component class sets, as a layer over this pane's own style.
+
+        Only what the class sets is in it, so layers combine (an underlined phrase keeps the
+        diff colour under it). A translucent background (``$error 45%``) is blended over the
+        pane's background here, once; ``get_visual_style(partial=True)`` would blend it with
+        transparent black and drops ``reverse``.
+        """
+        styles = self.get_component_styles(name)
+        base = self.visual_style
+        background = None
+        if styles.has_rule("background"):
+            background = base.background + styles.background
+        foreground = None
+        if styles.has_rule("color"):
+            foreground = (background or base.background) + styles.color
+        text = styles.text_style if styles.has_rule("text_style") else None
+        return Style(
+            background=background,
+            foreground=foreground,
+            bold=text.bold if text else None,
+            dim=text.dim if text else None,
+            italic=text.italic if text else None,
+            underline=text.underline if text else None,
+            reverse=text.reverse if text else None,
+            strike=text.strike if text else None,
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

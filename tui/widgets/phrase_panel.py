@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -29,24 +30,30 @@ class PhrasePanel(OptionList):
         super().__init__(id=id, markup=False)
         self.phrases: tuple[PairPhrase, ...] = ()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
+
+    def _restyle(self, _theme: object = None) -> None:
+        """Rebuild the prompts with the new theme's colours (they are baked into them)."""
+        for index, phrase in enumerate(self.phrases):
+            self.replace_option_prompt_at_index(index, self._prompt(phrase))
+
+    def _prompt(self, phrase: PairPhrase) -> Content:
+        kind_style = self.get_visual_style("phrase-panel--kind", partial=True)
+        count_style = self.get_visual_style("phrase-panel--count", partial=True)
+        return sanitize.join(
+            [
+                (KIND_MARKS.get(phrase.kind, "·"), kind_style),
+                " ",
+                sanitize.line(phrase.text),
+                (f"  {len(phrase.spans_a)}⇄{len(phrase.spans_b)}", count_style),
+            ]
+        )
+
     def set_phrases(self, phrases: Sequence[PairPhrase], *, note: str = "") -> None:
         """List ``phrases``; with none, show ``note`` (app text) as a disabled entry."""
         self.phrases = tuple(phrases)
-        kind_style = self.get_visual_style("phrase-panel--kind", partial=True)
-        count_style = self.get_visual_style("phrase-panel--count", partial=True)
-        options = [
-            Option(
-                sanitize.join(
-                    [
-                        (KIND_MARKS.get(p.kind, "·"), kind_style),
-                        " ",
-                        sanitize.line(p.text),
-                        (f" {len(p.spans_a)}·{len(p.spans_b)}", count_style),
-                    ]
-                )
-            )
-            for p in self.phrases
-        ]
+        options = [Option(self._prompt(p)) for p in self.phrases]
         if not options and note:
             options = [Option(sanitize.line(note), disabled=True)]
         with self.prevent(OptionList.OptionHighlighted):

@@ -44,6 +44,14 @@ class SectionList(OptionList):
         self._docs: tuple[Document, Document] | None = None
         self._theme_names: Mapping[str, str] = {}
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
+
+    def _restyle(self, _theme: object = None) -> None:
+        """Rebuild the prompts with the new theme's colours (they are baked into them)."""
+        for index, row in enumerate(self.rows):
+            self.replace_option_prompt_at_index(index, self._prompt(row))
+
     def set_rows(
         self,
         rows: Sequence[PairRow],

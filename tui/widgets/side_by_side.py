@@ -115,6 +115,22 @@ class SideBySideDiff(Horizontal):
         if self.current_layout is not None:
             self.scroll_to_line(self.current_layout.line_of(side, offset))
 
+    def scroll_to_offsets(self, left: int, right: int) -> None:
+        """Bring character ``left`` of the left text and ``right`` of the right text into view
+        together when they fit on one screen, else the left one."""
+        if self.current_layout is None:
+            return
+        a, _b = self.panes
+        height = a.scrollable_content_region.height
+        top = self.current_layout.line_of("left", left)
+        other = self.current_layout.line_of("right", right)
+        low, high = min(top, other), max(top, other)
+        if high - low < height:
+            a.scroll_to(y=max(0, low - (height - (high - low)) // 3), animate=False,
+                        immediate=True)
+        else:
+            self.scroll_to_line(top)
+
     def move_change(self, step: int) -> bool:
         """Go to the next (``step=1``) or previous (``-1``) change; ``False`` at either end."""
         if self.current_layout is None or not self.current_layout.changes:
