@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Span = tuple[int, int]
 
@@ -78,14 +79,26 @@ class Document:
     @property
     def sections(self) -> list[Section]:
         """Every section below the root, in document order (the tree flattened)."""
-        return list(self.root.walk())[1:]
+        return list(self._flat[1:])
 
     def section(self, section_id: str) -> Section:
-        """The section with this id; ``KeyError`` if there is none."""
-        for sec in self.root.walk():
-            if sec.id == section_id:
-                return sec
-        raise KeyError(section_id)
+        """The section with this id; ``KeyError`` if there is none.
+
+        A dictionary lookup: callers look sections up once per match or row, and a walk of the
+        tree each time made a 10,000-heading document take minutes.
+        """
+        return self._index[section_id]
+
+    @cached_property
+    def _flat(self) -> tuple[Section, ...]:
+        return tuple(self.root.walk())
+
+    @cached_property
+    def _index(self) -> dict[str, Section]:
+        index: dict[str, Section] = {}
+        for sec in self._flat:
+            index.setdefault(sec.id, sec)
+        return index
 
     def section_text(self, sec: Section) -> str:
         """The whole text of a section, heading and descendants included."""
