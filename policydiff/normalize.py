@@ -956,6 +956,9 @@ def _only_skippable(text: str, start: int, end: int, opaque: _Runs) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 _FULLWIDTH_ALNUM_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+# Spaces inside a number go with the folded sign: "8 ．8 ％" (national-1998) → "8.8%".
+_PERCENT_RE = re.compile("(?<=[0-9０-９])[^\\S\n]*％|％")
+_DECIMAL_POINT_RE = re.compile("(?<=[0-9０-９])[^\\S\n]*．[^\\S\n]*(?=[0-9０-９])")
 _ASCII_FOLDABLE_RE = re.compile("[,:;?!()]")
 _CLAUSE_END_AFTER = set("”’」』）)】》\"'")
 
@@ -965,7 +968,8 @@ def fold_width(work: _Work) -> tuple[_Work, list[Change]]:
 
     Rules:
     - full-width digits and Latin letters become ASCII; ``％`` becomes ``%``; ``．`` between two
-      digits becomes ``.``;
+      digits becomes ``.``; spaces between a digit and these signs go with them
+      (``8 ．8 ％`` → ``8.8%``);
     - ASCII ``, : ; ( ) ? !`` become ``，：；（）？！`` when the nearest real character on
       either side is Chinese (Han or CJK punctuation), looking through spaces, line breaks,
       other such punctuation and masks; ``,`` and ``:`` between two digits stay (``1,200``,
@@ -982,12 +986,10 @@ def fold_width(work: _Work) -> tuple[_Work, list[Change]]:
     for m in _FULLWIDTH_ALNUM_RE.finditer(text):
         folded = "".join(chr(ord(c) - 0xFEE0) for c in m.group())
         edits[m.start()] = (m.start(), m.end(), folded)
-    for m in re.finditer("[％．]", text):
-        i = m.start()
-        if m.group() == "％":
-            edits[i] = (i, i + 1, "%")
-        elif 0 < i < n - 1 and _DIGIT_RE.match(text, i - 1) and _DIGIT_RE.match(text, i + 1):
-            edits[i] = (i, i + 1, ".")
+    for m in _PERCENT_RE.finditer(text):
+        edits[m.start()] = (m.start(), m.end(), "%")
+    for m in _DECIMAL_POINT_RE.finditer(text):
+        edits[m.start()] = (m.start(), m.end(), ".")
 
     opaque = _mask_runs(text)
     wide: set[int] = set()  # positions of ASCII punctuation that fold
