@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "json", "csv", "html"), default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    p.add_argument("--min-chars", type=int, default=4, help="shortest phrase, in Chinese characters")
+    p.add_argument(
+        "--min-chars", type=int, default=4, help="shortest phrase, in Chinese characters"
+    )
     p.add_argument("--no-changes", action="store_true",
                    help="skip new/dropped phrases between consecutive documents")
     _add_compare_options(p)
@@ -306,7 +308,9 @@ def _extra_outputs(comparison: Any) -> dict[str, Any]:
     return outputs
 
 
-def diff_html(comparison: Any, a: str, b: str, section: str | None = None, options: Any = None) -> str:
+def diff_html(
+    comparison: Any, a: str, b: str, section: str | None = None, options: Any = None
+) -> str:
     from policydiff.diffview import render_html
 
     doc_a, doc_b = comparison.document(a), comparison.document(b)
@@ -397,10 +401,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
             else:
                 rows.append(render_inline(sd.diff, color=color, width=width))
         if args.section is None:
-            for ids, doc, side in ((al.unmatched_a, doc_a, "only in"), (al.unmatched_b, doc_b, "only in")):
+            for ids, doc in ((al.unmatched_a, doc_a), (al.unmatched_b, doc_b)):
                 for sid in ids:
                     sec = doc.section(sid)
-                    rows.append(f"-- {side} {doc.id}: {_name(sec)} ({sec.span[1] - sec.span[0]}字)")
+                    size = sec.span[1] - sec.span[0]
+                    rows.append(f"-- only in {doc.id}: {_name(sec)} ({size}字)")
         if not rows:
             rows.append("no differences")
         text = "\n".join(rows)

@@ -174,4 +174,6 @@ def _validate_shape(data: dict[str, Any], name: str) -> None:
     except ExportError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise ExportError(f"{name}: not a valid alignment export ({exc.__class__.__name__}: {exc})")
+        raise ExportError(
+            f"{name}: not a valid alignment export ({exc.__class__.__name__}: {exc})"
+        ) from None

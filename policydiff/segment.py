@@ -23,14 +23,16 @@ Rules, in the order they are applied:
   unnumbered sub-sections when at least two siblings do so.
 - Text before the first heading is a preamble section; a final ``各位代表，…``/``同志们，…``
   paragraph after the last heading starts a closing section; ordinary text after a run of
-  ``——`` bullets is an unlabelled ``continuation`` section beside them. Nothing is dropped: the own text
-  of all sections (heading plus body up to the first child) tiles the text exactly once.
+  ``——`` bullets is an unlabelled ``continuation`` section beside them. Nothing is dropped:
+  the own text of all sections (heading plus body up to the first child) tiles the text
+  exactly once.
 - Numbering that repeats, restarts or skips is kept as written in ``label``; section ids are
   positions among siblings (``d1/3.2``), never the written numbers.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -258,7 +260,11 @@ def _closing_start(text: str, lines: list[tuple[int, int]], events: list[_Event]
 def _lead_events(
     text: str, lines: list[tuple[int, int]], events: list[_Event], stop: int
 ) -> list[_Event]:
-    """Lead-sentence sub-sections, kept only where two or more share a parent."""
+    """Lead-sentence sub-sections, kept only where two or more share a parent.
+
+    Paragraphs that start a heading of their own are not candidates; a heading's extent never
+    reaches past its paragraph, so no candidate can sit inside one.
+    """
     starts = {e.start for e in events}
     groups: dict[int, list[_Event]] = {}
     boundaries = sorted(e.start for e in events if e.relative < 2)
@@ -268,18 +274,11 @@ def _lead_events(
         lead = _lead_sentence(text, span)
         if lead is None:
             continue
-        parent = max((b for b in boundaries if b < span[0]), default=-1)
-        if parent == -1:
+        k = bisect.bisect_left(boundaries, span[0])
+        if k == 0:
             continue
-        groups.setdefault(parent, []).append(lead)
-    found = [lead for group in groups.values() if len(group) >= 2 for lead in group]
-    # A lead sentence inside a 一是 paragraph run is just prose; keep only those not inside
-    # the heading extent of another event.
-    return [
-        lead
-        for lead in found
-        if not any(e.start <= lead.start < e.heading_end for e in events)
-    ]
+        groups.setdefault(boundaries[k - 1], []).append(lead)
+    return [lead for group in groups.values() if len(group) >= 2 for lead in group]
 
 
 @dataclass
@@ -360,8 +359,6 @@ def segment(normal: NormalText, *, doc_id: str = "d1", title: str = "") -> Secti
         ]
         event = node.event
         heading_end = event.heading_end if event else node.start
-        if event and node.start < event.start:  # leading whitespace moved into the section
-            heading_end = event.heading_end
         body_end = node.children[0].start if node.children else node.end
         span: Span = (node.start, node.end)
         return Section(
