@@ -95,7 +95,9 @@ class Comparison:
             for doc in self.documents:
                 chosen: list[Section] = []
                 for sec in doc.sections:
-                    if any(sec.id.startswith(c.id + ".") for c in chosen):
+                    # Sections come in document order, so a descendant of a chosen section
+                    # can only follow the last one chosen (checking them all was quadratic).
+                    if chosen and sec.id.startswith(chosen[-1].id + "."):
                         continue
                     if sec.themes and sec.themes[0].id == theme.id and (
                         sec.themes[0].score >= MATRIX_MIN_SCORE
