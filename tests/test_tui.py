@@ -7,6 +7,7 @@ from reading the seeds: seed 000 (d1) has seven parts 第一，…第七，, its
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import os
@@ -52,12 +53,13 @@ RAW_CANARIES = (
 
 
 async def settle(app, pilot, timeout: float = 30.0) -> None:
-    """Wait until the current pair's diff is on screen and no worker is busy."""
+    """Wait until the current pair's diff is on screen and every worker (prefetching
+    included) has finished, so that Pilot's own wait for an idle process is short."""
     deadline = time.monotonic() + timeout
     await pilot.pause()
     while time.monotonic() < deadline:
         main = app.main
-        if app.error or main.ready:
+        if app.error or (main.ready and all(w.is_finished for w in app.workers)):
             await pilot.pause()
             return
         await pilot.pause(0.02)
@@ -210,6 +212,25 @@ async def test_opens_the_seeds_and_moves_through_pairs() -> None:
         assert doc.text[own_span(sec)[0] : own_span(sec)[0] + 4] in text.replace("\n", "")
 
 
+async def test_keys_are_answered_while_the_documents_load() -> None:
+    from tui.screens.help import HelpScreen
+
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        # Pilot.press waits for the process to go idle, i.e. for the workers: post the key.
+        app.post_message(events.Key("question_mark", "?"))
+        deadline = time.monotonic() + 5
+        while not isinstance(app.screen, HelpScreen) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert isinstance(app.screen, HelpScreen)
+        assert not app.main.ready, "the help opened only after all the work was done"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.main.current is not None
+
+
 async def test_next_change_moves_the_change_cursor() -> None:
     app = make_app(FIRST_TWO)
     async with app.run_test(size=SIZE) as pilot:
@@ -295,6 +316,15 @@ async def test_search_jumps_to_the_hit_and_marks_it() -> None:
         assert main.current.left.label + main.current.left.heading == "一是推进城市更新"
         left, _right = main.side_by_side.overlays
         assert any(role == "search" for *_span, role in left)
+        # an empty query closed with Escape clears the marks
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("Input").value = ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert main.search_query == ""
+        left, right = main.side_by_side.overlays
+        assert not any(role == "search" for *_span, role in left + right)
 
 
 async def test_theme_filter_keeps_only_that_theme() -> None:
@@ -536,8 +566,9 @@ def test_terminal_receives_no_raw_control_sequences(tmp_path: Path) -> None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(fd)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    tail = output[-2000:].decode("utf-8", "replace")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, (status, tail)
     for canary in RAW_CANARIES:
         assert output.count(canary) == 0, canary
     assert output.count(placeholder) >= 1
-    assert "⟨U+009B⟩".encode() in output
+    assert "⟨U+009B⟩".encode() in output, tail

@@ -26,13 +26,17 @@ if TYPE_CHECKING:
 KINDS = ("match", "split", "merge", "only-left", "only-right")
 
 
+Span = tuple[int, int]
+
+
 @dataclass(frozen=True, eq=False)
 class PairRow:
     """One row: ``left``/``right`` sections (one of them ``None`` for an unmatched section).
 
     ``kind`` is one of ``KINDS``; ``score`` is the match score (``None`` when unmatched);
-    ``themes`` are the match's shared themes, or the sections' strongest themes. Rows compare
-    by identity (``key`` names a row within one document pair).
+    ``themes`` are the match's shared themes, or the sections' strongest themes;
+    ``left_span``/``right_span`` the text each side shows (``shown_spans``; ``(0, 0)`` for a
+    missing side). Rows compare by identity (``key`` names a row within one document pair).
     """
 
     key: str
@@ -41,6 +45,8 @@ class PairRow:
     kind: str
     score: float | None
     themes: tuple[str, ...]
+    left_span: Span = (0, 0)
+    right_span: Span = (0, 0)
 
     @property
     def level(self) -> int:
@@ -57,6 +63,30 @@ def alignment_for(comparison: Comparison, left: str, right: str) -> tuple[Alignm
     if (left, right) not in comparison.pairs and (right, left) in comparison.pairs:
         return comparison.alignment(right, left), True
     return comparison.alignment(left, right), False
+
+
+def shown_spans(left: Section | None, right: Section | None) -> tuple[Span, Span]:
+    """The text a row shows (and diffs) of each side.
+
+    The rule of ``Comparison.section_diffs``, so the viewer shows the diffs the exports hold:
+    two matched sections that both have subsections show their own text (heading and body up
+    to the first subsection; the subsections have rows of their own); otherwise each matched
+    section shows its whole text. An unmatched section shows its own text.
+    """
+    if left is not None and right is not None and not (left.children and right.children):
+        return left.span, right.span
+    return (
+        own_span(left) if left is not None else (0, 0),
+        own_span(right) if right is not None else (0, 0),
+    )
+
+
+def _row(
+    key: str, left: Section | None, right: Section | None, kind: str, score: float | None,
+    themes: tuple[str, ...],
+) -> PairRow:
+    left_span, right_span = shown_spans(left, right)
+    return PairRow(key, left, right, kind, score, themes, left_span, right_span)
 
 
 def _top_theme(sec: Section) -> tuple[str, ...]:
@@ -79,14 +109,14 @@ def build_rows(
         kind = flip[m.kind] if mirrored else m.kind
         sa, sb = left_secs[a_id], right_secs[b_id]
         themes = tuple(m.themes) or tuple(dict.fromkeys(_top_theme(sa) + _top_theme(sb)))
-        row = PairRow(f"{a_id}|{b_id}", sa, sb, kind, m.score, themes)
+        row = _row(f"{a_id}|{b_id}", sa, sb, kind, m.score, themes)
         keyed.append(((left_order[a_id], right_order[b_id], n), row))
     only_left = alignment.unmatched_b if mirrored else alignment.unmatched_a
     only_right = alignment.unmatched_a if mirrored else alignment.unmatched_b
     for sid in only_left:
         sec = left_secs[sid]
-        keyed.append(((left_order[sid], -1.0, 0), PairRow(f"{sid}|", sec, None, "only-left", None,
-                                                          _top_theme(sec))))
+        row = _row(f"{sid}|", sec, None, "only-left", None, _top_theme(sec))
+        keyed.append(((left_order[sid], -1.0, 0), row))
     # Right-only sections go after the row holding the nearest preceding right section.
     anchors = sorted((key[1], key[0]) for key, row in keyed if row.right is not None)
     anchor_right = [a[0] for a in anchors]
@@ -95,17 +125,16 @@ def build_rows(
         order = right_order[sid]
         k = bisect.bisect_left(anchor_right, order)
         left_pos = anchors[k - 1][1] if k else -1.0
-        keyed.append(((left_pos + 0.5, order, 0), PairRow(f"|{sid}", None, sec, "only-right", None,
-                                                          _top_theme(sec))))
+        row = _row(f"|{sid}", None, sec, "only-right", None, _top_theme(sec))
+        keyed.append(((left_pos + 0.5, order, 0), row))
     keyed.sort(key=lambda item: item[0])
     return [row for _, row in keyed]
 
 
-def own_span(sec: Section) -> tuple[int, int]:
-    """The section's own text (heading and body, not its subsections): what a row shows.
+def own_span(sec: Section) -> Span:
+    """The section's own text (heading and body, not its subsections).
 
-    Own spans tile the document, so every character belongs to exactly one row's section;
-    subsections have rows of their own.
+    Own spans tile the document, so every character belongs to exactly one section.
     """
     return sec.heading_span[0], max(sec.heading_span[0], sec.body_span[1])
 

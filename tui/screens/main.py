@@ -15,6 +15,7 @@ Rules:
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -45,7 +46,6 @@ from tui.pairs import (
     build_rows,
     filter_rows,
     overall_similarity,
-    own_span,
     row_for_offset,
     section_name,
 )
@@ -66,6 +66,10 @@ PREFETCH = 4
 """Rows diffed ahead (and behind) of the current one."""
 
 MAX_SEARCH_MARKS = 2000
+"""Search hits marked in one pane (a one-character query can match thousands of times)."""
+
+MAX_DIFFS = 400
+"""Section-pair diffs kept in memory (least recently shown dropped first)."""
 
 
 class MainScreen(Screen[None]):
@@ -102,7 +106,8 @@ class MainScreen(Screen[None]):
         self.similarity: float | None = None
         self.theme_filter: str | None = None
         self.current: PairRow | None = None
-        self.diffs: dict[tuple[str, str, str], TextDiff] = {}
+        self.diffs: OrderedDict[tuple[str, str, str], TextDiff] = OrderedDict()
+        self._diff_lock = threading.Lock()
         self._row_index: dict[str, int] = {}
         self._pair_phrase_cache: dict[tuple[str, str, str], tuple[PairPhrase, ...]] = {}
         self.shown_diff_key: tuple[str, str, str] | None = None
@@ -260,12 +265,21 @@ class MainScreen(Screen[None]):
         return (self.left, self.right, row.key)
 
     def _texts(self, row: PairRow) -> tuple[str, str]:
-        """The own text (heading and body, subsections excluded) of each side of ``row``."""
+        """The text each side of ``row`` shows (``PairRow.left_span`` / ``right_span``)."""
         assert self.comparison is not None
         a_doc, b_doc = self.comparison.document(self.left), self.comparison.document(self.right)
-        a = own_span(row.left) if row.left is not None else (0, 0)
-        b = own_span(row.right) if row.right is not None else (0, 0)
-        return a_doc.text[a[0] : a[1]], b_doc.text[b[0] : b[1]]
+        (a0, a1), (b0, b1) = row.left_span, row.right_span
+        return a_doc.text[a0:a1], b_doc.text[b0:b1]
+
+    def _compute_diff(self, row: PairRow) -> TextDiff:
+        """The word diff of ``row``, on the tokens the comparison already holds."""
+        from policydiff.diff import diff_tokens
+
+        assert self.comparison is not None
+        a, b = self._texts(row)
+        a_spans = self.comparison.tokens(self.left).slice_spans(*row.left_span) if a else []
+        b_spans = self.comparison.tokens(self.right).slice_spans(*row.right_span) if b else []
+        return diff_tokens(a, b, a_spans, b_spans)
 
     def on_section_selected(self, message: SectionSelected) -> None:
         self.current = message.row
@@ -281,22 +295,34 @@ class MainScreen(Screen[None]):
         index = self._row_index.get(row.key, 0)
         self.header.position = f"row {index + 1}/{len(self.rows)}"
         key = self._diff_key(row)
-        diff = self.diffs.get(key)
+        diff = self._cached_diff(key)
         if diff is not None:
             self._show_diff(row, diff)
         else:
             self._diff(row, key)
 
+    def _cached_diff(self, key: tuple[str, str, str]) -> TextDiff | None:
+        with self._diff_lock:
+            diff = self.diffs.get(key)
+            if diff is not None:
+                self.diffs.move_to_end(key)
+            return diff
+
+    def _remember_diff(self, key: tuple[str, str, str], diff: TextDiff) -> None:
+        """Keep ``diff``; the least recently shown ones go beyond ``MAX_DIFFS``."""
+        with self._diff_lock:
+            self.diffs[key] = diff
+            self.diffs.move_to_end(key)
+            while len(self.diffs) > MAX_DIFFS:
+                self.diffs.popitem(last=False)
+
     @work(thread=True, group="diff", exclusive=True, exit_on_error=False)
     def _diff(self, row: PairRow, key: tuple[str, str, str]) -> None:
-        from policydiff.diff import diff_texts
-
         label = "diffing"
         self._progress(label, True)
         try:
-            a, b = self._texts(row)
-            diff = diff_texts(a, b)
-            self.diffs[key] = diff
+            diff = self._compute_diff(row)
+            self._remember_diff(key, diff)
             if not get_current_worker().is_cancelled:
                 self.post_message(DiffComputed(row, diff))
         except Exception as exc:
@@ -327,8 +353,6 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="prefetch", exclusive=True, exit_on_error=False)
     def _prefetch(self, row: PairRow) -> None:
-        from policydiff.diff import diff_texts
-
         if row.key not in self._row_index:
             return
         index = self._row_index[row.key]
@@ -340,9 +364,9 @@ class MainScreen(Screen[None]):
             if 0 <= k < len(self.rows):
                 other = self.rows[k]
                 key = self._diff_key(other)
-                if key not in self.diffs:
+                if self._cached_diff(key) is None:
                     try:
-                        self.diffs[key] = diff_texts(*self._texts(other))
+                        self._remember_diff(key, self._compute_diff(other))
                     except Exception:  # the foreground diff will report it
                         return
 
@@ -383,7 +407,7 @@ class MainScreen(Screen[None]):
             key = self._diff_key(row)
             if key not in self._pair_phrase_cache:
                 self._pair_phrase_cache[key] = pair_phrases(
-                    self.phrase_set, self.left, own_span(row.left), self.right, own_span(row.right)
+                    self.phrase_set, self.left, row.left_span, self.right, row.right_span
                 )
             self.pair_phrases = self._pair_phrase_cache[key]
             panel.set_phrases(self.pair_phrases, note="no shared phrases")
@@ -395,8 +419,7 @@ class MainScreen(Screen[None]):
             return
         left: list[RoleSpan] = []
         right: list[RoleSpan] = []
-        a0 = own_span(row.left)[0] if row.left is not None else 0
-        b0 = own_span(row.right)[0] if row.right is not None else 0
+        a0, b0 = row.left_span[0], row.right_span[0]
         if self.has_class("-show-phrases"):
             for phrase in self.pair_phrases:
                 left += [(s - a0, e - a0, "phrase") for s, e in phrase.spans_a]
@@ -418,10 +441,8 @@ class MainScreen(Screen[None]):
         self.phrase_index = message.index
         self._redraw_overlays()
         phrase = self.pair_phrases[message.index]
-        assert row.right is not None
         self.side_by_side.scroll_to_offsets(
-            phrase.spans_a[0][0] - own_span(row.left)[0],
-            phrase.spans_b[0][0] - own_span(row.right)[0],
+            phrase.spans_a[0][0] - row.left_span[0], phrase.spans_b[0][0] - row.right_span[0]
         )
 
     # ------------------------------------------------------------------ titles
@@ -443,13 +464,14 @@ class MainScreen(Screen[None]):
         else:
             sub = f"score {row.score:.2f}" + ("" if row.kind == "match" else f" · {row.kind}")
 
-        def subtitle(sec: Section | None) -> Any:
-            below = len(sec.children) if sec is not None else 0
+        def subtitle(sec: Section | None, shown: tuple[int, int]) -> Any:
+            # Subsections left out of the text shown have rows of their own.
+            below = len(sec.children) if sec is not None and shown[1] < sec.span[1] else 0
             return sanitize.line(sub + (f" · +{below} subsections" if below else ""))
 
         self.side_by_side.set_titles(
-            title(a_doc, row.left), title(b_doc, row.right), subtitle(row.left),
-            subtitle(row.right),
+            title(a_doc, row.left), title(b_doc, row.right),
+            subtitle(row.left, row.left_span), subtitle(row.right, row.right_span),
         )
 
     # ------------------------------------------------------------------ actions
@@ -521,6 +543,9 @@ class MainScreen(Screen[None]):
             return
         doc_id, offset, query = result
         self.search_query = query
+        if not query:
+            self._redraw_overlays()
+            return
         side = "left" if doc_id == self.left else "right"
         self.goto_offset(side, offset)
 
@@ -535,9 +560,7 @@ class MainScreen(Screen[None]):
         if index is None:
             return
         row = self.rows[index]
-        sec = row.left if side == "left" else row.right
-        assert sec is not None
-        relative = offset - own_span(sec)[0]
+        relative = offset - (row.left_span if side == "left" else row.right_span)[0]
         self._pending_offset = (side, relative)
         if self.current is not None and row.key == self.current.key and (
             self.shown_diff_key == self._diff_key(row)

@@ -44,10 +44,14 @@ def find_hits(
 
 
 class SearchScreen(ModalScreen[tuple[str, int, str] | None]):
-    """Type to search; Enter or a click on a hit jumps there; Escape closes."""
+    """Type to search; Enter or a click on a hit jumps there; Escape closes.
+
+    Dismisses with ``(doc id, offset, query)`` for a chosen hit, ``("", -1, "")`` when closed
+    with an empty query (the reader cleared the search: its marks go), or ``None``.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Close"),
+        Binding("escape", "close", "Close"),
         Binding("down", "focus_hits", "Hits", show=False),
     ]
 
@@ -60,7 +64,8 @@ class SearchScreen(ModalScreen[tuple[str, int, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="dialog"):
             yield Label(sanitize.line(
-                f"Search {' and '.join(d.id for d in self.docs)} (Enter: jump, Esc: close)"
+                f"Search {' and '.join(d.id for d in self.docs)} "
+                "(Enter: jump, ↓: list, Esc: close; Esc on an empty query clears the marks)"
             ))
             yield Input(value=self.query_text, placeholder="text to find", id="search-input")
             yield OptionList(id="search-hits", markup=False)
@@ -96,6 +101,9 @@ class SearchScreen(ModalScreen[tuple[str, int, str] | None]):
         event.stop()
         if self.hits:
             self._choose(0)
+
+    def action_close(self) -> None:
+        self.dismiss(None if self.query_one(Input).value else ("", -1, ""))
 
     def action_focus_hits(self) -> None:
         hits = self.query_one(OptionList)

@@ -53,4 +53,5 @@ class WorkStatus(Widget):
         if not self.labels:
             return Content("")
         spinner = (FRAMES[self.frame], self.get_visual_style("work-status--spinner", partial=True))
-        return sanitize.join([spinner, " ", sanitize.line(self.labels[-1] + "…")])
+        label = sanitize.truncate(sanitize.line(self.labels[-1] + "…"), self.size.width - 2)
+        return sanitize.join([spinner, " ", label])
