@@ -209,11 +209,19 @@ def _short_repr(s: str, width: int = 40) -> str:
     return repr(s[: width - 10] + "…" + s[-8:]) + f" ({len(s)} chars)"
 
 
+_NO_TEXT = "no text: the file is empty or blank; check that it is the right file"
+_NOTHING_LEFT = (
+    "no text left after normalization (only controls, invisible characters or page chrome); "
+    "see `policydiff normalize --explain`"
+)
+
+
 def normalize(source: str, config: NormalizeConfig | None = None) -> NormalText:
     """Run the enabled steps over ``source`` (already decoded text) and keep the offset map.
 
-    An empty or whitespace-only source is not an error: it gives empty text and script
-    ``none``. The function is pure; the only state it touches is a cache of the conversion
+    An empty or whitespace-only source is not an error: it gives empty text, script ``none``
+    and a ``no text`` warning (an empty file is usually the wrong file, and a comparison with
+    it would otherwise look like a document that shares nothing). The function is pure; the only state it touches is a cache of the conversion
     tables and the boilerplate patterns, loaded on first use.
     """
     cfg = config or NormalizeConfig()
@@ -234,6 +242,8 @@ def normalize(source: str, config: NormalizeConfig | None = None) -> NormalText:
         else:
             work, step_changes = _STEP_FUNCS[name](work)
         changes.extend(step_changes)
+    if not work.text:
+        warnings.append(_NO_TEXT if not source.strip() else _NOTHING_LEFT)
     return NormalText(
         text=work.text,
         source=source,
