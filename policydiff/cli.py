@@ -117,8 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"policydiff: {message}", file=sys.stderr)
+    print(f"policydiff: {_one_line(message)}", file=sys.stderr)
     return EXIT_TROUBLE
+
+
+def _warn(path: str, warning: str) -> None:
+    print(f"policydiff: warning: {_one_line(path)}: {_one_line(warning)}", file=sys.stderr)
+
+
+def _one_line(text: str) -> str:
+    """Text fit for one line of stderr: file names and warnings quote document bytes, which
+    must not drive the terminal (escapes become placeholders) nor break the line."""
+    from policydiff.textsafe import visible
+
+    return visible(text).replace("\n", "\u240a")
 
 
 def _out(text: str) -> None:
@@ -136,6 +148,8 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
     decoded = read_text(args.file, encoding=args.encoding)
     result = normalize(decoded.text)
+    for warning in (*decoded.warnings, *result.warnings):
+        _warn(args.file, warning)
     if args.explain:
         _out("\n".join(explain(result)))
     else:
@@ -163,11 +177,11 @@ def cmd_sections(args: argparse.Namespace) -> int:
     doc = load_document(args.file, doc_id="d1", encoding=args.encoding)
     if args.json:
         text = json.dumps(document_json(doc), ensure_ascii=False, indent=2)
-        sys.stdout.write(text + "\n")
+        _out(text)
         return EXIT_SAME
     _out(f"{doc.title}  [{doc.encoding}, {doc.script}, {len(doc.text)}字]")
     for warning in doc.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _warn(doc.path, warning)
     _out("\n".join(section_rows(doc, args.depth)))
     return EXIT_SAME
 
@@ -188,7 +202,7 @@ def _comparison(args: argparse.Namespace, paths: Sequence[str]) -> Any:
     )
     for doc in comparison.documents:
         for warning in doc.warnings:
-            print(f"policydiff: warning: {doc.path}: {warning}", file=sys.stderr)
+            _warn(doc.path, warning)
     return comparison
 
 
@@ -234,7 +248,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         return _fail("align needs at least two documents")
     comparison = _comparison(args, args.files)
     if args.json == "-":
-        sys.stdout.write(dumps(alignment_json(comparison)))
+        _out(dumps(alignment_json(comparison)))
     else:
         _out("\n".join(alignment_table(comparison)))
         if args.json:
@@ -246,7 +260,7 @@ def cmd_align(args: argparse.Namespace) -> int:
                 force=args.force,
                 protect=_inputs(comparison),
             )
-            print(f"policydiff: wrote {path}", file=sys.stderr)
+            print(f"policydiff: wrote {_one_line(str(path))}", file=sys.stderr)
     return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
 
 
@@ -268,7 +282,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     _out("\n".join(compare_summary(comparison)))
     for path in written:
-        print(f"policydiff: wrote {path}", file=sys.stderr)
+        print(f"policydiff: wrote {_one_line(str(path))}", file=sys.stderr)
     return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
 
 
@@ -359,9 +373,9 @@ def _write_or_print(args: argparse.Namespace, text: str, comparison: Any) -> Non
         from policydiff.io import write_atomic
 
         path = write_atomic(args.output, text, force=args.force, protect=_inputs(comparison))
-        print(f"policydiff: wrote {path}", file=sys.stderr)
+        print(f"policydiff: wrote {_one_line(str(path))}", file=sys.stderr)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _out(text)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -545,6 +559,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_SAME
+    except MemoryError:
+        return _fail("out of memory: the documents are too large to compare at once; "
+                     "compare fewer or smaller files")
+    except Exception as exc:  # a bug: still one line and exit code 2, never a bare traceback
+        if args.debug:
+            raise
+        return _fail(
+            f"internal error ({type(exc).__name__}: {exc}); this is a bug: please report it "
+            "with the command line (add --debug before the command for the traceback)"
+        )
 
 
 if __name__ == "__main__":
