@@ -192,11 +192,14 @@ def run(args: argparse.Namespace) -> int:
         if from_json:
             inputs_of_export(from_json)
         else:
-            for name in files:
-                if not Path(name).is_file():
-                    return _fail(f"{visible(name)}: no such file")
             if len(files) == 1:
                 return _fail("view needs at least two documents (or none, for the seeds)")
+            from policydiff.io import read_text
+
+            # Decode every input now, so that a binary, undecodable or missing file is refused
+            # with the same one-line message as the other commands, before the screen is taken.
+            for name in files:
+                read_text(name, encoding=getattr(args, "encoding", None))
     except PolicyDiffError as exc:
         return _fail(visible(str(exc)))
     app = make_app(
