@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from policydiff.compare import Comparison
 
 ALIGNMENT_SCHEMA = "policydiff/alignment@1"
+_EXPECTED = "pass an alignment.json written by `policydiff align --json` or `policydiff compare`"
 
 
 def section_json(sec: Section) -> dict[str, Any]:
@@ -107,6 +108,7 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
     version, sections or offsets that do not fit, and — with ``check_inputs`` — inputs whose
     sha256 no longer matches the file on disk.
     """
+    from policydiff.errors import InputError
     from policydiff.io import read_bytes
     from policydiff.jsonload import load_json_strict
 
@@ -115,12 +117,18 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
         raw = read_bytes(path)
     except Exception as exc:
         raise ExportError(str(exc)) from None
-    data = load_json_strict(raw, name=name)
+    try:
+        data = load_json_strict(raw, name=name)
+    except ExportError as exc:
+        raise ExportError(f"{exc}; {_EXPECTED}") from None
     if not isinstance(data, dict):
-        raise ExportError(f"{name}: not a policydiff alignment (expected a JSON object)")
+        raise ExportError(
+            f"{name}: not a policydiff alignment (expected a JSON object); {_EXPECTED}"
+        )
     if data.get("schema") != ALIGNMENT_SCHEMA:
         raise ExportError(
-            f"{name}: schema is {data.get('schema')!r}, expected {ALIGNMENT_SCHEMA!r}"
+            f"{name}: schema is {data.get('schema')!r}, expected {ALIGNMENT_SCHEMA!r}; re-export "
+            "it with this version of policydiff"
         )
     _validate_shape(data, name)
     if check_inputs:
@@ -133,10 +141,13 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
                 if not doc_path.exists():
                     doc_path = Path(doc["path"])
             try:
-                digest = hashlib.sha256(doc_path.read_bytes()).hexdigest()
-            except OSError:
+                # read_bytes refuses folders, devices and pipes (reading a FIFO named in a
+                # hostile export would block forever).
+                digest = hashlib.sha256(read_bytes(doc_path)).hexdigest()
+            except InputError as exc:
                 raise ExportError(
-                    f"{name}: input {doc['path']} is missing; put it back or re-run compare"
+                    f"{name}: input {doc['path']} cannot be read ({exc}); put it back or re-run "
+                    "compare"
                 ) from None
             if digest != doc["sha256"]:
                 raise ExportError(
@@ -152,6 +163,10 @@ def _validate_shape(data: dict[str, Any], name: str) -> None:
         docs = data["documents"]
         ids: dict[str, set[str]] = {}
         for doc in docs:
+            if not isinstance(doc, dict) or not all(
+                isinstance(doc.get(key), str) for key in ("id", "path", "sha256")
+            ):
+                raise ExportError(f"{name}: a document has no id, path or sha256; {_EXPECTED}")
             chars = doc.get("chars")
             section_ids = set()
             for sec in doc["sections"]:
@@ -173,7 +188,7 @@ def _validate_shape(data: dict[str, Any], name: str) -> None:
                     raise ExportError(f"{name}: match {m['a']}–{m['b']} has score outside 0..1")
     except ExportError:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ExportError(
-            f"{name}: not a valid alignment export ({exc.__class__.__name__}: {exc})"
+            f"{name}: not a valid alignment export ({exc.__class__.__name__}: {exc}); {_EXPECTED}"
         ) from None
