@@ -33,12 +33,16 @@ from __future__ import annotations
 import math
 import zlib
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from policydiff.model import Document, Section
+
+if TYPE_CHECKING:
+    from policydiff.document import DocumentTokens
 
 HASH_DIM = 1 << 13  # hashed TF-IDF dimensions; collisions are rare at report vocabulary sizes
 MAX_SHARED_TERMS = 6
@@ -102,18 +106,46 @@ class Alignment:
         return None
 
 
+_NO_HEADING_KINDS = ("preamble", "closing", "body")
+"""Kinds of sections without a heading whose "heading" counts as equal to one of the same kind."""
+
+
 @dataclass
 class SectionFeatures:
-    """Per-document evidence for alignment, computed once per document."""
+    """Per-document evidence for alignment, computed once per document.
+
+    The TF-IDF vectors are kept compact: ``columns`` are the hashed dimensions that some
+    section of the document uses (sorted), ``vectors`` the L2-normalized values in those
+    columns only, so that a pair of documents multiplies only the columns both use.
+    """
 
     doc_id: str
     sections: list[Section]
     headings: list[str]
     heading_words: list[str]  # space-joined content words, for token_set_ratio
-    vectors: np.ndarray  # (n, HASH_DIM) L2-normalized TF-IDF
+    columns: np.ndarray  # (k,) sorted hashed dimensions used by some section
+    vectors: np.ndarray  # (n, k) L2-normalized TF-IDF in ``columns``
     terms: list[dict[str, float]]  # TF-IDF weight per content word, for shared terms
     theme_ids: list[str]
     themes: np.ndarray  # (n, n_themes) L2-normalized theme scores
+    kinds: np.ndarray = field(init=False, repr=False)  # kind code per section
+    headless: np.ndarray = field(init=False, repr=False)  # True: no heading
+    same_kind_ok: np.ndarray = field(init=False, repr=False)  # headless kinds that match alike
+    has_heading: np.ndarray = field(init=False, repr=False)  # heading, or a headless kind above
+    parents: np.ndarray = field(init=False, repr=False)  # parent index (root: n)
+
+    def __post_init__(self) -> None:
+        codes = {kind: k for k, kind in enumerate(_NO_HEADING_KINDS)}
+        kinds = [codes.get(s.kind, -1) for s in self.sections]
+        self.kinds = np.array(kinds, dtype=np.int64)
+        self.headless = np.array([not h for h in self.headings], dtype=bool)
+        self.same_kind_ok = self.kinds >= 0
+        self.has_heading = ~self.headless | self.same_kind_ok
+        index = {s.id: k for k, s in enumerate(self.sections)}
+        self.parents = np.array(
+            [index.get(s.parent or "", len(self.sections)) for s in self.sections],
+            dtype=np.int64,
+        )
 
 
 def _is_content(word: str) -> bool:
@@ -136,15 +168,24 @@ def _bucket(word: str) -> int:
 class Featurizer:
     """Tokenizes documents once and keeps the IDF of a whole comparison."""
 
-    def __init__(self, documents: Sequence[Document], theme_ids: Sequence[str]):
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        theme_ids: Sequence[str],
+        tokens: Mapping[str, DocumentTokens] | None = None,
+    ):
+        """``tokens``: the documents' tokens by id when already computed (they are the same as
+        tokenizing here, only faster); documents missing from it are tokenized."""
         from policydiff.tokenize import tokenize_spans
 
         self.theme_ids = list(theme_ids)
+        self._tokens = dict(tokens or {})
         self._words: dict[str, list[tuple[int, str]]] = {}
         df: Counter[str] = Counter()
         units = 0
         for doc in documents:
-            spans = tokenize_spans(doc.text)
+            held = self._tokens.get(doc.id)
+            spans = held.spans() if held is not None else tokenize_spans(doc.text)
             words = [(s, doc.text[s:e]) for s, e in spans]
             self._words[doc.id] = [(s, w) for s, w in words if _is_content(w)]
             for sec in doc.sections:
@@ -180,6 +221,9 @@ class Featurizer:
                 vectors[i, _bucket(w)] += value
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors /= np.where(norms == 0, 1.0, norms)
+        columns = np.flatnonzero(vectors.any(axis=0))
+        compact = np.ascontiguousarray(vectors[:, columns])
+        del vectors
 
         themes = np.zeros((n, max(1, len(self.theme_ids))), dtype=np.float32)
         index = {t: k for k, t in enumerate(self.theme_ids)}
@@ -191,9 +235,12 @@ class Featurizer:
         themes /= np.where(tnorms == 0, 1.0, tnorms)
 
         headings = [s.heading for s in sections]
-        heading_words = [" ".join(_content_words(tokenize(h))) or h for h in headings]
+        held = self._tokens.get(doc.id)
+        cut = held.heading_tokens if held is not None else tokenize
+        heading_words = [" ".join(_content_words(cut(h))) or h for h in headings]
         return SectionFeatures(
-            doc.id, sections, headings, heading_words, vectors, terms, self.theme_ids, themes
+            doc.id, sections, headings, heading_words, columns, compact, terms, self.theme_ids,
+            themes,
         )
 
 
@@ -205,13 +252,26 @@ def _heading_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
         fa.heading_words, fb.heading_words, scorer=fuzz.token_set_ratio, dtype=np.float32
     )
     sim = (chars + words) / 200.0
-    kinds_a = [s.kind for s in fa.sections]
-    kinds_b = [s.kind for s in fb.sections]
-    for i, ka in enumerate(kinds_a):
-        for j, kb in enumerate(kinds_b):
-            if not fa.headings[i] or not fb.headings[j]:
-                sim[i, j] = 1.0 if ka == kb and ka in ("preamble", "closing", "body") else 0.0
+    # Where either side has no heading: 1 for two headless sections of the same kind
+    # (preamble/preamble, closing/closing, body/body), else 0.
+    either = fa.headless[:, None] | fb.headless[None, :]
+    alike = (fa.kinds[:, None] == fb.kinds[None, :]) & fa.same_kind_ok[:, None]
+    sim[either] = alike[either]
     return sim
+
+
+def _body_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
+    """Cosine similarity of the sections' TF-IDF vectors, over the columns both documents use
+    (the other columns contribute nothing).
+
+    Summed in float64 and rounded once to float32: the products of float32 values are exact in
+    float64, so the result is the correctly rounded value whatever the BLAS library and CPU
+    (a float32 sum differs in its last bits between machines and summation orders).
+    """
+    _, ia, ib = np.intersect1d(fa.columns, fb.columns, assume_unique=True, return_indices=True)
+    a = fa.vectors[:, ia].astype(np.float64)
+    b = fb.vectors[:, ib].astype(np.float64)
+    return (a @ b.T).astype(np.float32)
 
 
 def _theme_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
@@ -227,14 +287,9 @@ def score_matrices(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(score, heading, body, theme) matrices of shape (len A sections, len B sections)."""
     heading = _heading_matrix(fa, fb)
-    body = np.clip(fa.vectors @ fb.vectors.T, 0.0, 1.0)
+    body = np.clip(_body_matrix(fa, fb), 0.0, 1.0)
     theme = _theme_matrix(fa, fb)
-    has_heading = np.outer(
-        np.array([bool(h) or s.kind in ("preamble", "closing", "body")
-                  for h, s in zip(fa.headings, fa.sections, strict=True)]),
-        np.array([bool(h) or s.kind in ("preamble", "closing", "body")
-                  for h, s in zip(fb.headings, fb.sections, strict=True)]),
-    )
+    has_heading = np.outer(fa.has_heading, fb.has_heading)
     w_h, w_b, w_t = options.heading_weight, options.body_weight, options.theme_weight
     full = w_h * heading + w_b * body + w_t * theme
     no_heading = (w_b * body + w_t * theme) / (w_b + w_t)
@@ -259,26 +314,39 @@ def assign(score: np.ndarray) -> list[tuple[int, int]]:
     v = np.zeros(m + 1)
     p = np.zeros(m + 1, dtype=np.int64)
     way = np.zeros(m + 1, dtype=np.int64)
+    # Work arrays reused for every row; in-place ufuncs, no allocation in the inner loop. A used
+    # column's ``minv`` is set to infinity (it is never read again), so argmin over ``minv``
+    # picks the first free column of least reduced cost.
+    minv = np.empty(m + 1)
+    cur = np.empty(m + 1)
+    used = np.empty(m + 1, dtype=bool)
+    free = np.empty(m + 1, dtype=bool)
+    better = np.empty(m + 1, dtype=bool)
+    row_used = np.empty(n + 1, dtype=bool)
     for i in range(1, n + 1):
         p[0] = i
         j0 = 0
-        minv = np.full(m + 1, np.inf)
-        used = np.zeros(m + 1, dtype=bool)
+        minv.fill(np.inf)
+        used.fill(False)
+        free.fill(True)
+        row_used.fill(False)
         while True:
             used[j0] = True
+            free[j0] = False
+            minv[j0] = np.inf
             i0 = p[j0]
-            cur = c[i0] - u[i0] - v
-            free = ~used
-            better = free & (cur < minv)
-            minv[better] = cur[better]
-            way[better] = j0
-            masked = np.where(free, minv, np.inf)
-            masked[0] = np.inf
-            j1 = int(np.argmin(masked))
-            delta = masked[j1]
-            u[p[used]] += delta
-            v[used] -= delta
-            minv[free] -= delta
+            row_used[i0] = True
+            np.subtract(c[i0], u[i0], out=cur)
+            np.subtract(cur, v, out=cur)
+            np.less(cur, minv, out=better)
+            np.logical_and(better, free, out=better)
+            np.copyto(minv, cur, where=better)
+            np.copyto(way, j0, where=better)
+            j1 = int(minv.argmin())
+            delta = minv[j1]
+            np.add(u, delta, out=u, where=row_used)
+            np.subtract(v, delta, out=v, where=used)
+            np.subtract(minv, delta, out=minv)
             j0 = j1
             if p[j0] == 0:
                 break
@@ -296,19 +364,19 @@ def _in_context(
     fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]]
 ) -> np.ndarray:
     """True where the two sections' parents are matched in ``pairs`` (or both are roots)."""
-    matched = {(fa.sections[i].id, fb.sections[j].id) for i, j in pairs}
-    matched.add((fa.doc_id, fb.doc_id))
-    parents_b = [s.parent for s in fb.sections]
-    out = np.zeros((len(fa.sections), len(fb.sections)), dtype=bool)
-    for i, sa in enumerate(fa.sections):
-        for j, parent_b in enumerate(parents_b):
-            out[i, j] = (sa.parent, parent_b) in matched
-    return out
+    n, m = len(fa.sections), len(fb.sections)
+    matched = np.zeros((n + 1, m + 1), dtype=bool)  # row n / column m: the roots
+    matched[n, m] = True
+    if pairs:
+        rows, cols = zip(*pairs, strict=True)
+        matched[list(rows), list(cols)] = True
+    return matched[np.ix_(fa.parents, fb.parents)]
 
 
 def _shared_terms(wa: dict[str, float], wb: dict[str, float]) -> tuple[str, ...]:
-    common = sorted(set(wa) & set(wb), key=lambda w: (-(wa[w] * wb[w]), w))
-    return tuple(common[:MAX_SHARED_TERMS])
+    """The words both sections weigh most (product of weights, then the word: a total order)."""
+    ranked = sorted([(-(wa[w] * wb[w]), w) for w in wa.keys() & wb.keys()])
+    return tuple(w for _, w in ranked[:MAX_SHARED_TERMS])
 
 
 def _shared_themes(a: Section, b: Section) -> tuple[str, ...]:
@@ -349,8 +417,12 @@ def align_features(
     # Further passes: prefer pairs whose parents were matched to each other (or are both
     # roots), so a task stays inside its counterpart part instead of jumping to a look-alike
     # elsewhere. Repeated because a part's own match can change between passes.
+    previous_context = None
     for _ in range(CONTEXT_PASSES):
         in_context = _in_context(fa, fb, pairs)
+        if previous_context is not None and np.array_equal(in_context, previous_context):
+            break  # the same choice matrix as last pass: assign() would return ``pairs`` again
+        previous_context = in_context
         choice = np.where(
             in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
         )

@@ -1,25 +1,69 @@
 """The ``Comparison``: one object that owns a set of documents and everything computed on them.
 
 The CLI, the exports and the viewer all read a Comparison; nothing downstream re-parses text.
-Alignments, the theme matrix and phrases are computed on first use and kept.
+Alignments, the theme matrix and phrases are computed on first use and kept. Each document is
+tokenized once (``DocumentTokens``); the aligner, the phrase miner and the section diffs all
+use those tokens.
+
+Many documents use both cores: reading, normalizing, segmenting, classifying and tokenizing
+run in a process pool from ``POOL_MIN_DOCUMENTS`` documents on, and ``alignments()`` spreads
+the pairs over a pool from ``POOL_MIN_PAIRS`` pairs on. Results are the same as computed in
+one process. Pools are only used where forking is safe (Linux, no other thread running);
+elsewhere everything runs in this process.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policydiff.align import Alignment, AlignOptions, Match, Featurizer, SectionFeatures, align_features
-from policydiff.document import load_document
+from policydiff.align import (
+    Alignment,
+    AlignOptions,
+    Featurizer,
+    Match,
+    SectionFeatures,
+    align_features,
+)
+from policydiff.document import DocumentTokens, document_tokens, load_document
 from policydiff.errors import InputError
 from policydiff.model import Document, Section
 from policydiff.normalize import NormalizeConfig
 from policydiff.themes import Theme, load_themes
 
 MATRIX_MIN_SCORE = 0.35  # a section belongs in a theme's cell when its score reaches this
+
+POOL_MIN_DOCUMENTS = 4
+"""From this many documents on, they are read in a process pool (when more than one core)."""
+
+POOL_MIN_PAIRS = 40
+"""From this many missing alignments on, ``alignments()`` uses a process pool."""
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as batch work advances (for a progress bar)."""
+
+
+def worker_count() -> int:
+    """Processes to use for batch work: the usable cores, at most 8; 1 where forking is unsafe."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _pool(workers: int) -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 @dataclass(frozen=True)
@@ -45,6 +89,9 @@ class Comparison:
     themes: tuple[Theme, ...]
     options: AlignOptions = field(default_factory=AlignOptions)
     ref: str | None = None
+    cache: bool | None = None
+    """Whether tokens computed here are read from / kept in the per-document cache."""
+    _tokens: dict[str, DocumentTokens] = field(default_factory=dict, repr=False)
     _featurizer: Featurizer | None = field(default=None, repr=False)
     _features: dict[str, SectionFeatures] = field(default_factory=dict, repr=False)
     _alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict, repr=False)
@@ -65,9 +112,16 @@ class Comparison:
             return [(self.ref, other) for other in ids if other != self.ref]
         return [(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]]
 
+    def tokens(self, doc_id: str) -> DocumentTokens:
+        """The word tokens of a document (tokenized once, or read from the cache)."""
+        if doc_id not in self._tokens:
+            self._tokens[doc_id] = document_tokens(self.document(doc_id), cache=self.cache)
+        return self._tokens[doc_id]
+
     def features(self, doc_id: str) -> SectionFeatures:
         if self._featurizer is None:
-            self._featurizer = Featurizer(self.documents, [t.id for t in self.themes])
+            tokens = {d.id: self.tokens(d.id) for d in self.documents}
+            self._featurizer = Featurizer(self.documents, [t.id for t in self.themes], tokens)
         if doc_id not in self._features:
             self._features[doc_id] = self._featurizer.features(self.document(doc_id))
         return self._features[doc_id]
@@ -79,8 +133,38 @@ class Comparison:
             self._alignments[key] = align_features(self.features(a), self.features(b), self.options)
         return self._alignments[key]
 
-    def alignments(self) -> list[Alignment]:
-        return [self.alignment(a, b) for a, b in self.pairs]
+    def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
+        """The alignments of all ``pairs``, computed in a process pool when there are many."""
+        missing = [pair for pair in self.pairs if pair not in self._alignments]
+        workers = min(worker_count(), len(missing))
+        if workers > 1 and len(missing) >= POOL_MIN_PAIRS:
+            for doc in self.documents:
+                self.features(doc.id)
+            done = 0
+            for found in self._align_in_pool(missing, workers):
+                self._alignments.update(found)
+                done += len(found)
+                if progress is not None:
+                    progress("aligning", done, len(missing))
+        else:
+            for done, (a, b) in enumerate(missing, 1):
+                self.alignment(a, b)
+                if progress is not None:
+                    progress("aligning", done, len(missing))
+        return [self._alignments[pair] for pair in self.pairs]
+
+    def _align_in_pool(
+        self, pairs: list[tuple[str, str]], workers: int
+    ) -> Iterator[dict[tuple[str, str], Alignment]]:
+        """Alignments of ``pairs`` in forked workers, which inherit the features computed here."""
+        global _FORKED
+        chunks = [pairs[k : k + _PAIRS_PER_TASK] for k in range(0, len(pairs), _PAIRS_PER_TASK)]
+        _FORKED = self
+        try:
+            with _pool(workers) as pool:
+                yield from pool.imap_unordered(_align_chunk, chunks)
+        finally:
+            _FORKED = None
 
     def theme_matrix(self) -> list[tuple[str, dict[str, list[str]]]]:
         """Rows of (theme id, {doc id: section ids}).
@@ -114,12 +198,13 @@ class Comparison:
         body up to the first subsection), since the subsections are diffed as pairs of their
         own; otherwise on the whole section. Unmatched sections are not diffed here.
         """
-        from policydiff.diff import diff_texts
+        from policydiff.diff import diff_texts, diff_tokens
 
         key = (a, b, options)
         if key in self._diffs:
             return self._diffs[key]
         doc_a, doc_b = self.document(a), self.document(b)
+        ignores = options is not None and options.ignores_anything
         out = []
         for match in self.alignment(a, b).matches:
             sa, sb = doc_a.section(match.a), doc_b.section(match.b)
@@ -127,10 +212,16 @@ class Comparison:
             if sa.children and sb.children:
                 span_a = (sa.heading_span[0], sa.body_span[1])
                 span_b = (sb.heading_span[0], sb.body_span[1])
-            diff = diff_texts(
-                doc_a.text[span_a[0] : span_a[1]], doc_b.text[span_b[0] : span_b[1]],
-                options=options,
-            )
+            text_a = doc_a.text[span_a[0] : span_a[1]]
+            text_b = doc_b.text[span_b[0] : span_b[1]]
+            if ignores:  # the folded texts are tokenized anew: the held tokens do not apply
+                diff = diff_texts(text_a, text_b, options=options)
+            else:
+                diff = diff_tokens(
+                    text_a, text_b,
+                    self.tokens(a).slice_spans(*span_a), self.tokens(b).slice_spans(*span_b),
+                    options=options,
+                )
             out.append(SectionDiff(match, span_a, span_b, diff))
         self._diffs[key] = out
         return out
@@ -140,8 +231,24 @@ class Comparison:
         if self._phrases is None:
             from policydiff.phrases import find_shared_phrases
 
-            self._phrases = find_shared_phrases({d.id: d.text for d in self.documents})
+            self._phrases = find_shared_phrases(
+                {d.id: d.text for d in self.documents}, word_spans=self.word_spans()
+            )
         return self._phrases
+
+    def word_spans(self) -> dict[str, list[tuple[int, int]]]:
+        """Every document's token spans by id (``word_spans`` for ``find_shared_phrases``)."""
+        return {d.id: self.tokens(d.id).spans() for d in self.documents}
+
+
+_PAIRS_PER_TASK = 8
+_FORKED: Comparison | None = None  # the comparison a forked alignment worker reads
+
+
+def _align_chunk(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Alignment]:
+    comparison = _FORKED
+    assert comparison is not None, "alignment workers must be forked from alignments()"
+    return {(a, b): comparison.alignment(a, b) for a, b in pairs}
 
 
 def load_documents(
@@ -150,24 +257,114 @@ def load_documents(
     encoding: str | None = None,
     config: NormalizeConfig | None = None,
     themes: tuple[Theme, ...] | None = None,
+    cache: bool | None = None,
+    progress: Progress | None = None,
 ) -> list[Document]:
     """Read, normalize, segment and classify every path; ids are d1, d2, … in order.
 
-    The same file given twice is allowed (it aligns to itself) and gets a warning.
+    The same file given twice is allowed (it aligns to itself) and gets a warning. When
+    several files cannot be read, the error of the first one (in input order) is raised.
+    """
+    return load_corpus(
+        paths, encoding=encoding, config=config, themes=themes, cache=cache, progress=progress,
+        tokens=False,
+    )[0]
+
+
+def load_corpus(
+    paths: Sequence[str | Path],
+    *,
+    encoding: str | None = None,
+    config: NormalizeConfig | None = None,
+    themes: tuple[Theme, ...] | None = None,
+    cache: bool | None = None,
+    progress: Progress | None = None,
+    tokens: bool = True,
+) -> tuple[list[Document], dict[str, DocumentTokens]]:
+    """``load_documents``, plus each document's tokens (by id) when ``tokens`` is set.
+
+    From ``POOL_MIN_DOCUMENTS`` documents on the work is spread over a process pool, biggest
+    files first; the result is the same as loading them one by one.
     """
     theme_list = themes if themes is not None else load_themes()
+    tasks = [
+        _LoadTask(k, str(path), f"d{k + 1}", encoding, config, theme_list, cache, tokens)
+        for k, path in enumerate(paths)
+    ]
+    results: list[tuple[Document, DocumentTokens | None] | None] = [None] * len(tasks)
+    errors: dict[int, Exception] = {}
+    workers = min(worker_count(), len(tasks))
+    if workers > 1 and len(tasks) >= POOL_MIN_DOCUMENTS:
+        order = sorted(tasks, key=lambda t: -_size(t.path))
+        with _pool(workers) as pool:
+            for done, (index, result, error) in enumerate(
+                pool.imap_unordered(_load_task, order), 1
+            ):
+                if error is not None:
+                    errors[index] = error
+                else:
+                    results[index] = result
+                if progress is not None:
+                    progress("reading", done, len(tasks))
+    else:
+        for done, task in enumerate(tasks, 1):
+            index, result, error = _load_task(task)
+            if error is not None:
+                raise error
+            results[index] = result
+            if progress is not None:
+                progress("reading", done, len(tasks))
+    if errors:
+        raise errors[min(errors)]
     docs: list[Document] = []
-    for k, path in enumerate(paths, 1):
-        doc = load_document(
-            path, doc_id=f"d{k}", encoding=encoding, config=config, themes=theme_list
-        )
+    held: dict[str, DocumentTokens] = {}
+    for result in results:
+        assert result is not None
+        doc, doc_tokens = result
         twin = next((d for d in docs if d.sha256 == doc.sha256), None)
         if twin is not None:
             doc = dataclasses.replace(
                 doc, warnings=(*doc.warnings, f"same content as {twin.path}")
             )
         docs.append(doc)
-    return docs
+        if doc_tokens is not None:
+            held[doc.id] = doc_tokens
+    return docs, held
+
+
+@dataclass(frozen=True)
+class _LoadTask:
+    index: int
+    path: str
+    doc_id: str
+    encoding: str | None
+    config: NormalizeConfig | None
+    themes: tuple[Theme, ...]
+    cache: bool | None
+    tokens: bool
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _load_task(
+    task: _LoadTask,
+) -> tuple[int, tuple[Document, DocumentTokens | None] | None, Exception | None]:
+    """Load one document (and its tokens); an error is returned, not raised, so that the
+    caller can report the first failing input in input order."""
+    try:
+        doc = load_document(
+            task.path, doc_id=task.doc_id, encoding=task.encoding, config=task.config,
+            themes=task.themes, cache=task.cache,
+        )
+        doc_tokens = document_tokens(doc, cache=task.cache) if task.tokens else None
+    except Exception as exc:  # re-raised by the caller
+        return task.index, None, exc
+    return task.index, (doc, doc_tokens), None
 
 
 def compare(
@@ -177,19 +374,28 @@ def compare(
     themes_file: str | Path | None = None,
     ref: str | None = None,
     options: AlignOptions | None = None,
+    cache: bool | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
-    """Read the documents and return their Comparison (alignments computed on demand).
+    """Read (and tokenize) the documents and return their Comparison; alignments, phrases and
+    diffs are computed on demand.
 
-    ``ref`` is a document id (``d2``) or one of the given paths.
+    ``ref`` is a document id (``d2``) or one of the given paths. ``cache``: None follows
+    ``POLICYDIFF_NO_CACHE``, False bypasses the per-document cache (``--no-cache``).
+    ``progress`` is told how reading advances (see ``Progress``).
     """
     if not paths:
         raise InputError("no documents given")
     themes = load_themes(themes_file)
-    documents = load_documents(paths, encoding=encoding, themes=themes)
+    documents, tokens = load_corpus(
+        paths, encoding=encoding, themes=themes, cache=cache, progress=progress
+    )
     ref_id = None
     if ref is not None:
         by_path = {str(Path(d.path)): d.id for d in documents}
         ref_id = ref if ref in {d.id for d in documents} else by_path.get(str(Path(ref)))
         if ref_id is None:
             raise InputError(f"--ref {ref}: not one of the documents (use a given path or d1, d2…)")
-    return Comparison(documents, themes, options or AlignOptions(), ref=ref_id)
+    return Comparison(
+        documents, themes, options or AlignOptions(), ref=ref_id, cache=cache, _tokens=tokens
+    )

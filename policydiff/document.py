@@ -1,19 +1,33 @@
-"""Reading a file into a ``Document``: decode, normalize, segment (and classify themes)."""
+"""Reading a file into a ``Document``: decode, normalize, segment (and classify themes).
+
+Also the word tokens of a document (``DocumentTokens``), computed once per document for the
+aligner, the phrase miner and the section diffs. Both a Document's normalized text and
+sections and its tokens are kept in the per-document cache (``policydiff.cache``) unless it is
+turned off; a document read from the cache is equal to one built afresh.
+"""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import hashlib
+import itertools
 import re
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
-
-from policydiff.model import Document, Section
+from policydiff.model import Document, Section, Span, ThemeScore
 from policydiff.normalize import NormalizeConfig, NormalText, normalize
 from policydiff.segment import segment
 
 if TYPE_CHECKING:
     from policydiff.themes import Theme
+
+DOCUMENT_CACHE = "documents"
+TOKEN_CACHE = "tokens"
 
 _TITLE_WORDS = re.compile(r"报告|规划|建议|决定|纲要|讲话|施政|意见")
 MAX_TITLE = 60
@@ -48,12 +62,29 @@ def build_document(
     themes: tuple[Theme, ...] | None = None,
 ) -> Document:
     """Normalize and segment already-decoded text; classify sections when ``themes`` given."""
+    return _build(source, doc_id=doc_id, path=path, sha256=sha256, encoding=encoding,
+                  config=config, warnings=warnings, themes=themes)[0]
+
+
+def _build(
+    source: str,
+    *,
+    doc_id: str,
+    path: str,
+    sha256: str,
+    encoding: str,
+    config: NormalizeConfig | None,
+    warnings: tuple[str, ...],
+    themes: tuple[Theme, ...] | None,
+) -> tuple[Document, dict[str, Any]]:
+    """The Document and its cache entry (what does not depend on the path or the id)."""
     normal = normalize(source, config)
-    title = guess_title(normal, Path(path).stem)
+    guessed = guess_title(normal, "")
+    title = guessed or Path(path).stem
     root = segment(normal, doc_id=doc_id, title=title)
     if themes:
         root = _with_themes(root, normal.text, themes)
-    return Document(
+    doc = Document(
         id=doc_id,
         path=path,
         title=title,
@@ -65,6 +96,16 @@ def build_document(
         warnings=tuple(warnings) + tuple(normal.warnings),
         source_text=source,
     )
+    entry = {
+        "text_sha256": _text_digest(normal.text),
+        "title": guessed,
+        "script": normal.script,
+        "text": normal.text,
+        "warnings": list(normal.warnings),
+        "root": [list(root.span), list(root.source_span)],
+        "sections": [_section_entry(sec, doc_id) for sec in doc.sections],
+    }
+    return doc, entry
 
 
 def load_document(
@@ -75,21 +116,168 @@ def load_document(
     config: NormalizeConfig | None = None,
     themes: tuple[Theme, ...] | None = None,
     extra_warnings: tuple[str, ...] = (),
+    cache: bool | None = None,
 ) -> Document:
-    """Read a file from disk into a Document. Raises ``InputError`` for unreadable input."""
+    """Read a file from disk into a Document. Raises ``InputError`` for unreadable input.
+
+    The file is always read and decoded (its bytes decide the cache key); normalizing,
+    segmenting and classifying are taken from the cache when this input was seen before with
+    the same settings. ``cache``: None follows ``POLICYDIFF_NO_CACHE``, False bypasses it.
+    """
+    from policydiff import cache as store
     from policydiff.io import read_text
 
     decoded = read_text(path, encoding=encoding)
-    return build_document(
+    warnings = decoded.warnings + extra_warnings
+    key = None
+    if store.is_enabled(cache):
+        key = _document_key(decoded.sha256, encoding, config, themes)
+        data = store.read_entry(DOCUMENT_CACHE, key)
+        if data is not None:
+            doc = _document_from_entry(
+                data, doc_id=doc_id, path=str(path), sha256=decoded.sha256,
+                encoding=decoded.encoding, warnings=warnings, source=decoded.text,
+            )
+            if doc is not None:
+                return doc
+    doc, entry = _build(
         decoded.text,
         doc_id=doc_id,
         path=str(path),
         sha256=decoded.sha256,
         encoding=decoded.encoding,
         config=config,
-        warnings=decoded.warnings + extra_warnings,
+        warnings=warnings,
         themes=themes,
     )
+    if key is not None:
+        store.write_entry(DOCUMENT_CACHE, key, entry)
+    return doc
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _document_key(
+    sha256: str,
+    encoding: str | None,
+    config: NormalizeConfig | None,
+    themes: tuple[Theme, ...] | None,
+) -> str:
+    from policydiff.cache import make_key
+
+    taxonomy = "none" if not themes else hashlib.sha256(repr(themes).encode()).hexdigest()
+    return make_key(
+        DOCUMENT_CACHE, sha256, encoding or "", repr(config or NormalizeConfig()), taxonomy
+    )
+
+
+def _section_entry(sec: Section, doc_id: str) -> list[Any]:
+    """A section as plain data, its ids relative to the document (``/3.2``)."""
+    return [
+        sec.id[len(doc_id):],
+        None if sec.parent is None else sec.parent[len(doc_id):],
+        sec.level,
+        sec.label,
+        sec.heading,
+        list(sec.span),
+        list(sec.heading_span),
+        list(sec.body_span),
+        list(sec.source_span),
+        sec.kind,
+        [[t.id, t.score] for t in sec.themes],
+    ]
+
+
+def _span(value: Any, limit: int) -> Span:
+    start, end = value
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= limit):
+        raise ValueError(f"bad span {value!r}")
+    return (start, end)
+
+
+def _document_from_entry(
+    data: Any,
+    *,
+    doc_id: str,
+    path: str,
+    sha256: str,
+    encoding: str,
+    warnings: tuple[str, ...],
+    source: str,
+) -> Document | None:
+    """The Document a cache entry describes, or None when the entry does not hold together.
+
+    Sections are rebuilt under ``doc_id``; the title falls back to this path's file name when
+    no title line was found, exactly as ``build_document`` does.
+    """
+    try:
+        text = data["text"]
+        if not isinstance(text, str) or data["text_sha256"] != _text_digest(text):
+            return None
+        title = data["title"] or Path(path).stem
+        size = len(text)
+        nodes: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        order: list[str] = []
+        for rel, parent, level, label, heading, span, head, body, src, kind, themes in data[
+            "sections"
+        ]:
+            if not isinstance(rel, str) or not isinstance(parent, str) or rel in nodes:
+                return None
+            fields = {
+                "id": doc_id + rel,
+                "parent": doc_id + parent,
+                "level": int(level),
+                "label": str(label),
+                "heading": str(heading),
+                "span": _span(span, size),
+                "heading_span": _span(head, size),
+                "body_span": _span(body, size),
+                "source_span": _span(src, len(source)),
+                "kind": str(kind),
+                "themes": tuple(ThemeScore(str(t), float(v)) for t, v in themes),
+            }
+            if parent and parent not in nodes:
+                return None
+            nodes[rel] = (fields, [])
+            order.append(rel)
+            if parent:
+                nodes[parent][1].append(rel)
+        top = [rel for rel in order if nodes[rel][0]["parent"] == doc_id]
+
+        def build(rel: str) -> Section:
+            fields, children = nodes[rel]
+            return Section(**fields, children=tuple(build(c) for c in children))  # type: ignore[arg-type]
+
+        root_span, root_source = data["root"]
+        root = Section(
+            id=doc_id,
+            parent=None,
+            level=0,
+            label="",
+            heading=title,
+            span=_span(root_span, size),
+            heading_span=(0, 0),
+            body_span=(0, 0),
+            source_span=_span(root_source, len(source)),
+            kind="root",
+            children=tuple(build(rel) for rel in top),
+        )
+        return Document(
+            id=doc_id,
+            path=path,
+            title=title,
+            sha256=sha256,
+            encoding=encoding,
+            script=str(data["script"]),
+            text=text,
+            root=root,
+            warnings=tuple(warnings) + tuple(str(w) for w in data["warnings"]),
+            source_text=source,
+        )
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError):
+        return None
 
 
 def _with_themes(root: Section, text: str, themes: tuple[Theme, ...]) -> Section:
@@ -106,3 +294,166 @@ def _with_themes(root: Section, text: str, themes: tuple[Theme, ...]) -> Section
         return dataclasses.replace(sec, children=children, themes=tuple(scores))
 
     return visit(root)
+
+
+# ---------------------------------------------------------------------------------------------
+# Word tokens of a document
+
+
+def own_span(sec: Section) -> Span:
+    """A section's own text: its heading and body up to its first subsection."""
+    return (sec.heading_span[0], sec.body_span[1])
+
+
+@dataclass(frozen=True, eq=False)
+class DocumentTokens:
+    """The jieba word tokens of one document, computed once and shared by every consumer.
+
+    ``ends`` are the end offsets of ``tokenize_spans(text)`` (they tile ``text``).
+    ``headings`` maps each section heading to the lengths of its own tokens (the aligner
+    tokenizes headings on their own). ``slices`` holds, for the section spans that jieba
+    cuts differently alone than inside the whole text (``tokenize.is_stable_cut``; rare), the
+    token lengths of that slice tokenized alone.
+
+    Rule: every method returns exactly what tokenizing the same string with
+    ``policydiff.tokenize`` returns; what is not held here is tokenized on demand.
+    """
+
+    text: str = field(repr=False)
+    ends: array[int] = field(repr=False)
+    headings: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    slices: Mapping[Span, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    def spans(self) -> list[Span]:
+        """``tokenize_spans(text)``."""
+        ends = self.ends.tolist()
+        return list(zip([0, *ends[:-1]], ends, strict=True))
+
+    def slice_spans(self, start: int, end: int) -> list[Span]:
+        """``tokenize_spans(text[start:end])``: spans relative to ``start``."""
+        from policydiff.tokenize import is_stable_cut, tokenize_spans
+
+        lengths = self.slices.get((start, end))
+        if lengths is not None:
+            return _spans_of_lengths(lengths)
+        text = self.text
+        if not (is_stable_cut(text, start) and is_stable_cut(text, end)):
+            return tokenize_spans(text[start:end])
+        lo = bisect.bisect_right(self.ends, start)
+        hi = bisect.bisect_right(self.ends, end)
+        out: list[Span] = []
+        previous = start
+        for stop in self.ends[lo:hi]:
+            out.append((previous - start, stop - start))
+            previous = stop
+        return out
+
+    def heading_tokens(self, heading: str) -> list[str]:
+        """``tokenize(heading)``."""
+        lengths = self.headings.get(heading)
+        if lengths is None:
+            from policydiff.tokenize import tokenize
+
+            return tokenize(heading)
+        return [heading[s:e] for s, e in _spans_of_lengths(lengths)]
+
+
+def _spans_of_lengths(lengths: Sequence[int]) -> list[Span]:
+    out = []
+    pos = 0
+    for length in lengths:
+        out.append((pos, pos + length))
+        pos += length
+    return out
+
+
+def tokenize_document(doc: Document) -> DocumentTokens:
+    """Tokenize a document's text, headings and the section slices that need it."""
+    from policydiff.tokenize import is_stable_cut, tokenize, tokenize_spans
+
+    text = doc.text
+    ends = array("q", [end for _, end in tokenize_spans(text)])
+    headings: dict[str, tuple[int, ...]] = {}
+    slices: dict[Span, tuple[int, ...]] = {}
+    for sec in doc.sections:
+        if sec.heading and sec.heading not in headings:
+            headings[sec.heading] = tuple(len(t) for t in tokenize(sec.heading))
+        for start, end in (sec.span, own_span(sec)):
+            if (start, end) not in slices and not (
+                is_stable_cut(text, start) and is_stable_cut(text, end)
+            ):
+                slices[(start, end)] = tuple(len(t) for t in tokenize(text[start:end]))
+    return DocumentTokens(text, ends, headings, slices)
+
+
+def document_tokens(doc: Document, *, cache: bool | None = None) -> DocumentTokens:
+    """The tokens of ``doc``, from the cache when its text was tokenized before.
+
+    Keyed by the sha256 of the normalized text, the tokenizer settings and the code digest;
+    an entry whose lengths do not tile the text is ignored and rebuilt.
+    """
+    from policydiff import cache as store
+
+    key = None
+    if store.is_enabled(cache):
+        key = store.make_key(TOKEN_CACHE, _text_digest(doc.text), _tokenizer_signature())
+        data = store.read_entry(TOKEN_CACHE, key)
+        if data is not None:
+            tokens = _tokens_from_entry(data, doc.text)
+            if tokens is not None:
+                return tokens
+    tokens = tokenize_document(doc)
+    if key is not None:
+        ends = tokens.ends.tolist()
+        store.write_entry(
+            TOKEN_CACHE,
+            key,
+            {
+                "lengths": [e - s for s, e in zip([0, *ends[:-1]], ends, strict=True)],
+                "headings": {h: list(v) for h, v in tokens.headings.items()},
+                "slices": [[s, e, list(v)] for (s, e), v in tokens.slices.items()],
+            },
+        )
+    return tokens
+
+
+def _tokens_from_entry(data: Any, text: str) -> DocumentTokens | None:
+    try:
+        lengths = data["lengths"]
+        if not all(isinstance(n, int) and n > 0 for n in lengths):
+            return None
+        ends = array("q", itertools.accumulate(lengths))
+        if (ends[-1] if ends else 0) != len(text):
+            return None
+        headings = {}
+        for heading, parts in data["headings"].items():
+            if sum(parts) != len(heading) or not all(isinstance(n, int) and n > 0 for n in parts):
+                return None
+            headings[heading] = tuple(parts)
+        slices = {}
+        for start, end, parts in data["slices"]:
+            span = _span((start, end), len(text))
+            if sum(parts) != end - start or not all(isinstance(n, int) and n > 0 for n in parts):
+                return None
+            slices[span] = tuple(parts)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return DocumentTokens(text, ends, headings, slices)
+
+
+def _tokenizer_signature() -> str:
+    """What the tokens depend on besides our own code: the HMM switch and the jieba install."""
+    import importlib.util
+    import os
+
+    from policydiff.tokenize import USE_HMM
+
+    jieba = ""
+    try:
+        spec = importlib.util.find_spec("jieba")
+        if spec is not None and spec.origin:
+            info = os.stat(spec.origin)
+            jieba = f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}"
+    except (ImportError, OSError, ValueError):
+        pass
+    return f"hmm={USE_HMM};jieba={jieba}"

@@ -30,3 +30,12 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-document cache lives in one temporary folder per test session (also for CLI
+    subprocesses, through the environment), never in the user's cache directory."""
+    monkeypatch.setenv("POLICYDIFF_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
