@@ -663,7 +663,8 @@ def write_atomic(
       the same inode through a hard link) to one of ``protect``;
     - never through a symbolic link: refused when ``path`` is one, dangling or not;
     - never over an existing file without ``force`` (checked again at the moment of the
-      rename with a hard link where the file system allows it);
+      rename with a hard link where the file system allows it), and never over anything but a
+      regular file (a device such as ``/dev/null``, a FIFO or a socket), even with ``force``;
     - missing parent folders are created;
     - the data goes to a temporary file in the same folder, is flushed to disk and renamed over
       the target with ``os.replace``, so readers see the old file or the new one, never half;
@@ -705,6 +706,12 @@ def write_atomic(
     if existing is not None:
         if stat.S_ISDIR(existing.st_mode):
             raise OutputError(f"{shown}: is a folder; choose a file name for the output")
+        if not stat.S_ISREG(existing.st_mode):
+            # Renaming over /dev/null or a FIFO would replace the device node itself.
+            raise OutputError(
+                f"{shown}: is a device, pipe or socket, not a file; choose a file name (or "
+                "leave out -o to print to stdout)"
+            )
         if not force:
             raise OutputError(f"{shown}: already exists; pass --force to overwrite it")
 
