@@ -38,8 +38,21 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the per-document cache (also: POLICYDIFF_NO_CACHE=1)",
+    )
+
+
+def _cache(args: argparse.Namespace) -> bool | None:
+    """``cache=`` for the library: False with --no-cache, else None (follow the environment)."""
+    return False if getattr(args, "no_cache", False) else None
+
+
 def _add_compare_options(parser: argparse.ArgumentParser) -> None:
     _add_input_options(parser)
+    _add_cache_option(parser)
     parser.add_argument("--themes", metavar="FILE", help="use this theme taxonomy (TOML)")
     parser.add_argument(
         "--ref", metavar="DOC", help="align every document against this one (a path or d1, d2…)"
@@ -65,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the sections as JSON")
     p.add_argument("--depth", type=int, default=0, help="show only this many levels (0 = all)")
     _add_input_options(p)
+    _add_cache_option(p)
 
     p = sub.add_parser("align", help="align the sections of two or more documents")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -174,7 +188,7 @@ def cmd_sections(args: argparse.Namespace) -> int:
     from policydiff.document import load_document
     from policydiff.export import document_json
 
-    doc = load_document(args.file, doc_id="d1", encoding=args.encoding)
+    doc = load_document(args.file, doc_id="d1", encoding=args.encoding, cache=_cache(args))
     if args.json:
         text = json.dumps(document_json(doc), ensure_ascii=False, indent=2)
         _out(text)
@@ -198,12 +212,36 @@ def _comparison(args: argparse.Namespace, paths: Sequence[str]) -> Any:
             raise PolicyDiffError(f"--threshold {args.threshold}: must be between 0 and 1")
         options = AlignOptions(threshold=args.threshold)
     comparison = compare(
-        paths, encoding=args.encoding, themes_file=args.themes, ref=args.ref, options=options
+        paths, encoding=args.encoding, themes_file=args.themes, ref=args.ref, options=options,
+        cache=_cache(args), progress=_progress_bar(),
     )
     for doc in comparison.documents:
         for warning in doc.warnings:
             _warn(doc.path, warning)
     return comparison
+
+
+def _progress_bar() -> Any:
+    """A one-line progress bar on stderr for batch work, only when stderr is a terminal and
+    the batch is long enough to be worth it (``compare.Progress``); None otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total < PROGRESS_MIN:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "." * (width - filled)
+        sys.stderr.write(f"\r{stage:<9} [{bar}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+PROGRESS_MIN = 8  # documents or pairs: below this a batch is quick and gets no progress bar
 
 
 def alignment_table(comparison: Any) -> list[str]:
@@ -247,6 +285,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         return _fail("align needs at least two documents")
     comparison = _comparison(args, args.files)
+    comparison.alignments(progress=_progress_bar())
     if args.json == "-":
         _out(dumps(alignment_json(comparison)))
     else:
@@ -272,10 +311,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(paths) < 2:
         return _fail("compare needs at least two documents")
     comparison = _comparison(args, paths)
+    comparison.alignments(progress=_progress_bar())
     out = Path(args.output)
     written = []
     outputs = {"alignment.json": lambda: dumps(alignment_json(comparison))}
     outputs.update(_extra_outputs(comparison))
+    if not args.force:
+        # All or nothing: refusing at the third file would leave a mix of old and new outputs.
+        taken = [name for name in outputs if os.path.lexists(out / name)]
+        if taken:
+            from policydiff.errors import OutputError
+
+            raise OutputError(
+                f"{out}: already holds {', '.join(taken)}; pass --force to overwrite, or choose "
+                "another folder with -o"
+            )
     for name, render in outputs.items():
         written.append(
             write_atomic(out / name, render(), force=args.force, protect=_inputs(comparison))
@@ -478,7 +528,8 @@ def cmd_phrases(args: argparse.Namespace) -> int:
         raise PolicyDiffError(f"--min-chars {args.min_chars}: must be at least 2")
     comparison = _comparison(args, args.files)
     phrase_set = find_shared_phrases(
-        {d.id: d.text for d in comparison.documents}, min_chars=args.min_chars
+        {d.id: d.text for d in comparison.documents}, min_chars=args.min_chars,
+        word_spans=comparison.word_spans(),
     )
     built = report.build_report(
         phrase_set,
@@ -502,6 +553,8 @@ def cmd_phrases(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     from tui.app import run
 
+    if args.no_cache:
+        os.environ["POLICYDIFF_NO_CACHE"] = "1"  # the viewer loads through the library default
     return run(args)
 
 
