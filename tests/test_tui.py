@@ -213,9 +213,9 @@ async def test_opens_the_seeds_and_moves_through_pairs() -> None:
 
 
 async def test_keys_are_answered_while_the_documents_load() -> None:
-    from tui.screens.help import HelpScreen
-
     from textual import events
+
+    from tui.screens.help import HelpScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -8,8 +8,11 @@ the event loop, so keys are answered while documents load or a diff is computed.
 Rules:
 - A result that arrives after the reader has moved on (another pair, another row) is cached
   but not shown.
-- Diffs are computed once per section pair and side order, then kept; the rows next to the
-  current one are diffed in the background so that moving down the list is instant.
+- Diffs are computed once per section pair and side order and kept (the ``MAX_DIFFS`` most
+  recently shown); the rows next to the current one are diffed in the background so that
+  moving down the list is instant.
+- The core is called from worker threads only, alignments under one lock and phrase mining
+  under another, so two workers never compute the same thing twice.
 """
 
 from __future__ import annotations

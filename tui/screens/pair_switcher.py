@@ -88,6 +88,8 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
             self.app.call_from_thread(self._update, pair)
 
     def _update(self, pair: tuple[str, str]) -> None:
+        if not self.is_attached:  # closed while the worker ran
+            return
         options = self.query_one(OptionList)
         options.replace_option_prompt(f"{pair[0]}|{pair[1]}", self._prompt(pair))
 

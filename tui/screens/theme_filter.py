@@ -42,7 +42,7 @@ class ThemeFilterScreen(ModalScreen[str | None]):
                             [
                                 sanitize.truncate(sanitize.line(theme.name), 20, pad=True),
                                 " ",
-                                sanitize.truncate(sanitize.line(theme.name_en), 34, pad=True),
+                                sanitize.truncate(sanitize.line(theme.name_en), 50, pad=True),
                                 f" {self.counts.get(theme.id, 0):>3}",
                             ]
                         ),
