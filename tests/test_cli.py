@@ -66,7 +66,7 @@ def test_compare_writes_outputs_and_refuses_to_overwrite(tmp_path, seed_files):
     assert "2 documents" in proc.stdout
     again = run(*args)
     assert again.returncode == 2
-    assert "exists" in again.stderr and again.stderr.count("\n") == 1
+    assert "--force" in again.stderr and again.stderr.count("\n") == 1
     assert run(*args, "--force").returncode == 1
 
 
