@@ -66,6 +66,18 @@ def _pool(workers: int) -> Any:
     return multiprocessing.get_context("fork").Pool(workers)
 
 
+def diff_spans(sa: Section, sb: Section) -> tuple[tuple[int, int], tuple[int, int]]:
+    """What of two matched sections is diffed (and shown side by side).
+
+    Two sections that both have subsections: their own text (heading and body up to the first
+    subsection), because the subsections are diffed as pairs of their own. Otherwise the whole
+    sections.
+    """
+    if sa.children and sb.children:
+        return (sa.heading_span[0], sa.body_span[1]), (sb.heading_span[0], sb.body_span[1])
+    return sa.span, sb.span
+
+
 @dataclass(frozen=True)
 class SectionDiff:
     """The diff of one matched section pair; ``span_a``/``span_b`` are what was diffed, in the
@@ -207,11 +219,7 @@ class Comparison:
         ignores = options is not None and options.ignores_anything
         out = []
         for match in self.alignment(a, b).matches:
-            sa, sb = doc_a.section(match.a), doc_b.section(match.b)
-            span_a, span_b = sa.span, sb.span
-            if sa.children and sb.children:
-                span_a = (sa.heading_span[0], sa.body_span[1])
-                span_b = (sb.heading_span[0], sb.body_span[1])
+            span_a, span_b = diff_spans(doc_a.section(match.a), doc_b.section(match.b))
             text_a = doc_a.text[span_a[0] : span_a[1]]
             text_b = doc_b.text[span_b[0] : span_b[1]]
             if ignores:  # the folded texts are tokenized anew: the held tokens do not apply

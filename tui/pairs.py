@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policydiff.compare import diff_spans
+
 if TYPE_CHECKING:
     from policydiff.align import Alignment
     from policydiff.compare import Comparison
@@ -68,13 +70,12 @@ def alignment_for(comparison: Comparison, left: str, right: str) -> tuple[Alignm
 def shown_spans(left: Section | None, right: Section | None) -> tuple[Span, Span]:
     """The text a row shows (and diffs) of each side.
 
-    The rule of ``Comparison.section_diffs``, so the viewer shows the diffs the exports hold:
-    two matched sections that both have subsections show their own text (heading and body up
-    to the first subsection; the subsections have rows of their own); otherwise each matched
-    section shows its whole text. An unmatched section shows its own text.
+    Matched sections follow ``policydiff.compare.diff_spans``, the rule of
+    ``Comparison.section_diffs``, so the viewer shows the diffs the exports hold. An unmatched
+    section shows its own text.
     """
-    if left is not None and right is not None and not (left.children and right.children):
-        return left.span, right.span
+    if left is not None and right is not None:
+        return diff_spans(left, right)
     return (
         own_span(left) if left is not None else (0, 0),
         own_span(right) if right is not None else (0, 0),
