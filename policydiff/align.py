@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 HASH_DIM = 1 << 13  # hashed TF-IDF dimensions; collisions are rare at report vocabulary sizes
 MAX_SHARED_TERMS = 6
 CONTEXT_PASSES = 4  # re-assign with parent context until stable; 2-3 passes suffice in practice
+MAX_SECTION_PAIRS = 25_000_000
+"""Section pairs (sections of A × sections of B) one alignment may score. The score matrices
+take about 50 bytes per pair (10,000 × 10,000 sections: 4.7 GB and 35 s); real reports have a
+few hundred sections each."""
 
 _STOP_WORDS = frozenset(
     "的 和 与 及 等 在 是 了 把 对 为 以 上 中 好 更 新 加快 推进 推动 加强 进一步 着力 坚持 "
@@ -402,7 +406,20 @@ def _related(x: Section, y: Section) -> bool:
 def align_features(
     fa: SectionFeatures, fb: SectionFeatures, options: AlignOptions | None = None
 ) -> Alignment:
-    """Align two documents from their precomputed features."""
+    """Align two documents from their precomputed features.
+
+    A pair with more than ``MAX_SECTION_PAIRS`` section pairs is refused (``InputError``)
+    rather than run out of memory.
+    """
+    pairs = len(fa.sections) * len(fb.sections)
+    if pairs > MAX_SECTION_PAIRS:
+        from policydiff.errors import InputError
+
+        raise InputError(
+            f"documents {fa.doc_id} and {fb.doc_id} have {len(fa.sections):,} and "
+            f"{len(fb.sections):,} sections, over {MAX_SECTION_PAIRS:,} pairs of sections to "
+            "score: too many to align in memory; compare smaller parts of them"
+        )
     options = options or AlignOptions()
     score, heading, body, theme = score_matrices(fa, fb, options)
 
