@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policydiff.align import (
     Alignment,
@@ -34,8 +34,10 @@ from policydiff.align import (
 from policydiff.document import DocumentTokens, document_tokens, load_document
 from policydiff.errors import InputError
 from policydiff.model import Document, Section
-from policydiff.normalize import NormalizeConfig
 from policydiff.themes import Theme, load_themes
+
+if TYPE_CHECKING:
+    from policydiff.normalize import NormalizeConfig
 
 MATRIX_MIN_SCORE = 0.35  # a section belongs in a theme's cell when its score reaches this
 

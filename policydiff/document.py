@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policydiff.model import Document, Section, Span, ThemeScore
-from policydiff.normalize import NormalizeConfig, NormalText, normalize
-from policydiff.segment import segment
 
 if TYPE_CHECKING:
+    from policydiff.normalize import NormalizeConfig, NormalText
     from policydiff.themes import Theme
 
 DOCUMENT_CACHE = "documents"
@@ -78,6 +77,9 @@ def _build(
     themes: tuple[Theme, ...] | None,
 ) -> tuple[Document, dict[str, Any]]:
     """The Document and its cache entry (what does not depend on the path or the id)."""
+    from policydiff.normalize import normalize
+    from policydiff.segment import segment
+
     normal = normalize(source, config)
     guessed = guess_title(normal, "")
     title = guessed or Path(path).stem
@@ -168,9 +170,9 @@ def _document_key(
     from policydiff.cache import make_key
 
     taxonomy = "none" if not themes else hashlib.sha256(repr(themes).encode()).hexdigest()
-    return make_key(
-        DOCUMENT_CACHE, sha256, encoding or "", repr(config or NormalizeConfig()), taxonomy
-    )
+    # None is the default config (its fields are in the code digest); a given one by value.
+    settings = "default" if config is None else repr(config)
+    return make_key(DOCUMENT_CACHE, sha256, encoding or "", settings, taxonomy)
 
 
 def _section_entry(sec: Section, doc_id: str) -> list[Any]:

@@ -35,9 +35,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from policydiff.model import Section, Span
-from policydiff.normalize import NormalText
+
+if TYPE_CHECKING:  # not imported at run time: a cached document needs no normalizer
+    from policydiff.normalize import NormalText
 
 CN_DIGITS = "一二三四五六七八九十百"
 _CN_VALUES = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from policydiff import cache as store
 from policydiff import compare as compare_module
-from policydiff import document as document_module
+from policydiff import normalize as normalize_module
 from policydiff.compare import compare, load_corpus
 from policydiff.document import (
     DOCUMENT_CACHE,
@@ -63,7 +63,7 @@ def test_cached_document_equals_fresh_one(
     assert entries(DOCUMENT_CACHE) == []
     first = load_document(seed_files["002"], doc_id="d3", themes=themes)
     assert len(entries(DOCUMENT_CACHE)) == 1
-    monkeypatch.setattr(document_module, "normalize", no_normalize)
+    monkeypatch.setattr(normalize_module, "normalize", no_normalize)
     again = load_document(seed_files["002"], doc_id="d3", themes=themes)
     assert again == first == fresh
     assert again.sections == fresh.sections
@@ -78,7 +78,7 @@ def test_cached_sections_take_the_new_id_and_the_title_the_new_name(
     load_document(seed_files["000"], doc_id="d1")
     copy = tmp_path / "改名后的文件.txt"
     shutil.copyfile(seed_files["000"], copy)
-    monkeypatch.setattr(document_module, "normalize", no_normalize)
+    monkeypatch.setattr(normalize_module, "normalize", no_normalize)
     doc = load_document(copy, doc_id="d9")
     assert doc.title == "改名后的文件"
     assert doc.root.heading == "改名后的文件"
