@@ -299,14 +299,22 @@ def _build_tree(events: list[_Event], text_len: int, closing: int | None) -> lis
     order: list[str] = []
     top: list[_Node] = []
     stack: list[_Node] = []
+    plain_parent: _Node | None = None
     for event in events:
         if event.relative == 0 and event.kind not in order and event.kind not in LEAF_KINDS:
             order.append(event.kind)
         node = _Node(event, 0.0, [], start=event.start)
         if event.relative:
+            # An unnumbered heading line is a sibling of the previous one while that one's
+            # parent is still open, even if numbered list items came in between (Hong Kong:
+            # 扶贫 / 低收入在职家庭津贴 / 一、… 二、… / 关爱基金).
+            if event.relative == 1 and plain_parent is not None and plain_parent in stack:
+                del stack[stack.index(plain_parent) + 1 :]
             while stack and stack[-1].event and stack[-1].event.relative >= event.relative:
                 stack.pop()
             node.rank = (stack[-1].rank if stack else -1) + 0.5
+            if event.relative == 1:
+                plain_parent = stack[-1] if stack else None
         else:
             while stack and stack[-1].event and stack[-1].event.relative:
                 stack.pop()

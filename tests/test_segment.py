@@ -190,6 +190,10 @@ def test_hong_kong_chapters_above_list_items(corpus_dir):
     assert chapters[1].heading == "经济"
     # Unnumbered subheadings sit below the chapters.
     assert "金融业" in children(chapters[1])
+    # Numbered list items (一、二、) under 低收入在职家庭津贴 do not swallow the next subheading.
+    poverty = chapters[2]
+    assert poverty.heading == "扶贫安老助弱"
+    assert {"扶贫", "低收入在职家庭津贴", "关爱基金", "改善综援"} <= set(children(poverty))
 
 
 # --- properties --------------------------------------------------------------------------
