@@ -1,0 +1,591 @@
+"""The benchmark suite: per-stage times and peak memory, cold start-up, baselines, growth.
+
+Run (from the project root)::
+
+    .venv/bin/python benchmarks/bench.py                # everything, about 10 minutes
+    .venv/bin/python benchmarks/bench.py --quick        # two seeds and national 2024/2025 only
+    .venv/bin/python benchmarks/bench.py --scenarios provinces --repeat 3 --json out.json
+
+It prints tables and writes the same figures as JSON (``--json``, default
+``bench-results/bench.json``, which git ignores). Figures are printed, never asserted: this is
+not part of the test run (``tests/test_bench.py`` only smoke-runs it on a tiny configuration).
+
+What is measured, per scenario (two seeds; national 2024 vs 2025; the 31 provincial reports of
+2026; the first 50 and all ~100 documents of ../shared/corpus):
+
+- stages, in one fresh process without the cache: read, normalize, segment, themes, tokenize
+  (jieba's dictionary load included, and shown apart), align (all pairs; in a process pool
+  from ``compare.POOL_MIN_PAIRS`` pairs, as ``compare`` does), diff (the section diffs of every
+  pair when there are at most ``cli.MAX_HTML_PAIRS`` pairs, as ``compare`` does; of the
+  consecutive pairs d1-d2, d2-d3, ... otherwise), phrases (shared phrases and the phrase
+  report) and export (alignment JSON, phrase JSON and Markdown, HTML diffs as ``compare``
+  writes them); peak memory of that process and of its pool workers;
+- end to end: ``policydiff compare`` as a user runs it, in a new process, first without the
+  cache (``--no-cache``) and then with a warm cache; wall time and peak memory (the sum over
+  the process and its pool workers, sampled every 50 ms from /proc, and the largest single
+  process from the kernel);
+- cold start-up, each in a new process, median of ``--repeat``: ``policydiff --help``;
+  ``policydiff compare`` on two seeds without and with a warm cache; the viewer's first
+  screen with content (``benchmarks/tui_bench.py``), without and with a warm cache;
+- baselines, on the same pair and in the same process: a whole-document character diff with
+  pure-Python ``difflib.SequenceMatcher`` (its defaults, as a script would call it), and our
+  own token diff of the aligned sections with pure ``difflib`` in place of ``cdifflib``;
+  reported as ratios to our figures;
+- growth: how each stage's time grows from 50 to ~100 documents (per document for everything
+  but alignment; per pair for alignment).
+
+The cache used here is a temporary folder (``POLICYDIFF_CACHE_DIR``), never the user's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPUS = Path(os.environ.get("POLICYDIFF_CORPUS", ROOT.parent / "shared" / "corpus"))
+STAGES = ("read", "normalize", "segment", "themes", "tokenize", "align", "diff", "phrases",
+          "export")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def corpus_documents() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("bulk/*/*.txt"))
+
+
+SCENARIOS: dict[str, tuple[str, Callable[[], list[Path]]]] = {
+    "seeds2": ("two seeds", lambda: [SEEDS / "000_fa4a5ba1074ac6cc.txt",
+                                     SEEDS / "001_377fd206c21df32a.txt"]),
+    "national": ("national 2024 vs 2025", lambda: [CORPUS / "national-2024.txt",
+                                                   CORPUS / "national-2025.txt"]),
+    "provinces": ("31 provincial reports", lambda: sorted(CORPUS.glob("prov-2026-*.txt"))),
+    "corpus50": ("first 50 corpus documents", lambda: corpus_documents()[:50]),
+    "corpus": ("all corpus documents", corpus_documents),
+}
+QUICK = ("seeds2", "national")
+END_TO_END = ("provinces", "corpus")  # scenarios also run as `policydiff compare` end to end
+
+
+def available(name: str) -> bool:
+    paths = SCENARIOS[name][1]()
+    return len(paths) >= 2 and all(p.is_file() for p in paths)
+
+
+# --------------------------------------------------------------------------- stages (child)
+
+
+def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
+    """Run the ``compare`` pipeline stage by stage in this process; return the figures.
+
+    Document loading runs in this process (no pool) so each stage is timed where it runs: the
+    stage functions of ``policydiff.document`` are wrapped with timers.
+    """
+    os.environ["POLICYDIFF_NO_CACHE"] = "1"
+    import policydiff.document as document
+    import policydiff.io as io
+    import policydiff.normalize as normalize
+    import policydiff.segment as segment
+    from policydiff import compare as compare_module
+    from policydiff import report
+    from policydiff.align import AlignOptions
+    from policydiff.cli import MAX_HTML_PAIRS, diff_html
+    from policydiff.export import alignment_json, dumps
+    from policydiff.themes import load_themes
+    from policydiff.tokenize import get_tokenizer
+
+    times: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+
+    def timer(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                times[stage] += time.perf_counter() - start
+
+        return timed
+
+    io.read_text = timer("read", io.read_text)  # type: ignore[assignment]
+    normalize.normalize = timer("normalize", normalize.normalize)  # type: ignore[assignment]
+    segment.segment = timer("segment", segment.segment)  # type: ignore[assignment]
+    document._with_themes = timer("themes", document._with_themes)  # type: ignore[assignment]
+    document.tokenize_document = timer(  # type: ignore[assignment]
+        "tokenize", document.tokenize_document
+    )
+    compare_module.POOL_MIN_DOCUMENTS = 10**9
+
+    start = time.perf_counter()
+    get_tokenizer()
+    jieba_load = time.perf_counter() - start
+    times["tokenize"] += jieba_load
+
+    themes = load_themes()
+    start = time.perf_counter()
+    docs, tokens = compare_module.load_corpus(paths, themes=themes, cache=False)
+    loading = time.perf_counter() - start
+    comparison = compare_module.Comparison(
+        docs, themes, AlignOptions(), cache=False, _tokens=tokens
+    )
+    pairs = comparison.pairs
+
+    start = time.perf_counter()
+    comparison.alignments()
+    times["align"] = time.perf_counter() - start
+
+    all_pairs_diffed = len(pairs) <= MAX_HTML_PAIRS
+    diff_pairs = pairs if all_pairs_diffed else [
+        (a.id, b.id) for a, b in itertools.pairwise(docs)
+    ]
+    start = time.perf_counter()
+    for a, b in diff_pairs:
+        comparison.section_diffs(a, b)
+    times["diff"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    built = report.build_report(
+        comparison.phrases(),
+        documents=comparison.documents,
+        with_changes=len(docs) <= MAX_HTML_PAIRS,
+        themes=dict(comparison.theme_matrix()),
+    )
+    times["phrases"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    dumps(alignment_json(comparison))
+    report.render_json(built)
+    report.render_markdown(built)
+    if all_pairs_diffed:
+        for a, b in pairs:
+            diff_html(comparison, a, b)
+    times["export"] = time.perf_counter() - start
+
+    usage_self = resource.getrusage(resource.RUSAGE_SELF)
+    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out: dict[str, Any] = {
+        "documents": len(docs),
+        "characters": sum(len(d.text) for d in docs),
+        "sections": sum(len(d.sections) for d in docs),
+        "pairs": len(pairs),
+        "diff_pairs": len(diff_pairs),
+        "diff_pairs_kind": "all pairs" if all_pairs_diffed else "consecutive pairs",
+        "stages": times,
+        "jieba_load": jieba_load,
+        "load_other": loading - sum(times[s] for s in STAGES[:5]) + jieba_load,
+        "total": sum(times.values()),
+        "peak_rss_mb": usage_self.ru_maxrss / 1024,
+        "peak_rss_worker_mb": usage_children.ru_maxrss / 1024,
+        "workers": compare_module.worker_count(),
+    }
+    if baselines and len(docs) == 2:
+        out["baselines"] = _baselines(comparison)
+    return out
+
+
+def _baselines(comparison: Any) -> dict[str, Any]:
+    """Pure-difflib baselines on the pair d1-d2 (see the module docstring)."""
+    import difflib
+
+    import cdifflib
+
+    a, b = comparison.document("d1").text, comparison.document("d2").text
+    start = time.perf_counter()
+    opcodes = difflib.SequenceMatcher(None, a, b).get_opcodes()
+    char_diff = time.perf_counter() - start
+
+    from policydiff.compare import Comparison
+
+    def section_diffs() -> tuple[float, list[Any]]:
+        fresh = Comparison(comparison.documents, comparison.themes, comparison.options,
+                           cache=False, _tokens=comparison._tokens)
+        fresh._alignments = dict(comparison._alignments)
+        start = time.perf_counter()
+        diffs = fresh.section_diffs("d1", "d2")
+        return time.perf_counter() - start, diffs
+
+    original = cdifflib.CSequenceMatcher
+    fast_times, slow_times = [], []
+    for _ in range(3):  # alternating, best of three: neither side pays for a warm-up
+        seconds, fast = section_diffs()
+        fast_times.append(seconds)
+        cdifflib.CSequenceMatcher = difflib.SequenceMatcher  # type: ignore[misc]
+        try:
+            seconds, slow = section_diffs()
+        finally:
+            cdifflib.CSequenceMatcher = original  # type: ignore[misc]
+        slow_times.append(seconds)
+    return {
+        "char_difflib": char_diff,
+        "char_difflib_opcodes": len(opcodes),
+        "token_cdifflib": min(fast_times),
+        "token_difflib": min(slow_times),
+        "sections_diffed": len(fast),
+        "coarse_cdifflib": sum(sd.diff.coarse for sd in fast),
+        "coarse_difflib": sum(sd.diff.coarse for sd in slow),
+        "same_opcodes": [sd.diff.opcodes for sd in fast] == [sd.diff.opcodes for sd in slow],
+    }
+
+
+# --------------------------------------------------------------------------- processes (parent)
+
+
+class TreeSampler:
+    """Samples the resident memory of a process and all its descendants (Linux /proc)."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, self._tree_rss())
+            self._stop.wait(self.interval)
+
+    def _tree_rss(self) -> int:
+        """KB resident in ``pid`` and its descendants: one read of /proc/N/stat per process."""
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])  # ppid
+            rss[pid] = int(fields[21]) * PAGE_KB  # rss, in pages
+        total = 0
+        for pid, kb in rss.items():
+            node = pid
+            while node and node != self.pid:
+                node = parents.get(node, 0)
+            if node == self.pid:
+                total += kb
+        return total
+
+
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+
+
+def run_process(args: Sequence[str], env: dict[str, str], *, sample: bool = False,
+                timeout: float = 1800) -> dict[str, Any]:
+    """Run a command; wall time, exit code, peak RSS (largest process; tree total if sampled)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(args), cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid) if sample and sys.platform == "linux" else None
+    if sampler:
+        sampler.__enter__()
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    finally:
+        if sampler:
+            sampler.__exit__()
+    wall = time.perf_counter() - start
+    result: dict[str, Any] = {"seconds": wall, "returncode": proc.returncode,
+                              "stdout": stdout, "stderr": stderr}
+    if sampler:
+        result["peak_tree_mb"] = sampler.peak_kb / 1024
+    return result
+
+
+def python_env(cache_dir: Path) -> dict[str, str]:
+    """The environment of every measured process: our temporary cache, and bytecode caching
+    on (as in any normal install; some sandboxes set PYTHONDONTWRITEBYTECODE, which makes
+    every start compile our modules again: about 0.1 s)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "POLICYDIFF_CACHE_DIR": str(cache_dir)}
+    env.pop("POLICYDIFF_NO_CACHE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def warm_bytecode(cache_dir: Path) -> None:
+    """Import every module once, so that measured starts find compiled bytecode."""
+    code = ("import policydiff.cli, policydiff.compare, policydiff.report, policydiff.diffview, "
+            "policydiff.export, policydiff.normalize, policydiff.segment, policydiff.tokenize, "
+            "jieba, tui.app")
+    run_process([sys.executable, "-c", code], python_env(cache_dir))
+
+
+def policydiff_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "policydiff", *args]
+
+
+def child_stages(name: str, cache_dir: Path, *, baselines: bool) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--child-out",
+               str(out)] + (["--baselines"] if baselines else [])
+        run = run_process(cmd, python_env(cache_dir), sample=True)
+        if run["returncode"] != 0:
+            raise SystemExit(f"stage run {name} failed:\n{run['stderr']}")
+        figures = json.loads(out.read_text("utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
+    figures["peak_tree_mb"] = run.get("peak_tree_mb")
+    return figures
+
+
+def end_to_end(paths: Sequence[Path], cache_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """``policydiff compare`` without the cache, then warming it, then with it."""
+    env = python_env(cache_dir)
+    files = [str(p) for p in paths]
+    cmd = policydiff_cmd("compare", *files, "-o", str(out_dir), "--force")
+    results: dict[str, Any] = {}
+    uncached = run_process([*cmd, "--no-cache"], env, sample=True)
+    _check(uncached, "compare --no-cache")
+    run_process(cmd, env)  # fills the cache
+    cached = run_process(cmd, env, sample=True)
+    _check(cached, "compare (cached)")
+    for label, run in (("uncached", uncached), ("cached", cached)):
+        results[label] = {"seconds": run["seconds"], "peak_tree_mb": run.get("peak_tree_mb")}
+    return results
+
+
+def _check(run: dict[str, Any], what: str) -> None:
+    if run["returncode"] not in (0, 1):
+        raise SystemExit(f"{what} failed ({run['returncode']}):\n{run['stderr']}")
+
+
+def cold_start(repeat: int, cache_dir: Path, out_dir: Path, *, viewer: bool) -> dict[str, Any]:
+    env = python_env(cache_dir)
+    seeds = [str(p) for p in SCENARIOS["seeds2"][1]()]
+    compare = policydiff_cmd("compare", *seeds, "-o", str(out_dir), "--force")
+    figures: dict[str, list[float]] = {"help": [], "compare_uncached": [], "compare_cached": []}
+    for _ in range(repeat):
+        run = run_process(policydiff_cmd("--help"), env)
+        _check(run, "--help")
+        figures["help"].append(run["seconds"])
+        run = run_process([*compare, "--no-cache"], env)
+        _check(run, "compare --no-cache")
+        figures["compare_uncached"].append(run["seconds"])
+    run_process(compare, env)  # warm the cache
+    for _ in range(repeat):
+        run = run_process(compare, env)
+        _check(run, "compare")
+        figures["compare_cached"].append(run["seconds"])
+    if viewer:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        os.environ["POLICYDIFF_CACHE_DIR"] = str(cache_dir)
+        from tui_bench import run_once
+
+        figures["viewer_uncached"] = [
+            float(run_once(seeds, 0, cache=False)["first_screen"]) for _ in range(repeat)
+        ]
+        run_once(seeds, 0)  # warm
+        figures["viewer_cached"] = [float(run_once(seeds, 0)["first_screen"])
+                                    for _ in range(repeat)]
+    return {name: {"runs": values, "median": statistics.median(values)}
+            for name, values in figures.items()}
+
+
+# --------------------------------------------------------------------------- report
+
+
+TARGETS = {
+    "help": 0.3,
+    "compare_uncached": 1.5,
+    "compare_cached": 0.5,
+    "viewer_uncached": 2.0,
+    "viewer_cached": 2.0,
+}
+
+
+def print_report(results: dict[str, Any]) -> None:
+    env = results["environment"]
+    print(f"policydiff benchmarks  {env['when']}  python {env['python']}  "
+          f"{env['cores']} cores  load average at start {env['load_average']}")
+    stage_rows = results["scenarios"]
+    if stage_rows:
+        print("\nStages (one process, no cache; seconds; align uses the process pool)")
+        header = f"{'scenario':<24}{'docs':>5}{'pairs':>6}" + "".join(
+            f"{s:>10}" for s in STAGES) + f"{'total':>9}{'peak MB':>9}{'workers':>9}"
+        print(header)
+        print("-" * len(header))
+        for name, row in stage_rows.items():
+            stages = row["stages"]
+            print(f"{SCENARIOS[name][0]:<24}{row['documents']:>5}{row['pairs']:>6}"
+                  + "".join(f"{stages[s]:>10.2f}" for s in STAGES)
+                  + f"{row['total']:>9.2f}{row['peak_tree_mb'] or row['peak_rss_mb']:>9.0f}"
+                  + f"{row['peak_rss_worker_mb']:>9.0f}")
+        print("  tokenize includes loading jieba's dictionary: "
+              + ", ".join(f"{name} {row['jieba_load']:.2f} s" for name, row in stage_rows.items()))
+        print("  diff: " + ", ".join(f"{name} {row['diff_pairs']} {row['diff_pairs_kind']}"
+                                     for name, row in stage_rows.items()))
+        print("  align per pair: " + ", ".join(
+            f"{name} {row['stages']['align'] / row['pairs'] * 1000:.1f} ms"
+            for name, row in stage_rows.items()))
+        print("  peak MB: the process and its pool workers together (sampled); workers: the "
+              "largest pool worker")
+    e2e = results["end_to_end"]
+    if e2e:
+        print("\n`policydiff compare` end to end (new process; seconds, peak MB of all processes)")
+        targets = {"provinces": "target < 30 s", "corpus": "target < 120 s, < 2048 MB"}
+        for name, row in e2e.items():
+            print(f"  {SCENARIOS[name][0]:<26} no cache {row['uncached']['seconds']:7.2f} s "
+                  f"{row['uncached']['peak_tree_mb']:6.0f} MB   warm cache "
+                  f"{row['cached']['seconds']:7.2f} s {row['cached']['peak_tree_mb']:6.0f} MB"
+                  f"   ({targets.get(name, '')})")
+    cold = results["cold_start"]
+    if cold:
+        print("\nCold start (new process each run; median of runs, seconds)")
+        labels = {
+            "help": "policydiff --help",
+            "compare_uncached": "compare two seeds, no cache",
+            "compare_cached": "compare two seeds, warm cache",
+            "viewer_uncached": "viewer first screen, no cache",
+            "viewer_cached": "viewer first screen, warm cache",
+        }
+        for name, row in cold.items():
+            runs = ", ".join(f"{v:.2f}" for v in row["runs"])
+            print(f"  {labels[name]:<32}{row['median']:7.2f}   target < {TARGETS[name]}   "
+                  f"(runs: {runs})")
+    for name, row in stage_rows.items():
+        base = row.get("baselines")
+        if not base:
+            continue
+        print(f"\nBaselines on {SCENARIOS[name][0]} (same process)")
+        print(f"  whole-document character diff, difflib.SequenceMatcher: "
+              f"{base['char_difflib']:.2f} s = {base['char_difflib'] / row['total']:.1f}x our "
+              f"whole pipeline ({row['total']:.2f} s), "
+              f"{base['char_difflib'] / max(row['stages']['diff'], 1e-9):.1f}x our diff stage")
+        print(f"  token diff of {base['sections_diffed']} aligned sections: pure difflib "
+              f"{base['token_difflib']:.3f} s vs cdifflib {base['token_cdifflib']:.3f} s = "
+              f"{base['token_difflib'] / max(base['token_cdifflib'], 1e-9):.1f}x "
+              f"(same opcodes: {base['same_opcodes']}; coarse fallbacks "
+              f"{base['coarse_difflib']} vs {base['coarse_cdifflib']})")
+    growth = results.get("growth")
+    if growth:
+        print(f"\nGrowth from {growth['from']} to {growth['to']} documents "
+              f"(x{growth['doc_ratio']:.2f} documents, x{growth['pair_ratio']:.2f} pairs); "
+              "time ratio (target: at most the document ratio; align per pair about 1)")
+        print("  " + ", ".join(f"{s} x{r:.2f}" for s, r in growth["stage_ratios"].items())
+              + f"; align per pair x{growth['align_per_pair_ratio']:.2f}")
+
+
+def growth_of(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
+    ratios = {
+        s: large["stages"][s] / small["stages"][s]
+        for s in STAGES
+        if s not in ("align", "diff") and small["stages"][s] > 0
+    }
+    return {
+        "from": small["documents"],
+        "to": large["documents"],
+        "doc_ratio": large["documents"] / small["documents"],
+        "pair_ratio": large["pairs"] / small["pairs"],
+        "stage_ratios": ratios,
+        "align_per_pair_ratio": (large["stages"]["align"] / large["pairs"])
+        / (small["stages"]["align"] / small["pairs"]),
+    }
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="only the two-document scenarios, no end-to-end runs of many")
+    parser.add_argument("--scenarios", help="comma-separated: " + ", ".join(SCENARIOS))
+    parser.add_argument("--repeat", type=int, default=5, help="cold-start runs (median)")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold-start runs")
+    parser.add_argument("--no-viewer", action="store_true", help="skip the viewer runs")
+    parser.add_argument("--no-end-to-end", action="store_true",
+                        help="skip `policydiff compare` runs of many documents")
+    parser.add_argument("--json", default=str(ROOT / "bench-results" / "bench.json"),
+                        help="where to write the JSON (default: bench-results/bench.json)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", help=argparse.SUPPRESS)
+    parser.add_argument("--baselines", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        figures = staged(SCENARIOS[args.child][1](), baselines=args.baselines)
+        Path(args.child_out).write_text(json.dumps(figures), "utf-8")
+        return 0
+
+    if args.scenarios:
+        names = [n.strip() for n in args.scenarios.split(",") if n.strip()]
+        unknown = [n for n in names if n not in SCENARIOS]
+        if unknown:
+            parser.error(f"unknown scenario(s): {', '.join(unknown)}")
+    else:
+        names = list(QUICK if args.quick else SCENARIOS)
+    skipped = [n for n in names if not available(n)]
+    names = [n for n in names if n not in skipped]
+    if skipped:
+        print(f"skipped (inputs not found): {', '.join(skipped)}", file=sys.stderr)
+
+    results: dict[str, Any] = {
+        "environment": {
+            "when": time.strftime("%Y-%m-%d %H:%M"),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cores": os.cpu_count(),
+            "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        },
+        "scenarios": {},
+        "end_to_end": {},
+        "cold_start": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="policydiff-bench-") as tmp:
+        cache_dir = Path(tmp) / "cache"
+        warm_bytecode(cache_dir)
+        for name in names:
+            print(f"... stages: {SCENARIOS[name][0]}", file=sys.stderr, flush=True)
+            results["scenarios"][name] = child_stages(
+                name, cache_dir, baselines=name in ("seeds2", "national")
+            )
+        if not (args.quick or args.no_end_to_end):
+            for name in (n for n in END_TO_END if n in names):
+                print(f"... end to end: {SCENARIOS[name][0]}", file=sys.stderr, flush=True)
+                results["end_to_end"][name] = end_to_end(
+                    SCENARIOS[name][1](), cache_dir, Path(tmp) / f"out-{name}"
+                )
+        if not args.no_cold:
+            print("... cold start", file=sys.stderr, flush=True)
+            results["cold_start"] = cold_start(
+                args.repeat, cache_dir, Path(tmp) / "out-cold", viewer=not args.no_viewer
+            )
+    if "corpus50" in results["scenarios"] and "corpus" in results["scenarios"]:
+        results["growth"] = growth_of(results["scenarios"]["corpus50"],
+                                      results["scenarios"]["corpus"])
+    print_report(results)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2), "utf-8")
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
