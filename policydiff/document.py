@@ -329,7 +329,7 @@ class DocumentTokens:
     def spans(self) -> list[Span]:
         """``tokenize_spans(text)``."""
         ends = self.ends.tolist()
-        return list(zip([0, *ends[:-1]], ends, strict=True))
+        return list(zip([0, *ends][:-1], ends, strict=True))
 
     def slice_spans(self, start: int, end: int) -> list[Span]:
         """``tokenize_spans(text[start:end])``: spans relative to ``start``."""
@@ -411,7 +411,7 @@ def document_tokens(doc: Document, *, cache: bool | None = None) -> DocumentToke
             TOKEN_CACHE,
             key,
             {
-                "lengths": [e - s for s, e in zip([0, *ends[:-1]], ends, strict=True)],
+                "lengths": [e - s for s, e in zip([0, *ends][:-1], ends, strict=True)],
                 "headings": {h: list(v) for h, v in tokens.headings.items()},
                 "slices": [[s, e, list(v)] for (s, e), v in tokens.slices.items()],
             },
