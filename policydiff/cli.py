@@ -270,6 +270,11 @@ def _name(sec: Any) -> str:
 
 
 def _differs(comparison: Any) -> bool:
+    """Whether any aligned pair of documents differs: in its text (a changed number leaves
+    every match at score 1.0 once rounded), or in an imperfect alignment."""
+    texts = {doc.id: doc.text for doc in comparison.documents}
+    if any(texts[a] != texts[b] for a, b in comparison.pairs):
+        return True
     return any(
         m.score < 1.0 or m.kind != "match" for al in comparison.alignments() for m in al.matches
     ) or any(al.unmatched_a or al.unmatched_b for al in comparison.alignments())
