@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 ALIGNMENT_SCHEMA = "policydiff/alignment@1"
 _EXPECTED = "pass an alignment.json written by `policydiff align --json` or `policydiff compare`"
+_DAMAGED = "the file was edited or damaged: re-export it with `policydiff align --json`"
 
 
 def section_json(sec: Section) -> dict[str, Any]:
@@ -172,10 +173,13 @@ def _validate_shape(data: dict[str, Any], name: str) -> None:
             for sec in doc["sections"]:
                 start, end = sec["span"]
                 if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
-                    raise ExportError(f"{name}: section {sec['id']} has an invalid span")
+                    raise ExportError(
+                        f"{name}: section {sec['id']} has an invalid span; {_DAMAGED}"
+                    )
                 if isinstance(chars, int) and end > chars:
                     raise ExportError(
-                        f"{name}: section {sec['id']} ends at {end}, past the text ({chars})"
+                        f"{name}: section {sec['id']} ends at {end}, past the text ({chars}); "
+                        f"{_DAMAGED}"
                     )
                 section_ids.add(sec["id"])
             ids[doc["id"]] = section_ids
@@ -183,9 +187,13 @@ def _validate_shape(data: dict[str, Any], name: str) -> None:
             a, b = ids[pair["a"]], ids[pair["b"]]
             for m in pair["matches"]:
                 if m["a"] not in a or m["b"] not in b:
-                    raise ExportError(f"{name}: match {m['a']}–{m['b']} names unknown sections")
+                    raise ExportError(
+                        f"{name}: match {m['a']}–{m['b']} names unknown sections; {_DAMAGED}"
+                    )
                 if not 0.0 <= float(m["score"]) <= 1.0:
-                    raise ExportError(f"{name}: match {m['a']}–{m['b']} has score outside 0..1")
+                    raise ExportError(
+                        f"{name}: match {m['a']}–{m['b']} has score outside 0..1; {_DAMAGED}"
+                    )
     except ExportError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
