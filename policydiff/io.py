@@ -702,7 +702,9 @@ def write_atomic(
     except (FileNotFoundError, NotADirectoryError):
         existing = None
     except OSError as exc:
-        raise OutputError(f"{shown}: cannot check this path ({_oserror(exc)})") from None
+        raise OutputError(
+            f"{shown}: cannot check this path ({_oserror(exc)}); {_path_advice(exc)}"
+        ) from None
     if existing is not None:
         if stat.S_ISDIR(existing.st_mode):
             raise OutputError(f"{shown}: is a folder; choose a file name for the output")
@@ -720,11 +722,13 @@ def write_atomic(
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise OutputError(
-            f"{shown}: cannot create the folder {_show(folder)}: a file is in the way"
+            f"{shown}: cannot create the folder {_show(folder)}: a file is in the way; choose "
+            "another output path"
         ) from None
     except OSError as exc:
         raise OutputError(
-            f"{shown}: cannot create the folder {_show(folder)} ({_oserror(exc)})"
+            f"{shown}: cannot create the folder {_show(folder)} ({_oserror(exc)}); "
+            f"{_path_advice(exc)}"
         ) from None
 
     temp = folder / f".policydiff-{secrets.token_hex(6)}.tmp"
@@ -732,7 +736,8 @@ def write_atomic(
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
         raise OutputError(
-            f"{shown}: cannot write in the folder {_show(folder)} ({_oserror(exc)})"
+            f"{shown}: cannot write in the folder {_show(folder)} ({_oserror(exc)}); "
+            f"{_path_advice(exc)}"
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -751,7 +756,8 @@ def write_atomic(
             raise OutputError(f"{shown}: already exists; pass --force to overwrite it") from None
         if isinstance(exc, OSError):
             raise OutputError(
-                f"{shown}: could not write it ({_oserror(exc)}); nothing was changed"
+                f"{shown}: could not write it ({_oserror(exc)}); nothing was changed: "
+                f"{_path_advice(exc)}"
             ) from None
         raise
     _sync_folder(folder)
@@ -857,6 +863,15 @@ def _sample(text: str, limit: int = 12) -> str:
     """The start of a decoded text, quoted, on one line and safe to print."""
     flat = " ".join(text.split())
     return "“" + visible(flat[:limit]) + ("…" if len(flat) > limit else "") + "”"
+
+
+def _path_advice(exc: OSError) -> str:
+    """What to do about an output path the OS refused, as the end of a message."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "choose a shorter name (at most 255 bytes for each part of the path)"
+    if exc.errno == errno.ENOSPC:
+        return "free some disk space or choose another folder"
+    return "choose another output path, or check the folder's permissions"
 
 
 def _oserror(exc: OSError) -> str:
