@@ -665,7 +665,8 @@ def write_atomic(
     - never over an existing file without ``force`` (checked again at the moment of the
       rename with a hard link where the file system allows it), and never over anything but a
       regular file (a device such as ``/dev/null``, a FIFO or a socket), even with ``force``;
-    - missing parent folders are created;
+    - missing parent folders are created (nothing is created for a path that is refused; a
+      path ending in ``.`` or ``..`` names a folder and is refused first);
     - the data goes to a temporary file in the same folder, is flushed to disk and renamed over
       the target with ``os.replace``, so readers see the old file or the new one, never half;
       on any failure the temporary file is removed and the target is untouched;
@@ -685,6 +686,12 @@ def write_atomic(
     else:
         payload = bytes(data)
 
+    if target.name in ("", ".", ".."):
+        # Checked before anything is created: "new/.." would otherwise make the folder "new"
+        # and then fail on the rename.
+        raise OutputError(
+            f"{shown}: names a folder, not a file; choose a file name for the output"
+        )
     if os.path.islink(target):
         raise OutputError(
             f"{shown}: is a symbolic link; outputs are never written through links: remove it "
