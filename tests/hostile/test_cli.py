@@ -1,0 +1,141 @@
+"""Every command on the hostile inputs, as a subprocess (``python -m policydiff …``).
+
+The matrix: ``normalize``, ``sections`` and ``align`` (against a clean report) get every case;
+``diff``, ``phrases``, ``compare`` and ``view`` get every refused case (a refusal must look
+the same from every command) and a few accepted cases of each class. ``view`` of an accepted
+input needs a terminal and is run in ``test_terminal.py``; the 10 MB and 10,000-heading
+documents are in ``test_resources.py``.
+
+The whole matrix runs once, two commands at a time, in a session fixture; each test then checks
+one run: exit code (0/1 accepted, 2 refused), the one-line message, warnings, and no crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from .cases import CASES, Case
+from .figures import Figures
+from .harness import CliResult, is_crash, message_problems, raw_canaries, run_cli, visible_names
+
+ONE_FILE = ("normalize", "sections")
+EVERY_CASE = (*ONE_FILE, "align")
+SOME_CASES = ("diff", "phrases", "compare", "view")
+REPRESENTATIVE = frozenset({
+    "enc-utf16le", "enc-big5", "enc-gb18030-4byte",
+    "deg-empty", "deg-one-char", "deg-no-headings",
+    "ctl-escapes", "ctl-markup", "ctl-cr-overwrite",
+    "mix-simplified-traditional", "mix-mojibake-utf8-as-gbk",
+    "str-1mb-line", "str-crlf", "str-deep-nesting", "str-marker-every-line",
+})  # fmt: skip
+IN_OTHER_FILES = frozenset({"str-10mb", "str-10000-headings"})
+# What a command exits with on an accepted input: 0, or 1 when the documents differ.
+ACCEPTED_CODES = {"normalize": {0}, "sections": {0}, "phrases": {0}, "align": {0, 1},
+                  "diff": {0, 1}, "compare": {0, 1}}
+
+
+def _matrix() -> list[tuple[Case, str]]:
+    rows = []
+    for case in CASES:
+        if case.name in IN_OTHER_FILES:
+            continue
+        commands = list(EVERY_CASE)
+        if case.expect == "refuse" or case.name in REPRESENTATIVE:
+            commands += [c for c in SOME_CASES if c != "view" or case.expect == "refuse"]
+        rows += [(case, command) for command in commands]
+    return rows
+
+
+MATRIX = _matrix()
+
+
+def _argv(command: str, path: Path, ref: Path, out: Path) -> list[str]:
+    if command in ONE_FILE:
+        return [command, str(path)]
+    if command == "compare":
+        return [command, str(path), str(ref), "-o", str(out)]
+    return [command, str(path), str(ref)]
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def results(
+    inputs: dict[str, Path], env: dict[str, str], sandbox: Path, figures: Figures
+) -> dict[tuple[str, str], CliResult]:
+    """Run the whole matrix (two at a time); check that no input changed and that nothing
+    but the compare outputs appeared in the working folder."""
+    work = sandbox / "cli"
+    work.mkdir()
+    before = _digests(inputs["ref"].parent)
+
+    def run(row: tuple[Case, str]) -> tuple[tuple[str, str], CliResult]:
+        case, command = row
+        out = work / f"out-{case.name}"
+        argv = _argv(command, inputs[case.name], inputs["ref"], out)
+        return (case.name, command), run_cli(argv, env=env, cwd=work)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = dict(pool.map(run, MATRIX))
+    changed = [name for name, digest in _digests(inputs["ref"].parent).items()
+               if before.get(name) != digest]
+    figures.bad("unsafe_writes", f"inputs changed by the CLI: {changed}", len(changed))
+    allowed = {"alignment.json", "phrases.json", "phrases.md", "diff-d1-d2.html"}
+    stray = [p for p in work.rglob("*")
+             if p.is_file() and not (p.parent.name.startswith("out-") and p.name in allowed)]
+    figures.bad("unsafe_writes", f"unexpected files written: {stray[:5]}", len(stray))
+    assert not changed and not stray
+    return done
+
+
+@pytest.mark.parametrize(
+    ("case", "command"), MATRIX, ids=[f"{c.name}-{cmd}" for c, cmd in MATRIX]
+)
+def test_command_on_hostile_input(
+    case: Case, command: str, results: dict[tuple[str, str], CliResult],
+    inputs: dict[str, Path], figures: Figures,
+) -> None:
+    result = results[(case.name, command)]
+    figures.tried(case.name)
+    figures.timed(name=case.name, size=case.size, path=command, seconds=result.seconds,
+                  peak_mb=result.peak_mb)
+    where = result.describe()
+    if result.timed_out:
+        figures.bad("hangs", where)
+    if is_crash(result):
+        figures.bad("crashes", where)
+    raw = raw_canaries(result.stderr)
+    figures.bad("raw_control_bytes_on_terminal", f"stderr of {where}", raw)
+    assert not result.timed_out and not is_crash(result) and raw == 0, where
+
+    path = inputs[case.name]
+    own_warnings = [w for w in result.warnings if path.name in w and "same content as" not in w]
+    if case.expect == "refuse":
+        got = "refuse" if result.returncode == 2 else "accept"
+    elif result.returncode in ACCEPTED_CODES[command]:
+        got = "warn" if any(case.fragment in w for w in own_warnings) and case.fragment else (
+            "accept" if not own_warnings else "warn (unexpected)")
+    else:
+        got = f"exit {result.returncode}"
+    if got != case.expect:
+        figures.bad("wrong_outcomes", f"{got} instead of {case.expect}: {where}")
+    assert got == case.expect, where
+
+    if case.expect == "refuse":
+        problems = message_problems(result, visible_names(path))
+        if case.fragment not in " ".join(result.problem_lines):
+            problems.append(f"no {case.fragment!r} in the message")
+        if problems:
+            figures.bad("bad_messages", f"{'; '.join(problems)}: {where}")
+        assert not problems, where
+    else:
+        assert result.problem_lines == [], where
