@@ -1,18 +1,25 @@
-"""The faster alignment internals give what the plain ones give.
+"""The faster internals give exactly what the plain ones give.
 
-``assign_positive`` solves the assignment per connected group of positive scores; it must
-return exactly the positive pairs of ``assign`` on the whole matrix, also where scores repeat
-(duplicated sections), where it falls back to ``assign``.
+- ``assign_positive`` solves the assignment per connected group of positive scores; it must
+  return exactly the positive pairs of ``assign`` on the whole matrix, also where scores repeat
+  (duplicated sections), where it falls back to ``assign``.
+- ``export.dumps`` writes indented JSON itself; it must be byte for byte what ``json.dumps``
+  writes, and leave anything unusual to ``json.dumps`` (same result, same errors).
 """
 
 from __future__ import annotations
 
+import json
+import math
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from policydiff.align import assign, assign_positive
+from policydiff.export import dumps
 
 
 def plain(score: np.ndarray) -> list[tuple[int, int]]:
@@ -55,3 +62,40 @@ def test_duplicated_sections_keep_the_choice_of_assign() -> None:
     score = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 0.5]], dtype=np.float32)
     assert assign_positive(score) == plain(score)
     assert assign_positive(np.zeros((0, 3), dtype=np.float32)) == []
+
+
+def reference(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+json_data = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(json_data)
+def test_dumps_is_json_dumps(data: object) -> None:
+    assert dumps(data) == reference(data)
+
+
+def test_dumps_leaves_the_unusual_to_json() -> None:
+    class Number(int):
+        pass
+
+    odd = {"a": Number(3), 1: "int key", "b": [True, None, -0.0, 1e300, "\u2028\x00“引号”"]}
+    assert dumps(odd) == reference(odd)
+    with pytest.raises(ValueError):
+        dumps({"x": math.nan})
+    cycle: list[object] = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError):
+        dumps(cycle)
+    with pytest.raises(TypeError):
+        dumps({"x": {1, 2}})
