@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from policydiff.compare import Comparison
 
 ALIGNMENT_SCHEMA = "policydiff/alignment@1"
+MAX_EXPORT_BYTES = 200_000_000
+"""The largest export ``load_alignment`` reads (an export is about 8 bytes per input byte)."""
 _EXPECTED = "pass an alignment.json written by `policydiff align --json` or `policydiff compare`"
 _DAMAGED = "the file was edited or damaged: re-export it with `policydiff align --json`"
 
@@ -203,11 +205,13 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
 
     name = str(path)
     try:
-        raw = read_bytes(path)
+        # The export of a 10 MB document is about 76 MB: read up to the JSON loader's own limit
+        # (read_bytes' 50 MB default is meant for input documents).
+        raw = read_bytes(path, max_bytes=MAX_EXPORT_BYTES)
     except Exception as exc:
         raise ExportError(str(exc)) from None
     try:
-        data = load_json_strict(raw, name=name)
+        data = load_json_strict(raw, name=name, max_bytes=MAX_EXPORT_BYTES)
     except ExportError as exc:
         raise ExportError(f"{exc}; {_EXPECTED}") from None
     if not isinstance(data, dict):
