@@ -3,7 +3,7 @@ CLI, and the session figures (printed at the end and written as JSON).
 
 The figures go to ``$POLICYDIFF_HOSTILE_REPORT`` when set, else to ``hostile-figures.json`` in
 pytest's temporary folder; the path is printed with the summary. Tests marked ``slow`` (the
-10 MB document through every command, about three minutes) run only with
+10 MB document through every command, about five minutes) run only with
 ``POLICYDIFF_SLOW=1``; the 10 MB document is still read, normalized and segmented by default.
 """
 

@@ -139,3 +139,41 @@ def test_command_on_hostile_input(
         assert not problems, where
     else:
         assert result.problem_lines == [], where
+
+
+# Option values a user can get wrong: one line naming the option (or the file), exit code 2.
+OPTION_ERRORS = (
+    (["align", "{ref}", "{ref}", "--threshold", "nan"], "--threshold nan: must be between 0 and 1"),
+    (["phrases", "{ref}", "{ref}", "--min-chars", "1"], "--min-chars 1: must be at least 2"),
+    (["align", "{ref}", "{ref}", "--ref", "d9"], "--ref d9: not one of the documents"),
+    (["diff", "{ref}", "{ref}", "--section", "d1/99"], "--section d1/99: no aligned pair"),
+    (["align", "{ref}", "{ref}", "--themes", "{pdf}"], "themes file is not UTF-8"),
+    (["align", "{ref}", "{ref}", "--themes", "{ref}"], "invalid TOML"),
+    (["normalize", "{ref}", "--encoding", "hex"], "unknown text encoding 'hex'"),
+    (["normalize", "{ref}", "--encoding", "utf-32"], "not valid utf-32"),
+    (["normalize", "/dev/null"], "not a regular file"),
+    (["normalize", "{folder}"], "is a folder, not a file"),
+    (["view", "{ref}"], "view needs at least two documents"),
+    (["view", "{ref}", "{ref}", "--from", "{ref}"], "give either files or --from"),
+    (["view", "--from", "{ref}"], "invalid JSON"),
+)
+
+
+@pytest.mark.parametrize(("argv", "fragment"), OPTION_ERRORS, ids=[" ".join(a) for a, _ in
+                                                                    OPTION_ERRORS])
+def test_option_errors_are_one_line(
+    argv: list[str], fragment: str, inputs: dict[str, Path], env: dict[str, str],
+    sandbox: Path, figures: Figures,
+) -> None:
+    names = {"ref": inputs["ref"], "pdf": inputs["bin-pdf"], "folder": inputs["ref"].parent}
+    args = [part.format(**names) for part in argv]
+    result = run_cli(args, env=env, cwd=sandbox, timeout=60)
+    figures.tried("options")
+    where = result.describe()
+    if is_crash(result) or result.timed_out:
+        figures.bad("crashes", where)
+    lines = result.problem_lines
+    ok = result.returncode == 2 and len(lines) == 1 and lines[0].startswith("policydiff: ")
+    if not ok or fragment not in lines[0]:
+        figures.bad("bad_messages", where)
+    assert ok and fragment in lines[0], where
