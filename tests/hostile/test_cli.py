@@ -13,6 +13,7 @@ one run: exit code (0/1 accepted, 2 refused), the one-line message, warnings, an
 from __future__ import annotations
 
 import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -177,3 +178,37 @@ def test_option_errors_are_one_line(
     if not ok or fragment not in lines[0]:
         figures.bad("bad_messages", where)
     assert ok and fragment in lines[0], where
+
+
+FORMATS = (("diff", "json"), ("diff", "html"), ("diff", "text"), ("phrases", "json"),
+           ("phrases", "csv"), ("phrases", "html"), ("phrases", "md"))
+
+
+@pytest.mark.parametrize(("command", "fmt"), FORMATS, ids=[f"{c}-{f}" for c, f in FORMATS])
+def test_every_output_format_keeps_hostile_text_inert(
+    command: str, fmt: str, sandbox: Path, env: dict[str, str], figures: Figures
+) -> None:
+    """Markup, HTML and escape sequences in a document come out as text in every format: JSON
+    that parses, HTML without the document's tags, no raw escape byte."""
+    folder = sandbox / "formats"
+    folder.mkdir(exist_ok=True)
+    a, b = folder / "a.txt", folder / "b.txt"
+    body = "第一，<script>alert(1)</script>标题[/b]\n正文“引号”&amp;\x1b[2J[@click=app.quit]。\n"
+    a.write_text(body + "第二，其余保持原样的部分。\n", "utf-8")
+    b.write_text(body.replace("正文", "正文改") + "第二，其余保持原样的部分。\n", "utf-8")
+    result = run_cli([command, "--format", fmt, str(a), str(b)], env=env, cwd=folder)
+    figures.tried(f"format-{command}-{fmt}")
+    if is_crash(result) or result.timed_out:
+        figures.bad("crashes", result.describe())
+    assert result.returncode == (1 if command == "diff" else 0), result.describe()
+    out = result.stdout.decode("utf-8")
+    raw = raw_canaries(result.stdout) + out.count("\x1b")
+    figures.bad("raw_control_bytes_on_terminal", f"{command} --format {fmt}", raw)
+    assert raw == 0
+    if fmt == "html":
+        assert "<script>" not in out
+        assert "&lt;script&gt;" in out or command == "phrases"  # not a shared phrase
+    if fmt == "json":
+        json.loads(out)
+    if command == "diff" and fmt != "json":
+        assert "[@click=app.quit]" in out
