@@ -192,11 +192,22 @@ class PhraseSet:
         With ``min_docs=2`` nothing is literally unique to one document; the closest a reader
         gets is what a document shares with only one or two others.
         """
-        return tuple(
-            p
-            for p in self.phrases
-            if len(p.counts) <= max_docs and p.kind != "formulaic" and doc in p.docs
+        return self._distinctive(max_docs).get(doc, ())
+
+    def _distinctive(self, max_docs: int) -> dict[str, tuple[Phrase, ...]]:
+        """``distinctive_of`` for every document at once, in phrase order, computed once per
+        ``max_docs`` (asking document by document scanned all phrases for each: quadratic)."""
+        cache: dict[int, dict[str, tuple[Phrase, ...]]] = self.__dict__.setdefault(
+            "_distinctive_cache", {}
         )
+        if max_docs not in cache:
+            by_doc: dict[str, list[Phrase]] = {}
+            for phrase in self.phrases:
+                if len(phrase.counts) <= max_docs and phrase.kind != "formulaic":
+                    for doc in dict.fromkeys(phrase.docs):
+                        by_doc.setdefault(doc, []).append(phrase)
+            cache[max_docs] = {doc: tuple(found) for doc, found in by_doc.items()}
+        return cache[max_docs]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from policydiff.phrases import (
     Overlap,
     Phrase,
     PhraseSet,
+    _bulk_allocation,
     changes_of,
     locate,
     overlap_matrix,
@@ -108,10 +109,8 @@ def build_report(
     )
     theme_lists: tuple[ThemePhrases, ...] = ()
     if themes:
-        theme_lists = tuple(
-            ThemePhrases(theme, _theme_phrases(phrase_set, themes[theme], by_id))
-            for theme in themes
-        )
+        lists = _theme_phrases(phrase_set, themes, by_id)
+        theme_lists = tuple(ThemePhrases(theme, lists[theme]) for theme in themes)
     return PhraseReport(
         documents=infos,
         phrase_set=phrase_set,
@@ -123,26 +122,39 @@ def build_report(
 
 def _theme_phrases(
     phrase_set: PhraseSet,
-    sections: Mapping[str, Sequence[str]],
+    themes: Mapping[str, Mapping[str, Sequence[str]]],
     by_id: Mapping[str, Document],
-) -> tuple[str, ...]:
-    """Phrases with occurrences inside the given sections (or below them) of two documents:
-    non-formulaic first, then those found in more of the theme's documents, longer first."""
-    allowed: set[tuple[str, str | None]] = set()
-    for doc_id, section_ids in sections.items():
-        if doc_id not in by_id:
-            continue
-        wanted = set(section_ids)
-        for sec in by_id[doc_id].root.walk():
-            if sec.id in wanted:
-                allowed.update((doc_id, below.id) for below in sec.walk())
-    ranked = []
+) -> dict[str, tuple[str, ...]]:
+    """Per theme: the phrases with occurrences inside the theme's sections (or below them) of
+    two documents; non-formulaic first, then those found in more of the theme's documents,
+    longer first.
+
+    All themes in one pass over the occurrences (a pass per theme took 4 s for 100 documents).
+    """
+    themes_of: dict[tuple[str, str | None], list[str]] = {}
+    for theme, sections in themes.items():
+        for doc_id, section_ids in sections.items():
+            if doc_id not in by_id:
+                continue
+            wanted = set(section_ids)
+            for sec in by_id[doc_id].root.walk():
+                if sec.id in wanted:
+                    for below in sec.walk():
+                        found = themes_of.setdefault((doc_id, below.id), [])
+                        if theme not in found:
+                            found.append(theme)
+    ranked: dict[str, list[tuple[bool, int, int, str]]] = {theme: [] for theme in themes}
     for phrase in phrase_set.phrases:
-        docs = {occ.doc for occ in phrase.occurrences if (occ.doc, occ.section) in allowed}
-        if len(docs) >= 2:
-            ranked.append((phrase.kind == "formulaic", -len(docs), -phrase.han_length, phrase.text))
-    ranked.sort()
-    return tuple(text for *_, text in ranked)
+        docs: dict[str, set[str]] = {}
+        for occ in phrase.occurrences:
+            for theme in themes_of.get((occ.doc, occ.section), ()):
+                docs.setdefault(theme, set()).add(occ.doc)
+        for theme, found_in in docs.items():
+            if len(found_in) >= 2:
+                ranked[theme].append(
+                    (phrase.kind == "formulaic", -len(found_in), -phrase.han_length, phrase.text)
+                )
+    return {theme: tuple(text for *_, text in sorted(rows)) for theme, rows in ranked.items()}
 
 
 # --------------------------------------------------------------------------- selections
@@ -279,10 +291,9 @@ def _unit(unit: NewPhrase) -> dict[str, Any]:
 def render_json(report: PhraseReport) -> str:
     """The report as compact JSON (not ASCII-escaped, sorted keys, newline at the end): one
     line, because occurrence lists make an indented file several times larger."""
-    return (
-        json.dumps(report_dict(report), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        + "\n"
-    )
+    with _bulk_allocation():  # half a million small dicts: the collector only slows it down
+        data = report_dict(report)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 # --------------------------------------------------------------------------- Markdown

