@@ -665,8 +665,9 @@ def write_atomic(
     - never over an existing file without ``force`` (checked again at the moment of the
       rename with a hard link where the file system allows it), and never over anything but a
       regular file (a device such as ``/dev/null``, a FIFO or a socket), even with ``force``;
-    - missing parent folders are created (nothing is created for a path that is refused; a
-      path ending in ``.`` or ``..`` names a folder and is refused first);
+    - missing parent folders are created, and removed again when the write then fails
+      (nothing is left behind by a refused path; one ending in ``.`` or ``..`` names a folder
+      and is refused first);
     - the data goes to a temporary file in the same folder, is flushed to disk and renamed over
       the target with ``os.replace``, so readers see the old file or the new one, never half;
       on any failure the temporary file is removed and the target is untouched;
@@ -725,14 +726,17 @@ def write_atomic(
             raise OutputError(f"{shown}: already exists; pass --force to overwrite it")
 
     folder = target.parent
+    created: list[Path] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_folders(folder, created)
     except (FileExistsError, NotADirectoryError):
+        _remove_folders(created)
         raise OutputError(
             f"{shown}: cannot create the folder {_show(folder)}: a file is in the way; choose "
             "another output path"
         ) from None
     except OSError as exc:
+        _remove_folders(created)
         raise OutputError(
             f"{shown}: cannot create the folder {_show(folder)} ({_oserror(exc)}); "
             f"{_path_advice(exc)}"
@@ -742,6 +746,7 @@ def write_atomic(
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
+        _remove_folders(created)
         raise OutputError(
             f"{shown}: cannot write in the folder {_show(folder)} ({_oserror(exc)}); "
             f"{_path_advice(exc)}"
@@ -759,6 +764,7 @@ def write_atomic(
             os.unlink(temp)
         except OSError:
             pass
+        _remove_folders(created)
         if isinstance(exc, FileExistsError):
             raise OutputError(f"{shown}: already exists; pass --force to overwrite it") from None
         if isinstance(exc, OSError):
@@ -769,6 +775,35 @@ def write_atomic(
         raise
     _sync_folder(folder)
     return target
+
+
+def _make_folders(folder: Path, created: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, appending each one made to ``created`` (so a
+    failed write can remove them again). A path such as ``new/..`` creates ``new``."""
+    missing: list[Path] = []
+    current = folder
+    while not os.path.isdir(current):
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not os.path.isdir(path):  # a file, or a link to one, is in the way
+                raise
+            continue  # "new/.." exists once "new" was made
+        created.append(path)
+
+
+def _remove_folders(created: list[Path]) -> None:
+    """Remove the folders a failed write created, deepest first (only while they are empty)."""
+    for path in reversed(created):
+        try:
+            os.rmdir(path)
+        except OSError:
+            return
 
 
 def _install(temp: Path, target: Path, *, overwrite: bool) -> None:
