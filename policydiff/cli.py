@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -62,8 +62,16 @@ def _add_compare_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the house rule for errors: one line and exit code 2 (argparse prints the
+    whole usage first, several lines for ``diff``); the usage stays one ``--help`` away."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_TROUBLE, f"{self.prog}: {_one_line(message)}; see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policydiff", description=DESCRIPTION)
+    parser = _Parser(prog="policydiff", description=DESCRIPTION)
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version="policydiff 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
