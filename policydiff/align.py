@@ -486,8 +486,7 @@ def align_features(
     A pair with more than ``MAX_SECTION_PAIRS`` section pairs is refused (``InputError``)
     rather than run out of memory.
     """
-    pairs = len(fa.sections) * len(fb.sections)
-    if pairs > MAX_SECTION_PAIRS:
+    if len(fa.sections) * len(fb.sections) > MAX_SECTION_PAIRS:
         from policydiff.errors import InputError
 
         raise InputError(
