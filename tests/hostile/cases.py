@@ -160,7 +160,7 @@ def _truncated_utf8() -> bytes:
 
 def _utf8_read_as_gbk() -> str:
     """Mojibake: UTF-8 bytes of a sentence shown as GBK, then saved as UTF-8."""
-    return "深化“放管服”改革，优化营商环境。".encode("utf-8").decode("gbk", errors="replace")
+    return "深化“放管服”改革，优化营商环境。".encode().decode("gbk", errors="replace")
 
 
 def cn_numeral(n: int) -> str:
@@ -251,7 +251,8 @@ CASES: tuple[Case, ...] = (
     Case("enc-truncated-utf8", "encoding", _truncated_utf8, "refuse", "cut off"),
     Case("enc-truncated-gbk", "encoding", lambda: POLICY_HANS.rstrip("\n").encode("gbk")[:-1],
          "refuse", "--encoding"),
-    Case("enc-shift-jis", "encoding", _enc("日本語の文章です。政府の報告書を読みます。", "shift_jis"),
+    Case("enc-shift-jis", "encoding",
+         _enc("日本語の文章です。政府の報告書を読みます。", "shift_jis"),
          "refuse", "--encoding"),
     # 2. Binary formats: refused by signature or by their bytes, with advice.
     Case("bin-pdf", "binary", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
@@ -300,7 +301,8 @@ CASES: tuple[Case, ...] = (
     Case("mix-mojibake-utf8-as-gbk", "mixed",
          _utf8("第一，正常句子在这里。\n" + _utf8_read_as_gbk() + "\n第二，其余正常。\n"),
          "warn", "mojibake"),
-    Case("mix-kunjinkao", "mixed", _utf8("第一，锟斤拷锟斤拷锟斤拷烫烫烫正文。\n第二，其余正常。\n"),
+    Case("mix-kunjinkao", "mixed",
+         _utf8("第一，锟斤拷锟斤拷锟斤拷烫烫烫正文。\n第二，其余正常。\n"),
          "warn", "mojibake"),
     Case("mix-replacement-run", "mixed",
          _utf8("第一，丢失了\ufffd\ufffd\ufffd\ufffd的文字。\n第二，其余正常。\n"), "warn",

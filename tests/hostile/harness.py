@@ -21,6 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
+from policydiff.align import Alignment
+from policydiff.diff import Opcode, TextDiff
+from policydiff.model import Document
+from policydiff.normalize import NormalText
+from policydiff.phrases import PhraseSet
+
 from .cases import RAW_CANARIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,13 +214,13 @@ def placeholders(data: bytes) -> int:
 # Invariants, as counts of what is wrong
 
 
-def offset_map_errors(normal: object) -> int:
+def offset_map_errors(normal: NormalText) -> int:
     """Normalized characters without a valid, non-decreasing source span (invariant 2)."""
-    starts = np.asarray(normal.starts, dtype=np.int64)  # type: ignore[attr-defined]
-    ends = np.asarray(normal.ends, dtype=np.int64)  # type: ignore[attr-defined]
-    size = len(normal.source)  # type: ignore[attr-defined]
-    if len(starts) != len(normal.text) or len(ends) != len(starts):  # type: ignore[attr-defined]
-        return max(1, abs(len(starts) - len(normal.text)))  # type: ignore[attr-defined]
+    starts = np.asarray(normal.starts, dtype=np.int64)
+    ends = np.asarray(normal.ends, dtype=np.int64)
+    size = len(normal.source)
+    if len(starts) != len(normal.text) or len(ends) != len(starts):
+        return max(1, abs(len(starts) - len(normal.text)))
     if not len(starts):
         return 0
     bad = (starts >= ends) | (ends > size) | (starts < 0)
@@ -229,75 +235,73 @@ def _is_han_array(text: str) -> np.ndarray:
     )
 
 
-def han_characters_lost(normal: object) -> int:
+def han_characters_lost(normal: NormalText) -> int:
     """Han characters of the source that reach the normalized text through no character's
     span and that no recorded change accounts for (removed without saying so)."""
-    source = normal.source  # type: ignore[attr-defined]
+    source = normal.source
     if not source:
         return 0
     size = len(source)
     cover = np.zeros(size + 1, dtype=np.int64)
-    spans = [(normal.starts, normal.ends)]  # type: ignore[attr-defined]
-    change_starts = [c.source_span[0] for c in normal.changes]  # type: ignore[attr-defined]
-    change_ends = [c.source_span[1] for c in normal.changes]  # type: ignore[attr-defined]
-    spans.append((change_starts, change_ends))
-    for starts, ends in spans:
+    changes = (tuple(c.source_span[0] for c in normal.changes),
+               tuple(c.source_span[1] for c in normal.changes))
+    for starts, ends in ((normal.starts, normal.ends), changes):
         np.add.at(cover, np.asarray(starts, dtype=np.int64), 1)
         np.add.at(cover, np.asarray(ends, dtype=np.int64), -1)
     covered = np.cumsum(cover)[:size] > 0
     return int((_is_han_array(source) & ~covered).sum())
 
 
-def tiling_errors(doc: object) -> int:
+def tiling_errors(doc: Document) -> int:
     """Characters of the normalized text not covered exactly once by the sections' own text
     (heading plus body up to the first child) — invariant 3."""
     pos = 0
     errors = 0
-    for sec in doc.sections:  # type: ignore[attr-defined]
+    for sec in doc.sections:
         start, mid, end = sec.heading_span[0], sec.heading_span[1], sec.body_span[1]
         if sec.body_span[0] != mid or not start <= mid <= end:
             errors += 1
         errors += abs(start - pos)
         pos = max(pos, end)
-    return errors + abs(len(doc.text) - pos)  # type: ignore[attr-defined]
+    return errors + abs(len(doc.text) - pos)
 
 
-def alignment_errors(al: object, doc_a: object, doc_b: object) -> int:
+def alignment_errors(al: Alignment, doc_a: Document, doc_b: Document) -> int:
     """Sections of either side not listed exactly once as matched (one-to-one, or as the extra
     partner of a split/merge) or unmatched — invariant 4."""
     seen_a: dict[str, int] = {}
     seen_b: dict[str, int] = {}
-    for m in al.matches:  # type: ignore[attr-defined]
+    for m in al.matches:
         if m.kind in ("match", "merge"):
             seen_a[m.a] = seen_a.get(m.a, 0) + 1
         if m.kind in ("match", "split"):
             seen_b[m.b] = seen_b.get(m.b, 0) + 1
-    for sid in al.unmatched_a:  # type: ignore[attr-defined]
+    for sid in al.unmatched_a:
         seen_a[sid] = seen_a.get(sid, 0) + 1
-    for sid in al.unmatched_b:  # type: ignore[attr-defined]
+    for sid in al.unmatched_b:
         seen_b[sid] = seen_b.get(sid, 0) + 1
     errors = 0
     for seen, doc in ((seen_a, doc_a), (seen_b, doc_b)):
-        ids = [s.id for s in doc.sections]  # type: ignore[attr-defined]
+        ids = [s.id for s in doc.sections]
         errors += sum(1 for sid in ids if seen.get(sid) != 1)
         errors += len(set(seen) - set(ids))
     return errors
 
 
-def diff_errors(diff: object) -> int:
+def diff_errors(diff: TextDiff) -> int:
     """Opcodes that do not tile both texts or whose application to A does not give B
     (invariant 5); each replace run's character refinement must tile that run the same way."""
-    a, b = diff.a, diff.b  # type: ignore[attr-defined]
-    errors = _run_errors(diff.opcodes, a, b, (0, len(a)), (0, len(b)))  # type: ignore[attr-defined]
-    for op in diff.opcodes:  # type: ignore[attr-defined]
+    a, b = diff.a, diff.b
+    errors = _run_errors(diff.opcodes, a, b, (0, len(a)), (0, len(b)))
+    for op in diff.opcodes:
         if op.tag == "replace":
-            inside = diff.refinement(op)  # type: ignore[attr-defined]
+            inside = diff.refinement(op)
             errors += _run_errors(inside, a, b, (op.a_start, op.a_end), (op.b_start, op.b_end))
     return errors
 
 
 def _run_errors(
-    ops: Sequence[object], a: str, b: str, span_a: tuple[int, int], span_b: tuple[int, int]
+    ops: Sequence[Opcode], a: str, b: str, span_a: tuple[int, int], span_b: tuple[int, int]
 ) -> int:
     if not ops:
         return int(span_a[0] != span_a[1] or span_b[0] != span_b[1])
@@ -305,23 +309,23 @@ def _run_errors(
     pa, pb = span_a[0], span_b[0]
     rebuilt = []
     for op in ops:
-        if op.a_start != pa or op.b_start != pb:  # type: ignore[attr-defined]
+        if op.a_start != pa or op.b_start != pb:
             errors += 1
-        sa = slice(op.a_start, op.a_end)  # type: ignore[attr-defined]
-        sb = slice(op.b_start, op.b_end)  # type: ignore[attr-defined]
-        if op.tag == "equal" and a[sa] != b[sb]:  # type: ignore[attr-defined]
+        sa = slice(op.a_start, op.a_end)
+        sb = slice(op.b_start, op.b_end)
+        if op.tag == "equal" and a[sa] != b[sb]:
             errors += 1
-        rebuilt.append(a[sa] if op.tag == "equal" else b[sb])  # type: ignore[attr-defined]
-        pa, pb = op.a_end, op.b_end  # type: ignore[attr-defined]
+        rebuilt.append(a[sa] if op.tag == "equal" else b[sb])
+        pa, pb = op.a_end, op.b_end
     if (pa, pb) != (span_a[1], span_b[1]) or "".join(rebuilt) != b[span_b[0] : span_b[1]]:
         errors += 1
     return errors
 
 
-def phrase_errors(phrase_set: object, texts: dict[str, str]) -> int:
+def phrase_errors(phrase_set: PhraseSet, texts: dict[str, str]) -> int:
     """Occurrences whose reported offsets do not hold the phrase (invariant 6)."""
     errors = 0
-    for phrase in phrase_set.phrases:  # type: ignore[attr-defined]
+    for phrase in phrase_set.phrases:
         for occ in phrase.occurrences:
             start, end = occ.span
             if texts[occ.doc][start:end] != phrase.text:

@@ -75,7 +75,8 @@ def test_damaged_cache_entries_are_misses(
         try:
             got = _result([a, b])
         except Exception as exc:
-            figures.bad("crashes", f"damaged cache entry ({how}): {type(exc).__name__}: {exc}"[:200])
+            what = f"damaged cache entry ({how}): {type(exc).__name__}: {exc}"
+            figures.bad("crashes", what[:200])
             raise
         if how < 2 and got != truth:
             figures.bad("records_lost", f"a damaged cache entry ({how}) changed the results")

@@ -12,7 +12,7 @@ import os
 import random
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +116,17 @@ EXPORT_CASES = (
 )
 
 
+@dataclass(frozen=True)
+class Exports:
+    folder: Path
+    a: Path
+    b: Path
+    text: str  # the export written by the first run
+    second: str  # and by the second
+
+
 @pytest.fixture(scope="module")
-def exports(sandbox: Path, env: dict[str, str]) -> dict[str, object]:
+def exports(sandbox: Path, env: dict[str, str]) -> Exports:
     """A real export of two small reports, written by the CLI twice (it must not differ)."""
     folder = sandbox / "exports"
     folder.mkdir()
@@ -129,37 +138,33 @@ def exports(sandbox: Path, env: dict[str, str]) -> dict[str, object]:
     second = run_cli(["align", str(a), str(b), "--json", str(folder / "second.json")],
                      env=env, cwd=folder)
     assert first.returncode == 1 and second.returncode == 1, first.describe()
-    return {"folder": folder, "a": a, "b": b,
-            "text": (folder / "first.json").read_text("utf-8"),
-            "second": (folder / "second.json").read_text("utf-8")}
+    return Exports(folder, a, b, (folder / "first.json").read_text("utf-8"),
+                   (folder / "second.json").read_text("utf-8"))
 
 
-def test_two_runs_write_byte_identical_exports(exports: dict[str, object], figures: Figures,
+def test_two_runs_write_byte_identical_exports(exports: Exports, figures: Figures,
                                                env: dict[str, str]) -> None:
-    folder = exports["folder"]
-    assert isinstance(folder, Path)
+    folder = exports.folder
     outs = []
     for k in range(2):
         out = folder / f"compare-{k}"
-        result = run_cli(["compare", str(exports["a"]), str(exports["b"]), "-o", str(out)],
+        result = run_cli(["compare", str(exports.a), str(exports.b), "-o", str(out)],
                          env=env, cwd=folder)
         assert result.returncode == 1, result.describe()
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     figures.tried("export")
-    same = exports["text"] == exports["second"] and outs[0] == outs[1]
+    same = exports.text == exports.second and outs[0] == outs[1]
     if not same:
         figures.bad("records_lost", "two runs wrote different exports")
     assert same
     assert set(outs[0]) == {"alignment.json", "phrases.json", "phrases.md", "diff-d1-d2.html"}
 
 
-def test_export_round_trips(exports: dict[str, object], figures: Figures) -> None:
-    folder = exports["folder"]
-    assert isinstance(folder, Path)
+def test_export_round_trips(exports: Exports, figures: Figures) -> None:
+    folder = exports.folder
     loaded = load_alignment(folder / "first.json")
     figures.tried("export")
-    text = exports["text"]
-    assert isinstance(text, str)
+    text = exports.text
     ok = loaded == json.loads(text) and (
         json.dumps(loaded, ensure_ascii=False, indent=1, allow_nan=False) + "\n" == text
     )
@@ -170,12 +175,11 @@ def test_export_round_trips(exports: dict[str, object], figures: Figures) -> Non
 
 @pytest.mark.parametrize("case", EXPORT_CASES, ids=lambda c: c.name)
 def test_export_read_back(
-    case: ExportCase, exports: dict[str, object], env: dict[str, str], figures: Figures
+    case: ExportCase, exports: Exports, env: dict[str, str], figures: Figures
 ) -> None:
-    folder = exports["folder"]
-    assert isinstance(folder, Path)
+    folder = exports.folder
     path = folder / f"{case.name}.json"
-    path.write_bytes(case.make(exports["text"], folder))  # type: ignore[arg-type]
+    path.write_bytes(case.make(exports.text, folder))
     figures.tried(f"export-{case.name}")
     try:
         load_alignment(path)
@@ -210,12 +214,11 @@ def test_export_read_back(
 
 
 def test_view_reopens_a_bom_prefixed_export(
-    exports: dict[str, object], env: dict[str, str], figures: Figures
+    exports: Exports, env: dict[str, str], figures: Figures
 ) -> None:
-    folder = exports["folder"]
-    assert isinstance(folder, Path)
+    folder = exports.folder
     path = folder / "bom-view.json"
-    path.write_bytes(b"\xef\xbb\xbf" + str(exports["text"]).encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + exports.text.encode("utf-8"))
     tty_env = dict(env, TERM="xterm-256color")
     result = run_in_pty([sys.executable, "-m", "policydiff", "view", "--from", str(path)],
                         env=tty_env, cwd=folder, keys=b"q", wait_for="加强".encode(),
@@ -226,13 +229,12 @@ def test_view_reopens_a_bom_prefixed_export(
 
 
 def test_no_mutation_of_an_export_escapes_as_another_exception(
-    exports: dict[str, object], figures: Figures
+    exports: Exports, figures: Figures
 ) -> None:
     """A seeded fuzz: replace or delete 1-3 random nodes of the export; the loader returns or
     raises ExportError, never anything else."""
-    folder = exports["folder"]
-    assert isinstance(folder, Path)
-    good = json.loads(str(exports["text"]))
+    folder = exports.folder
+    good = json.loads(exports.text)
     values = [None, True, 0, -1, 1.5, "", "x", [], {}, [1], {"a": 1}, 10**30, "d1/1",
               [0, 10**9], [5, 2], "../a.txt", "/dev/zero", str(folder)]
     nodes = list(_paths(good))[1:]
@@ -263,7 +265,7 @@ def test_no_mutation_of_an_export_escapes_as_another_exception(
             raise
 
 
-def _paths(node: object, prefix: tuple = ()) -> object:
+def _paths(node: object, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
     yield prefix
     if isinstance(node, dict):
         for key, value in node.items():

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from policydiff.align import MAX_SECTION_PAIRS
-from policydiff.compare import compare
+from policydiff.compare import Comparison, compare
 from policydiff.errors import InputError, PolicyDiffError
 from policydiff.export import alignment_json, alignment_schema, dumps, load_alignment
 from policydiff.io import read_text
@@ -141,9 +141,11 @@ def _run(case: Case, path: Path, ref: Path, figures: Figures, tmp_path: Path) ->
     _aligned_with_itself(case, path, figures)
 
 
-def _export_round_trip(case: Case, comparison: object, figures: Figures, tmp_path: Path) -> None:
-    text = dumps(alignment_json(comparison))  # type: ignore[arg-type]
-    again = dumps(alignment_json(comparison))  # type: ignore[arg-type]
+def _export_round_trip(
+    case: Case, comparison: Comparison, figures: Figures, tmp_path: Path
+) -> None:
+    text = dumps(alignment_json(comparison))
+    again = dumps(alignment_json(comparison))
     data = json.loads(text)
     jsonschema.validate(data, alignment_schema())
     out = tmp_path / "alignment.json"

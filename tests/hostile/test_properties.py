@@ -116,9 +116,10 @@ def test_export_round_trips_byte_for_byte(
 
 
 CODECS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "gbk", "big5")
-hostile_text = st.lists(st.sampled_from(HOSTILE_LINES + [
-    "深化改革开放，推动高质量发展。", "全面推进乡村振兴，加快建设农业强国。", "政府工作報告",
-]), min_size=1, max_size=8).map("\n".join)
+PROSE = ["深化改革开放，推动高质量发展。", "全面推进乡村振兴，加快建设农业强国。", "政府工作報告"]
+hostile_text = st.lists(st.sampled_from([*HOSTILE_LINES, *PROSE]), min_size=1, max_size=8).map(
+    "\n".join
+)
 
 
 @SETTINGS

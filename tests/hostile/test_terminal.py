@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,26 @@ HOSTILE_STEM = "evil\x1b]0;PWNED\x07\x9b31m"
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
 
 
+@dataclass(frozen=True)
+class Terminal:
+    """The files of the terminal tests and the environment of a user's terminal."""
+
+    folder: Path
+    hostile: Path  # ctl-escapes under a file name holding escapes
+    markup: Path
+    edited: Path
+    pdf: Path  # a PDF under a hostile name
+    ref: Path
+    env: dict[str, str]
+
+    def argv(self, parts: list[str]) -> list[str]:
+        names = {"folder": self.folder, "hostile": self.hostile, "markup": self.markup,
+                 "edited": self.edited, "pdf": self.pdf, "ref": self.ref}
+        return [part.format(**names) for part in parts]
+
+
 @pytest.fixture(scope="module")
-def terminal(sandbox: Path, env: dict[str, str], inputs: dict[str, Path]) -> dict[str, object]:
+def terminal(sandbox: Path, env: dict[str, str], inputs: dict[str, Path]) -> Terminal:
     folder = sandbox / "terminal"
     folder.mkdir()
     hostile = folder / f"{HOSTILE_STEM}.txt"
@@ -40,8 +59,7 @@ def terminal(sandbox: Path, env: dict[str, str], inputs: dict[str, Path]) -> dic
     pdf.write_bytes(PDF_BYTES)
     tty_env = {k: v for k, v in env.items() if k != "NO_COLOR"}  # colour on, as for a user
     tty_env["TERM"] = "xterm-256color"
-    return {"folder": folder, "hostile": hostile, "markup": markup, "edited": edited, "pdf": pdf,
-            "env": tty_env, "ref": inputs["ref"]}
+    return Terminal(folder, hostile, markup, edited, pdf, inputs["ref"], tty_env)
 
 
 COMMANDS = {
@@ -75,10 +93,9 @@ def _record(figures: Figures, case: Case, what: str, result: PtyResult) -> int:
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_command_on_a_terminal(name: str, terminal: dict[str, object], figures: Figures) -> None:
-    argv = [part.format(**terminal) for part in COMMANDS[name]]
-    result = run_in_pty([sys.executable, "-m", "policydiff", *argv],
-                        env=terminal["env"], cwd=terminal["folder"], timeout=90)  # type: ignore[arg-type]
+def test_command_on_a_terminal(name: str, terminal: Terminal, figures: Figures) -> None:
+    result = run_in_pty([sys.executable, "-m", "policydiff", *terminal.argv(COMMANDS[name])],
+                        env=terminal.env, cwd=terminal.folder, timeout=90)
     case = BY_NAME["ctl-markup" if name.startswith("diff-") else "ctl-escapes"]
     shown = _record(figures, case, f"{name} on a pty", result)
     assert result.code in ((2,) if name == "refusal" else (0, 1)), result.output[-500:]
@@ -90,11 +107,11 @@ def test_command_on_a_terminal(name: str, terminal: dict[str, object], figures: 
         assert "[@click=app.quit]" in text and "[/b]" in text, text[-800:]
 
 
-def test_viewer_on_a_terminal(terminal: dict[str, object], figures: Figures) -> None:
-    argv = [sys.executable, "-m", "policydiff", "view", str(terminal["hostile"]),
-            str(terminal["markup"])]
-    result = run_in_pty(argv, env=terminal["env"], cwd=terminal["folder"],  # type: ignore[arg-type]
-                        keys=b"q", wait_for="␛".encode(), timeout=90)
+def test_viewer_on_a_terminal(terminal: Terminal, figures: Figures) -> None:
+    argv = [sys.executable, "-m", "policydiff", "view", str(terminal.hostile),
+            str(terminal.markup)]
+    result = run_in_pty(argv, env=terminal.env, cwd=terminal.folder, keys=b"q",
+                        wait_for="␛".encode(), timeout=90)
     shown = _record(figures, BY_NAME["ctl-escapes"], "view on a pty", result)
     assert result.code == 0, result.output[-500:]
     assert raw_canaries(result.output) == 0
@@ -102,14 +119,14 @@ def test_viewer_on_a_terminal(terminal: dict[str, object], figures: Figures) -> 
 
 
 def test_viewer_answers_a_key_while_reading_10_mb(
-    terminal: dict[str, object], inputs: dict[str, Path], figures: Figures
+    terminal: Terminal, inputs: dict[str, Path], figures: Figures
 ) -> None:
     """``q`` pressed while a worker reads a 10 MB document gives the terminal back within a few
     seconds (the process may finish the step it is in before it ends)."""
-    env = dict(terminal["env"], POLICYDIFF_NO_CACHE="1")  # type: ignore[arg-type]
+    env = dict(terminal.env, POLICYDIFF_NO_CACHE="1")
     argv = [sys.executable, "-m", "policydiff", "view", str(inputs["str-10mb"]),
             str(inputs["ref"])]
-    result = run_in_pty(argv, env=env, cwd=terminal["folder"], keys=b"q",  # type: ignore[arg-type]
+    result = run_in_pty(argv, env=env, cwd=terminal.folder, keys=b"q",
                         wait_for=b"policydiff", timeout=120)
     _record(figures, BY_NAME["str-10mb"], "view of 10 MB on a pty", result)
     assert result.typed_at is not None and result.released_at is not None, result.output[-300:]
