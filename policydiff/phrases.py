@@ -852,13 +852,15 @@ def _collect(
     quoted_terms = frozenset(quoted_positions)
     formulaic_re = _formulaic_regex(formulaic)
     n_docs = len(docs)
-    local = (np.arange(corpus.n) - corpus.starts[corpus.doc_of]).tolist()
-    doc_name = [ids[d] for d in doc_of]
     make = Occurrence
     phrases = []
     for phrase_text, positions in found.items():
         length = len(phrase_text)
-        occs = tuple([make(doc_name[p], (local[p], local[p] + length)) for p in positions])
+        # local offsets per occurrence (a table for every position of 100 documents was 100 MB)
+        occs = tuple([
+            make(ids[d], (p - starts[d], p - starts[d] + length))
+            for p, d in zip(positions, [doc_of[p] for p in positions], strict=True)
+        ])
         counts: dict[int, int] = {}
         for p in positions:
             d = doc_of[p]
