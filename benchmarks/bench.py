@@ -210,6 +210,8 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
         "cpu_total": sum(cpu.values()),
         "jieba_load": jieba_load,
         "overlap": overlap,
+        "phrases_found": len(comparison.phrases().phrases),
+        "occurrences": sum(len(p.occurrences) for p in comparison.phrases().phrases),
         "load_other": loading - sum(times[s] for s in STAGES[:5]) + jieba_load,
         "total": sum(times.values()),
         "peak_rss_mb": usage_self.ru_maxrss / 1024,
@@ -479,6 +481,9 @@ def print_report(results: dict[str, Any]) -> None:
                                      for name, row in stage_rows.items()))
         print("  phrases includes the pairwise phrase overlap matrix: " + ", ".join(
             f"{name} {row['overlap']['seconds']:.2f} s" for name, row in stage_rows.items()))
+        print("  shared phrases found (occurrences): " + ", ".join(
+            f"{name} {row['phrases_found']} ({row['occurrences']})"
+            for name, row in stage_rows.items()))
         print("  align per pair: " + ", ".join(
             f"{name} {row['stages']['align'] / row['pairs'] * 1000:.1f} ms"
             for name, row in stage_rows.items()))
@@ -546,6 +551,9 @@ def growth_of(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
         ratios["phrases w/o overlap"] = (
             (large["cpu"]["phrases"] - large["overlap"]["cpu"])
             / (small["cpu"]["phrases"] - small["overlap"]["cpu"])
+        )
+        ratios["... per occurrence"] = ratios["phrases w/o overlap"] / (
+            large["occurrences"] / small["occurrences"]
         )
     return {
         "from": small["documents"],
