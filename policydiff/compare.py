@@ -62,10 +62,19 @@ def worker_count() -> int:
     return max(1, min(cores, 8))
 
 
-def _pool(workers: int) -> Any:
+def _parallel(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> Iterator[Any]:
+    """``fn`` over ``items`` in a pool of ``workers`` forked processes, results in the order
+    they finish; in this process instead when no pool can be started (no working semaphores,
+    as in some containers without /dev/shm)."""
     import multiprocessing
 
-    return multiprocessing.get_context("fork").Pool(workers)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    except (OSError, ImportError):
+        yield from map(fn, items)
+        return
+    with pool:
+        yield from pool.imap_unordered(fn, items)
 
 
 def diff_spans(sa: Section, sb: Section) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -175,8 +184,7 @@ class Comparison:
         chunks = [pairs[k : k + _PAIRS_PER_TASK] for k in range(0, len(pairs), _PAIRS_PER_TASK)]
         _FORKED = self
         try:
-            with _pool(workers) as pool:
-                yield from pool.imap_unordered(_align_chunk, chunks)
+            yield from _parallel(_align_chunk, chunks, workers)
         finally:
             _FORKED = None
 
@@ -306,16 +314,13 @@ def load_corpus(
     workers = min(worker_count(), len(tasks))
     if workers > 1 and len(tasks) >= POOL_MIN_DOCUMENTS:
         order = sorted(tasks, key=lambda t: -_size(t.path))
-        with _pool(workers) as pool:
-            for done, (index, result, error) in enumerate(
-                pool.imap_unordered(_load_task, order), 1
-            ):
-                if error is not None:
-                    errors[index] = error
-                else:
-                    results[index] = result
-                if progress is not None:
-                    progress("reading", done, len(tasks))
+        for done, (index, result, error) in enumerate(_parallel(_load_task, order, workers), 1):
+            if error is not None:
+                errors[index] = error
+            else:
+                results[index] = result
+            if progress is not None:
+                progress("reading", done, len(tasks))
     else:
         for done, task in enumerate(tasks, 1):
             index, result, error = _load_task(task)

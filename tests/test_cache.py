@@ -277,3 +277,20 @@ def test_jieba_loads_without_pkg_resources() -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_without_a_process_pool_the_work_runs_here(
+    seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing.context
+
+    def no_semaphores(*args: object, **kwargs: object) -> object:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_semaphores)
+    monkeypatch.setattr(compare_module, "POOL_MIN_PAIRS", 2)
+    monkeypatch.setattr(compare_module, "worker_count", lambda: 2)
+    paths = list(seed_files.values())
+    comparison = compare(paths, cache=False)
+    assert [d.id for d in comparison.documents] == ["d1", "d2", "d3", "d4", "d5"]
+    assert len(comparison.alignments()) == 10
