@@ -435,12 +435,12 @@ def cold_start(repeat: int, cache_dir: Path, out_dir: Path, *, viewer: bool) -> 
         os.environ["POLICYDIFF_CACHE_DIR"] = str(cache_dir)
         from tui_bench import run_once
 
-        figures["viewer_uncached"] = [
-            float(run_once(seeds, 0, cache=False)["first_screen"]) for _ in range(repeat)
-        ]
-        run_once(seeds, 0)  # warm
-        figures["viewer_cached"] = [float(run_once(seeds, 0)["first_screen"])
-                                    for _ in range(repeat)]
+        def first_screen(cache: bool) -> float:
+            return float(str(run_once(seeds, 0, cache=cache)["first_screen"]))
+
+        figures["viewer_uncached"] = [first_screen(False) for _ in range(repeat)]
+        first_screen(True)  # warm
+        figures["viewer_cached"] = [first_screen(True) for _ in range(repeat)]
     return {name: {"runs": values, "median": statistics.median(values)}
             for name, values in figures.items()}
 

@@ -31,7 +31,8 @@ def best_matchings(score: np.ndarray) -> tuple[float, list[list[tuple[int, int]]
     """By brute force: the best total of a matching of positive entries, and all matchings
     that reach it (small matrices only)."""
     n, m = score.shape
-    best, found = 0.0, [[]]
+    best = 0.0
+    found: list[list[tuple[int, int]]] = [[]]
 
     def extend(i: int, used: frozenset[int], total: float, chosen: list[tuple[int, int]]) -> None:
         nonlocal best, found
