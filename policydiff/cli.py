@@ -564,11 +564,17 @@ def cmd_phrases(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from tui.app import run
+    # The viewer is a separate package that depends on this one, never the reverse: it is
+    # looked up by name only when the user asks for it, so the library runs without it.
+    import importlib
 
+    try:
+        viewer = importlib.import_module("tui.app")
+    except ImportError as exc:
+        return _fail(f"the viewer is not installed ({exc}); reinstall policydiff")
     if args.no_cache:
         os.environ["POLICYDIFF_NO_CACHE"] = "1"  # the viewer loads through the library default
-    return run(args)
+    return int(viewer.run(args))
 
 
 def compare_summary(comparison: Any) -> list[str]:
