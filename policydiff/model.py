@@ -54,6 +54,14 @@ class Section:
     children: tuple[Section, ...] = ()
     themes: tuple[ThemeScore, ...] = ()
 
+    @property
+    def own_span(self) -> Span:
+        """The section's own text: its heading and body up to its first subsection.
+
+        Own spans of all sections, in document order, tile the normalized text exactly once.
+        """
+        return self.heading_span[0], max(self.heading_span[0], self.body_span[1])
+
     def walk(self) -> Iterator[Section]:
         """Yield this section and all its descendants in document order."""
         yield self

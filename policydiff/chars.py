@@ -1,0 +1,93 @@
+"""Character classes: the one table of what counts as a Han character, a mask, a sentence end
+and punctuation. Every module takes these from here; none writes its own ranges.
+
+Several modules need a *different* notion of "sentence end" (segmentation cuts a heading at a
+full stop, the diff also breaks sentences at ``；`` and newlines, line rejoining also accepts
+``：`` and ``…`` as line ends). Each notion has its own name below, saying what it is for.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- Han characters
+
+HAN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0x3400, 0x4DBF),  # Extension A
+    (0x20000, 0x3134F),  # Extensions B-G (astral)
+    (0xF900, 0xFAFF),  # Compatibility Ideographs
+)
+"""Code point ranges of CJK ideographs."""
+
+IDEOGRAPHIC_ZERO = "\u3007"
+"""〇, as in 二〇三五年: a Han character for counting purposes (phrases, normalization)."""
+
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+"""The body of a regex character class matching one ideograph (without 〇)."""
+
+HAN_OR_ZERO_CLASS = IDEOGRAPHIC_ZERO + HAN_CLASS
+"""The body of a regex character class matching one ideograph or 〇."""
+
+HAN_RE = re.compile(f"[{HAN_CLASS}]")
+HAN_OR_ZERO_RE = re.compile(f"[{HAN_OR_ZERO_CLASS}]")
+
+UNIFIED_FIRST, UNIFIED_LAST = "\u4e00", "\u9fff"
+"""The basic block of CJK Unified Ideographs: what the aligner and segmentation test for when
+they ask whether a word or line has Chinese in it."""
+
+
+def is_han(char: str) -> bool:
+    """True for a CJK ideograph or 〇 (the unit phrases are measured in)."""
+    code = ord(char)
+    return char == IDEOGRAPHIC_ZERO or any(lo <= code <= hi for lo, hi in HAN_RANGES)
+
+
+def has_unified_han(text: str) -> bool:
+    """Whether ``text`` holds a character of the basic CJK Unified Ideographs block."""
+    return any(UNIFIED_FIRST <= ch <= UNIFIED_LAST for ch in text)
+
+
+# --------------------------------------------------------------------------- masks
+
+MASK = "＊"
+"""The canonical mask character: normalization folds ``**``, ``xx``, ``××``, ``○○`` to it."""
+
+MASK_LIKE = (MASK, "×", "○")
+"""Characters that mask a name or number when repeated (two of them never join into one)."""
+
+MASK_RUN_RE = re.compile(r"[＊*]+|[xXｘＸ×]{2,}")
+"""A run of mask characters as it may appear in text that was not normalized."""
+
+# --------------------------------------------------------------------------- sentence ends
+
+SENTENCE_END = "。！？!?"
+"""Full stops: where a heading's first sentence ends (segmentation)."""
+
+CLAUSE_END = "，；：,;:"
+"""Clause ends: where an over-long heading sentence is cut."""
+
+FINAL_PUNCT = "。！？!?；;：:，,、…"
+"""Punctuation a heading line may not end with (else it is a sentence, not a heading)."""
+
+DIFF_SENTENCE_END = frozenset("。！？；!?;\n")
+"""Where the diff ends a sentence when it looks for moved sentences (``；`` and a newline
+too: list items in reports end in ``；``)."""
+
+LINE_END = frozenset("。！？；：…!?;:.")
+"""A line ending in one of these has ended its sentence (line rejoining)."""
+
+PHRASE_BARRIERS = frozenset("\n\r\u2029。！？；" + MASK + "*")
+"""Characters no phrase may contain: paragraph and sentence ends, and masks (ASCII ``*`` too,
+in case the input was not normalized)."""
+
+# --------------------------------------------------------------------------- punctuation
+
+EDGE_PUNCTUATION = "，,、。！？；!?;：:"
+"""Punctuation stripped from the ends of a sentence or clause shown as moved text."""
+
+NOT_PUNCTUATION = frozenset("%％‰‱#＃&＆@＠*＊")
+"""Signs that carry meaning and stay when the diff ignores punctuation."""
+
+HALF_TO_FULL_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+"""Punctuation that width folding turns full-width in a Chinese context."""
