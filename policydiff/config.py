@@ -1,0 +1,38 @@
+"""``Config``: every setting of a comparison, in one frozen value.
+
+The CLI builds one from its options, the viewer's app factory takes one, and
+``policydiff.compare(paths, config=...)`` runs with it. Defaults are the tool's defaults, so
+``Config()`` is what ``policydiff compare`` does without options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policydiff.align import AlignOptions
+from policydiff.diff import DiffOptions
+from policydiff.normalize import NormalizeConfig
+
+
+@dataclass(frozen=True)
+class Config:
+    """How documents are read, normalized, classified, aligned, diffed and mined.
+
+    - ``encoding``: decode every input with this encoding (``None``: detect it);
+    - ``normalize``: which normalization steps run;
+    - ``themes_file``: a theme taxonomy (TOML) replacing the bundled one;
+    - ``align``: match scoring and threshold;
+    - ``diff``: what section diffs ignore, and their work budgets;
+    - ``cache``: ``None`` follows ``POLICYDIFF_NO_CACHE``, ``False`` bypasses the per-document
+      cache, ``True`` uses it;
+    - ``min_phrase_chars``: the shortest shared phrase, in Chinese characters.
+    """
+
+    encoding: str | None = None
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    themes_file: str | Path | None = None
+    align: AlignOptions = field(default_factory=AlignOptions)
+    diff: DiffOptions = field(default_factory=DiffOptions)
+    cache: bool | None = None
+    min_phrase_chars: int = 4
