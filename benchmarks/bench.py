@@ -103,7 +103,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     import policydiff.segment as segment
     from policydiff import compare as compare_module
     from policydiff import report
-    from policydiff.align import AlignOptions
+    from policydiff.config import Config
     from policydiff.cli import MAX_HTML_PAIRS, diff_html
     from policydiff.export import alignment_json, dumps
     from policydiff.themes import load_themes
@@ -146,11 +146,9 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
 
     themes = load_themes()
     start = time.perf_counter()
-    docs, tokens = compare_module.load_corpus(paths, themes=themes, cache=False)
+    docs, tokens = compare_module.load_corpus(paths, Config(cache=False), themes=themes)
     loading = time.perf_counter() - start
-    comparison = compare_module.Comparison(
-        docs, themes, AlignOptions(), cache=False, _tokens=tokens
-    )
+    comparison = compare_module.Comparison(docs, themes, Config(cache=False), _tokens=tokens)
     pairs = comparison.pairs
 
     run_stage("align", comparison.alignments)
@@ -237,8 +235,8 @@ def _baselines(comparison: Any) -> dict[str, Any]:
     from policydiff.compare import Comparison
 
     def section_diffs() -> tuple[float, list[Any]]:
-        fresh = Comparison(comparison.documents, comparison.themes, comparison.options,
-                           cache=False, _tokens=comparison._tokens)
+        fresh = Comparison(comparison.documents, comparison.themes, comparison.config,
+                           _tokens=comparison._tokens)
         fresh._alignments = dict(comparison._alignments)
         start = time.perf_counter()
         diffs = fresh.section_diffs("d1", "d2")

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from policydiff.align import align, align_features  # noqa: E402
 from policydiff.compare import compare  # noqa: E402
+from policydiff.config import Config  # noqa: E402
 from policydiff.tokenize import tokenize  # noqa: E402
 
 
@@ -40,7 +41,7 @@ def main() -> int:
     tokenize("预热")  # load jieba outside the timings
 
     pair, t = timed(lambda: compare([corpus / "national-2024.txt", corpus / "national-2025.txt"],
-                                    cache=False))
+                                    Config(cache=False)))
     _, t_feat = timed(lambda: (pair.features("d1"), pair.features("d2")))
     times = []
     for _ in range(5):
@@ -53,7 +54,7 @@ def main() -> int:
     print(f"  one alignment, median of 5               {statistics.median(times) * 1000:7.1f} ms")
 
     paths = sorted(corpus.glob("prov-2026-*.txt"))
-    comparison, t_load = timed(lambda: compare(paths, cache=False))
+    comparison, t_load = timed(lambda: compare(paths, Config(cache=False)))
     _, t_feat = timed(lambda: [comparison.features(d.id) for d in comparison.documents])
     alignments, t_all = timed(comparison.alignments)
     sections = sum(len(d.sections) for d in comparison.documents)

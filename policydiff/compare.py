@@ -10,6 +10,9 @@ run in a process pool from ``POOL_MIN_DOCUMENTS`` documents on, and ``alignments
 the pairs over a pool from ``POOL_MIN_PAIRS`` pairs on. Results are the same as computed in
 one process. Pools are only used where forking is safe (Linux, no other thread running);
 elsewhere everything runs in this process.
+
+A Comparison may be read from several threads (the viewer's workers): every lazily computed
+result is made under one lock, so each is computed once and never seen half built.
 """
 
 from __future__ import annotations
@@ -18,26 +21,22 @@ import dataclasses
 import os
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policydiff.align import (
-    Alignment,
-    AlignOptions,
-    Featurizer,
-    Match,
-    SectionFeatures,
-    align_features,
-)
+from policydiff.align import Alignment, Featurizer, Match, SectionFeatures, align_features
+from policydiff.config import Config
 from policydiff.document import DocumentTokens, document_tokens, load_document
 from policydiff.errors import InputError
-from policydiff.model import Document, Section
+from policydiff.model import Document, Section, Span
 from policydiff.themes import Theme, load_themes
 
 if TYPE_CHECKING:
-    from policydiff.normalize import NormalizeConfig
+    from policydiff.diff import DiffOptions, TextDiff
+    from policydiff.phrases import PhraseSet
 
 MATRIX_MIN_SCORE = 0.35  # a section belongs in a theme's cell when its score reaches this
 
@@ -46,6 +45,9 @@ POOL_MIN_DOCUMENTS = 4
 
 POOL_MIN_PAIRS = 40
 """From this many missing alignments on, ``alignments()`` uses a process pool."""
+
+MAX_SPAN_DIFFS = 256
+"""How many diffs ``Comparison.span_diff`` keeps (the least recently asked for go first)."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as batch work advances (for a progress bar)."""
@@ -77,7 +79,7 @@ def _parallel(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> I
         yield from pool.imap_unordered(fn, items)
 
 
-def diff_spans(sa: Section, sb: Section) -> tuple[tuple[int, int], tuple[int, int]]:
+def diff_spans(sa: Section, sb: Section) -> tuple[Span, Span]:
     """What of two matched sections is diffed (and shown side by side).
 
     Two sections that both have subsections: their own text (heading and body up to the first
@@ -85,7 +87,7 @@ def diff_spans(sa: Section, sb: Section) -> tuple[tuple[int, int], tuple[int, in
     sections.
     """
     if sa.children and sb.children:
-        return (sa.heading_span[0], sa.body_span[1]), (sb.heading_span[0], sb.body_span[1])
+        return sa.own_span, sb.own_span
     return sa.span, sb.span
 
 
@@ -95,9 +97,9 @@ class SectionDiff:
     normalized text of each document (the diff's offsets are relative to their starts)."""
 
     match: Match
-    span_a: tuple[int, int]
-    span_b: tuple[int, int]
-    diff: Any
+    span_a: Span
+    span_b: Span
+    diff: TextDiff
 
 
 @dataclass
@@ -105,21 +107,22 @@ class Comparison:
     """Documents plus their alignments, theme matrix and phrases, computed lazily.
 
     ``ref``: when set, alignments pair every other document with this one; otherwise every
-    pair (in input order: d1–d2, d1–d3, …, d2–d3, …).
+    pair (in input order: d1–d2, d1–d3, …, d2–d3, …). ``config`` holds the settings the
+    documents were read with and the alignment, diffs and cache follow.
     """
 
     documents: list[Document]
     themes: tuple[Theme, ...]
-    options: AlignOptions = field(default_factory=AlignOptions)
+    config: Config = field(default_factory=Config)
     ref: str | None = None
-    cache: bool | None = None
-    """Whether tokens computed here are read from / kept in the per-document cache."""
     _tokens: dict[str, DocumentTokens] = field(default_factory=dict, repr=False)
     _featurizer: Featurizer | None = field(default=None, repr=False)
     _features: dict[str, SectionFeatures] = field(default_factory=dict, repr=False)
     _alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict, repr=False)
-    _phrases: Any = field(default=None, repr=False)
+    _phrases: PhraseSet | None = field(default=None, repr=False)
     _diffs: dict[Any, list[SectionDiff]] = field(default_factory=dict, repr=False)
+    _span_diffs: OrderedDict[Any, TextDiff] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -137,27 +140,39 @@ class Comparison:
 
     def tokens(self, doc_id: str) -> DocumentTokens:
         """The word tokens of a document (tokenized once, or read from the cache)."""
-        if doc_id not in self._tokens:
-            self._tokens[doc_id] = document_tokens(self.document(doc_id), cache=self.cache)
-        return self._tokens[doc_id]
+        with self._lock:
+            if doc_id not in self._tokens:
+                self._tokens[doc_id] = document_tokens(
+                    self.document(doc_id), cache=self.config.cache
+                )
+            return self._tokens[doc_id]
 
     def features(self, doc_id: str) -> SectionFeatures:
-        if self._featurizer is None:
-            tokens = {d.id: self.tokens(d.id) for d in self.documents}
-            self._featurizer = Featurizer(self.documents, [t.id for t in self.themes], tokens)
-        if doc_id not in self._features:
-            self._features[doc_id] = self._featurizer.features(self.document(doc_id))
-        return self._features[doc_id]
+        """The aligner's features of a document's sections (computed once)."""
+        with self._lock:
+            if self._featurizer is None:
+                tokens = {d.id: self.tokens(d.id) for d in self.documents}
+                self._featurizer = Featurizer(self.documents, [t.id for t in self.themes], tokens)
+            if doc_id not in self._features:
+                self._features[doc_id] = self._featurizer.features(self.document(doc_id))
+            return self._features[doc_id]
 
     def alignment(self, a: str, b: str) -> Alignment:
         """The alignment of documents ``a`` and ``b`` (computed once, then kept)."""
         key = (a, b)
-        if key not in self._alignments:
-            self._alignments[key] = align_features(self.features(a), self.features(b), self.options)
-        return self._alignments[key]
+        with self._lock:
+            if key not in self._alignments:
+                self._alignments[key] = align_features(
+                    self.features(a), self.features(b), self.config.align
+                )
+            return self._alignments[key]
 
     def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
         """The alignments of all ``pairs``, computed in a process pool when there are many."""
+        with self._lock:
+            return self._alignments_locked(progress)
+
+    def _alignments_locked(self, progress: Progress | None) -> list[Alignment]:
         missing = [pair for pair in self.pairs if pair not in self._alignments]
         workers = min(worker_count(), len(missing))
         if workers > 1 and len(missing) >= POOL_MIN_PAIRS:
@@ -213,46 +228,74 @@ class Comparison:
             rows.append((theme.id, cells))
         return rows
 
-    def section_diffs(self, a: str, b: str, options: Any = None) -> list[SectionDiff]:
+    def section_diffs(
+        self, a: str, b: str, options: DiffOptions | None = None
+    ) -> list[SectionDiff]:
         """Word diffs of every matched section pair of documents ``a`` and ``b``, in A's order.
 
-        A pair of sections that both have subsections is diffed on its own text (heading and
-        body up to the first subsection), since the subsections are diffed as pairs of their
-        own; otherwise on the whole section. Unmatched sections are not diffed here.
+        What is diffed of each pair is ``diff_spans``. Unmatched sections are not diffed here.
+        ``options`` default to the comparison's ``config.diff``.
         """
+        options = options if options is not None else self.config.diff
+        key = (a, b, options)
+        with self._lock:
+            if key not in self._diffs:
+                doc_a, doc_b = self.document(a), self.document(b)
+                out = []
+                for match in self.alignment(a, b).matches:
+                    span_a, span_b = diff_spans(doc_a.section(match.a), doc_b.section(match.b))
+                    diff = self._diff_of_spans(a, b, span_a, span_b, options)
+                    out.append(SectionDiff(match, span_a, span_b, diff))
+                self._diffs[key] = out
+            return self._diffs[key]
+
+    def span_diff(
+        self, a: str, b: str, span_a: Span, span_b: Span, options: DiffOptions | None = None
+    ) -> TextDiff:
+        """The word diff of ``span_a`` of document ``a`` against ``span_b`` of ``b``.
+
+        Kept in a cache of the last ``MAX_SPAN_DIFFS`` asked for; safe to call from several
+        threads (the viewer diffs the shown row and prefetches its neighbours).
+        """
+        options = options if options is not None else self.config.diff
+        key = (a, b, span_a, span_b, options)
+        with self._lock:
+            diff = self._span_diffs.get(key)
+            if diff is not None:
+                self._span_diffs.move_to_end(key)
+                return diff
+        diff = self._diff_of_spans(a, b, span_a, span_b, options)
+        with self._lock:
+            self._span_diffs[key] = diff
+            while len(self._span_diffs) > MAX_SPAN_DIFFS:
+                self._span_diffs.popitem(last=False)
+        return diff
+
+    def _diff_of_spans(
+        self, a: str, b: str, span_a: Span, span_b: Span, options: DiffOptions
+    ) -> TextDiff:
         from policydiff.diff import diff_texts, diff_tokens
 
-        key = (a, b, options)
-        if key in self._diffs:
-            return self._diffs[key]
-        doc_a, doc_b = self.document(a), self.document(b)
-        ignores = options is not None and options.ignores_anything
-        out = []
-        for match in self.alignment(a, b).matches:
-            span_a, span_b = diff_spans(doc_a.section(match.a), doc_b.section(match.b))
-            text_a = doc_a.text[span_a[0] : span_a[1]]
-            text_b = doc_b.text[span_b[0] : span_b[1]]
-            if ignores:  # the folded texts are tokenized anew: the held tokens do not apply
-                diff = diff_texts(text_a, text_b, options=options)
-            else:
-                diff = diff_tokens(
-                    text_a, text_b,
-                    self.tokens(a).slice_spans(*span_a), self.tokens(b).slice_spans(*span_b),
-                    options=options,
-                )
-            out.append(SectionDiff(match, span_a, span_b, diff))
-        self._diffs[key] = out
-        return out
+        text_a = self.document(a).text[span_a[0] : span_a[1]]
+        text_b = self.document(b).text[span_b[0] : span_b[1]]
+        if options.ignores_anything:  # the folded texts are tokenized anew
+            return diff_texts(text_a, text_b, options=options)
+        tokens_a = self.tokens(a).slice_spans(*span_a) if text_a else []
+        tokens_b = self.tokens(b).slice_spans(*span_b) if text_b else []
+        return diff_tokens(text_a, text_b, tokens_a, tokens_b, options=options)
 
-    def phrases(self) -> Any:
+    def phrases(self) -> PhraseSet:
         """Shared phrases of all documents (``policydiff.phrases``), computed once."""
-        if self._phrases is None:
-            from policydiff.phrases import find_shared_phrases
+        with self._lock:
+            if self._phrases is None:
+                from policydiff.phrases import find_shared_phrases
 
-            self._phrases = find_shared_phrases(
-                {d.id: d.text for d in self.documents}, word_spans=self.word_spans()
-            )
-        return self._phrases
+                self._phrases = find_shared_phrases(
+                    {d.id: d.text for d in self.documents},
+                    min_chars=self.config.min_phrase_chars,
+                    word_spans=self.word_spans(),
+                )
+            return self._phrases
 
     def word_spans(self) -> dict[str, list[tuple[int, int]]]:
         """Every document's token spans by id (``word_spans`` for ``find_shared_phrases``)."""
@@ -269,44 +312,26 @@ def _align_chunk(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Alignmen
     return {(a, b): comparison.alignment(a, b) for a, b in pairs}
 
 
-def load_documents(
-    paths: Sequence[str | Path],
-    *,
-    encoding: str | None = None,
-    config: NormalizeConfig | None = None,
-    themes: tuple[Theme, ...] | None = None,
-    cache: bool | None = None,
-    progress: Progress | None = None,
-) -> list[Document]:
-    """Read, normalize, segment and classify every path; ids are d1, d2, … in order.
-
-    The same file given twice is allowed (it aligns to itself) and gets a warning. When
-    several files cannot be read, the error of the first one (in input order) is raised.
-    """
-    return load_corpus(
-        paths, encoding=encoding, config=config, themes=themes, cache=cache, progress=progress,
-        tokens=False,
-    )[0]
-
-
 def load_corpus(
     paths: Sequence[str | Path],
+    config: Config | None = None,
     *,
-    encoding: str | None = None,
-    config: NormalizeConfig | None = None,
     themes: tuple[Theme, ...] | None = None,
-    cache: bool | None = None,
     progress: Progress | None = None,
     tokens: bool = True,
 ) -> tuple[list[Document], dict[str, DocumentTokens]]:
-    """``load_documents``, plus each document's tokens (by id) when ``tokens`` is set.
+    """Read, normalize, segment and classify every path (ids d1, d2, … in order), plus each
+    document's tokens (by id) when ``tokens`` is set.
 
+    The same file given twice is allowed (it aligns to itself) and gets a warning. When
+    several files cannot be read, the error of the first one (in input order) is raised.
     From ``POOL_MIN_DOCUMENTS`` documents on the work is spread over a process pool, biggest
     files first; the result is the same as loading them one by one.
     """
-    theme_list = themes if themes is not None else load_themes()
+    config = config or Config()
+    theme_list = themes if themes is not None else load_themes(config.themes_file)
     tasks = [
-        _LoadTask(k, str(path), f"d{k + 1}", encoding, config, theme_list, cache, tokens)
+        _LoadTask(k, str(path), f"d{k + 1}", config, theme_list, tokens)
         for k, path in enumerate(paths)
     ]
     results: list[tuple[Document, DocumentTokens | None] | None] = [None] * len(tasks)
@@ -352,10 +377,8 @@ class _LoadTask:
     index: int
     path: str
     doc_id: str
-    encoding: str | None
-    config: NormalizeConfig | None
+    config: Config
     themes: tuple[Theme, ...]
-    cache: bool | None
     tokens: bool
 
 
@@ -372,11 +395,12 @@ def _load_task(
     """Load one document (and its tokens); an error is returned, not raised, so that the
     caller can report the first failing input in input order."""
     try:
+        config = task.config
         doc = load_document(
-            task.path, doc_id=task.doc_id, encoding=task.encoding, config=task.config,
-            themes=task.themes, cache=task.cache,
+            task.path, doc_id=task.doc_id, encoding=config.encoding, config=config.normalize,
+            themes=task.themes, cache=config.cache,
         )
-        doc_tokens = document_tokens(doc, cache=task.cache) if task.tokens else None
+        doc_tokens = document_tokens(doc, cache=config.cache) if task.tokens else None
     except Exception as exc:  # re-raised by the caller
         return task.index, None, exc
     return task.index, (doc, doc_tokens), None
@@ -384,33 +408,27 @@ def _load_task(
 
 def compare(
     paths: Sequence[str | Path],
+    config: Config | None = None,
     *,
-    encoding: str | None = None,
-    themes_file: str | Path | None = None,
     ref: str | None = None,
-    options: AlignOptions | None = None,
-    cache: bool | None = None,
     progress: Progress | None = None,
 ) -> Comparison:
     """Read (and tokenize) the documents and return their Comparison; alignments, phrases and
     diffs are computed on demand.
 
-    ``ref`` is a document id (``d2``) or one of the given paths. ``cache``: None follows
-    ``POLICYDIFF_NO_CACHE``, False bypasses the per-document cache (``--no-cache``).
-    ``progress`` is told how reading advances (see ``Progress``).
+    ``config``: the settings (``Config()`` when None). ``ref`` is a document id (``d2``) or
+    one of the given paths: every other document is aligned against it. ``progress`` is told
+    how reading advances (see ``Progress``).
     """
     if not paths:
         raise InputError("no documents given")
-    themes = load_themes(themes_file)
-    documents, tokens = load_corpus(
-        paths, encoding=encoding, themes=themes, cache=cache, progress=progress
-    )
+    config = config or Config()
+    themes = load_themes(config.themes_file)
+    documents, tokens = load_corpus(paths, config, themes=themes, progress=progress)
     ref_id = None
     if ref is not None:
         by_path = {str(Path(d.path)): d.id for d in documents}
         ref_id = ref if ref in {d.id for d in documents} else by_path.get(str(Path(ref)))
         if ref_id is None:
             raise InputError(f"--ref {ref}: not one of the documents (use a given path or d1, d2…)")
-    return Comparison(
-        documents, themes, options or AlignOptions(), ref=ref_id, cache=cache, _tokens=tokens
-    )
+    return Comparison(documents, themes, config, ref=ref_id, _tokens=tokens)

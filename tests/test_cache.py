@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydiff import cache as store
+from policydiff.config import Config
 from policydiff import compare as compare_module
 from policydiff import normalize as normalize_module
 from policydiff.compare import compare, load_corpus
@@ -231,9 +232,9 @@ def test_pooled_loading_equals_one_by_one(
     paths = list(seed_files.values())
     if compare_module.worker_count() < 2:
         pytest.skip("one core: no pool")
-    pooled, pooled_tokens = load_corpus(paths, cache=False)
+    pooled, pooled_tokens = load_corpus(paths, Config(cache=False))
     monkeypatch.setattr(compare_module, "POOL_MIN_DOCUMENTS", 10**6)
-    single, single_tokens = load_corpus(paths, cache=False)
+    single, single_tokens = load_corpus(paths, Config(cache=False))
     assert pooled == single
     assert [d.id for d in pooled] == ["d1", "d2", "d3", "d4", "d5"]
     for doc_id, tokens in single_tokens.items():
@@ -249,7 +250,7 @@ def test_pooled_loading_reports_the_first_bad_input(
     bad_two.write_bytes(b"PK\x03\x04 zip")
     paths = [seed_files["000"], bad_one, seed_files["002"], bad_two, seed_files["003"]]
     with pytest.raises(InputError, match=r"first\.txt"):
-        load_corpus(paths, cache=False)
+        load_corpus(paths, Config(cache=False))
 
 
 def test_pooled_alignments_equal_one_by_one(
@@ -291,6 +292,6 @@ def test_without_a_process_pool_the_work_runs_here(
     monkeypatch.setattr(compare_module, "POOL_MIN_PAIRS", 2)
     monkeypatch.setattr(compare_module, "worker_count", lambda: 2)
     paths = list(seed_files.values())
-    comparison = compare(paths, cache=False)
+    comparison = compare(paths, Config(cache=False))
     assert [d.id for d in comparison.documents] == ["d1", "d2", "d3", "d4", "d5"]
     assert len(comparison.alignments()) == 10
