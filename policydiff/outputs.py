@@ -1,0 +1,120 @@
+"""What a comparison writes: the one owner of the output set.
+
+``policydiff compare`` and the viewer's export both ask ``comparison_outputs`` which files a
+comparison produces and write them with ``write_outputs``. Each output is rendered only when
+it is written (a renderer per file name).
+
+The set, for documents d1…dN:
+- ``alignment.json``: the alignment export (``policydiff/alignment@1``);
+- ``phrases.json``, ``phrases.md``: the phrase-overlap report; its new/dropped phrases between
+  consecutive documents only up to ``MAX_CHANGE_DOCUMENTS`` documents (beyond that a run of
+  peers in input order means nothing, and it is the slowest part);
+- ``diff-dA-dB.html``: a standalone HTML diff per aligned pair, up to ``MAX_HTML_PAIRS`` pairs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policydiff.errors import OutputError
+
+if TYPE_CHECKING:
+    from policydiff.compare import Comparison
+    from policydiff.report import PhraseReport
+
+MAX_HTML_PAIRS = 10
+"""Beyond this many pairs, ``compare`` writes no HTML diffs (``policydiff diff`` writes one)."""
+
+MAX_CHANGE_DOCUMENTS = 10
+"""Beyond this many documents, the phrase report has no new/dropped phrases."""
+
+Renderer = Callable[[], str]
+
+
+@dataclass
+class Outputs:
+    """The files of a comparison (name -> renderer, in writing order) and notes for the user
+    about what was left out and why."""
+
+    files: dict[str, Renderer]
+    notes: list[str] = field(default_factory=list)
+
+
+def comparison_outputs(comparison: Comparison, names: Collection[str] | None = None) -> Outputs:
+    """The output set of ``comparison``; ``names`` keeps only those files (the viewer's export
+    asks for ``alignment.json``, ``phrases.json`` and ``phrases.md``)."""
+    from policydiff import report
+    from policydiff.export import alignment_json, dumps
+
+    built: dict[str, PhraseReport] = {}
+
+    def phrase_report() -> PhraseReport:
+        if "report" not in built:
+            built["report"] = report.build_report(
+                comparison.phrases(),
+                documents=comparison.documents,
+                with_changes=len(comparison.documents) <= MAX_CHANGE_DOCUMENTS,
+                themes=dict(comparison.theme_matrix()),
+            )
+        return built["report"]
+
+    files: dict[str, Renderer] = {
+        "alignment.json": lambda: dumps(alignment_json(comparison)),
+        "phrases.json": lambda: report.render_json(phrase_report()),
+        "phrases.md": lambda: report.render_markdown(phrase_report()),
+    }
+    notes = []
+    pairs = comparison.pairs
+    if len(pairs) <= MAX_HTML_PAIRS:
+        for a, b in pairs:
+            files[f"diff-{a}-{b}.html"] = _pair_page(comparison, a, b)
+    else:
+        notes.append(
+            f"{len(pairs)} pairs: no HTML diffs written (use `policydiff diff A B --format html`)"
+        )
+    if names is not None:
+        files = {name: render for name, render in files.items() if name in names}
+    return Outputs(files, notes)
+
+
+def _pair_page(comparison: Comparison, a: str, b: str) -> Renderer:
+    def render() -> str:
+        from policydiff.cli import diff_html
+
+        return diff_html(comparison, a, b)
+
+    return render
+
+
+def write_outputs(
+    folder: str | Path,
+    outputs: Outputs,
+    *,
+    force: bool = False,
+    protect: Iterable[str | Path] = (),
+) -> list[Path]:
+    """Write every file of ``outputs`` into ``folder``, each atomically; returns the paths.
+
+    All or nothing when not ``force``: if any target exists, nothing is written (refusing at
+    the third file would leave a mix of old and new outputs). Inputs (``protect``) are never
+    overwritten.
+    """
+    from policydiff.io import write_atomic
+
+    out = Path(folder)
+    protected = list(protect)
+    if not force:
+        taken = [name for name in outputs.files if os.path.lexists(out / name)]
+        if taken:
+            raise OutputError(
+                f"{out}: already holds {', '.join(taken)}; pass --force to overwrite, or choose "
+                "another folder with -o"
+            )
+    return [
+        write_atomic(out / name, render(), force=force, protect=protected)
+        for name, render in outputs.files.items()
+    ]
