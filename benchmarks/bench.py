@@ -101,7 +101,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     import policydiff.io as io
     import policydiff.normalize as normalize
     import policydiff.segment as segment
-    from policydiff import compare as compare_module
+    from policydiff import comparison as compare_module
     from policydiff import report
     from policydiff.config import Config
     from policydiff.cli import MAX_HTML_PAIRS, diff_html
@@ -232,7 +232,7 @@ def _baselines(comparison: Any) -> dict[str, Any]:
     opcodes = difflib.SequenceMatcher(None, a, b).get_opcodes()
     char_diff = time.perf_counter() - start
 
-    from policydiff.compare import Comparison
+    from policydiff.comparison import Comparison
 
     def section_diffs() -> tuple[float, list[Any]]:
         fresh = Comparison(comparison.documents, comparison.themes, comparison.config,
@@ -364,7 +364,7 @@ def python_env(cache_dir: Path) -> dict[str, str]:
 
 def warm_bytecode(cache_dir: Path) -> None:
     """Import every module once, so that measured starts find compiled bytecode."""
-    code = ("import policydiff.cli, policydiff.compare, policydiff.report, policydiff.diffview, "
+    code = ("import policydiff.cli, policydiff.comparison, policydiff.report, policydiff.diffview, "
             "policydiff.export, policydiff.normalize, policydiff.segment, policydiff.tokenize, "
             "jieba, tui.app")
     run_process([sys.executable, "-c", code], python_env(cache_dir))

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policydiff.align import align, align_features  # noqa: E402
-from policydiff.compare import compare  # noqa: E402
+from policydiff.comparison import compare  # noqa: E402
 from policydiff.config import Config  # noqa: E402
 from policydiff.tokenize import tokenize  # noqa: E402
 

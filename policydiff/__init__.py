@@ -6,18 +6,38 @@ The public API for scripts and notebooks::
     comparison = policydiff.compare(["2024.txt", "2025.txt"])
     for match in comparison.alignment("d1", "d2").matches: ...
 
-Heavy modules (jieba, OpenCC) load on first use, not on import.
+    config = policydiff.Config(encoding="gb18030", cache=False)
+    comparison = policydiff.compare(paths, config, ref="d1")
+
+``compare`` and ``Config`` load on first use (importing the package loads no heavy module and
+changes no global state). Batch work is fastest with one BLAS thread per process: set
+``OPENBLAS_NUM_THREADS=1`` before numpy is imported (the ``policydiff`` command does).
 """
 
 from __future__ import annotations
 
-import os as _os
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from policydiff.comparison import compare
+    from policydiff.config import Config
 
-# One BLAS thread. Our matrix products are small (sections x sections) and batch work is
-# spread over processes; extra BLAS threads only busy-wait after each call (OpenBLAS spins
-# for about 0.1 s), taking a core from the work: on 2 cores an alignment took 3x longer.
-# Effective only when numpy is not imported yet; a value set by the user wins.
-for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    _os.environ.setdefault(_name, "1")
+try:
+    __version__ = metadata.version("policydiff")
+except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+    __version__ = "0+unknown"
+
+__all__ = ["Config", "__version__", "compare"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "compare":
+        from policydiff.comparison import compare
+
+        return compare
+    if name == "Config":
+        from policydiff.config import Config
+
+        return Config
+    raise AttributeError(f"module 'policydiff' has no attribute {name!r}")

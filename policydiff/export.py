@@ -17,7 +17,7 @@ from policydiff.errors import ExportError
 from policydiff.model import Document, Section
 
 if TYPE_CHECKING:
-    from policydiff.compare import Comparison
+    from policydiff.comparison import Comparison
 
 ALIGNMENT_SCHEMA = "policydiff/alignment@1"
 MAX_EXPORT_BYTES = 200_000_000

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from policydiff.errors import OutputError
 
 if TYPE_CHECKING:
-    from policydiff.compare import Comparison
+    from policydiff.comparison import Comparison
     from policydiff.report import PhraseReport
 
 MAX_HTML_PAIRS = 10

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydiff.align import Alignment, assign
-from policydiff.compare import Comparison, compare
+from policydiff.comparison import Comparison, compare
 from policydiff.export import alignment_json, alignment_schema, dumps
 
 

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from policydiff import cache as store
 from policydiff.config import Config
-from policydiff import compare as compare_module
+from policydiff import comparison as compare_module
 from policydiff import normalize as normalize_module
-from policydiff.compare import compare, load_corpus
+from policydiff.comparison import compare, load_corpus
 from policydiff.document import (
     DOCUMENT_CACHE,
     TOKEN_CACHE,

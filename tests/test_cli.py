@@ -99,7 +99,7 @@ def test_diff_exit_codes_and_formats(tmp_path, seed_files):
 
 
 def test_diff_json_opcodes_rebuild_the_sections(seed_files):
-    from policydiff.compare import compare
+    from policydiff.comparison import compare
 
     proc = run("diff", str(seed_files["000"]), str(seed_files["002"]), "--format", "json")
     data = json.loads(proc.stdout)

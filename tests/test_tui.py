@@ -163,7 +163,7 @@ def test_layout_tiles_both_texts_with_equal_heights(a: str, b: str, width: int) 
 
 
 def test_every_section_has_a_row(seed_files) -> None:
-    from policydiff.compare import compare
+    from policydiff.comparison import compare
 
     comparison = compare([seed_files["000"], seed_files["002"]])
     d1, d2 = comparison.documents
@@ -432,7 +432,7 @@ async def test_export_writes_alignment_and_phrase_report(tmp_path: Path) -> None
 
 
 async def test_reopens_an_export_and_refuses_a_changed_input(tmp_path: Path, seed_files) -> None:
-    from policydiff.compare import compare
+    from policydiff.comparison import compare
     from policydiff.export import alignment_json, dumps
 
     inputs = [tmp_path / "a.txt", tmp_path / "b.txt"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from policydiff.compare import compare
+from policydiff.comparison import compare
 from policydiff.export import alignment_json, dumps
 
 from .cases import POLICY_HANS

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from policydiff.align import MAX_SECTION_PAIRS
-from policydiff.compare import Comparison, compare
+from policydiff.comparison import Comparison, compare
 from policydiff.errors import InputError, PolicyDiffError
 from policydiff.export import alignment_json, alignment_schema, dumps, load_alignment
 from policydiff.io import read_text

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policydiff import cli
-from policydiff.compare import Comparison
+from policydiff.comparison import Comparison
 from policydiff.document import build_document
 from policydiff.errors import InputError, OutputError
 from policydiff.export import alignment_json, dumps, load_alignment
