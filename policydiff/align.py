@@ -12,12 +12,12 @@ level, from three pieces of evidence:
 
 Matches are then chosen globally: an assignment that maximizes the total score (the Hungarian
 method), so reordered sections find each other and a strong pair is never lost to an earlier,
-weaker one. Further passes prefer pairs whose parents were matched to each other in the previous pass (a
-bonus) over pairs across unrelated parts (a penalty), until the choice is stable, so a task
-stays inside its counterpart part. Pairs below the threshold, or with almost no shared words
-and no strongly similar heading, stay unmatched. A section left over whose best partner
-is already matched, and which scores nearly as well with it, is reported as the extra partner
-of a split (one section of A became two in B) or a merge (two of A became one in B).
+weaker one. Further passes prefer pairs whose parents were matched to each other in the
+previous pass (a bonus) over pairs across unrelated parts (a penalty), until the choice is
+stable, so a task stays inside its counterpart part. Pairs below the threshold, or with almost
+no shared words and no strongly similar heading, stay unmatched. A section left over whose best
+partner is already matched, and which scores nearly as well with it, is reported as the extra
+partner of a split (one section of A became two in B) or a merge (two of A became one in B).
 
 Rules:
 - Every section of each side appears exactly once among the one-to-one matches and the
@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from policydiff.assign import assign_positive
+from policydiff.chars import has_unified_han
 from policydiff.model import Document, Section
 
 if TYPE_CHECKING:
@@ -103,12 +105,6 @@ class Alignment:
     unmatched_a: tuple[str, ...]
     unmatched_b: tuple[str, ...]
 
-    def partner_of(self, section_id: str) -> Match | None:
-        """The one-to-one match that involves this section (either side), if any."""
-        for match in self.matches:
-            if match.kind == "match" and section_id in (match.a, match.b):
-                return match
-        return None
 
 
 _NO_HEADING_KINDS = ("preamble", "closing", "body")
@@ -159,7 +155,7 @@ def _is_content(word: str) -> bool:
     return (
         len(word) >= 2
         and word not in _STOP_WORDS
-        and any("\u4e00" <= ch <= "\u9fff" for ch in word)
+        and has_unified_han(word)
     )
 
 
@@ -195,7 +191,7 @@ class Featurizer:
             words = [(s, doc.text[s:e]) for s, e in spans]
             self._words[doc.id] = [(s, w) for s, w in words if _is_content(w)]
             for sec in doc.sections:
-                own = (sec.heading_span[0], sec.body_span[1])
+                own = sec.own_span
                 df.update(set(self._words_in(doc.id, own)))
                 units += 1
         self._idf = {w: math.log((units + 1) / (n + 1)) + 1.0 for w, n in df.items()}
@@ -330,125 +326,6 @@ def score_matrices(
     return np.clip(score, 0.0, 1.0), heading, body, theme
 
 
-def assign(score: np.ndarray) -> list[tuple[int, int]]:
-    """Row/column pairs of a maximum-total-score one-to-one assignment (Hungarian method).
-
-    Shortest augmenting paths (Jonker-Volgenant style), vectorized over columns. Works for
-    rectangular matrices; every row of the shorter side gets a column.
-    """
-    if score.size == 0:
-        return []
-    transposed = score.shape[0] > score.shape[1]
-    cost = -(score.T if transposed else score).astype(np.float64)
-    n, m = cost.shape
-    c = np.zeros((n + 1, m + 1))
-    c[1:, 1:] = cost
-    u = np.zeros(n + 1)
-    v = np.zeros(m + 1)
-    p = np.zeros(m + 1, dtype=np.int64)
-    way = np.zeros(m + 1, dtype=np.int64)
-    # Work arrays reused for every row; in-place ufuncs, no allocation in the inner loop. A used
-    # column's ``minv`` is set to infinity (it is never read again), so argmin over ``minv``
-    # picks the first free column of least reduced cost.
-    minv = np.empty(m + 1)
-    cur = np.empty(m + 1)
-    used = np.empty(m + 1, dtype=bool)
-    free = np.empty(m + 1, dtype=bool)
-    better = np.empty(m + 1, dtype=bool)
-    row_used = np.empty(n + 1, dtype=bool)
-    for i in range(1, n + 1):
-        p[0] = i
-        j0 = 0
-        minv.fill(np.inf)
-        used.fill(False)
-        free.fill(True)
-        row_used.fill(False)
-        while True:
-            used[j0] = True
-            free[j0] = False
-            minv[j0] = np.inf
-            i0 = p[j0]
-            row_used[i0] = True
-            np.subtract(c[i0], u[i0], out=cur)
-            np.subtract(cur, v, out=cur)
-            np.less(cur, minv, out=better)
-            np.logical_and(better, free, out=better)
-            np.copyto(minv, cur, where=better)
-            np.copyto(way, j0, where=better)
-            j1 = int(minv.argmin())
-            delta = minv[j1]
-            np.add(u, delta, out=u, where=row_used)
-            np.subtract(v, delta, out=v, where=used)
-            np.subtract(minv, delta, out=minv)
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    pairs = [(int(p[j]) - 1, j - 1) for j in range(1, m + 1) if p[j]]
-    if transposed:
-        pairs = [(j, i) for i, j in pairs]
-    return sorted(pairs)
-
-
-def assign_positive(score: np.ndarray) -> list[tuple[int, int]]:
-    """The pairs with a positive score of a maximum-total assignment (``assign``), sorted.
-
-    Why not ``assign`` on the whole matrix: only about 3 % of section pairs are plausible, so
-    the positive entries fall apart into many small groups (connected components) that share no
-    row or column; each group is solved on its own (one row or one column: its best entry),
-    which is 4x faster on real reports. The total is always the same, because a maximum-total
-    assignment's positive pairs form a maximum-weight matching of the positive entries, and
-    that is made of the best matchings of the groups; the pairs can only differ where two
-    different matchings have exactly the same total. The usual causes of that, the same
-    positive score appearing twice (duplicated sections, scores clipped to 1, a + a = b),
-    send the whole matrix to ``assign``, so the choice between equals stays the one ``assign``
-    makes. An exact tie between sums of all-different scores remains possible in principle;
-    there was none on the 4,950 pairs of the corpus (identical alignments).
-    """
-    if score.size == 0:
-        return []
-    positive = score[score > 0]
-    if len(np.unique(positive)) < len(positive):
-        return [(i, j) for i, j in assign(score) if score[i, j] > 0]
-    out: list[tuple[int, int]] = []
-    for rows, cols in _positive_groups(score > 0):
-        if len(rows) == 1:
-            out.append((rows[0], cols[int(np.argmax(score[rows[0], cols]))]))
-        elif len(cols) == 1:
-            out.append((rows[int(np.argmax(score[rows, cols[0]]))], cols[0]))
-        else:
-            sub = score[np.ix_(rows, cols)]
-            out.extend((rows[i], cols[j]) for i, j in assign(sub) if sub[i, j] > 0)
-    return sorted(out)
-
-
-def _positive_groups(positive: np.ndarray) -> list[tuple[list[int], list[int]]]:
-    """Connected components (rows, columns) of the bipartite graph of True entries."""
-    n = positive.shape[0]
-    parent = list(range(n + positive.shape[1]))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    rows, cols = np.nonzero(positive)
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        a, b = find(i), find(n + j)
-        if a != b:
-            parent[a] = b
-    groups: dict[int, tuple[list[int], list[int]]] = {}
-    for i in sorted(set(rows.tolist())):
-        groups.setdefault(find(i), ([], []))[0].append(i)
-    for j in sorted(set(cols.tolist())):
-        groups.setdefault(find(n + j), ([], []))[1].append(j)
-    return list(groups.values())
-
-
 def _in_context(
     fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]]
 ) -> np.ndarray:
@@ -495,7 +372,7 @@ def align_features(
             "score: too many to align in memory; compare smaller parts of them"
         )
     options = options or AlignOptions()
-    score, heading, body, theme = score_matrices(fa, fb, options)
+    score, heading, body, _theme = score_matrices(fa, fb, options)
 
     def make(i: int, j: int, kind: str = "match") -> Match:
         sa, sb = fa.sections[i], fb.sections[j]

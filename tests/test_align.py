@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.align import Alignment, assign
+from policydiff.align import Alignment
+from policydiff.assign import assign
 from policydiff.comparison import Comparison, compare
 from policydiff.export import alignment_json, alignment_schema, dumps
 

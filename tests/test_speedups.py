@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from policydiff.align import assign, assign_positive
+from policydiff.assign import assign, assign_positive
 from policydiff.export import dumps
 
 
