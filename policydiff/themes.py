@@ -285,15 +285,6 @@ def _scores(
     return scores, tuple(body_ev)
 
 
-def theme_vector(heading: str, body: str, themes: Sequence[Theme]) -> tuple[float, ...]:
-    """The unthresholded, unrounded score of every theme, in the order of ``themes``.
-
-    Useful for comparing sections (cosine similarity of two vectors) where ``classify``'s
-    cut-offs would throw evidence away. All zeros when nothing matched.
-    """
-    return _scores(heading, body, _matcher(themes))[0]
-
-
 def classify(
     heading: str,
     body: str,
