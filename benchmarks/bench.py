@@ -105,7 +105,8 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     from policydiff import report
     from policydiff.config import Config
     from policydiff.cli import MAX_HTML_PAIRS, diff_html
-    from policydiff.export import alignment_json, dumps
+    from policydiff.formats.alignment import alignment_json
+    from policydiff.formats.jsontext import dumps
     from policydiff.themes import load_themes
     from policydiff.tokenize import get_tokenizer
 
@@ -365,7 +366,7 @@ def python_env(cache_dir: Path) -> dict[str, str]:
 def warm_bytecode(cache_dir: Path) -> None:
     """Import every module once, so that measured starts find compiled bytecode."""
     code = ("import policydiff.cli, policydiff.comparison, policydiff.report, policydiff.diffview, "
-            "policydiff.export, policydiff.normalize, policydiff.segment, policydiff.tokenize, "
+            "policydiff.formats.alignment, policydiff.normalize, policydiff.segment, policydiff.tokenize, "
             "jieba, tui.app")
     run_process([sys.executable, "-c", code], python_env(cache_dir))
 

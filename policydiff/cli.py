@@ -299,7 +299,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 def cmd_sections(args: argparse.Namespace) -> int:
     from policydiff.document import load_document
-    from policydiff.export import document_json
+    from policydiff.formats.alignment import document_json
     from policydiff.render.tables import section_rows
 
     config = config_from_args(args)
@@ -338,7 +338,8 @@ def _differs(comparison: Comparison) -> bool:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from policydiff.export import alignment_json, dumps
+    from policydiff.formats.alignment import alignment_json
+    from policydiff.formats.jsontext import dumps
     from policydiff.render.tables import alignment_table
 
     if len(args.files) < 2:
@@ -424,7 +425,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "html":
         text = diff_html(comparison, "d1", "d2", args.section)
     elif args.format == "json":
-        from policydiff.export import dumps
+        from policydiff.formats.jsontext import dumps
 
         text = dumps(diff_json(comparison, selected, al, args.section))
     else:

@@ -48,7 +48,8 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
     """The output set of ``comparison``; ``names`` keeps only those files (the viewer's export
     asks for ``alignment.json``, ``phrases.json`` and ``phrases.md``)."""
     from policydiff import report
-    from policydiff.export import alignment_json, dumps
+    from policydiff.formats.alignment import alignment_json
+    from policydiff.formats.jsontext import dumps
 
     built: dict[str, PhraseReport] = {}
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from policydiff.align import Alignment
 from policydiff.assign import assign
 from policydiff.comparison import Comparison, compare
-from policydiff.export import alignment_json, alignment_schema, dumps
+from policydiff.formats.alignment import alignment_json, alignment_schema
+from policydiff.formats.jsontext import dumps
 
 
 def covers_each_section_once(comparison: Comparison, al: Alignment) -> bool:

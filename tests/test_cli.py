@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from policydiff.export import alignment_schema
+from policydiff.formats.alignment import alignment_schema
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:

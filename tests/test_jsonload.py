@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from policydiff.errors import ExportError
-from policydiff.jsonload import load_json_strict
+from policydiff.formats.jsontext import load_json_strict
 
 
 def refused(data: bytes | str, **options: Any) -> str:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from policydiff.assign import assign, assign_positive
-from policydiff.export import dumps
+from policydiff.formats.jsontext import dumps
 
 
 def plain(score: np.ndarray) -> list[tuple[int, int]]:

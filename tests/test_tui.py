@@ -26,7 +26,7 @@ from policydiff.diff import diff_texts
 from tui import sanitize
 from tui.app import make_app
 from tui.layout import aligned_rows, build_layout, char_width, wrap_offsets
-from tui.pairs import build_rows, own_span
+from tui.pairs import build_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
@@ -173,7 +173,7 @@ def test_every_section_has_a_row(seed_files) -> None:
     mirrored = build_rows(comparison.alignment("d1", "d2"), d2, d1, mirrored=True)
     assert {r.left.id for r in mirrored if r.left} == {s.id for s in d2.sections}
     # own spans tile each document
-    spans = sorted(own_span(s) for s in d1.sections)
+    spans = sorted(s.own_span for s in d1.sections)
     assert spans[-1][1] <= len(d1.text)
     assert all(x[1] == y[0] for x, y in itertools.pairwise(spans))
 
@@ -209,7 +209,7 @@ async def test_opens_the_seeds_and_moves_through_pairs() -> None:
         text = pane_text(app, "left") + pane_text(app, "right")
         sec = row.left or row.right
         doc = main.comparison.document(main.left if row.left else main.right)
-        assert doc.text[own_span(sec)[0] : own_span(sec)[0] + 4] in text.replace("\n", "")
+        assert doc.text[sec.own_span[0] : sec.own_span[0] + 4] in text.replace("\n", "")
 
 
 async def test_keys_are_answered_while_the_documents_load() -> None:
@@ -433,7 +433,8 @@ async def test_export_writes_alignment_and_phrase_report(tmp_path: Path) -> None
 
 async def test_reopens_an_export_and_refuses_a_changed_input(tmp_path: Path, seed_files) -> None:
     from policydiff.comparison import compare
-    from policydiff.export import alignment_json, dumps
+    from policydiff.formats.alignment import alignment_json
+    from policydiff.formats.jsontext import dumps
 
     inputs = [tmp_path / "a.txt", tmp_path / "b.txt"]
     shutil.copy(seed_files["000"], inputs[0])

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from policydiff.comparison import compare
-from policydiff.export import alignment_json, dumps
+from policydiff.formats.alignment import alignment_json
+from policydiff.formats.jsontext import dumps
 
 from .cases import POLICY_HANS
 from .figures import Figures

@@ -1,5 +1,5 @@
 """Export files read back: a real alignment export, then broken variants of it, through
-``policydiff.export.load_alignment`` and ``policydiff view --from`` (a subprocess; a refused
+``policydiff.formats.alignment.load_alignment`` and ``policydiff view --from`` (a subprocess; a refused
 export must end with exit code 2 and one line before the viewer takes over the screen).
 
 Also: an export round-trips (``load(dump(x)) == x``) and two runs write byte-identical files.
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from policydiff.errors import ExportError
-from policydiff.export import load_alignment
+from policydiff.formats.alignment import load_alignment
 
 from .cases import POLICY_HANS
 from .figures import Figures

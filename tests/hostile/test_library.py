@@ -17,7 +17,8 @@ import pytest
 from policydiff.align import MAX_SECTION_PAIRS
 from policydiff.comparison import Comparison, compare
 from policydiff.errors import InputError, PolicyDiffError
-from policydiff.export import alignment_json, alignment_schema, dumps, load_alignment
+from policydiff.formats.alignment import alignment_json, alignment_schema, load_alignment
+from policydiff.formats.jsontext import dumps
 from policydiff.io import read_text
 from policydiff.normalize import normalize
 

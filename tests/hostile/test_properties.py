@@ -30,7 +30,8 @@ from policydiff import cli
 from policydiff.comparison import Comparison
 from policydiff.document import build_document
 from policydiff.errors import InputError, OutputError
-from policydiff.export import alignment_json, dumps, load_alignment
+from policydiff.formats.alignment import alignment_json, load_alignment
+from policydiff.formats.jsontext import dumps
 from policydiff.io import decode_bytes, write_atomic
 from policydiff.normalize import normalize
 from policydiff.textsafe import has_unsafe

@@ -1,4 +1,4 @@
-"""The alignment JSON export (schema ``policydiff/alignment@1``): writer and strict loader.
+"""The alignment JSON export (schema ``policydiff/alignment@1``): writer, schema and strict loader.
 
 Output is deterministic: the same inputs give byte-identical JSON (keys in a fixed order,
 floats rounded, UTF-8 without escapes, one trailing newline). The JSON Schema ships as
@@ -93,99 +93,6 @@ def alignment_json(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-def dumps(data: Any) -> str:
-    """Deterministic JSON text: fixed key order as built, UTF-8, 1-space indent, newline.
-
-    Byte for byte ``json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)``, but
-    written by ``_write_indented``: with ``indent`` set the standard library falls back to its
-    pure-Python encoder, which took 12 s for the export of 100 documents (4,950 pairs, six
-    million values); this takes a fifth of that. Anything it does not handle (a key that is not
-    a string, a value that is not plain JSON data, NaN, a cycle) goes to ``json.dumps``, which
-    then behaves as it always did.
-    """
-    parts: list[str] = []
-    try:
-        _write_indented(data, "\n", parts)
-    except (_NotPlain, RecursionError):
-        return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    parts.append("\n")
-    return "".join(parts)
-
-
-class _NotPlain(Exception):
-    """A value ``_write_indented`` leaves to ``json.dumps``."""
-
-
-def _write_indented(value: Any, newline: str, out: list[str]) -> None:
-    """Append the JSON of ``value`` as ``json.dumps(indent=1)`` writes it at the depth whose
-    line break and indentation is ``newline``. Scalars inside containers are written inline
-    (most values are), which is where the speed comes from."""
-    kind = type(value)
-    if kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + " "
-        opener = "{" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            scalar = _scalar(item)
-            if scalar is None:
-                out.append(opener + _encode_string(key) + ": ")
-                _write_indented(item, inner, out)
-            else:
-                out.append(opener + _encode_string(key) + ": " + scalar)
-            opener = "," + inner
-        out.append(newline + "}")
-    elif kind is list or kind is tuple:
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + " "
-        opener = "[" + inner
-        for item in value:
-            scalar = _scalar(item)
-            if scalar is None:
-                out.append(opener)
-                _write_indented(item, inner, out)
-            else:
-                out.append(opener + scalar)
-            opener = "," + inner
-        out.append(newline + "]")
-    else:
-        scalar = _scalar(value)
-        if scalar is None:
-            raise _NotPlain
-        out.append(scalar)
-
-
-def _scalar(value: Any) -> str | None:
-    """The JSON of a plain scalar; None for a container; ``_NotPlain`` for anything else."""
-    kind = type(value)
-    if kind is str:
-        return _encode_string(value)  # type: ignore[no-any-return]
-    if kind is float:
-        if value != value or value in (_INFINITY, -_INFINITY):
-            raise _NotPlain
-        return float.__repr__(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is dict or kind is list or kind is tuple:
-        return None
-    raise _NotPlain  # subclasses and other types: json.dumps decides
-
-
-_INFINITY = float("inf")
-_encode_string = json.encoder.encode_basestring  # the C version where available
-
-
 def alignment_schema() -> dict[str, Any]:
     text = resources.files("policydiff.data").joinpath("alignment.schema.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
@@ -200,8 +107,8 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
     sha256 no longer matches the file on disk.
     """
     from policydiff.errors import InputError
+    from policydiff.formats.jsontext import load_json_strict
     from policydiff.io import read_bytes
-    from policydiff.jsonload import load_json_strict
 
     name = str(path)
     try:
