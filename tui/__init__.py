@@ -1,1 +1,4 @@
-"""The Textual viewer for policydiff. A client of the core: it imports policydiff, never the reverse."""
+"""The Textual viewer for policydiff.
+
+A client of the core: it imports policydiff, never the reverse.
+"""

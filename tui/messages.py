@@ -14,30 +14,26 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
-    from policydiff.compare import Comparison
     from policydiff.diff import TextDiff
     from policydiff.phrases import PhraseSet
     from tui.pairs import PairRow
+    from tui.session import PairView, ViewerSession
 
 
 @dataclass
 class ComparisonLoaded(Message):
-    """The documents were read, normalized and segmented (or loading failed: ``error``)."""
+    """The documents were read, normalized and segmented into ``session`` (or the viewer
+    cannot show them: ``session`` is ``None`` and ``error`` says why)."""
 
-    comparison: Comparison | None
+    session: ViewerSession | None
     error: str = ""
 
 
 @dataclass
 class AlignmentComputed(Message):
-    """The alignment of the document pair ``left``–``right`` is ready (rows already built)."""
+    """The alignment of a document pair is ready, with the rows of its section list."""
 
-    left: str
-    right: str
-    alignment: Alignment
-    rows: list[PairRow]
-    similarity: float
+    view: PairView
 
 
 @dataclass

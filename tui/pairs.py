@@ -2,7 +2,8 @@
 
 Plain data, no widgets: built from a ``Comparison`` for the pair of documents shown on the
 left and on the right, which may be the alignment's own order or its mirror (``s`` swaps the
-sides without re-aligning, so a swapped view shows the same matches).
+sides without re-aligning, so a swapped view shows the same matches). ``row_titles`` is the
+text the panes' titles show for a row.
 
 Rules:
 - Every section of both documents appears in at least one row: a one-to-one match, the extra
@@ -18,11 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policydiff.compare import diff_spans
+from textual.content import Content
+
+from policydiff.comparison import diff_spans
+from tui import sanitize
 
 if TYPE_CHECKING:
     from policydiff.align import Alignment
-    from policydiff.compare import Comparison
+    from policydiff.comparison import Comparison
     from policydiff.model import Document, Section
 
 KINDS = ("match", "split", "merge", "only-left", "only-right")
@@ -70,15 +74,15 @@ def alignment_for(comparison: Comparison, left: str, right: str) -> tuple[Alignm
 def shown_spans(left: Section | None, right: Section | None) -> tuple[Span, Span]:
     """The text a row shows (and diffs) of each side.
 
-    Matched sections follow ``policydiff.compare.diff_spans``, the rule of
+    Matched sections follow ``policydiff.comparison.diff_spans``, the rule of
     ``Comparison.section_diffs``, so the viewer shows the diffs the exports hold. An unmatched
     section shows its own text.
     """
     if left is not None and right is not None:
         return diff_spans(left, right)
     return (
-        own_span(left) if left is not None else (0, 0),
-        own_span(right) if right is not None else (0, 0),
+        left.own_span if left is not None else (0, 0),
+        right.own_span if right is not None else (0, 0),
     )
 
 
@@ -132,20 +136,6 @@ def build_rows(
     return [row for _, row in keyed]
 
 
-def own_span(sec: Section) -> Span:
-    """The section's own text (heading and body, not its subsections).
-
-    Own spans tile the document, so every character belongs to exactly one section.
-    """
-    return sec.heading_span[0], max(sec.heading_span[0], sec.body_span[1])
-
-
-def own_length(sec: Section) -> int:
-    """Characters of the section's own text."""
-    start, end = own_span(sec)
-    return end - start
-
-
 def overall_similarity(
     alignment: Alignment, left_doc: Document, right_doc: Document
 ) -> float:
@@ -164,7 +154,8 @@ def overall_similarity(
     total = weighted = 0.0
     for prefix, doc in (("a", a_side), ("b", b_side)):
         for sec in doc.sections:
-            size = own_length(sec)
+            start, end = sec.own_span
+            size = end - start
             total += size
             weighted += size * best.get(f"{prefix}:{sec.id}", 0.0)
     return weighted / total if total else 1.0
@@ -192,7 +183,7 @@ def row_for_offset(rows: Sequence[PairRow], side: str, offset: int) -> int | Non
     for index, row in enumerate(rows):
         sec = row.left if side == "left" else row.right
         if sec is not None:
-            start, end = own_span(sec)
+            start, end = sec.own_span
             if start <= offset < end:
                 return index
     return None
@@ -206,3 +197,33 @@ def section_name(doc: Document, sec: Section, *, limit: int = 40) -> str:
         return name
     snippet = doc.text[sec.span[0] : min(sec.span[1], sec.span[0] + limit)].split("\n")[0]
     return f"({sec.kind}) {snippet}" if sec.kind != "heading" else f"… {snippet}"
+
+
+def row_titles(
+    left_doc: Document, right_doc: Document, row: PairRow
+) -> tuple[Content, Content, Content, Content]:
+    """The titles and subtitles of the two panes for ``row``: left title, right title, left
+    subtitle, right subtitle (document, section id and name; score and kind)."""
+
+    def title(doc: Document, sec: Section | None) -> Content:
+        if sec is None:
+            return sanitize.line(f"{doc.id} · (no counterpart)")
+        return sanitize.join(
+            [f"{doc.id} {sec.id.split('/', 1)[-1]} · ",
+             sanitize.truncate(sanitize.line(section_name(doc, sec)), 40)]
+        )
+
+    if row.score is None:
+        sub = "unmatched"
+    else:
+        sub = f"score {row.score:.2f}" + ("" if row.kind == "match" else f" · {row.kind}")
+
+    def subtitle(sec: Section | None, shown: Span) -> Content:
+        # Subsections left out of the text shown have rows of their own.
+        below = len(sec.children) if sec is not None and shown[1] < sec.span[1] else 0
+        return sanitize.line(sub + (f" · +{below} subsections" if below else ""))
+
+    return (
+        title(left_doc, row.left), title(right_doc, row.right),
+        subtitle(row.left, row.left_span), subtitle(row.right, row.right_span),
+    )

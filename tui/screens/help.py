@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui import sanitize
+from tui.keys import BindingRow
 
 GENERAL_KEYS = (
     ("↑ ↓  j k", "previous / next section pair"),
@@ -42,28 +44,26 @@ NOTES = (
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the main screen with what it does, the colour legend, and notes."""
+    """Every key of the main screen (``bindings``, from ``tui.keys.binding_rows``) with what
+    it does, the colour legend, and notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close")
     ]
 
-    def compose(self) -> ComposeResult:
-        from tui.screens.main import MainScreen
+    def __init__(self, bindings: Sequence[BindingRow]) -> None:
+        super().__init__()
+        self.key_rows = list(bindings)
 
+    def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help-box"):
             yield Label(sanitize.line("policydiff viewer: keys"), classes="title")
             rows = list(GENERAL_KEYS)
-            for binding in MainScreen.BINDINGS:
-                assert isinstance(binding, Binding)
+            for binding in self.key_rows:
                 if binding.key in ("j", "k"):
                     continue
-                what = (
-                    binding.description
-                    if "(" in binding.action
-                    else action_doc(MainScreen, binding.action)
-                )
-                rows.append((key_name(binding.key), what))
+                what = binding.description if "(" in binding.action else binding.doc
+                rows.append((binding.key, what))
             for key, what in rows:
                 with Horizontal(classes="help-row"):
                     yield Label(sanitize.line(key), classes="key")
@@ -77,22 +77,3 @@ class HelpScreen(ModalScreen[None]):
             for note in NOTES:
                 yield Static(sanitize.line(note))
 
-
-KEY_NAMES = {
-    "slash": "/",
-    "question_mark": "?",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-}
-
-
-def key_name(key: str) -> str:
-    """How a binding's key is written for people (``slash`` is ``/``)."""
-    return KEY_NAMES.get(key, key)
-
-
-def action_doc(screen: type, action: str) -> str:
-    """The first line of the docstring of the method behind ``action``."""
-    method = getattr(screen, f"action_{action.split('(')[0]}", None)
-    lines = (method.__doc__ or "").strip().splitlines() if method is not None else []
-    return lines[0] if lines else action

@@ -6,7 +6,6 @@ computed are computed here in a worker, one after another, and fill in as they f
 
 from __future__ import annotations
 
-import threading
 from typing import ClassVar
 
 from textual import work
@@ -19,9 +18,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from policydiff.compare import Comparison
 from tui import sanitize
-from tui.pairs import alignment_for, overall_similarity
+from tui.session import ViewerSession
 
 
 class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
@@ -29,17 +27,14 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(
-        self, comparison: Comparison, current: tuple[str, str], lock: threading.Lock
-    ) -> None:
+    def __init__(self, session: ViewerSession, current: tuple[str, str]) -> None:
         super().__init__(id="pair-switcher")
-        self.comparison = comparison
+        self.session = session
         self.current = current
-        self.pairs = list(comparison.pairs)
+        self.pairs = list(session.comparison.pairs)
         if current not in self.pairs and (current[1], current[0]) not in self.pairs:
             self.pairs.insert(0, current)
         self.similarities: dict[tuple[str, str], float] = {}
-        self._lock = lock
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -60,7 +55,7 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
         self._measure()
 
     def _prompt(self, pair: tuple[str, str]) -> Content:
-        a, b = (self.comparison.document(d) for d in pair)
+        a, b = (self.session.document(d) for d in pair)
         sim = self.similarities.get(pair)
         figure = f"{sim:4.0%}" if sim is not None else "  … "
         return sanitize.join(
@@ -81,10 +76,7 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
         for pair in self.pairs:
             if worker.is_cancelled:
                 return
-            with self._lock:
-                alignment, _ = alignment_for(self.comparison, *pair)
-            docs = self.comparison.document(pair[0]), self.comparison.document(pair[1])
-            self.similarities[pair] = overall_similarity(alignment, *docs)
+            self.similarities[pair] = self.session.similarity(*pair)
             self.app.call_from_thread(self._update, pair)
 
     def _update(self, pair: tuple[str, str]) -> None:

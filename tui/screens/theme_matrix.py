@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from policydiff.compare import Comparison
+from policydiff.comparison import Comparison
 from tui import sanitize
 
 

@@ -1,0 +1,82 @@
+"""``policydiff view``: the viewer as a command of the CLI.
+
+The CLI finds ``VIEW`` through the entry-point group ``policydiff.commands`` (the core never
+imports the viewer, and the viewer never imports the CLI). The CLI adds the options every
+comparing command has (``--encoding``, ``--no-cache``, ``--themes``, ``--ref``,
+``--threshold``) and turns them into the ``Config`` that ``run`` gets; ``add_arguments`` adds
+only the viewer's own.
+
+Rules:
+- Files that cannot be opened are refused on stderr, in one line with exit code 2, before the
+  screen is taken over; so is an alignment export that no longer matches its inputs.
+- ``python -m tui.app [FILE ...] [--from JSON]`` runs the same command with default settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from policydiff.config import Config
+
+EXIT_OK = 0
+EXIT_TROUBLE = 2
+
+
+class ViewCommand:
+    """The ``view`` command (see the module docstring)."""
+
+    help = "open the side-by-side viewer (default: the bundled seeds)"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """The viewer's own arguments: the documents, or an export to reopen."""
+        parser.add_argument("files", nargs="*", metavar="FILE", help="documents (default: seeds)")
+        parser.add_argument("--from", dest="from_json", metavar="JSON",
+                            help="reopen an alignment export (its inputs must be unchanged)")
+
+    def run(self, args: argparse.Namespace, config: Config) -> int:
+        """Check the arguments, run the viewer in the terminal; the exit code."""
+        from policydiff.errors import PolicyDiffError
+        from policydiff.io import read_text
+        from policydiff.textsafe import visible
+        from tui.app import make_app
+        from tui.session import inputs_of_export
+
+        files = list(args.files or [])
+        from_json = args.from_json
+        if from_json and files:
+            return _fail("give either files or --from, not both")
+        try:
+            if from_json:
+                inputs_of_export(from_json)
+            elif len(files) == 1:
+                return _fail("view needs at least two documents (or none, for the seeds)")
+            else:
+                # Decode every input now, so that a binary, undecodable or missing file is
+                # refused with the same one-line message as the other commands.
+                for name in files:
+                    read_text(name, encoding=config.encoding)
+        except PolicyDiffError as exc:
+            return _fail(visible(str(exc)))
+        app = make_app(files, config=config, from_json=from_json, ref=getattr(args, "ref", None))
+        app.run()
+        if app.error:
+            return _fail(visible(app.error))
+        return EXIT_OK
+
+
+VIEW = ViewCommand()
+"""The object the ``policydiff.commands`` entry point names."""
+
+
+def _fail(message: str) -> int:
+    print(f"policydiff: {message}", file=sys.stderr)
+    return EXIT_TROUBLE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tui.app [FILE ...] [--from JSON]``: the view command, default settings."""
+    parser = argparse.ArgumentParser(prog="python -m tui.app", description=VIEW.help)
+    VIEW.add_arguments(parser)
+    return VIEW.run(parser.parse_args(argv), Config())

@@ -1,0 +1,215 @@
+"""The viewer's session: one ``Comparison`` and everything the viewer computes on it.
+
+The screens keep view state only (which documents, which row, which filter) and ask the
+session for the rest: the rows of a document pair, section diffs, shared phrases, exports.
+Every method may be called from a thread worker; nothing here knows about widgets.
+
+Rules:
+- The ``Comparison`` guards its own caches (alignments, tokens, phrases, span diffs), so
+  workers call it directly. The session adds what the viewer needs on top: a cache of the
+  diffs of rows recently shown (``MAX_DIFFS``, least recently shown dropped first) that the
+  screen can read without waiting, and the rows next to the current one diffed ahead.
+- A row's diff is ``Comparison.span_diff`` of the spans the row shows, so the viewer shows the
+  diffs the exports hold.
+- The export writes what ``policydiff compare`` writes for ``EXPORT_NAMES``, with the same
+  writer (``policydiff.outputs``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.pairs import PairRow, alignment_for, build_rows, overall_similarity
+
+if TYPE_CHECKING:
+    from policydiff.comparison import Comparison, Progress
+    from policydiff.config import Config
+    from policydiff.diff import TextDiff
+    from policydiff.model import Document
+    from policydiff.phrases import PairPhrase, PhraseSet
+
+MAX_DIFFS = 400
+"""Row diffs kept for the screen (least recently shown dropped first)."""
+
+PREFETCH = 4
+"""Rows diffed ahead of the current one (and two behind)."""
+
+EXPORT_NAMES = ("alignment.json", "phrases.json", "phrases.md")
+"""What the viewer's export writes, of what ``policydiff compare`` writes."""
+
+DiffKey = tuple[str, str, str]
+"""``(left doc, right doc, row key)``: one row of one document pair, in one side order."""
+
+
+@dataclass(frozen=True)
+class PairView:
+    """The section-list rows of ``left`` against ``right`` and their overall similarity."""
+
+    left: str
+    right: str
+    rows: list[PairRow]
+    similarity: float
+
+
+def open_comparison(
+    paths: Sequence[str],
+    config: Config | None,
+    *,
+    from_json: str | None = None,
+    ref: str | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
+    """The comparison of ``paths``, or of the inputs an alignment export names (``from_json``;
+    its reference document unless ``ref`` is given)."""
+    from policydiff.comparison import compare
+
+    if from_json is not None:
+        paths, json_ref = inputs_of_export(from_json)
+        ref = ref or json_ref
+    return compare(paths, config=config, ref=ref, progress=progress)
+
+
+def inputs_of_export(path: str | Path) -> tuple[list[str], str | None]:
+    """The input paths an alignment export names (checked: they must still hash the same),
+    and the reference document when the export aligned every document against one."""
+    from policydiff.formats.alignment import load_alignment
+
+    data = load_alignment(path)
+    base = Path(path).resolve().parent
+    paths = []
+    for doc in data["documents"]:
+        doc_path = Path(doc["path"])
+        if not doc_path.is_absolute() and (base / doc_path).exists():
+            doc_path = base / doc_path
+        paths.append(str(doc_path))
+    pairs = [(p["a"], p["b"]) for p in data["pairs"]]
+    firsts = {a for a, _ in pairs}
+    ref = None
+    if len(paths) > 2 and len(firsts) == 1 and len(pairs) == len(paths) - 1:
+        ref = next(iter(firsts))
+    return paths, ref
+
+
+class ViewerSession:
+    """A ``Comparison`` with the viewer's row diffs, phrase state and export."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self._diffs: OrderedDict[DiffKey, TextDiff] = OrderedDict()
+        self._pair_phrases: dict[DiffKey, tuple[PairPhrase, ...]] = {}
+        self._lock = threading.Lock()
+        self._mining_started = False
+        self.phrase_set: PhraseSet | None = None
+        """The shared phrases of all documents, once mined (``mine_phrases``)."""
+
+    def document(self, doc_id: str) -> Document:
+        return self.comparison.document(doc_id)
+
+    # ------------------------------------------------------------------ pairs
+
+    def pair_view(self, left: str, right: str) -> PairView:
+        """The rows of ``left`` against ``right`` (aligning them if not done yet)."""
+        alignment, mirrored = alignment_for(self.comparison, left, right)
+        docs = self.document(left), self.document(right)
+        rows = build_rows(alignment, *docs, mirrored=mirrored)
+        return PairView(left, right, rows, overall_similarity(alignment, *docs))
+
+    def similarity(self, left: str, right: str) -> float:
+        """How similar two documents are overall (aligning them if not done yet)."""
+        alignment, _ = alignment_for(self.comparison, left, right)
+        return overall_similarity(alignment, self.document(left), self.document(right))
+
+    def texts(self, left: str, right: str, row: PairRow) -> tuple[str, str]:
+        """The text each side of ``row`` shows (``PairRow.left_span`` / ``right_span``)."""
+        (a0, a1), (b0, b1) = row.left_span, row.right_span
+        return self.document(left).text[a0:a1], self.document(right).text[b0:b1]
+
+    # ------------------------------------------------------------------ diffs
+
+    def cached_diff(self, left: str, right: str, row: PairRow) -> TextDiff | None:
+        """The diff of ``row`` if it was computed lately (without computing it)."""
+        key = (left, right, row.key)
+        with self._lock:
+            diff = self._diffs.get(key)
+            if diff is not None:
+                self._diffs.move_to_end(key)
+            return diff
+
+    def diff(self, left: str, right: str, row: PairRow) -> TextDiff:
+        """The word diff of ``row`` (computed once, then kept among the ``MAX_DIFFS``)."""
+        diff = self.cached_diff(left, right, row)
+        if diff is None:
+            diff = self.comparison.span_diff(left, right, row.left_span, row.right_span)
+            with self._lock:
+                self._diffs[(left, right, row.key)] = diff
+                while len(self._diffs) > MAX_DIFFS:
+                    self._diffs.popitem(last=False)
+        return diff
+
+    def prefetch(
+        self,
+        left: str,
+        right: str,
+        rows: Sequence[PairRow],
+        index: int,
+        cancelled: Callable[[], bool],
+    ) -> None:
+        """Diff the ``PREFETCH`` rows after ``rows[index]`` and the two before it, until
+        ``cancelled()`` says the reader has moved on. A failure stops it (the diff shown in
+        the foreground reports it)."""
+        order = [index + k for k in range(1, PREFETCH + 1)] + [index - k for k in range(1, 3)]
+        for k in order:
+            if cancelled():
+                return
+            if 0 <= k < len(rows):
+                try:
+                    self.diff(left, right, rows[k])
+                except Exception:
+                    return
+
+    # ------------------------------------------------------------------ phrases
+
+    def start_mining(self) -> bool:
+        """True the first time it is asked: the caller then runs ``mine_phrases``."""
+        with self._lock:
+            first = not self._mining_started
+            self._mining_started = True
+            return first
+
+    def mine_phrases(self) -> PhraseSet:
+        """Mine the shared phrases of all documents (once) and keep them in ``phrase_set``."""
+        phrases = self.comparison.phrases()
+        self.phrase_set = phrases
+        return phrases
+
+    def pair_phrases(self, left: str, right: str, row: PairRow) -> tuple[PairPhrase, ...] | None:
+        """The phrases the two sides of ``row`` share (``None`` while none are mined)."""
+        from policydiff.phrases import pair_phrases
+
+        if self.phrase_set is None:
+            return None
+        key = (left, right, row.key)
+        with self._lock:
+            found = self._pair_phrases.get(key)
+        if found is None:
+            found = pair_phrases(self.phrase_set, left, row.left_span, right, row.right_span)
+            with self._lock:
+                self._pair_phrases[key] = found
+        return found
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, folder: Path, *, force: bool = False) -> list[Path]:
+        """Write ``EXPORT_NAMES`` into ``folder`` as ``policydiff compare`` writes them; the
+        paths written. Refuses to overwrite unless ``force`` (then writes nothing), and never
+        writes over an input."""
+        from policydiff.outputs import comparison_outputs, write_outputs
+
+        outputs = comparison_outputs(self.comparison, names=EXPORT_NAMES)
+        inputs = [d.path for d in self.comparison.documents]
+        return write_outputs(folder, outputs, force=force, protect=inputs)
