@@ -97,6 +97,7 @@ def _build(
         root=root,
         warnings=tuple(warnings) + tuple(normal.warnings),
         source_text=source,
+        normalize_config=config,
     )
     entry = {
         "text_sha256": _text_digest(normal.text),
@@ -139,6 +140,7 @@ def load_document(
             doc = _document_from_entry(
                 data, doc_id=doc_id, path=str(path), sha256=decoded.sha256,
                 encoding=decoded.encoding, warnings=warnings, source=decoded.text,
+                config=config,
             )
             if doc is not None:
                 return doc
@@ -208,6 +210,7 @@ def _document_from_entry(
     encoding: str,
     warnings: tuple[str, ...],
     source: str,
+    config: NormalizeConfig | None = None,
 ) -> Document | None:
     """The Document a cache entry describes, or None when the entry does not hold together.
 
@@ -277,6 +280,7 @@ def _document_from_entry(
             root=root,
             warnings=tuple(warnings) + tuple(str(w) for w in data["warnings"]),
             source_text=source,
+            normalize_config=config,
         )
     except (KeyError, TypeError, ValueError, IndexError, RecursionError):
         return None
@@ -300,11 +304,6 @@ def _with_themes(root: Section, text: str, themes: tuple[Theme, ...]) -> Section
 
 # ---------------------------------------------------------------------------------------------
 # Word tokens of a document
-
-
-def own_span(sec: Section) -> Span:
-    """A section's own text: its heading and body up to its first subsection."""
-    return (sec.heading_span[0], sec.body_span[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -380,7 +379,7 @@ def tokenize_document(doc: Document) -> DocumentTokens:
     for sec in doc.sections:
         if sec.heading and sec.heading not in headings:
             headings[sec.heading] = tuple(len(t) for t in tokenize(sec.heading))
-        for start, end in (sec.span, own_span(sec)):
+        for start, end in (sec.span, sec.own_span):
             if (start, end) not in slices and not (
                 is_stable_cut(text, start) and is_stable_cut(text, end)
             ):

@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policydiff.normalize import NormalizeConfig, NormalText
 
 Span = tuple[int, int]
 
@@ -71,7 +75,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """A read, normalized and segmented report."""
+    """A read, normalized and segmented report.
+
+    ``text`` is the normalized text every span indexes; ``source_text`` the decoded source;
+    ``normalize_config`` the normalization settings that turned one into the other (None: the
+    defaults), so ``normalization`` can say what normalization did, and where.
+    """
 
     id: str
     path: str
@@ -83,6 +92,16 @@ class Document:
     root: Section
     warnings: tuple[str, ...] = ()
     source_text: str = field(default="", repr=False)
+    normalize_config: NormalizeConfig | None = field(default=None, repr=False)
+
+    @cached_property
+    def normalization(self) -> NormalText:
+        """The normalized text with its trace: every change each step made, with its source
+        span (``changes``, ``explain()``), and the offset map back to the source. Computed on
+        first use (a document read from the cache holds only the result)."""
+        from policydiff.normalize import normalize
+
+        return normalize(self.source_text, self.normalize_config)
 
     @property
     def sections(self) -> list[Section]:

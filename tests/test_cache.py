@@ -21,17 +21,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydiff import cache as store
-from policydiff.config import Config
 from policydiff import comparison as compare_module
 from policydiff import normalize as normalize_module
 from policydiff.comparison import compare, load_corpus
+from policydiff.config import Config
 from policydiff.document import (
     DOCUMENT_CACHE,
     TOKEN_CACHE,
     build_document,
     document_tokens,
     load_document,
-    own_span,
 )
 from policydiff.errors import InputError
 from policydiff.model import Section
@@ -182,7 +181,7 @@ def test_document_tokens_are_what_tokenizing_gives(
     for tokens in (made, cached):
         assert tokens.spans() == tokenize_spans(doc.text)
         for sec in doc.sections:
-            for start, end in (sec.span, own_span(sec), sec.heading_span):
+            for start, end in (sec.span, sec.own_span, sec.heading_span):
                 assert tokens.slice_spans(start, end) == tokenize_spans(doc.text[start:end])
             assert tokens.heading_tokens(sec.heading) == tokenize(sec.heading)
     # A slice that cuts a word (第二 in 第二，) is tokenized on its own, as tokenize would.
@@ -295,3 +294,20 @@ def test_without_a_process_pool_the_work_runs_here(
     comparison = compare(paths, Config(cache=False))
     assert [d.id for d in comparison.documents] == ["d1", "d2", "d3", "d4", "d5"]
     assert len(comparison.alignments()) == 10
+
+
+def test_a_cached_document_still_says_what_normalization_did(
+    seed_files: dict[str, Path], fresh_cache: Path
+) -> None:
+    """Seed 001 opens with ``2023年曲靖市麒麟?yún)^(qū)政府工作報(bào)告``: a pinyin-annotated
+    Traditional 區 (source characters 10-20) and 報(bào). A document read back from the cache
+    holds only the normalized text, and still explains it."""
+    load_document(seed_files["001"], doc_id="d1")  # writes the entry
+    doc = load_document(seed_files["001"], doc_id="d1")  # read from the cache
+    assert doc.text.startswith("2023年曲靖市麒麟区政府工作报告")
+    trace = doc.normalization
+    assert trace.text == doc.text
+    steps = {(c.step, c.source_span) for c in trace.changes}
+    assert ("strip_pinyin", (10, 20)) in steps
+    assert ("to_simplified", (10, 20)) in steps
+    assert any(line.startswith("strip_pinyin") for line in trace.explain(limit=5))
