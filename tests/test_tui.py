@@ -550,7 +550,10 @@ def test_terminal_receives_no_raw_control_sequences(tmp_path: Path) -> None:
         pytest.skip(f"no pty: {exc}")
     if pid == 0:
         os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "tui.app", str(hostile), str(other)], env)
+        os.execve(
+            sys.executable, [sys.executable, "-m", "policydiff", "view", str(hostile), str(other)],
+            env,
+        )
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
         placeholder = "␛".encode()

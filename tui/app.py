@@ -16,7 +16,6 @@ Rules:
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -130,8 +129,3 @@ def make_app(
         export_dir=export_dir,
     )
 
-
-if __name__ == "__main__":
-    from tui.command import main
-
-    sys.exit(main())

@@ -9,14 +9,12 @@ only the viewer's own.
 Rules:
 - Files that cannot be opened are refused on stderr, in one line with exit code 2, before the
   screen is taken over; so is an alignment export that no longer matches its inputs.
-- ``python -m tui.app [FILE ...] [--from JSON]`` runs the same command with default settings.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 
 from policydiff.config import Config
 
@@ -74,9 +72,3 @@ def _fail(message: str) -> int:
     print(f"policydiff: {message}", file=sys.stderr)
     return EXIT_TROUBLE
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m tui.app [FILE ...] [--from JSON]``: the view command, default settings."""
-    parser = argparse.ArgumentParser(prog="python -m tui.app", description=VIEW.help)
-    VIEW.add_arguments(parser)
-    return VIEW.run(parser.parse_args(argv), Config())
