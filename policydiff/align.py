@@ -277,7 +277,7 @@ def _heading_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
     words = process.cdist(
         fa.heading_words, fb.heading_words, scorer=fuzz.token_set_ratio, dtype=np.float32
     )
-    sim = (chars + words) / 200.0
+    sim: np.ndarray = (chars + words) / 200.0
     # Where either side has no heading: 1 for two headless sections of the same kind
     # (preamble/preamble, closing/closing, body/body), else 0.
     either = fa.headless[:, None] | fb.headless[None, :]
@@ -301,11 +301,12 @@ def _body_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
 
 
 def _theme_matrix(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
-    sim = fa.themes @ fb.themes.T
+    sim: np.ndarray = fa.themes @ fb.themes.T
     empty_a = ~fa.themes.any(axis=1)
     empty_b = ~fb.themes.any(axis=1)
     sim[np.ix_(empty_a, empty_b)] = 1.0  # neither has a theme: no disagreement
-    return np.clip(sim, 0.0, 1.0)
+    clipped: np.ndarray = np.clip(sim, 0.0, 1.0)
+    return clipped
 
 
 def score_matrices(
@@ -336,7 +337,8 @@ def _in_context(
     if pairs:
         rows, cols = zip(*pairs, strict=True)
         matched[list(rows), list(cols)] = True
-    return matched[np.ix_(fa.parents, fb.parents)]
+    context: np.ndarray = matched[np.ix_(fa.parents, fb.parents)]
+    return context
 
 
 def _shared_terms(wa: dict[str, float], wb: dict[str, float]) -> tuple[str, ...]:

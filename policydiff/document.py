@@ -253,7 +253,7 @@ def _document_from_entry(
 
         def build(rel: str) -> Section:
             fields, children = nodes[rel]
-            return Section(**fields, children=tuple(build(c) for c in children))  # type: ignore[arg-type]
+            return Section(**fields, children=tuple(build(c) for c in children))
 
         root_span, root_source = data["root"]
         root = Section(

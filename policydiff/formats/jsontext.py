@@ -218,7 +218,7 @@ def _scalar(value: Any) -> str | None:
     """The JSON of a plain scalar; None for a container; ``_NotPlain`` for anything else."""
     kind = type(value)
     if kind is str:
-        return _encode_string(value)  # type: ignore[no-any-return]
+        return _encode_string(value)
     if kind is float:
         if value != value or value in (_INFINITY, -_INFINITY):
             raise _NotPlain
