@@ -91,3 +91,19 @@ NOT_PUNCTUATION = frozenset("%％‰‱#＃&＆@＠*＊")
 
 HALF_TO_FULL_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 """Punctuation that width folding turns full-width in a Chinese context."""
+
+# --------------------------------------------------------------------------- Chinese context
+
+WIDE_CLASS = (
+    HAN_OR_ZERO_CLASS
+    + "\u2014\u2018-\u201f\u2026\u2e80-\u2fdf\u3000-\u3006\u3008-\u303f\u3040-\u30ff"
+    + "\u3100-\u312f\u3200-\u33ff\ue000-\uf8ff\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20"
+    + "\uff3b-\uff40\uff5b-\uff65\uffe0-\uffee"
+)
+"""The body of a regex class of "wide" characters, which give a Chinese context: Han and 〇,
+CJK and full-width punctuation, curly quotes, dashes, kana, private-use code points (Hong Kong
+texts put HKSCS characters there). Full-width digits and letters are not wide: width folding
+turns them into ASCII. Width folding turns ASCII punctuation next to a wide character
+full-width; line rejoining removes a space between two of them."""
+
+WIDE_RE = re.compile(f"[{WIDE_CLASS}]")

@@ -1,4 +1,6 @@
-"""Segmentation: heading markers → a tree of sections. The ONLY owner of heading patterns.
+"""Segmentation: heading markers → a tree of sections. The marker patterns themselves are
+owned by ``policydiff.markers`` (line rejoining reads them too); this module owns how they
+nest.
 
 A report's structure is written with markers such as ``一、``, ``（一）``, ``1.``, ``第一，``,
 ``一是`` and ``——``, or with unnumbered heading lines. Which marker sits above which differs
@@ -33,35 +35,29 @@ Rules, in the order they are applied:
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policydiff.chars import CLAUSE_END, FINAL_PUNCT, SENTENCE_END, has_unified_han
+from policydiff.markers import CN_NUMERALS, MID_PARAGRAPH_ITEM, SECTION_MARKERS
 from policydiff.model import Section, Span
 
 if TYPE_CHECKING:  # not imported at run time: a cached document needs no normalizer
     from policydiff.normalize import NormalText
 
-CN_DIGITS = "一二三四五六七八九十百"
 _CN_VALUES = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-# Numbered marker kinds at the start of a paragraph: (kind, pattern). Group 1 is the number.
-_LINE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("paren_cn", re.compile(rf"[（(]([{CN_DIGITS}]+)[）)]\s*")),
-    ("cn", re.compile(rf"([{CN_DIGITS}]+)[、．.]\s*(?=\S)")),
-    ("ordinal", re.compile(rf"第([{CN_DIGITS}]+)[，、,]\s*")),
-    ("paren_arabic", re.compile(r"[（(](\d{1,2})[）)]\s*")),
-    ("arabic", re.compile(r"(\d{1,2})[.．、](?!\d)\s*")),
-    ("circled", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
-    ("shi", re.compile(rf"([{CN_DIGITS}]+)(?:是|要)(?=[^，,。、是])")),
-    ("dash", re.compile(r"(——|－－|--)(?=\S)")),
-)
-# ``一是`` in the middle of a paragraph, right after a sentence end.
-_MID_SHI = re.compile(rf"(?<=[。！？!?])\s*([{CN_DIGITS}]+)(?:是|要)(?=[^，,。、是])")
+_BODY_LINE_END = "。！？!?；;：:”"
+"""A line of ``MIN_BODY_LINE`` or more characters ending in one of these is body text (a line
+twice as long is body text whatever it ends with)."""
 
-_SENTENCE_END = "。！？!?"
-_CLAUSE_END = "，；：,;:"
-_FINAL_PUNCT = "。！？!?；;：:，,、…"
+_LEAD_SENTENCE_END = "。！？"
+"""Where a lead sentence ends: the full-width stops only (not the ASCII ``!?`` of
+``SENTENCE_END``)."""
+
+_LEAD_CLAUSE_MARKS = "，、,；;：:“”"
+"""A lead sentence holds at most one of these (more make it an ordinary sentence)."""
+
 _CLOSING_OPENERS = ("各位代表", "同志们", "代表们", "各位委员")
 
 # 一是 items and —— bullets are list items: always below every numbered kind, siblings of
@@ -91,7 +87,7 @@ class _Event:
 
 def cn_number(text: str) -> int | None:
     """Value of a Chinese numeral up to 99 (``十二`` → 12); None when it is not one."""
-    if not text or any(ch not in CN_DIGITS[:-1] for ch in text):
+    if not text or any(ch not in CN_NUMERALS for ch in text):
         return None
     if text == "十":
         return 10
@@ -134,13 +130,13 @@ def _heading_extent(text: str, start: int, end: int) -> tuple[int, str]:
     else, for a long first sentence, its first clause.
     """
     rest = text[start:end]
-    first_end = next((i for i, ch in enumerate(rest) if ch in _SENTENCE_END), -1)
+    first_end = next((i for i, ch in enumerate(rest) if ch in SENTENCE_END), -1)
     if (first_end == -1 or first_end == len(rest) - 1) and len(rest) <= MAX_HEADING_LINE:
-        return end, rest.strip().rstrip(_FINAL_PUNCT + " ")
+        return end, rest.strip().rstrip(FINAL_PUNCT + " ")
     if 0 <= first_end <= MAX_HEADING_SENTENCE:
         return start + first_end + 1, rest[:first_end].strip()
     clause_end = next(
-        (i for i, ch in enumerate(rest[: MAX_HEADING_SENTENCE + 1]) if ch in _CLAUSE_END), -1
+        (i for i, ch in enumerate(rest[: MAX_HEADING_SENTENCE + 1]) if ch in CLAUSE_END), -1
     )
     if clause_end > 0:
         return start + clause_end + 1, rest[:clause_end].strip()
@@ -150,7 +146,7 @@ def _heading_extent(text: str, start: int, end: int) -> tuple[int, str]:
 
 def _line_marker(text: str, start: int, end: int) -> _Event | None:
     line = text[start:end]
-    for kind, pattern in _LINE_MARKERS:
+    for kind, pattern in SECTION_MARKERS:
         m = pattern.match(line)
         if not m:
             continue
@@ -168,17 +164,17 @@ def _line_marker(text: str, start: int, end: int) -> _Event | None:
 def _is_body_line(text: str, span: tuple[int, int]) -> bool:
     line = text[span[0] : span[1]]
     return len(line) >= 2 * MIN_BODY_LINE or (
-        len(line) >= MIN_BODY_LINE and line.rstrip()[-1:] in "。！？!?；;：:”"
+        len(line) >= MIN_BODY_LINE and line.rstrip()[-1:] in _BODY_LINE_END
     )
 
 
 def _is_plain_heading(text: str, span: tuple[int, int], next_span: tuple[int, int] | None) -> bool:
     line = text[span[0] : span[1]].strip()
-    if not line or len(line) > MAX_PLAIN_HEADING or line[-1] in _FINAL_PUNCT:
+    if not line or len(line) > MAX_PLAIN_HEADING or line[-1] in FINAL_PUNCT:
         return False
-    if line.startswith(("——", "（", "(")) or not any("\u4e00" <= ch <= "\u9fff" for ch in line):
+    if line.startswith(("——", "（", "(")) or not has_unified_han(line):
         return False
-    if any(ch in line for ch in _SENTENCE_END):
+    if any(ch in line for ch in SENTENCE_END):
         return False
     return next_span is not None and _is_body_line(text, next_span)
 
@@ -186,11 +182,11 @@ def _is_plain_heading(text: str, span: tuple[int, int], next_span: tuple[int, in
 def _lead_sentence(text: str, span: tuple[int, int]) -> _Event | None:
     """A paragraph that opens with a short lead sentence, as bold run-in headings do."""
     line = text[span[0] : span[1]]
-    end = next((i for i, ch in enumerate(line) if ch in "。！？"), -1)
+    end = next((i for i, ch in enumerate(line) if ch in _LEAD_SENTENCE_END), -1)
     if end < 4 or end > MAX_LEAD_SENTENCE or len(line) < 2 * end + 20:
         return None
     sentence = line[:end]
-    if sum(sentence.count(ch) for ch in "，、,；;：:“”") > 1:
+    if sum(sentence.count(ch) for ch in _LEAD_CLAUSE_MARKS) > 1:
         return None
     if sentence.startswith(_CLOSING_OPENERS):
         return None
@@ -236,7 +232,7 @@ def find_headings(text: str) -> list[_Event]:
             seen_heading = True
             continue
         # 一是/二是 items inside the paragraph, continuing or starting a sequence.
-        for m in _MID_SHI.finditer(text, span[0], span[1]):
+        for m in MID_PARAGRAPH_ITEM.finditer(text, span[0], span[1]):
             number = cn_number(m.group(1))
             if number is None or not (number == 1 or number == last_shi + 1):
                 continue

@@ -22,12 +22,12 @@ from policydiff.normalize import (
     Change,
     NormalizeConfig,
     NormalText,
-    _converter,  # the fast OpenCC replacement, checked below
     detect_script,
     explain,
     load_boilerplate,
     normalize,
 )
+from policydiff.normalize.simplify import _converter  # the fast OpenCC replacement
 
 
 def read(path: Path) -> str:
