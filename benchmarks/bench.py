@@ -104,9 +104,10 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     from policydiff import comparison as compare_module
     from policydiff import report
     from policydiff.config import Config
-    from policydiff.cli import MAX_HTML_PAIRS, diff_html
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
+    from policydiff.outputs import MAX_HTML_PAIRS
+    from policydiff.render.html import diff_html
     from policydiff.themes import load_themes
     from policydiff.tokenize import get_tokenizer
 
@@ -365,8 +366,9 @@ def python_env(cache_dir: Path) -> dict[str, str]:
 
 def warm_bytecode(cache_dir: Path) -> None:
     """Import every module once, so that measured starts find compiled bytecode."""
-    code = ("import policydiff.cli, policydiff.comparison, policydiff.report, policydiff.diffview, "
-            "policydiff.formats.alignment, policydiff.normalize, policydiff.segment, policydiff.tokenize, "
+    code = ("import policydiff.cli, policydiff.comparison, policydiff.report, "
+            "policydiff.render.html, policydiff.formats.alignment, policydiff.normalize, "
+            "policydiff.segment, policydiff.tokenize, "
             "jieba, tui.app")
     run_process([sys.executable, "-c", code], python_env(cache_dir))
 

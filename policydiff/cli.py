@@ -22,8 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
-    from policydiff.comparison import Comparison, SectionDiff
+    from policydiff.comparison import Comparison
     from policydiff.config import Config
 
 EXIT_SAME = 0
@@ -380,51 +379,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
 
 
-def diff_html(
-    comparison: Any, a: str, b: str, section: str | None = None, options: Any = None
-) -> str:
-    from policydiff.diffview import render_html
-    from policydiff.render.names import section_name
-
-    doc_a, doc_b = comparison.document(a), comparison.document(b)
-    pairs = [
-        (f"{section_name(doc_a.section(sd.match.a))} ⇄ {section_name(doc_b.section(sd.match.b))}",
-         sd.diff)
-        for sd in _selected_diffs(comparison, a, b, section, options)
-    ]
-    return render_html(pairs, title=f"{doc_a.title} ⇄ {doc_b.title}", a_label=doc_a.title,
-                       b_label=doc_b.title)
-
-
-def _selected_diffs(
-    comparison: Any, a: str, b: str, section: str | None, options: Any
-) -> list[Any]:
-    diffs = comparison.section_diffs(a, b, options)
-    if section is None:
-        return list(diffs)
-    chosen = [sd for sd in diffs if section in (sd.match.a, sd.match.b)]
-    if not chosen:
-        from policydiff.errors import PolicyDiffError
-
-        raise PolicyDiffError(
-            f"--section {section}: no aligned pair has that section "
-            "(see `policydiff align` for the ids)"
-        )
-    return chosen
-
-
 def cmd_diff(args: argparse.Namespace) -> int:
     import shutil
 
+    from policydiff.formats.diff import selected_diffs
+
     comparison = _comparison(args, args.files)
-    selected = _selected_diffs(comparison, "d1", "d2", args.section, None)
+    selected = selected_diffs(comparison, "d1", "d2", args.section, None)
     al = comparison.alignment("d1", "d2")
     differs = any(sd.diff.changed for sd in selected) or (
         args.section is None and bool(al.unmatched_a or al.unmatched_b)
     )
     if args.format == "html":
+        from policydiff.render.html import diff_html
+
         text = diff_html(comparison, "d1", "d2", args.section)
     elif args.format == "json":
+        from policydiff.formats.diff import diff_json
         from policydiff.formats.jsontext import dumps
 
         text = dumps(diff_json(comparison, selected, al, args.section))
@@ -444,46 +415,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _use_color(stream: Any) -> bool:
     return bool(stream.isatty()) and "NO_COLOR" not in os.environ
-
-
-def diff_json(
-    comparison: Comparison, selected: list[SectionDiff], al: Alignment, section: str | None
-) -> dict[str, Any]:
-    """Plain data of the selected diffs; offsets are in each document's normalized text."""
-    pairs = []
-    for sd in selected:
-        d = sd.diff
-        a0, b0 = sd.span_a[0], sd.span_b[0]
-        pairs.append(
-            {
-                "a": sd.match.a,
-                "b": sd.match.b,
-                "kind": sd.match.kind,
-                "score": sd.match.score,
-                "similarity": round(d.similarity, 4),
-                "coarse": d.coarse,
-                "span_a": list(sd.span_a),
-                "span_b": list(sd.span_b),
-                "opcodes": [
-                    [op.tag, op.a_start + a0, op.a_end + a0, op.b_start + b0, op.b_end + b0]
-                    for op in d.opcodes
-                ],
-                "moves": [
-                    {"a": [m.a_span[0] + a0, m.a_span[1] + a0],
-                     "b": [m.b_span[0] + b0, m.b_span[1] + b0], "text": m.text}
-                    for m in d.moves
-                ],
-            }
-        )
-    return {
-        "schema": "policydiff/diff@1",
-        "documents": [
-            {"id": d.id, "path": d.path, "sha256": d.sha256} for d in comparison.documents
-        ],
-        "pairs": pairs,
-        "unmatched_a": [] if section else list(al.unmatched_a),
-        "unmatched_b": [] if section else list(al.unmatched_b),
-    }
 
 
 def cmd_phrases(args: argparse.Namespace) -> int:

@@ -84,7 +84,7 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
 
 def _pair_page(comparison: Comparison, a: str, b: str) -> Renderer:
     def render() -> str:
-        from policydiff.cli import diff_html
+        from policydiff.render.html import diff_html
 
         return diff_html(comparison, a, b)
 

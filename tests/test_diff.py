@@ -29,13 +29,9 @@ from policydiff.diff import (
     find_moves,
     fold_width,
 )
-from policydiff.diffview import (
-    COARSE_NOTE,
-    render_html,
-    render_inline,
-    render_side_by_side,
-    text_width,
-)
+from policydiff.render.html import render_html
+from policydiff.render.rows import COARSE_NOTE, text_width
+from policydiff.render.terminal import render_inline, render_side_by_side
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -368,7 +364,7 @@ def test_equal_under_options_means_equal_keys(pair: tuple[str, str], opts: DiffO
     assert diff.changed <= diff_texts(a, b).changed
 
 
-# --- rendering (policydiff.diffview) ----------------------------------------------------------
+# --- rendering (policydiff.render) -----------------------------------------------------------
 
 SGR_RE = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -491,7 +487,8 @@ def test_html_replaces_control_characters() -> None:
 
 def test_core_modules_import_no_ui_and_no_jieba() -> None:
     code = (
-        "import sys, policydiff.diff, policydiff.diffview, policydiff.tokenize\n"
+        "import sys, policydiff.diff, policydiff.render.terminal, policydiff.render.html, "
+        "policydiff.tokenize\n"
         "bad = [m for m in ('jieba', 'rich', 'textual') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

@@ -90,7 +90,7 @@ def diff_report(
 ) -> str:
     """The text report of ``policydiff diff``: a header and a side-by-side (or inline) diff
     per changed pair (every pair with ``show_all``), then the unmatched sections."""
-    from policydiff.diffview import render_inline, render_side_by_side
+    from policydiff.render.terminal import render_inline, render_side_by_side
 
     doc_a, doc_b = comparison.document(al.a), comparison.document(al.b)
     rows = []
