@@ -106,8 +106,10 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     from policydiff.config import Config
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
+    from policydiff.formats.phrases import render_json
     from policydiff.outputs import MAX_HTML_PAIRS
     from policydiff.render.html import diff_html
+    from policydiff.render.phrases import render_markdown
     from policydiff.themes import load_themes
     from policydiff.tokenize import get_tokenizer
 
@@ -188,8 +190,8 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
 
     def export() -> None:
         dumps(alignment_json(comparison))
-        report.render_json(built[0])
-        report.render_markdown(built[0])
+        render_json(built[0])
+        render_markdown(built[0])
         if all_pairs_diffed:
             for a, b in pairs:
                 diff_html(comparison, a, b)

@@ -20,6 +20,11 @@ HAN_RANGES: tuple[tuple[int, int], ...] = (
 )
 """Code point ranges of CJK ideographs."""
 
+UNIFIED_AND_EXT_A_RANGES: tuple[tuple[int, int], ...] = HAN_RANGES[:2]
+"""The basic block and Extension A only (the first two of ``HAN_RANGES``): where the phrase
+finder's word boundaries read a single-character token as a piece of a word the dictionary
+did not know (``phrases.trim.boundary_array``)."""
+
 IDEOGRAPHIC_ZERO = "\u3007"
 """〇, as in 二〇三五年: a Han character for counting purposes (phrases, normalization)."""
 

@@ -419,6 +419,8 @@ def _use_color(stream: Any) -> bool:
 
 def cmd_phrases(args: argparse.Namespace) -> int:
     from policydiff import report
+    from policydiff.formats.phrases import render_json
+    from policydiff.render.phrases import render_csv, render_html, render_markdown
 
     comparison = _comparison(args, args.files)
     built = report.build_report(
@@ -429,13 +431,13 @@ def cmd_phrases(args: argparse.Namespace) -> int:
     )
     to_file = bool(args.output and args.output != "-")
     if args.format == "json":
-        text = report.render_json(built)
+        text = render_json(built)
     elif args.format == "csv":
-        text = report.render_csv(built)
+        text = render_csv(built)
     elif args.format == "html":
-        text = report.render_html(built)
+        text = render_html(built)
     else:
-        text = report.render_markdown(built, for_terminal=not to_file and sys.stdout.isatty())
+        text = render_markdown(built, for_terminal=not to_file and sys.stdout.isatty())
     _write_or_print(args, text, comparison)
     return EXIT_SAME
 

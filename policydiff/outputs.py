@@ -50,6 +50,8 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
     from policydiff import report
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
+    from policydiff.formats.phrases import render_json
+    from policydiff.render.phrases import render_markdown
 
     built: dict[str, PhraseReport] = {}
 
@@ -65,8 +67,8 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
 
     files: dict[str, Renderer] = {
         "alignment.json": lambda: dumps(alignment_json(comparison)),
-        "phrases.json": lambda: report.render_json(phrase_report()),
-        "phrases.md": lambda: report.render_markdown(phrase_report()),
+        "phrases.json": lambda: render_json(phrase_report()),
+        "phrases.md": lambda: render_markdown(phrase_report()),
     }
     notes = []
     pairs = comparison.pairs

@@ -13,21 +13,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policydiff.chars import MASK
 from policydiff.document import build_document
 from policydiff.errors import InputError
 from policydiff.model import Document, Section
 from policydiff.phrases import (
-    MASK,
     Change,
     Phrase,
     PhraseSet,
-    changes,
+    changes_of,
     find_shared_phrases,
     han_count,
     is_formulaic_text,
     load_formulaic,
     locate,
-    overlap,
     overlap_matrix,
     pair_phrases,
 )
@@ -72,7 +71,7 @@ def test_two_documents_share_one_phrase_with_exact_offsets() -> None:
     assert phrase.kind == "distinctive"
     assert [(o.doc, o.span) for o in phrase.occurrences] == [("d1", (8, 17)), ("d2", (0, 9))]
     assert phrase.counts == (("d1", 1), ("d2", 1))
-    ov = overlap(ps, "d1", "d2")
+    (ov,) = overlap_matrix(ps)
     assert ov.jaccard == 1.0
     assert ov.coverage_a == pytest.approx(9 / 16)  # 推动高质量发展 (7) + 9 Han characters
     assert ov.coverage_b == pytest.approx(9 / 13)  # 9 + 保障民生 (4)
@@ -215,14 +214,13 @@ def test_degenerate_inputs() -> None:
     assert find_shared_phrases({}).phrases == ()
     empty = find_shared_phrases({"a": "", "b": ""}, word_spans={"a": [], "b": []})
     assert empty.phrases == ()
-    assert overlap(empty, "a", "b").jaccard == 0.0
-    assert overlap(empty, "a", "b").coverage_a == 0.0
+    (ov,) = overlap_matrix(empty)
+    assert ov.jaccard == 0.0
+    assert ov.coverage_a == 0.0
     texts, spans = words(["发展", "经济"])
     assert find_shared_phrases(texts, word_spans=spans).phrases == ()
     with pytest.raises(InputError):
         find_shared_phrases({"a": "x"}, min_chars=0)
-    with pytest.raises(KeyError):
-        overlap(empty, "a", "zz")
 
 
 def test_overlap_matrix_lists_each_pair_once_in_document_order() -> None:
@@ -367,7 +365,8 @@ def test_every_reported_occurrence_is_real(docs: list[list[str]], min_chars: int
 @given(st.lists(st.lists(st.sampled_from(VOCAB), max_size=30), min_size=2, max_size=3))
 def test_new_phrases_really_are_absent_from_the_previous_document(docs: list[list[str]]) -> None:
     texts, spans = words(*docs)
-    for change in changes(texts, word_spans=spans, formulaic=frozenset()):
+    ps = find_shared_phrases(texts, word_spans=spans, formulaic=frozenset())
+    for change in changes_of(ps):
         before, after = texts[change.from_doc], texts[change.to_doc]
         folded = before.replace("5", "0")
         for unit in change.new:
@@ -429,6 +428,7 @@ def test_seed_occurrences_are_located_in_the_deepest_section(
     sections = {s.id: s for d in docs for s in d.root.walk()}
     for phrase in located.phrases[:200]:
         for occ in phrase.occurrences:
+            assert occ.section is not None
             sec = sections[occ.section]
             assert sec.span[0] <= occ.span[0] and occ.span[1] <= sec.span[1]
             assert not any(
@@ -446,7 +446,7 @@ def national_change(corpus_dir: Path) -> Change:
         year: (corpus_dir / f"national-{year}.txt").read_text("utf-8")
         for year in ("2023", "2024", "2025")
     }
-    first, last = changes(texts)
+    first, last = changes_of(find_shared_phrases(texts))
     assert (first.from_doc, first.to_doc, last.from_doc, last.to_doc) == (
         "2023",
         "2024",

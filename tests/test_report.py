@@ -1,5 +1,6 @@
-"""The phrase-overlap report (policydiff.report): JSON schema, escaping, CSV injection, terminal
-safety, determinism, themes, and a real run on the seeds."""
+"""The phrase-overlap report (policydiff.report, render.phrases, formats.phrases): JSON schema,
+escaping, CSV injection, terminal safety, determinism, themes, a real run on the seeds, and
+the strict loader of the JSON export."""
 
 from __future__ import annotations
 
@@ -7,30 +8,26 @@ import csv
 import io
 import json
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from policydiff.chars import MASK
 from policydiff.document import build_document
+from policydiff.formats.phrases import phrases_schema, render_json
 from policydiff.model import Document, Section
-from policydiff.phrases import MASK, find_shared_phrases
-from policydiff.report import (
-    PhraseReport,
-    build_report,
+from policydiff.phrases import find_shared_phrases
+from policydiff.render.phrases import (
     csv_cell,
     md_escape,
     render_csv,
     render_html,
-    render_json,
     render_markdown,
-    top_phrases,
 )
+from policydiff.report import PhraseReport, build_report, top_phrases
 
-SCHEMA = json.loads(
-    resources.files("policydiff.data").joinpath("phrases.schema.json").read_text("utf-8")
-)
+SCHEMA = phrases_schema()
 
 # Two small documents, as word lists, with hostile text inside shared phrases.
 D1 = [
@@ -263,7 +260,7 @@ class _Collect(HTMLParser):
         self.tags: list[str] = []
         self.text: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
 
     def handle_data(self, data: str) -> None:

@@ -1,0 +1,291 @@
+"""Finding the shared phrases: maximal repeats of the corpus index trimmed to word boundaries,
+quoted terms, and the kind of each phrase (rules in the package docstring)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+
+from policydiff.chars import PHRASE_BARRIERS
+from policydiff.errors import InputError
+from policydiff.phrases.corpus import Corpus
+from policydiff.phrases.model import (
+    Occurrence,
+    Phrase,
+    PhraseSet,
+    WordSpans,
+    bulk_allocation,
+    han_count,
+)
+from policydiff.phrases.rules import (
+    CLOSE_QUOTES,
+    FORMULAIC_SHARE,
+    MAX_OCCURRENCES,
+    OPEN_QUOTES,
+    SHORT_SLOGAN_QUOTED,
+    formulaic_regex,
+    formulaic_share,
+    load_formulaic,
+    quoted_spans,
+)
+from policydiff.phrases.trim import needs_trim, trim, word_bounds
+
+Repeat = tuple[int, int, int]
+"""``(length, lb, rb)``: a maximal repeat, its occurrences at ``sa[lb..rb]``."""
+
+
+def find_shared_phrases(
+    texts: Mapping[str, str],
+    *,
+    min_chars: int = 4,
+    min_docs: int = 2,
+    min_slogan_chars: int = 2,
+    word_spans: WordSpans | None = None,
+    formulaic: frozenset[str] | None = None,
+) -> PhraseSet:
+    """The maximal phrases that at least ``min_docs`` of ``texts`` share (see package rules).
+
+    ``texts`` maps document ids to normalized text, in document order. ``word_spans`` gives,
+    per document id, the ``(start, end)`` spans of its words; documents it does not cover are
+    tokenized with ``policydiff.tokenize.tokenize_spans``. ``formulaic`` replaces the list in
+    ``data/formulaic.txt``.
+    """
+    if min_chars < 1 or min_docs < 1 or min_slogan_chars < 1:
+        raise InputError("min_chars, min_docs and min_slogan_chars must be at least 1")
+    ids = tuple(texts)
+    docs = tuple(texts[d] for d in ids)
+    if formulaic is None:
+        formulaic = load_formulaic()
+    with bulk_allocation():
+        bounds = word_bounds(ids, docs, word_spans)
+        corpus = Corpus(docs, bounds)
+        collector = _Collector(corpus, docs, min_chars, min_docs)
+        collector.add_repeats()
+        quoted_terms = collector.add_quoted_terms(min_slogan_chars)
+        phrases = _phrases(collector, ids, quoted_terms, formulaic)
+    return PhraseSet(
+        doc_ids=ids,
+        texts=docs,
+        phrases=tuple(phrases),
+        min_chars=min_chars,
+        min_docs=min_docs,
+        boundaries=tuple(bounds),
+        formulaic=formulaic,
+    )
+
+
+class _Collector:
+    """The phrases found so far (text -> sorted global positions), and how to add more."""
+
+    def __init__(self, corpus: Corpus, docs: tuple[str, ...], min_chars: int, min_docs: int):
+        self.corpus = corpus
+        self.docs = docs
+        self.min_chars = min_chars
+        self.min_docs = min_docs
+        self.isb: list[bool] = corpus.isb.tolist()
+        self.starts: list[int] = corpus.starts.tolist()
+        self.sa: list[int] = corpus.sa.tolist()
+        self.doc_of: list[int] = corpus.doc_of.tolist()
+        self.found: dict[str, list[int]] = {}
+        self.seen_raw: set[tuple[int, int]] = set()
+        # nearest word boundary at or after / at or before each global position
+        self.nxt, self.prv = corpus.nearest_boundaries()
+
+    def accept(
+        self, text: str, positions: list[int], quoted: set[int], min_quoted: float = 0
+    ) -> None:
+        """Keep ``text`` with those of ``positions`` that are word-aligned (or quoted), when
+        they are in ``min_docs`` documents and at least ``min_quoted`` of them are quoted."""
+        if len(positions) > MAX_OCCURRENCES:
+            return
+        isb, length = self.isb, len(text)
+        keep = sorted(p for p in positions if (isb[p] and isb[p + length]) or p in quoted)
+        docs = {self.doc_of[p] for p in keep}
+        if len(docs) >= self.min_docs and len(quoted) >= min_quoted * len(keep):
+            self.found[text] = keep
+
+    def add_repeats(self) -> None:
+        """The maximal repeats, each trimmed to word boundaries.
+
+        Occurrences of one repeat may sit differently against word boundaries (科技创新能力
+        inside 理科/技创/新能/力): each group of equally aligned occurrences is trimmed on its
+        own, and ``accept`` then keeps the word-aligned occurrences of the result.
+        """
+        repeats = _han_repeats(self.corpus, self.min_chars, self.min_docs)
+        uniform = _uniformly_aligned(self.corpus, repeats)
+        for (length, lb, rb), same in zip(repeats, uniform, strict=True):
+            groups = self._groups(self.sa[lb : rb + 1], length, same)
+            for (rel_start, rel_end), members in groups.items():
+                self._add_group(members, rel_start, rel_end, length, same)
+
+    def _groups(
+        self, positions: list[int], length: int, same: bool
+    ) -> dict[tuple[int, int], list[int]]:
+        """Occurrences by the offsets of their first and last word boundary inside the repeat."""
+        nxt, prv = self.nxt, self.prv
+        if same:
+            p = positions[0]
+            return {(nxt[p] - p, prv[p + length] - p): positions}
+        groups: dict[tuple[int, int], list[int]] = {}
+        for p in positions:
+            groups.setdefault((nxt[p] - p, prv[p + length] - p), []).append(p)
+        return groups
+
+    def _add_group(
+        self, members: list[int], rel_start: int, rel_end: int, length: int, same: bool
+    ) -> None:
+        """Trim one group of equally aligned occurrences and keep what remains."""
+        min_chars, isb = self.min_chars, self.isb
+        if rel_end - rel_start < min_chars:
+            return
+        pos0 = members[0]
+        doc_idx = self.doc_of[pos0]
+        off = pos0 - self.starts[doc_idx]
+        text = self.docs[doc_idx]
+        start, end = off + rel_start, off + rel_end
+        if needs_trim(text, start, end):
+
+            def ok(o: int) -> bool:
+                return all(isb[p + o - off] for p in members)
+
+            start, end = trim(text, start, end, ok)
+            if end - start < min_chars:
+                return
+        key = (start - off + pos0, end - start)
+        if key in self.seen_raw:
+            return
+        self.seen_raw.add(key)
+        phrase_text = text[start:end]
+        if phrase_text in self.found or han_count(phrase_text) < min_chars:
+            return
+        if same and start == off and end == off + length:
+            self.found[phrase_text] = sorted(members)  # untrimmed, every occurrence aligned
+        else:
+            self.accept(phrase_text, self.corpus.interval(key[0], key[1]), set())
+
+    def add_quoted_terms(self, min_slogan_chars: int) -> frozenset[str]:
+        """Quoted terms, even short ones, when quoted in at least ``min_docs`` documents;
+        returns every quoted term of the documents (for the kinds)."""
+        quoted_positions, quoted_docs = _quoted_terms(self.docs, self.starts)
+        for term, qpos in quoted_positions.items():
+            if term in self.found or han_count(term) < min_slogan_chars:
+                continue
+            if any(c in PHRASE_BARRIERS for c in term):
+                continue
+            if han_count(term) >= self.min_chars:
+                self.accept(term, self.corpus.interval(min(qpos), len(term)), qpos)
+            elif len(quoted_docs[term]) >= self.min_docs:
+                # a short term must be quoted in min_docs documents and in a third of its
+                # uses: “两重” is a coined formula, a stray “人民” is not
+                positions = self.corpus.interval(min(qpos), len(term))
+                self.accept(term, positions, qpos, SHORT_SLOGAN_QUOTED)
+        return frozenset(quoted_positions)
+
+
+def _han_repeats(corpus: Corpus, min_chars: int, min_docs: int) -> list[Repeat]:
+    """The maximal repeats with at least ``min_chars`` Han characters (a repeat with fewer
+    cannot become a phrase)."""
+    repeats = corpus.maximal_repeats(min_chars, min_docs)
+    if not repeats:
+        return repeats
+    rep = np.asarray(repeats, dtype=np.int64)
+    first = corpus.sa[rep[:, 1]]
+    han = corpus.han_prefix[first + rep[:, 0]] - corpus.han_prefix[first]
+    return [r for r, keep in zip(repeats, (han >= min_chars).tolist(), strict=True) if keep]
+
+
+def _quoted_terms(
+    docs: tuple[str, ...], starts: list[int]
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Per quoted term: the global positions where it is quoted, and the documents."""
+    quoted_positions: dict[str, set[int]] = {}
+    quoted_docs: dict[str, set[int]] = {}
+    for i, text in enumerate(docs):
+        for qs, qe in quoted_spans(text):
+            term = text[qs:qe]
+            quoted_positions.setdefault(term, set()).add(starts[i] + qs)
+            quoted_docs.setdefault(term, set()).add(i)
+    return quoted_positions, quoted_docs
+
+
+def _phrases(
+    collector: _Collector,
+    ids: tuple[str, ...],
+    quoted_terms: frozenset[str],
+    formulaic: frozenset[str],
+) -> list[Phrase]:
+    """The found phrases with their occurrences, counts and kinds, in phrase order."""
+    starts, doc_of = collector.starts, collector.doc_of
+    formulaic_re = formulaic_regex(formulaic)
+    n_docs = len(ids)
+    make = Occurrence
+    phrases = []
+    for phrase_text, positions in collector.found.items():
+        length = len(phrase_text)
+        # local offsets per occurrence (a table for every position of 100 documents was 100 MB)
+        occs = tuple([
+            make(ids[d], (p - starts[d], p - starts[d] + length))
+            for p, d in zip(positions, [doc_of[p] for p in positions], strict=True)
+        ])
+        counts: dict[int, int] = {}
+        for p in positions:
+            d = doc_of[p]
+            counts[d] = counts.get(d, 0) + 1
+        kind = _kind(phrase_text, quoted_terms, len(counts), n_docs, formulaic, formulaic_re)
+        phrases.append(
+            Phrase(
+                text=phrase_text,
+                kind=kind,
+                occurrences=occs,
+                counts=tuple((ids[d], counts[d]) for d in sorted(counts)),
+            )
+        )
+    phrases.sort(key=lambda p: (-len(p.counts), -han_count(p.text), p.text))
+    return phrases
+
+
+def _uniformly_aligned(corpus: Corpus, repeats: list[Repeat]) -> list[bool]:
+    """For each repeat: do all its occurrences have the same nearest word boundaries inside
+    it? (The common case, decided in bulk with numpy so that only the rest loop in Python.)"""
+    if not repeats:
+        return []
+    rep = np.asarray(repeats, dtype=np.int64)
+    sizes = rep[:, 2] - rep[:, 1] + 1
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    owner = np.repeat(np.arange(len(rep)), sizes)
+    idx = rep[owner, 1] + (np.arange(int(sizes.sum())) - offsets[owner])
+    pos = corpus.sa[idx]
+    where = np.flatnonzero(corpus.isb)
+    after = where[np.minimum(np.searchsorted(where, pos), len(where) - 1)] - pos
+    ends = pos + rep[owner, 0]
+    before = where[np.maximum(np.searchsorted(where, ends, side="right") - 1, 0)] - pos
+    same = np.ones(len(rep), dtype=bool)
+    for values in (after, before):
+        same &= np.minimum.reduceat(values, offsets) == np.maximum.reduceat(values, offsets)
+    return same.tolist()
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] in OPEN_QUOTES and text[-1] in CLOSE_QUOTES:
+        return text[1:-1]
+    return text
+
+
+def _kind(
+    text: str,
+    quoted_terms: frozenset[str],
+    ndocs: int,
+    total_docs: int,
+    formulaic: frozenset[str],
+    formulaic_re: re.Pattern[str] | None,
+) -> str:
+    """The kind of a phrase (rules in the package docstring)."""
+    if text in formulaic or formulaic_share(text, formulaic_re) >= 0.5:
+        return "formulaic"
+    if _unquote(text) in quoted_terms:
+        return "slogan"
+    if total_docs >= 4 and ndocs >= FORMULAIC_SHARE * total_docs:
+        return "formulaic"
+    return "distinctive"

@@ -1,0 +1,408 @@
+"""New and dropped phrases between consecutive documents of a series (``changes_of``): the
+smallest runs of words of one document that the other does not contain, merged, trimmed and
+ranked for a reader."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
+
+import numpy as np
+
+from policydiff.chars import PHRASE_BARRIERS
+from policydiff.phrases.corpus import Corpus
+from policydiff.phrases.model import (
+    Change,
+    NewPhrase,
+    PhraseSet,
+    Span,
+    bulk_allocation,
+    han_count,
+)
+from policydiff.phrases.rules import (
+    CLOSE_QUOTES,
+    EDGE_PARTICLES,
+    OPEN_QUOTES,
+    han_flags,
+    is_formulaic_text,
+    is_punct_or_space,
+    load_formulaic,
+    quoted_spans,
+)
+from policydiff.phrases.trim import trim, word_bounds
+
+BACKGROUND_DOCS = 5
+"""How many neighbouring documents of a series ``changes_of`` consults to tell a returning
+phrase from a first appearance."""
+
+MAX_UNIT_WORDS = 8
+"""Longest word n-gram tried when looking for the smallest unit absent from the other text."""
+
+_DIGITS = str.maketrans("0123456789０１２３４５６７８９", "0" * 20)
+
+Unit = tuple[int, str, tuple[str, ...]]
+"""A new unit while it is being found: (first start, kind, new words), by its text."""
+
+
+def changes_of(phrase_set: PhraseSet, *, min_slogan_chars: int = 2) -> list[Change]:
+    """New and dropped phrases between consecutive documents of ``phrase_set`` (in its order),
+    reusing its word boundaries, ``min_chars`` and formulaic list.
+
+    A *new* phrase of B (relative to A) is a phrase-like unit of B whose text, with digits
+    folded (``2025年`` reads as ``2024年``), does not occur anywhere in A:
+    1. a quoted term of B (“两重”, at least ``min_slogan_chars`` Han characters), kind
+       ``slogan``; or
+    2. a run of B's words, inside one clause (punctuation other than quotation marks ends a
+       clause), made of the *smallest* word sequences of at least ``min_chars`` Han characters
+       that A does not contain, merged where they overlap: 适度宽松 and 宽松的货币政策 merge
+       into 适度宽松的货币政策. A smallest sequence that recurs in B stands alone (提振消费 ×3)
+       and the non-recurring ones overlapping it are left out; so is a run that overlaps a new
+       quoted term (the term stands for it). Its kind is ``formulaic`` when formulaic entries
+       cover half of it, ``distinctive`` otherwise.
+    *Dropped* phrases are the new phrases of A relative to B.
+
+    Ranking (a reader scans the top of each list): slogans; then distinctive units found more
+    than once; then the other distinctive units; formulaic units last. Within each group, units
+    that the series shows elsewhere (``elsewhere``: a new phrase found in one of the
+    ``BACKGROUND_DOCS`` documents before A, a dropped one in those after B) come after the
+    others, then more occurrences first, then units containing words A never used, then
+    document order.
+    """
+    ids, docs = phrase_set.doc_ids, phrase_set.texts
+    bounds = list(phrase_set.boundaries)
+    if len(bounds) != len(ids):
+        bounds = word_bounds(ids, docs, None)
+    formulaic = phrase_set.formulaic
+    if formulaic is None:
+        formulaic = load_formulaic()
+    with bulk_allocation():
+        return [
+            _change(ids, docs, bounds, i, phrase_set.min_chars, min_slogan_chars, formulaic)
+            for i in range(1, len(ids))
+        ]
+
+
+def _change(
+    ids: Sequence[str],
+    docs: Sequence[str],
+    bounds: Sequence[np.ndarray],
+    i: int,
+    min_chars: int,
+    min_slogan_chars: int,
+    formulaic: frozenset[str],
+) -> Change:
+    """New and dropped phrases of document ``i`` relative to document ``i - 1``, with up to
+    ``BACKGROUND_DOCS`` earlier (for new) or later (for dropped) documents as background."""
+    a, b = docs[i - 1], docs[i]
+    earlier = "\n".join(docs[max(0, i - 1 - BACKGROUND_DOCS) : i - 1])
+    later = "\n".join(docs[i + 1 : i + 1 + BACKGROUND_DOCS])
+    options = {"min_chars": min_chars, "min_slogan_chars": min_slogan_chars}
+    new = _novel_units(b, bounds[i], a, formulaic=formulaic, background=earlier, **options)
+    dropped = _novel_units(a, bounds[i - 1], b, formulaic=formulaic, background=later, **options)
+    return Change(ids[i - 1], ids[i], new, dropped)
+
+
+# --------------------------------------------------------------------------- one direction
+
+
+def _novel_units(
+    target: str,
+    bounds: np.ndarray,
+    reference: str,
+    *,
+    min_chars: int,
+    min_slogan_chars: int,
+    formulaic: frozenset[str],
+    background: str = "",
+) -> tuple[NewPhrase, ...]:
+    """Phrase-like units of ``target`` that ``reference`` does not contain (see
+    ``changes_of``); ``background`` (other documents, joined by newlines) marks those found
+    there as ``elsewhere``."""
+    reading = _Reading(target, bounds, reference)
+    units: dict[str, Unit] = {}
+    quoted_new = _quoted_units(reading, min_slogan_chars, units)  # 1. quoted terms
+    # 2. smallest word sequences absent from the reference, merged where they overlap
+    for clause in _clauses(reading):
+        _add_clause_units(reading, clause, quoted_new, min_chars, formulaic, units)
+    return _ranked(reading, units, background)
+
+
+class _Reading:
+    """The target text read against the reference: the matching statistics (``absent``) and
+    the target's own index (``recurs``, occurrences)."""
+
+    def __init__(self, target: str, bounds: np.ndarray, reference: str) -> None:
+        self.target = target
+        self.bounds = bounds
+        self.folded_ref = _fold(reference)
+        self.ms = _matching_lengths(_fold(target), self.folded_ref)
+        self.index = Corpus([target], [bounds])
+        self.han_prefix: list[int] = np.concatenate(
+            ([0], np.cumsum(han_flags(target)))
+        ).tolist()
+
+    def absent(self, start: int, end: int) -> bool:
+        """Whether ``target[start:end]`` (digits folded) does not occur in the reference."""
+        return end - start > self.ms[start]
+
+    def recurs(self, start: int, end: int) -> bool:
+        """Whether ``target[start:end]`` occurs more than once in the target."""
+        return len(self.index.interval(start, end - start, limit=2)) >= 2
+
+
+def _quoted_units(reading: _Reading, min_slogan_chars: int, units: dict[str, Unit]) -> list[Span]:
+    """Add the quoted terms the reference does not have to ``units``; return their spans."""
+    target = reading.target
+    quoted_new: list[Span] = []
+    for qs, qe in quoted_spans(target):
+        term = target[qs:qe]
+        if han_count(term) < min_slogan_chars or any(c in PHRASE_BARRIERS for c in term):
+            continue
+        if _fold(term) not in reading.folded_ref:
+            quoted_new.append((qs, qe))
+            units.setdefault(term, (qs, "slogan", (term,)))
+    return quoted_new
+
+
+def _clauses(reading: _Reading) -> Iterator[list[Span]]:
+    """The target's words, clause by clause (a word holding a clause break ends the clause and
+    belongs to none)."""
+    target = reading.target
+    cuts = np.flatnonzero(reading.bounds).tolist()
+    break_prefix = [0]
+    for char in target:
+        break_prefix.append(break_prefix[-1] + (1 if _is_clause_break(char) else 0))
+    clause: list[Span] = []
+    for start, end in pairwise(cuts):
+        if end <= start:
+            continue
+        if break_prefix[end] > break_prefix[start]:
+            if clause:
+                yield clause
+            clause = []
+        else:
+            clause.append((start, end))
+    if clause:
+        yield clause
+
+
+def _add_clause_units(
+    reading: _Reading,
+    clause: list[Span],
+    quoted_new: list[Span],
+    min_chars: int,
+    formulaic: frozenset[str],
+    units: dict[str, Unit],
+) -> None:
+    """Add the new units of one clause to ``units`` (trimmed; none that a new quoted term
+    stands for)."""
+    smallest = _smallest(reading, clause, min_chars)
+    if not smallest:
+        return
+    target, bounds = reading.target, reading.bounds
+    quoted_ends = [qe for _, qe in quoted_new]
+    new_words = _new_words(target, clause, reading.absent)
+    for start, end in _merged(reading, clause, smallest):
+        s, e = trim(target, start, end, lambda o: bool(bounds[o]))
+        text = target[s:e]
+        if han_count(text) < min_chars or not reading.absent(s, e):
+            continue
+        k = bisect_right(quoted_ends, s)
+        if k < len(quoted_new) and quoted_new[k][0] < e:
+            continue  # the quoted term stands for it
+        kind = "formulaic" if is_formulaic_text(text, formulaic) else "distinctive"
+        inside = tuple(target[ws:we] for ws, we in new_words if s <= ws and we <= e)
+        units.setdefault(text, (s, kind, inside))
+
+
+def _smallest(reading: _Reading, clause: list[Span], min_chars: int) -> list[tuple[int, int]]:
+    """``(i, j)``: the word sequences ``clause[i..j]`` of at least ``min_chars`` Han characters,
+    starting and ending with a content word, that the reference lacks while every shorter one
+    starting at ``i`` is in it (and no shorter one ending at ``j`` is new too)."""
+    target, han_prefix = reading.target, reading.han_prefix
+    han = [han_prefix[e] - han_prefix[s] for s, e in clause]
+    content = [
+        h > 0 and not (e - s == 1 and target[s] in EDGE_PARTICLES)
+        for (s, e), h in zip(clause, han, strict=True)
+    ]
+    absent = reading.absent
+    smallest: list[tuple[int, int]] = []
+    for i in range(len(clause)):
+        if not content[i]:
+            continue
+        acc = 0
+        for j in range(i, min(len(clause), i + MAX_UNIT_WORDS)):
+            acc += han[j]
+            if acc < min_chars or not content[j]:
+                continue
+            if not absent(clause[i][0], clause[j][1]):
+                continue  # the reference has it: try one word more
+            later = next((k for k in range(i + 1, j + 1) if content[k]), None)
+            if not (
+                later is not None
+                and sum(han[later : j + 1]) >= min_chars
+                and absent(clause[later][0], clause[j][1])
+            ):
+                smallest.append((i, j))  # else the unit starting later is new too
+            break
+    return smallest
+
+
+def _merged(
+    reading: _Reading, clause: list[Span], smallest: list[tuple[int, int]]
+) -> list[Span]:
+    """The spans of the units: a smallest unit that recurs in the target stands alone; the
+    others merge where they overlap, unless they overlap a recurring unit (which stands for
+    them)."""
+    recurs = reading.recurs
+    recurring: list[list[int]] = []
+    runs: list[list[int]] = []
+    for i, j in smallest:
+        group = recurring if recurs(clause[i][0], clause[j][1]) else runs
+        if group and (
+            i <= group[-1][1]
+            or (  # touching recurring units join when the whole recurs too
+                group is recurring
+                and i == group[-1][1] + 1
+                and recurs(clause[group[-1][0]][0], clause[j][1])
+            )
+        ):
+            group[-1][1] = max(group[-1][1], j)
+        else:
+            group.append([i, j])
+    found = [(clause[i][0], clause[j][1]) for i, j in recurring]
+    taken = list(found)
+    for i, j in runs:
+        start, end = clause[i][0], clause[j][1]
+        if not any(rs < end and start < re_ for rs, re_ in taken):
+            found.append((start, end))
+    return found
+
+
+def _ranked(reading: _Reading, units: dict[str, Unit], background: str) -> tuple[NewPhrase, ...]:
+    """The units as ``NewPhrase`` (all their occurrences, ``elsewhere`` from ``background``),
+    in reading order (``_rank_key``)."""
+    target, index = reading.target, reading.index
+    ms_background = _matching_lengths(_fold(target), _fold(background)) if background else None
+    out = []
+    for text, (first, kind, new_words) in units.items():
+        spans = tuple((p, p + len(text)) for p in sorted(index.interval(first, len(text))))
+        if kind == "slogan":  # 两新 inside the older 两新一重 is another slogan
+            elsewhere = any(
+                f"{o}{text}{c}" in background
+                for o, c in zip(OPEN_QUOTES, CLOSE_QUOTES, strict=True)
+            )
+        else:
+            elsewhere = ms_background is not None and len(text) <= ms_background[first]
+        out.append((first, NewPhrase(text, kind, spans, new_words, elsewhere)))
+    out.sort(key=lambda item: _rank_key(item[1], item[0]))
+    return tuple(unit for _, unit in out)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fold(text: str) -> str:
+    """Text as compared for novelty: every digit reads as 0, so ``2025年`` is not new next to
+    ``2024年`` and changed figures do not count as new wording."""
+    return text.translate(_DIGITS)
+
+
+def _matching_lengths(target: str, reference: str) -> list[int]:
+    """``ms[i]``: length of the longest prefix of ``target[i:]`` that occurs in ``reference``
+    (the *matching statistics*, from a suffix array over both texts)."""
+    from pydivsufsort import divsufsort, kasai
+
+    if not target:
+        return []
+    ref = np.frombuffer(reference.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    tgt = np.frombuffer(target.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    arr = np.concatenate((ref, [0x110000], tgt, [0x110001])).astype(np.int32)
+    sa = np.asarray(divsufsort(arr), dtype=np.int64)
+    lcp = np.asarray(kasai(arr, sa), dtype=np.int64)
+    is_ref = sa <= len(ref)
+    forward = _since_last(is_ref, np.concatenate(([0], lcp[:-1])))
+    backward = _since_last(is_ref[::-1], lcp[::-1])[::-1]
+    best = np.maximum(forward, backward)
+    pos = sa - (len(ref) + 1)
+    keep = (pos >= 0) & (pos < len(tgt))
+    ms = np.zeros(len(tgt) + 1, dtype=np.int64)
+    ms[pos[keep]] = np.minimum(best[keep], len(tgt) - pos[keep])
+    return ms.tolist()
+
+
+def _since_last(marks: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """For each index k: the minimum of ``steps`` over ``(r, k]``, where r is the last marked
+    index before or at k (0 where there is none, or where k itself is marked).
+
+    A segmented running minimum: each mark starts a segment; offsetting segment ``i`` by
+    ``i * big`` lets one ``maximum.accumulate`` over the negated values do every segment.
+    """
+    seg = np.cumsum(marks)
+    big = int(steps.max(initial=0)) * 2 + 2
+    values = np.where(marks, -big // 2, -steps)  # the mark itself: +inf once negated
+    running = np.maximum.accumulate(values + seg * big) - seg * big
+    out: np.ndarray = -running
+    out[seg == 0] = 0
+    out[marks] = 0
+    return out
+
+
+def _is_clause_break(char: str) -> bool:
+    return (char in PHRASE_BARRIERS or is_punct_or_space(char)) and not (
+        char in OPEN_QUOTES or char in CLOSE_QUOTES
+    )
+
+
+def _new_words(
+    target: str, clause: Sequence[Span], absent: Callable[[int, int], bool]
+) -> list[Span]:
+    """Spans of the words of ``clause`` that the reference never uses.
+
+    A word is new when it is absent from the reference and cannot be read as two parts that
+    the reference has (调整机制 = 调整 + 机制 is not new; 具身智能 is); for a two-character
+    word, being absent is enough. A run of single-character Han tokens (a word the dictionary
+    did not know, 零/碳) counts as one word.
+    """
+    out: list[Span] = []
+    singles: list[Span] = []
+
+    def check(start: int, end: int) -> None:
+        if end - start < 2 or not absent(start, end):
+            return
+        if end - start > 2:
+            for cut in range(start + 1, end):
+                left = cut - start == 1 or not absent(start, cut)
+                right = end - cut == 1 or not absent(cut, end)
+                if left and right:
+                    return
+        out.append((start, end))
+
+    def close_singles() -> None:
+        if len(singles) >= 2:
+            check(singles[0][0], singles[-1][1])
+        singles.clear()
+
+    for start, end in clause:
+        token = target[start:end]
+        han = han_count(token)
+        if han == 1 and end - start == 1 and token not in EDGE_PARTICLES:
+            singles.append((start, end))
+            continue
+        close_singles()
+        if han >= 2 and han == end - start:
+            check(start, end)
+    close_singles()
+    return out
+
+
+def _rank_key(unit: NewPhrase, first: int) -> tuple[int, int, int, int, int]:
+    """Sort key of a new unit (the ranking is documented in ``changes_of``)."""
+    if unit.kind == "slogan":
+        tier = 0
+    elif unit.kind == "formulaic":
+        tier = 3
+    else:
+        tier = 1 if unit.count >= 2 else 2
+    return (tier, int(unit.elsewhere), -unit.count, 0 if unit.new_words else 1, first)

@@ -1,0 +1,300 @@
+"""The phrase-overlap report as Markdown, CSV and HTML (the model is ``policydiff.report``;
+the JSON export is ``policydiff.formats.phrases``). Escaping rules in ``policydiff.report``."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+
+from policydiff.phrases import Phrase
+from policydiff.report import (
+    SUBSTANTIVE,
+    TOP,
+    PhraseReport,
+    distinctive_by_doc,
+    rounded,
+    top_phrases,
+)
+
+LIST_SEP = "；"
+"""Separator of inline phrase lists: phrases may contain 、 and ， but never ； (a sentence
+barrier in ``phrases``)."""
+
+
+def _where(phrase: Phrase, limit: int = 6) -> str:
+    parts = []
+    for doc, count in phrase.counts[:limit]:
+        sections = sorted({o.section for o in phrase.occurrences if o.doc == doc and o.section})
+        label = f"{doc}×{count}" if count > 1 else doc
+        if sections:
+            label += " (" + ", ".join(sections[:3]) + ("…" if len(sections) > 3 else "") + ")"
+        parts.append(label)
+    if len(phrase.counts) > limit:
+        parts.append(f"+{len(phrase.counts) - limit}")
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown syntax so document text shows literally (newlines become spaces)."""
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def render_markdown(report: PhraseReport, *, top: int = TOP, for_terminal: bool = False) -> str:
+    """The report as Markdown: documents, overlap matrix, top shared phrases, slogans,
+    phrases distinctive of each document, new/dropped phrases, per-theme phrases.
+
+    ``for_terminal``: pass the result through ``textsafe.visible`` (do this whenever it is
+    printed rather than written to a file).
+    """
+    ps = report.phrase_set
+    e = md_escape
+    lines = ["# Shared phrases", ""]
+    lines.append(
+        f"{len(ps.doc_ids)} documents, {len(ps.phrases)} shared phrases "
+        f"(at least {ps.min_chars} Han characters, in at least {ps.min_docs} documents)."
+    )
+    lines += ["", "## Documents", "", "| id | title | path |", "|---|---|---|"]
+    for d in report.documents:
+        lines.append(f"| {e(d.id)} | {e(d.title)} | {e(d.path)} |")
+    lines += _md_overlap(report)
+    lines += _md_phrase_tables(report, top)
+    lines += ["", "## Distinctive of each document", ""]
+    lines.append("Longest phrases a document shares with only one other document.")
+    for doc, phrases in distinctive_by_doc(report).items():
+        lines += ["", f"### {e(doc)}", ""]
+        if not phrases:
+            lines.append("(none)")
+        for p in phrases:
+            other = next(d for d in p.docs if d != doc)
+            lines.append(f"- {e(p.text)} (with {e(other)})")
+    lines += _md_changes(report, top)
+    if report.themes:
+        lines += ["", "## Shared phrases by theme", ""]
+        for t in report.themes:
+            lines.append(f"- {e(t.theme)}: " + LIST_SEP.join(e(x) for x in t.phrases[:top]))
+
+    out = "\n".join(lines).rstrip("\n") + "\n"
+    if for_terminal:
+        from policydiff.textsafe import visible
+
+        out = visible(out)
+    return out
+
+
+def _md_overlap(report: PhraseReport) -> list[str]:
+    """The overlap matrix: Jaccard and the row document's coverage, per pair."""
+    e = md_escape
+    lines = ["", "## Overlap", ""]
+    lines.append("Jaccard of the phrase sets; coverage: share of the row document's Han")
+    lines.append("characters inside phrases it shares with the column document.")
+    lines.append("")
+    ids = report.phrase_set.doc_ids
+    pair = {(o.a, o.b): o for o in report.overlaps}
+    lines.append("| | " + " | ".join(e(i) for i in ids) + " |")
+    lines.append("|---" * (len(ids) + 1) + "|")
+    for a in ids:
+        cells = []
+        for b in ids:
+            if a == b:
+                cells.append("—")
+            elif (a, b) in pair:
+                o = pair[(a, b)]
+                cells.append(f"J {o.jaccard:.2f} / {_pct(o.coverage_a)}")
+            else:
+                o = pair[(b, a)]
+                cells.append(f"J {o.jaccard:.2f} / {_pct(o.coverage_b)}")
+        lines.append(f"| {e(a)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _md_phrase_tables(report: PhraseReport, top: int) -> list[str]:
+    """The tables of top substantive, formulaic and slogan phrases."""
+    e = md_escape
+    lines = [
+        "",
+        "## Top shared phrases",
+        "",
+        "| phrase | kind | docs | where |",
+        "|---|---|---|---|",
+    ]
+    for p in top_phrases(report, limit=top, kind=SUBSTANTIVE):
+        lines.append(f"| {e(p.text)} | {p.kind} | {len(p.counts)} | {e(_where(p))} |")
+
+    lines += ["", "## Formulaic phrases", "", "| phrase | docs | where |", "|---|---|---|"]
+    for p in top_phrases(report, limit=top, kind="formulaic"):
+        lines.append(f"| {e(p.text)} | {len(p.counts)} | {e(_where(p))} |")
+
+    lines += ["", "## Slogans (quoted terms)", "", "| slogan | docs | where |", "|---|---|---|"]
+    for p in top_phrases(report, limit=top, kind="slogan"):
+        lines.append(f"| {e(p.text)} | {len(p.counts)} | {e(_where(p))} |")
+    return lines
+
+
+def _md_changes(report: PhraseReport, top: int) -> list[str]:
+    """New and dropped phrases per consecutive pair (nothing when they were not computed)."""
+    e = md_escape
+    lines: list[str] = []
+    if report.changes:
+        lines += ["", "## New and dropped phrases", ""]
+        for c in report.changes:
+            lines += [f"### {e(c.from_doc)} → {e(c.to_doc)}", ""]
+            lines.append(
+                f"New ({len(c.new)}): "
+                + LIST_SEP.join(
+                    e(u.text) + (f"×{u.count}" if u.count > 1 else "") for u in c.new[:top]
+                )
+            )
+            lines.append("")
+            lines.append(
+                f"Dropped ({len(c.dropped)}): "
+                + LIST_SEP.join(
+                    e(u.text) + (f"×{u.count}" if u.count > 1 else "") for u in c.dropped[:top]
+                )
+            )
+            lines.append("")
+    return lines
+
+
+# --------------------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that no spreadsheet runs as a formula (a leading apostrophe if needed)."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def render_csv(report: PhraseReport, *, table: str = "phrases") -> str:
+    """One table of the report as CSV (``\\n`` line ends, header first).
+
+    ``table``: ``phrases`` (text, kind, length, number of documents, then one count column per
+    document), ``occurrences`` (one row per occurrence), ``overlap`` (one row per pair) or
+    ``changes`` (one row per new or dropped phrase). Another name raises ``ValueError``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    ids = report.phrase_set.doc_ids
+    rows: list[list[object]]
+    if table == "phrases":
+        rows = [["text", "kind", "length", "docs", *ids]]
+        for p in report.phrase_set.phrases:
+            counts = dict(p.counts)
+            rows.append(
+                [p.text, p.kind, p.han_length, len(counts), *(counts.get(d, 0) for d in ids)]
+            )
+    elif table == "occurrences":
+        rows = [["text", "kind", "doc", "section", "start", "end"]]
+        for p in report.phrase_set.phrases:
+            for occ in p.occurrences:
+                rows.append([p.text, p.kind, occ.doc, occ.section or "", occ.span[0], occ.span[1]])
+    elif table == "overlap":
+        rows = [["a", "b", "jaccard", "coverage_a", "coverage_b", "shared"]]
+        for ov in report.overlaps:
+            shares = (rounded(ov.jaccard), rounded(ov.coverage_a), rounded(ov.coverage_b))
+            rows.append([ov.a, ov.b, *shares, ov.shared])
+    elif table == "changes":
+        rows = [["from", "to", "change", "rank", "text", "kind", "count", "elsewhere"]]
+        for c in report.changes:
+            for label, units in (("new", c.new), ("dropped", c.dropped)):
+                for rank, u in enumerate(units, 1):
+                    rows.append(
+                        [c.from_doc, c.to_doc, label, rank, u.text, u.kind, u.count, u.elsewhere]
+                    )
+    else:
+        raise ValueError(f"unknown table {table!r}")
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em;line-height:1.5}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;
+vertical-align:top}th{background:#f3f3f3}.slogan{color:#a0522d}.formulaic{color:#777}
+.distinctive{color:#1f5fa8}td.num{text-align:right}
+"""
+
+
+def render_html(report: PhraseReport, *, top: int = TOP) -> str:
+    """The report as one standalone HTML page (inline CSS, no scripts, every text escaped)."""
+    h = html.escape
+    ps = report.phrase_set
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-Hans"><head><meta charset="utf-8">',
+        "<title>policydiff: shared phrases</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Shared phrases</h1>",
+        f"<p>{len(ps.doc_ids)} documents, {len(ps.phrases)} shared phrases (at least "
+        f"{ps.min_chars} Han characters, in at least {ps.min_docs} documents).</p>",
+        "<h2>Documents</h2><table><tr><th>id</th><th>title</th><th>path</th></tr>",
+    ]
+    for d in report.documents:
+        parts.append(f"<tr><td>{h(d.id)}</td><td>{h(d.title)}</td><td>{h(d.path)}</td></tr>")
+    parts.append("</table><h2>Overlap</h2><table><tr><th></th>")
+    parts += [f"<th>{h(i)}</th>" for i in ps.doc_ids]
+    parts.append("</tr>")
+    pair = {(o.a, o.b): o for o in report.overlaps}
+    for a in ps.doc_ids:
+        parts.append(f"<tr><th>{h(a)}</th>")
+        for b in ps.doc_ids:
+            if a == b:
+                parts.append("<td>—</td>")
+                continue
+            o = pair.get((a, b)) or pair[(b, a)]
+            cov = o.coverage_a if o.a == a else o.coverage_b
+            parts.append(f'<td class="num">J {o.jaccard:.2f}<br>{_pct(cov)}</td>')
+        parts.append("</tr>")
+    parts.append("</table>")
+
+    def phrase_table(title: str, phrases: list[Phrase]) -> None:
+        parts.append(f"<h2>{h(title)}</h2><table><tr><th>phrase</th><th>kind</th>")
+        parts.append("<th>docs</th><th>where</th></tr>")
+        for p in phrases:
+            parts.append(
+                f'<tr><td class="{p.kind}">{h(p.text)}</td><td>{p.kind}</td>'
+                f'<td class="num">{len(p.counts)}</td><td>{h(_where(p))}</td></tr>'
+            )
+        parts.append("</table>")
+
+    phrase_table("Top shared phrases", top_phrases(report, limit=top, kind=SUBSTANTIVE))
+    phrase_table("Formulaic phrases", top_phrases(report, limit=top, kind="formulaic"))
+    phrase_table("Slogans (quoted terms)", top_phrases(report, limit=top, kind="slogan"))
+    parts.append("<h2>Distinctive of each document</h2>")
+    for doc, phrases in distinctive_by_doc(report).items():
+        items = "".join(
+            f"<li>{h(p.text)} (with {h(next(d for d in p.docs if d != doc))})</li>" for p in phrases
+        )
+        parts.append(f"<h3>{h(doc)}</h3><ul>{items or '<li>(none)</li>'}</ul>")
+    if report.changes:
+        parts.append("<h2>New and dropped phrases</h2>")
+        for c in report.changes:
+            parts.append(f"<h3>{h(c.from_doc)} → {h(c.to_doc)}</h3>")
+            for label, units in (("New", c.new), ("Dropped", c.dropped)):
+                items = "".join(
+                    f'<li class="{u.kind}">{h(u.text)}{f" ×{u.count}" if u.count > 1 else ""}</li>'
+                    for u in units[:top]
+                )
+                parts.append(f"<p>{label} ({len(units)}):</p><ol>{items}</ol>")
+    if report.themes:
+        parts.append("<h2>Shared phrases by theme</h2><ul>")
+        for t in report.themes:
+            parts.append(f"<li>{h(t.theme)}: {h(LIST_SEP.join(t.phrases[:top]))}</li>")
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
