@@ -7,15 +7,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
 from policydiff.chars import MASK
 from policydiff.document import build_document
-from policydiff.formats.phrases import phrases_schema, render_json
+from policydiff.errors import ExportError
+from policydiff.formats.phrases import load_phrases, phrases_schema, render_json
 from policydiff.model import Document, Section
 from policydiff.phrases import find_shared_phrases
 from policydiff.render.phrases import (
@@ -315,3 +320,158 @@ def test_seed_report(seed_files: dict[str, Path]) -> None:
     assert all(p.kind != "formulaic" for p in top_phrases(report, kind="substantive"))
     md = render_markdown(report)
     assert "| 放管服 | slogan | 5 |" in md
+
+
+# --------------------------------------------------------------------------- the strict loader
+
+
+@pytest.fixture(scope="module")
+def seed_export(
+    seed_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, str]]:
+    """A phrases.json written by the tool from seeds 000 (d1) and 002 (d2), with the
+    normalized texts of the two documents."""
+    out = tmp_path_factory.mktemp("export") / "phrases.json"
+    paths = [str(seed_files["000"]), str(seed_files["002"])]
+    proc = subprocess.run(
+        [sys.executable, "-m", "policydiff", "phrases", *paths, "--format", "json", "-o", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    texts = {
+        doc_id: build_document(Path(path).read_text("utf-8"), doc_id=doc_id, path=path).text
+        for doc_id, path in zip(("d1", "d2"), paths, strict=True)
+    }
+    return out, texts
+
+
+def test_load_phrases_reads_a_real_export(seed_export: tuple[Path, dict[str, str]]) -> None:
+    path, texts = seed_export
+    data = load_phrases(path, texts=texts)
+    assert load_phrases(path.read_text("utf-8")) == data  # the text itself
+    assert load_phrases(path.read_bytes()) == data  # or its bytes
+    assert load_phrases(str(path)) == data  # a path as a string
+    assert [d["id"] for d in data["documents"]] == ["d1", "d2"]
+    assert data["documents"][0]["path"].endswith("000_fa4a5ba1074ac6cc.txt")
+    phrases = {p["text"]: p for p in data["phrases"]}
+    # grep counts in the seeds (000 → 002): 乡村振兴 4 → 2, quoted “乡村振兴” in 002;
+    # 放管服 1 → 2, quoted every time; 社会治理现代化 1 → 2
+    assert phrases["乡村振兴"]["kind"] == "slogan"
+    assert phrases["乡村振兴"]["counts"] == {"d1": 4, "d2": 2}
+    assert phrases["放管服"]["kind"] == "slogan"
+    assert phrases["放管服"]["counts"] == {"d1": 1, "d2": 2}
+    assert phrases["社会治理现代化"]["counts"] == {"d1": 1, "d2": 2}
+    for phrase in data["phrases"]:
+        for occ in phrase["occurrences"]:
+            start, end = occ["span"]
+            assert texts[occ["doc"]][start:end] == phrase["text"]
+    ((row,),) = [data["overlap"]]
+    assert (row["a"], row["b"]) == ("d1", "d2")
+    ((change,),) = [data["changes"]]
+    # 双招双引 ×5 and 红色物业 ×3 appear in 002 only; 十三五 and 城市双修 only in 000
+    units = {u["text"]: u for u in change["new_units"]}
+    assert len(units["双招双引"]["spans"]) == 5
+    assert len(units["红色物业"]["spans"]) == 3
+    assert {"十三五", "城市双修"} <= set(change["dropped"])
+
+
+def _damaged(path: Path, tmp_path: Path, damage: Callable[[dict[str, Any]], None]) -> Path:
+    data = json.loads(path.read_text("utf-8"))
+    damage(data)
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return broken
+
+
+def _first_occurrence(data: dict[str, Any]) -> dict[str, Any]:
+    occ: dict[str, Any] = data["phrases"][0]["occurrences"][0]
+    return occ
+
+
+DAMAGE: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "schema": (lambda d: d.update(schema="policydiff/phrases@2"), "schema is"),
+    "missing field": (lambda d: d.pop("phrases"), "has no field 'phrases'"),
+    "unknown field": (lambda d: d.update(extra=1), "unknown field 'extra'"),
+    "kind": (lambda d: d["phrases"][0].update(kind="boilerplate"), "kind must be"),
+    "unknown document": (
+        lambda d: _first_occurrence(d).update(doc="d3"),
+        "'d3' names no listed document",
+    ),
+    "span type": (lambda d: _first_occurrence(d).update(span=[True, 5]), "two integers"),
+    "span length": (
+        lambda d: _first_occurrence(d)["span"].__setitem__(1, 10**6),
+        "is not [start, end) of its text",
+    ),
+    "negative span": (
+        lambda d: _first_occurrence(d).update(span=[-1, 21]),
+        "is not [start, end) of its text",
+    ),
+    "counts": (lambda d: d["phrases"][0]["counts"].update(d1=7), "counts do not match"),
+    "length": (lambda d: d["phrases"][0].update(length=99), "number of Han characters"),
+    "duplicate id": (
+        lambda d: d["documents"].append(dict(d["documents"][0])),
+        "is listed twice",
+    ),
+    "sha256": (lambda d: d["documents"][0].update(sha256="xyz"), "sha256 must be"),
+    "share": (lambda d: d["overlap"][0].update(jaccard=1.5), "jaccard must be a number"),
+    "units": (lambda d: d["changes"][0]["new_units"].pop(0), "new_units do not match new"),
+    "unit span": (
+        lambda d: d["changes"][0]["new_units"][0]["spans"].append([5, 4]),
+        "span [5, 4] is not",
+    ),
+    "elsewhere": (
+        lambda d: d["changes"][0]["new_units"][0].update(elsewhere="yes"),
+        "elsewhere must be",
+    ),
+    "theme": (
+        lambda d: d["themes"].append({"theme": 3, "phrases": []}),
+        "theme must be a string",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGE))
+def test_load_phrases_refuses_damage(
+    name: str, seed_export: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    path, _ = seed_export
+    damage, reason = DAMAGE[name]
+    broken = _damaged(path, tmp_path, damage)
+    with pytest.raises(ExportError) as caught:
+        load_phrases(broken)
+    message = str(caught.value)
+    assert message.startswith(str(broken)) and "\n" not in message
+    assert reason in message
+
+
+def test_load_phrases_refuses_a_span_that_moved_or_runs_past_the_text(
+    seed_export: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    path, texts = seed_export
+
+    def shift(data: dict[str, Any]) -> None:
+        span = _first_occurrence(data)["span"]
+        span[0], span[1] = span[0] + 1, span[1] + 1
+
+    moved = _damaged(path, tmp_path, shift)
+    load_phrases(moved)  # the same length: only the document text shows the damage
+    with pytest.raises(ExportError, match="is not the phrase"):
+        load_phrases(moved, texts=texts)
+    with pytest.raises(ExportError, match="ends past the document"):
+        load_phrases(path, texts={"d1": texts["d1"][:100], "d2": texts["d2"]})
+
+
+def test_load_phrases_refuses_what_is_not_an_export(tmp_path: Path) -> None:
+    refusals = {
+        '{"schema": "policydiff/phrases@1", "schema": 1}': "duplicate key",
+        "[1, 2]": "not a policydiff phrases export",
+        "{": "invalid JSON",
+        '{"schema": NaN}': "NaN is not allowed",
+    }
+    for text, reason in refusals.items():
+        with pytest.raises(ExportError, match=reason):
+            load_phrases(text)
+    with pytest.raises(ExportError, match=r"no such file|not found|does not exist"):
+        load_phrases(tmp_path / "missing.json")
+    empty = build_report(find_shared_phrases({}))
+    assert load_phrases(render_json(empty))["phrases"] == []

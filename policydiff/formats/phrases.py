@@ -126,8 +126,8 @@ def load_phrases(
     """Read a phrases export back, strictly, and return it as plain data.
 
     ``source`` is the path of the file (a ``Path``, or a ``str`` that does not begin with
-    ``{``), the JSON text itself (a ``str`` beginning with ``{``, after white space) or its
-    bytes. ``texts`` (optional) maps document ids to their normalized text: every span must
+    ``{`` or ``[``), the JSON text itself (a ``str`` beginning with one, after white space) or
+    its bytes. ``texts`` (optional) maps document ids to their normalized text: every span must
     then lie inside its document and cover exactly its phrase. Raises ``ExportError`` (one
     line naming the file) for anything the writer would not have written (module docstring).
     """
@@ -156,7 +156,7 @@ def _read(source: str | Path | bytes) -> tuple[bytes | str, str]:
     """The raw JSON and the name messages use for it."""
     if isinstance(source, bytes):
         return source, "<phrases JSON>"
-    if isinstance(source, str) and source.lstrip().lstrip("\ufeff").startswith("{"):
+    if isinstance(source, str) and source.lstrip().lstrip("\ufeff").startswith(("{", "[")):
         return source, "<phrases JSON>"
     from policydiff.io import read_bytes
 
@@ -186,7 +186,7 @@ def _check(data: dict[str, Any], texts: Mapping[str, str] | None) -> None:
     ids = _check_documents(_list(data["documents"], "documents"))
     if texts is not None:
         missing = [i for i in ids if i not in texts]
-        _expect(not missing, f"no text given for document {_shown(missing[:1])}")
+        _expect(not missing, f"no text given for document {_shown(missing[:1])[1:-1]}")
     for k, phrase in enumerate(_list(data["phrases"], "phrases")):
         _check_phrase(phrase, f"phrase {k}", ids, texts)
     for k, row in enumerate(_list(data["overlap"], "overlap")):
@@ -297,9 +297,9 @@ def _fields(obj: Any, where: str, *, required: tuple[str, ...],
     """``obj`` is an object with every ``required`` key and no key outside both lists."""
     _expect(isinstance(obj, dict), f"{where} is not a JSON object")
     missing = [key for key in required if key not in obj]
-    _expect(not missing, f"{where} has no {_shown(missing[:1])}")
+    _expect(not missing, f"{where} has no field {_shown(missing[:1])[1:-1]}")
     unknown = [key for key in obj if key not in required and key not in optional]
-    _expect(not unknown, f"{where} has an unknown field {_shown(unknown[:1])}")
+    _expect(not unknown, f"{where} has an unknown field {_shown(unknown[:1])[1:-1]}")
 
 
 def _span(value: Any, text: str, doc: str, texts: Mapping[str, str] | None, where: str) -> None:
@@ -320,7 +320,7 @@ def _span(value: Any, text: str, doc: str, texts: Mapping[str, str] | None, wher
 
 def _known(value: Any, ids: list[str], where: str) -> str:
     """``value`` is one of the document ids."""
-    _expect(isinstance(value, str) and value in ids, f"{where}: {_shown(value)} is no "
+    _expect(isinstance(value, str) and value in ids, f"{where}: {_shown(value)} names no "
             "listed document")
     doc: str = value
     return doc
