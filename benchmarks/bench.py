@@ -97,8 +97,8 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     stage functions of ``policydiff.document`` are wrapped with timers.
     """
     os.environ["POLICYDIFF_NO_CACHE"] = "1"
+    import policydiff.decode as decode
     import policydiff.document as document
-    import policydiff.io as io
     import policydiff.normalize as normalize
     import policydiff.segment as segment
     from policydiff import comparison as compare_module
@@ -135,7 +135,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     def run_stage(stage: str, fn: Callable[[], Any]) -> None:
         timer(stage, fn)()
 
-    io.read_text = timer("read", io.read_text)  # type: ignore[assignment]
+    decode.read_text = timer("read", decode.read_text)  # type: ignore[assignment]
     normalize.normalize = timer("normalize", normalize.normalize)  # type: ignore[assignment]
     segment.segment = timer("segment", segment.segment)  # type: ignore[assignment]
     document._with_themes = timer("themes", document._with_themes)  # type: ignore[assignment]

@@ -250,7 +250,7 @@ def _out(text: str) -> None:
 
 def _write_or_print(args: argparse.Namespace, text: str, comparison: Comparison) -> None:
     if args.output and args.output != "-":
-        from policydiff.io import write_atomic
+        from policydiff.files import write_atomic
 
         _wrote(write_atomic(args.output, text, force=args.force, protect=_inputs(comparison)))
     else:
@@ -285,7 +285,7 @@ def _progress_bar() -> Callable[[str, int, int], None] | None:
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    from policydiff.io import read_text
+    from policydiff.decode import read_text
     from policydiff.normalize import explain, normalize
 
     decoded = read_text(args.file, encoding=args.encoding)
@@ -350,7 +350,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     else:
         _out("\n".join(alignment_table(comparison)))
         if args.json:
-            from policydiff.io import write_atomic
+            from policydiff.files import write_atomic
 
             text = dumps(alignment_json(comparison))
             _wrote(write_atomic(args.json, text, force=args.force, protect=_inputs(comparison)))

@@ -128,7 +128,7 @@ def load_document(
     the same settings. ``cache``: None follows ``POLICYDIFF_NO_CACHE``, False bypasses it.
     """
     from policydiff import cache as store
-    from policydiff.io import read_text
+    from policydiff.decode import read_text
 
     decoded = read_text(path, encoding=encoding)
     warnings = decoded.warnings + extra_warnings

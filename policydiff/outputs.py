@@ -106,7 +106,7 @@ def write_outputs(
     the third file would leave a mix of old and new outputs). Inputs (``protect``) are never
     overwritten.
     """
-    from policydiff.io import write_atomic
+    from policydiff.files import write_atomic
 
     out = Path(folder)
     protected = list(protect)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["has_unsafe", "visible"]
+__all__ = ["has_unsafe", "one_line", "visible"]
 
 
 def _placeholder(code: int) -> str:
@@ -35,18 +35,24 @@ def _placeholder(code: int) -> str:
     return f"⟨U+{code:04X}⟩"
 
 
-_UNSAFE_CODES: tuple[int, ...] = (
-    *(c for c in range(0x20) if c not in (0x09, 0x0A)),
-    0x7F,
-    *range(0x80, 0xA0),
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-    *range(0xD800, 0xE000),
+_UNSAFE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00, 0x08),  # C0 controls before tab
+    (0x0B, 0x1F),  # C0 controls after newline
+    (0x7F, 0x9F),  # DEL and the C1 controls
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2066, 0x2069),  # bidi isolates
+    (0xD800, 0xDFFF),  # surrogates (only ever lone ones in a str)
 )
+"""Code point ranges of the unsafe characters: the one list both the table and the regex
+are made from."""
 
-_TABLE: dict[int, str] = {code: _placeholder(code) for code in _UNSAFE_CODES}
+_TABLE: dict[int, str] = {
+    code: _placeholder(code) for low, high in _UNSAFE_RANGES for code in range(low, high + 1)
+}
 
-_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_RE = re.compile(
+    "[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _UNSAFE_RANGES) + "]"
+)
 
 
 def has_unsafe(text: str) -> bool:
@@ -68,3 +74,12 @@ def visible(text: str) -> str:
 
 def _replace(match: re.Match[str]) -> str:
     return _TABLE[ord(match.group())]
+
+
+_LINE_BREAKS = {0x0A: "\u240a", 0x09: "\u2409"}
+
+
+def one_line(text: str) -> str:
+    """``visible(text)`` with newlines and tabs shown too (``␊``, ``␉``): a file name or a
+    value quoted in a one-line message."""
+    return visible(text).translate(_LINE_BREAKS)

@@ -29,7 +29,6 @@ import os
 import re
 import sys
 import threading
-import unicodedata
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -181,7 +180,10 @@ def tokenize_spans(text: str) -> list[Span]:
 
 
 _JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]")
-"""One character of the runs jieba cuts as a whole (its ``re_han_default``, one character)."""
+"""One character of the runs jieba cuts as a whole (its ``re_han_default``, one character).
+
+jieba's own class, not a ``policydiff.chars`` one: its Han range stops at U+9FD5, and it puts
+ASCII letters, digits and ``+#&._%-`` in the same runs."""
 
 
 def is_stable_cut(text: str, pos: int) -> bool:
@@ -201,13 +203,3 @@ def is_stable_cut(text: str, pos: int) -> bool:
     if before == "\r" and after == "\n":
         return False
     return not (_JIEBA_BLOCK.match(before) and _JIEBA_BLOCK.match(after))
-
-
-def is_word_char(char: str) -> bool:
-    """True for a letter or digit of any script (CJK ideographs included); False otherwise."""
-    return unicodedata.category(char)[0] in "LN"
-
-
-def is_word_token(token: str) -> bool:
-    """True when the token contains at least one letter or digit (not pure punctuation/space)."""
-    return any(unicodedata.category(char)[0] in "LN" for char in token)

@@ -10,13 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.tokenize import (
-    is_word_char,
-    is_word_token,
-    policy_terms,
-    tokenize,
-    tokenize_spans,
-)
+from policydiff.tokenize import policy_terms, tokenize, tokenize_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,12 +80,6 @@ def test_spans_index_the_tokens() -> None:
     tokens = tokenize(text)
     spans = tokenize_spans(text)
     assert [text[s:e] for s, e in spans] == tokens
-
-
-def test_word_char_helpers() -> None:
-    assert is_word_char("国") and is_word_char("5") and is_word_char("a")
-    assert not is_word_char("，") and not is_word_char(" ") and not is_word_char("“")
-    assert is_word_token("人工智能+") and not is_word_token("……")
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,6 +1,6 @@
 """Generate policydiff/data/common_hans.txt and common_hant.txt (committed data; run once).
 
-Why: ``policydiff.io`` tells GB18030 from Big5 by asking which decoding yields common Chinese
+Why: ``policydiff.decode`` tells GB18030 from Big5 by asking which decoding yields common Chinese
 characters. The lists come from the texts this tool is for: the seeds and the mainland
 documents of the shared corpus (all UTF-8). Hong Kong texts are NOT read, so nothing of them
 ends up in the repository.

@@ -35,8 +35,8 @@ class ViewCommand:
 
     def run(self, args: argparse.Namespace, config: Config) -> int:
         """Check the arguments, run the viewer in the terminal; the exit code."""
+        from policydiff.decode import read_text
         from policydiff.errors import PolicyDiffError
-        from policydiff.io import read_text
         from policydiff.textsafe import visible
         from tui.app import make_app
         from tui.session import inputs_of_export

@@ -106,9 +106,9 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
     version, sections or offsets that do not fit, and — with ``check_inputs`` — inputs whose
     sha256 no longer matches the file on disk.
     """
+    from policydiff.decode import read_bytes
     from policydiff.errors import InputError
     from policydiff.formats.jsontext import load_json_strict
-    from policydiff.io import read_bytes
 
     name = str(path)
     try:

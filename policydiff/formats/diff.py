@@ -107,8 +107,8 @@ def load_diff(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:
     version, a shape that does not fit (see the module doc), and, with ``check_inputs``,
     inputs whose sha256 no longer matches the file on disk.
     """
+    from policydiff.decode import read_bytes
     from policydiff.formats.jsontext import load_json_strict
-    from policydiff.io import read_bytes
 
     name = str(path)
     try:
@@ -201,8 +201,8 @@ def _check_inputs(data: dict[str, Any], path: Path, name: str) -> None:
     """Each input must still be the file the export was made from (same sha256)."""
     import hashlib
 
+    from policydiff.decode import read_bytes
     from policydiff.errors import InputError
-    from policydiff.io import read_bytes
 
     for doc in data["documents"]:
         doc_path = Path(doc["path"])

@@ -158,7 +158,7 @@ def _read(source: str | Path | bytes) -> tuple[bytes | str, str]:
         return source, "<phrases JSON>"
     if isinstance(source, str) and source.lstrip().lstrip("\ufeff").startswith(("{", "[")):
         return source, "<phrases JSON>"
-    from policydiff.io import read_bytes
+    from policydiff.decode import read_bytes
 
     name = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(source))
     try:

@@ -16,10 +16,10 @@ import pytest
 
 from policydiff.align import MAX_SECTION_PAIRS
 from policydiff.comparison import Comparison, compare
+from policydiff.decode import read_text
 from policydiff.errors import InputError, PolicyDiffError
 from policydiff.formats.alignment import alignment_json, alignment_schema, load_alignment
 from policydiff.formats.jsontext import dumps
-from policydiff.io import read_text
 from policydiff.normalize import normalize
 
 from .cases import CASES, Case

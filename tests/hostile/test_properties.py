@@ -28,11 +28,12 @@ from hypothesis import strategies as st
 
 from policydiff import cli
 from policydiff.comparison import Comparison
+from policydiff.decode import decode_bytes
 from policydiff.document import build_document
 from policydiff.errors import InputError, OutputError
+from policydiff.files import write_atomic
 from policydiff.formats.alignment import alignment_json, load_alignment
 from policydiff.formats.jsontext import dumps
-from policydiff.io import decode_bytes, write_atomic
 from policydiff.normalize import normalize
 from policydiff.textsafe import has_unsafe
 from policydiff.themes import load_themes

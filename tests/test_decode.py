@@ -1,4 +1,4 @@
-"""io: decoding is right or refused (never silent garbage), and writes are safe.
+"""decode: decoding is right or refused (never silent garbage).
 
 Every encoded or binary input is generated here, in memory or in tmp_path. The truth for each
 decoding test is the string that was encoded, so the expectations do not come from the tool.
@@ -14,7 +14,6 @@ import os
 import random
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import opencc
@@ -22,17 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff import io as pio
-from policydiff.errors import InputError, OutputError
-from policydiff.io import (
-    DecodedText,
-    decode_bytes,
-    read_bytes,
-    read_text,
-    safe_filename,
-    sniff_binary,
-    write_atomic,
-)
+from policydiff import decode as pdecode
+from policydiff.decode import DecodedText, decode_bytes, read_bytes, read_text
+from policydiff.errors import InputError
 
 # ------------------------------------------------------------------------------------------
 # Texts
@@ -250,7 +241,7 @@ def test_random_bytes_messages() -> None:
     rng = random.Random(7)
     data = bytes(rng.randrange(256) for _ in range(3000))
     assert "this looks like binary data" in refusal(data)
-    assert sniff_binary(b"abc\x00\x00def") == "binary data (NUL bytes)"
+    assert "this looks like binary data (NUL bytes)" in refusal(b"abc\x00\x00def")
 
 
 def test_shift_jis_japanese_is_refused() -> None:
@@ -333,13 +324,12 @@ def test_control_characters_in_text_are_kept_for_later() -> None:
     text = "安全\r危险\x1b]0;标题\x07正文\x1b[2J段落\x00结束。\n" * 3
     decoded = decode_bytes(text.encode("utf-8"), name="canary.txt")
     assert (decoded.text, decoded.encoding) == (text, "utf-8")
-    assert sniff_binary(text.encode("utf-8")) is None
 
 
-def test_sniff_binary_on_text() -> None:
-    assert sniff_binary("政府工作报告\n".encode()) is None
-    assert sniff_binary("政府工作报告\nReport\n".encode("utf-16-le")) is None
-    assert sniff_binary(b"plain ascii\n") is None
+def test_text_is_not_sniffed_as_binary() -> None:
+    for text, codec in [("政府工作报告\n", "utf-8"), ("政府工作报告\nReport\n", "utf-16-le")]:
+        assert decode_bytes(text.encode(codec), name="t.txt").text == text
+    assert decode_bytes(b"plain ascii\n", name="t.txt").text == "plain ascii\n"
 
 
 # ------------------------------------------------------------------------------------------
@@ -430,159 +420,9 @@ def test_read_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(pio, "open", denied, raising=False)
+    monkeypatch.setattr(pdecode, "open", denied, raising=False)
     with pytest.raises(InputError, match=r"secret\.txt: permission denied"):
         read_bytes(path)
-
-
-# ------------------------------------------------------------------------------------------
-# write_atomic
-
-
-def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.startswith(".policydiff-")]
-
-
-def test_write_creates_folders_and_keeps_newlines(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "deep" / "对照.json"
-    assert write_atomic(target, "政府\r\n工作\n") == target
-    assert target.read_bytes() == "政府\r\n工作\n".encode()  # UTF-8, no BOM, CRLF untouched
-    write_atomic(tmp_path / "raw.bin", b"\x00\xff")
-    assert (tmp_path / "raw.bin").read_bytes() == b"\x00\xff"
-    assert leftovers(target.parent) == [] and leftovers(tmp_path) == []
-
-
-def test_write_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
-    target = tmp_path / "out.txt"
-    target.write_text("old", encoding="utf-8")
-    os.chmod(target, 0o640)
-    with pytest.raises(OutputError, match=r"out\.txt: already exists; pass --force"):
-        write_atomic(target, "new")
-    assert target.read_text(encoding="utf-8") == "old"
-    write_atomic(target, "new", force=True)
-    assert target.read_text(encoding="utf-8") == "new"
-    assert target.stat().st_mode & 0o777 == 0o640
-    assert leftovers(tmp_path) == []
-
-
-def test_write_never_over_an_input(tmp_path: Path) -> None:
-    source = tmp_path / "in" / "report.txt"
-    source.parent.mkdir()
-    source.write_bytes(b"original")
-    (tmp_path / "alias").symlink_to(source.parent)
-    os.link(source, tmp_path / "hard.txt")
-    spellings = [
-        source,
-        tmp_path / "in" / ".." / "in" / "report.txt",
-        tmp_path / "alias" / "report.txt",
-        tmp_path / "hard.txt",
-    ]
-    for target in spellings:
-        with pytest.raises(OutputError, match="is an input file"):
-            write_atomic(target, "x", force=True, protect=[str(source)])
-    assert source.read_bytes() == b"original"
-
-
-def test_write_refuses_symlinks(tmp_path: Path) -> None:
-    outside = tmp_path / "outside.txt"
-    outside.write_bytes(b"keep")
-    link = tmp_path / "out.txt"
-    link.symlink_to(outside)
-    with pytest.raises(OutputError, match="is a symbolic link"):
-        write_atomic(link, "x", force=True)
-    assert outside.read_bytes() == b"keep"
-    dangling = tmp_path / "dangling.txt"
-    dangling.symlink_to(tmp_path / "nowhere" / "file.txt")
-    with pytest.raises(OutputError, match="is a symbolic link"):
-        write_atomic(dangling, "x")
-    assert not (tmp_path / "nowhere").exists()
-
-
-def test_write_reports_blocked_folders(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_bytes(b"")
-    with pytest.raises(OutputError, match=r"cannot create the folder .*a file is in the way"):
-        write_atomic(blocker / "sub" / "out.txt", "x")
-    with pytest.raises(OutputError, match="is a folder"):
-        write_atomic(tmp_path, "x", force=True)
-
-
-@pytest.mark.parametrize("failing", ["fsync", "replace"])
-def test_write_failure_leaves_original_and_no_temp(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
-) -> None:
-    target = tmp_path / "out.txt"
-    target.write_bytes(b"original")
-
-    def boom(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(f"policydiff.io.os.{failing}", boom)
-    with pytest.raises(OutputError, match=r"could not write it .*nothing was changed"):
-        write_atomic(target, "new", force=True)
-    monkeypatch.undo()
-    assert target.read_bytes() == b"original"
-    assert leftovers(tmp_path) == []
-
-
-def test_write_without_force_loses_a_race_safely(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A file that appears between the check and the rename is not overwritten."""
-    target = tmp_path / "out.txt"
-    real_fsync: Callable[[int], None] = os.fsync
-
-    def racing_fsync(fd: int) -> None:
-        real_fsync(fd)
-        if not target.exists():
-            target.write_bytes(b"theirs")
-
-    monkeypatch.setattr("policydiff.io.os.fsync", racing_fsync)
-    with pytest.raises(OutputError, match="already exists"):
-        write_atomic(target, "ours")
-    monkeypatch.undo()
-    assert target.read_bytes() == b"theirs"
-    assert leftovers(tmp_path) == []
-
-
-# ------------------------------------------------------------------------------------------
-# safe_filename
-
-
-def test_safe_filename_examples() -> None:
-    assert safe_filename("2024/2025年政府工作报告") == "2024_2025年政府工作报告"
-    assert safe_filename("../../etc/passwd") == "_._etc_passwd"
-    assert safe_filename("..") == "document"
-    assert safe_filename("") == "document"
-    assert safe_filename(" . ") == "document"
-    assert safe_filename('a<b>c:d"e|f?g*h\\i') == "a_b_c_d_e_f_g_h_i"
-    assert safe_filename("政府　工作 \t 报告\n") == "政府 工作 报告"
-    assert safe_filename("标题\x1b[31m红\x00色\u202e") == "标题[31m红色"
-    assert safe_filename("CON") == "_CON"
-    assert safe_filename("com1.txt") == "_com1.txt"
-    assert safe_filename(".hidden") == "hidden"
-    assert safe_filename("报告...") == "报告"
-
-
-def test_safe_filename_truncates_whole_characters() -> None:
-    title = "关于" * 150  # 300 characters, 900 bytes
-    name = safe_filename(title)
-    assert len(name.encode("utf-8")) == 198 and name == title[:66]
-    assert safe_filename("政府工作", max_bytes=10) == "政府工"
-    with pytest.raises(ValueError):
-        safe_filename("x", max_bytes=3)
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.text(max_size=300), st.integers(8, 255))
-def test_property_safe_filename(title: str, max_bytes: int) -> None:
-    name = safe_filename(title, max_bytes=max_bytes)
-    assert name and name not in (".", "..")
-    assert len(name.encode("utf-8")) <= max_bytes
-    assert not any(ch in name for ch in '/\\<>:"|?*')
-    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in name)
-    assert not name.startswith((".", " ")) and not name.endswith((".", " "))
-    assert safe_filename(name, max_bytes=max_bytes) == name
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Bytes to text, and safe writing: the encoding policy and the output rules in one place.
+"""Bytes to text: reading an input file and the encoding policy, in one place.
 
 Reading follows one rule: the text is right, or the user is told what was guessed and why, or
 the file is refused with a one-line message that names it and says what to do. Never silent
@@ -34,37 +34,27 @@ With ``encoding=`` the bytes are decoded strictly with that codec (any Python al
 user may know the file is UTF-16).
 
 Nothing here changes the text beyond removing a BOM: NUL bytes, CR and the like stay for
-``normalize`` to handle; ``warnings`` only carry doubts about the decoding.
+``normalize`` to handle; ``warnings`` only carry doubts about the decoding. Writing outputs is
+``policydiff.files``.
 """
 
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
 import math
 import os
-import re
-import secrets
 import stat
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from policydiff.errors import InputError, OutputError
-from policydiff.textsafe import visible
+from policydiff.chars import HAN_RANGES, HAN_RE
+from policydiff.errors import InputError
+from policydiff.files import os_reason
+from policydiff.textsafe import one_line, visible
 
-__all__ = [
-    "DecodedText",
-    "decode_bytes",
-    "read_bytes",
-    "read_text",
-    "safe_filename",
-    "sniff_binary",
-    "write_atomic",
-]
+__all__ = ["DEFAULT_MAX_BYTES", "DecodedText", "decode_bytes", "read_bytes", "read_text"]
 
 DEFAULT_MAX_BYTES = 50_000_000
 
@@ -98,7 +88,7 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
     file and a file over ``max_bytes`` are errors; an empty file is not (``b''``). Symbolic
     links to a regular file are followed.
     """
-    shown = _show(path)
+    shown = one_line(str(path))
     fspath = os.fspath(path)
     try:
         info = os.stat(fspath)
@@ -115,7 +105,7 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
             f"{shown}: permission denied; check the permissions of its folder"
         ) from None
     except OSError as exc:
-        raise InputError(f"{shown}: cannot read it ({_oserror(exc)}); check the path") from None
+        raise InputError(f"{shown}: cannot read it ({os_reason(exc)}); check the path") from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{shown}: is a folder, not a file; pass the text files inside it")
     if not stat.S_ISREG(info.st_mode):
@@ -131,7 +121,7 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
     except PermissionError:
         raise InputError(f"{shown}: permission denied; check the file's permissions") from None
     except OSError as exc:
-        raise InputError(f"{shown}: cannot read it ({_oserror(exc)})") from None
+        raise InputError(f"{shown}: cannot read it ({os_reason(exc)})") from None
     if len(data) > max_bytes:
         raise InputError(_too_large(shown, len(data), max_bytes))
     return data
@@ -149,7 +139,7 @@ def decode_bytes(data: bytes, *, name: str, encoding: str | None = None) -> Deco
     bytes, a truncated UTF-8 file, or an unknown/failing ``encoding`` override.
     """
     digest = hashlib.sha256(data).hexdigest()
-    shown = _show(name)
+    shown = one_line(name)
     if encoding is not None:
         return _decode_override(data, shown, digest, encoding)
     if not data:
@@ -227,18 +217,6 @@ _CONTROL_SHARE = 0.05
 _NUL_SHARE = 0.1
 _UTF16_MIN_SHARE = 0.9
 _UTF16_MIN_CHARS = 4
-
-
-def sniff_binary(data: bytes) -> str | None:
-    """What ``data`` looks like when it is not text (``'a PDF document'``, ...), else ``None``.
-
-    Rules: a known signature at the start decides. Otherwise the bytes are binary when NUL
-    bytes come in runs (``00 00``) or make up 10% of the data, or when control bytes other than
-    tab, newlines, form feed and ESC make up 5% (and at least 16 bytes) — unless the data has a
-    UTF-16/UTF-32 byte-order mark or reads as UTF-16 without one. A stray NUL or a few escape
-    sequences inside real text are not binary: they are shown with placeholders later.
-    """
-    return _sniff(data)[0]
 
 
 def _sniff(data: bytes) -> tuple[str | None, tuple[str, float] | None]:
@@ -374,7 +352,7 @@ _GOOD_RANGES = (
     (0x2460, 0x24FF), (0x25A0, 0x26FF), (0x3000, 0x303F), (0x3200, 0x33FF), (0xFF01, 0xFF60),
     (0xFFE0, 0xFFE6),
 )  # fmt: skip
-_RARE_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_RARE_RANGES = tuple((lo, hi) for lo, hi in HAN_RANGES if hi < 0x10000)  # Han of the BMP
 _ODD_RANGES = (
     (0x0370, 0x04FF), (0x1100, 0x11FF), (0x2500, 0x257F), (0x2E80, 0x2FDF), (0x3040, 0x30FF),
     (0x3100, 0x312F), (0x3130, 0x318F), (0x31A0, 0x31BF), (0x31F0, 0x31FF), (0xAC00, 0xD7A3),
@@ -467,7 +445,7 @@ def _check_accidental_utf8(data: bytes, text: str, shown: str) -> None:
     has Han characters that are all common ones. A UTF-8 file with Chinese in it, or with a few
     accented letters among ASCII (``café``), is never touched.
     """
-    if text.isascii() or _HAN.search(text) is not None:
+    if text.isascii() or HAN_RE.search(text) is not None:
         return
     if 2 * (len(text) - len(text.encode("ascii", "ignore"))) < len(text):
         return
@@ -483,9 +461,6 @@ def _check_accidental_utf8(data: bytes, text: str, shown: str) -> None:
                 f"as Chinese in {reading.label} ({_sample(reading.text)}); pass --encoding utf-8 "
                 f"or --encoding {reading.codec}"
             )
-
-
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def _read(codec: str, text: str) -> _Reading:
@@ -646,278 +621,13 @@ def _class_table() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing
-
-
-def write_atomic(
-    path: str | Path,
-    data: str | bytes,
-    *,
-    force: bool = False,
-    protect: Iterable[str | Path] = (),
-) -> Path:
-    """Write ``data`` to ``path`` atomically and return ``path`` (as a ``Path``).
-
-    Rules (each refusal is an ``OutputError`` naming the file):
-    - never over an input: refused, even with ``force``, when ``path`` resolves (realpath, or
-      the same inode through a hard link) to one of ``protect``;
-    - never through a symbolic link: refused when ``path`` is one, dangling or not;
-    - never over an existing file without ``force`` (checked again at the moment of the
-      rename with a hard link where the file system allows it), and never over anything but a
-      regular file (a device such as ``/dev/null``, a FIFO or a socket), even with ``force``;
-    - missing parent folders are created, and removed again when the write then fails
-      (nothing is left behind by a refused path; one ending in ``.`` or ``..`` names a folder
-      and is refused first);
-    - the data goes to a temporary file in the same folder, is flushed to disk and renamed over
-      the target with ``os.replace``, so readers see the old file or the new one, never half;
-      on any failure the temporary file is removed and the target is untouched;
-    - ``str`` is written as UTF-8 without BOM, newlines as they are; a replaced file keeps its
-      permission bits, a new one gets the usual ones (umask).
-    """
-    target = Path(path)
-    shown = _show(target)
-    if isinstance(data, str):
-        try:
-            payload = data.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise OutputError(
-                f"{shown}: the text cannot be written as UTF-8 (character {exc.start} is a lone "
-                "surrogate); this is a bug, please report it"
-            ) from None
-    else:
-        payload = bytes(data)
-
-    if target.name in ("", ".", ".."):
-        # Checked before anything is created: "new/.." would otherwise make the folder "new"
-        # and then fail on the rename.
-        raise OutputError(
-            f"{shown}: names a folder, not a file; choose a file name for the output"
-        )
-    if os.path.islink(target):
-        raise OutputError(
-            f"{shown}: is a symbolic link; outputs are never written through links: remove it "
-            "or choose another path"
-        )
-    for source in protect:
-        if _same_file(target, Path(source)):
-            raise OutputError(
-                f"{shown}: is an input file; choose another output path (inputs are never "
-                "overwritten, even with --force)"
-            )
-    existing: os.stat_result | None
-    try:
-        existing = os.stat(target)
-    except (FileNotFoundError, NotADirectoryError):
-        existing = None
-    except OSError as exc:
-        raise OutputError(
-            f"{shown}: cannot check this path ({_oserror(exc)}); {_path_advice(exc)}"
-        ) from None
-    if existing is not None:
-        if stat.S_ISDIR(existing.st_mode):
-            raise OutputError(f"{shown}: is a folder; choose a file name for the output")
-        if not stat.S_ISREG(existing.st_mode):
-            # Renaming over /dev/null or a FIFO would replace the device node itself.
-            raise OutputError(
-                f"{shown}: is a device, pipe or socket, not a file; choose a file name (or "
-                "leave out -o to print to stdout)"
-            )
-        if not force:
-            raise OutputError(f"{shown}: already exists; pass --force to overwrite it")
-
-    folder = target.parent
-    created: list[Path] = []
-    try:
-        _make_folders(folder, created)
-    except (FileExistsError, NotADirectoryError):
-        _remove_folders(created)
-        raise OutputError(
-            f"{shown}: cannot create the folder {_show(folder)}: a file is in the way; choose "
-            "another output path"
-        ) from None
-    except OSError as exc:
-        _remove_folders(created)
-        raise OutputError(
-            f"{shown}: cannot create the folder {_show(folder)} ({_oserror(exc)}); "
-            f"{_path_advice(exc)}"
-        ) from None
-
-    temp = folder / f".policydiff-{secrets.token_hex(6)}.tmp"
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        _remove_folders(created)
-        raise OutputError(
-            f"{shown}: cannot write in the folder {_show(folder)} ({_oserror(exc)}); "
-            f"{_path_advice(exc)}"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if existing is not None:
-            os.chmod(temp, stat.S_IMODE(existing.st_mode))
-        _install(temp, target, overwrite=force)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        _remove_folders(created)
-        if isinstance(exc, FileExistsError):
-            raise OutputError(f"{shown}: already exists; pass --force to overwrite it") from None
-        if isinstance(exc, OSError):
-            raise OutputError(
-                f"{shown}: could not write it ({_oserror(exc)}); nothing was changed: "
-                f"{_path_advice(exc)}"
-            ) from None
-        raise
-    _sync_folder(folder)
-    return target
-
-
-def _make_folders(folder: Path, created: list[Path]) -> None:
-    """Create ``folder`` and its missing parents, appending each one made to ``created`` (so a
-    failed write can remove them again). A path such as ``new/..`` creates ``new``."""
-    missing: list[Path] = []
-    current = folder
-    while not os.path.isdir(current):
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            if not os.path.isdir(path):  # a file, or a link to one, is in the way
-                raise
-            continue  # "new/.." exists once "new" was made
-        created.append(path)
-
-
-def _remove_folders(created: list[Path]) -> None:
-    """Remove the folders a failed write created, deepest first (only while they are empty)."""
-    for path in reversed(created):
-        try:
-            os.rmdir(path)
-        except OSError:
-            return
-
-
-def _install(temp: Path, target: Path, *, overwrite: bool) -> None:
-    """Move the finished temp file into place; without ``overwrite`` never replace a file.
-
-    ``os.link`` fails if the target appeared since it was checked; file systems without hard
-    links fall back to ``os.replace`` (the earlier check stands).
-    """
-    if not overwrite:
-        try:
-            os.link(temp, target, follow_symlinks=False)
-        except FileExistsError:
-            raise
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                                 errno.EMLINK, errno.ENOSYS, errno.EACCES):  # fmt: skip
-                raise
-        else:
-            os.unlink(temp)
-            return
-    os.replace(temp, target)
-
-
-def _same_file(target: Path, source: Path) -> bool:
-    if os.path.realpath(target) == os.path.realpath(source):
-        return True
-    try:
-        return os.path.samefile(target, source)
-    except OSError:
-        return False
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the rename to disk where the OS allows opening a folder (best effort)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-# ---------------------------------------------------------------------------------------------
-# File names
-
-_ILLEGAL_RUN = re.compile(r'[<>:"/\\|?*]+')
-_DOTS = re.compile(r"\.{2,}")
-_SPACES = re.compile(r"\s+")
-_WINDOWS_RESERVED = frozenset(
-    ["CON", "PRN", "AUX", "NUL"] + [f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)]
-)
-_FALLBACK_NAME = "document"
-
-
-def safe_filename(name: str, *, max_bytes: int = 200) -> str:
-    """A file name made from a document title, safe on Linux, macOS and Windows.
-
-    Rules: control, format (zero-width, bidi) and surrogate characters are removed; path
-    separators and characters Windows forbids (``<>:"/\\|?*``) become ``_`` (a run becomes
-    one); whitespace runs (U+3000 included) become one space; runs of dots become one dot;
-    leading dots and spaces (hidden files) and trailing dots and spaces (illegal on Windows) are
-    stripped; Windows device names (``CON``, ``com1.txt``) get a leading ``_``; the result is
-    cut to ``max_bytes`` of UTF-8 without splitting a character. Never empty: ``'document'``.
-    ``max_bytes`` must be at least 8 (255 is the usual file system limit).
-    """
-    if max_bytes < len(_FALLBACK_NAME):
-        raise ValueError(f"max_bytes must be at least {len(_FALLBACK_NAME)}, not {max_bytes}")
-    text = unicodedata.normalize("NFC", name[: 4 * max_bytes])
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
-    text = _ILLEGAL_RUN.sub("_", text)
-    text = _SPACES.sub(" ", text)
-    text = _DOTS.sub(".", text)
-    text = text.lstrip(". ").rstrip(". ")
-    if text.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
-        text = "_" + text
-    encoded = text.encode("utf-8")
-    if len(encoded) > max_bytes:
-        text = encoded[:max_bytes].decode("utf-8", errors="ignore").rstrip(". ")
-    return text or _FALLBACK_NAME
-
-
-# ---------------------------------------------------------------------------------------------
 # Messages
-
-
-def _show(name: str | Path) -> str:
-    """A file name fit for a one-line terminal message (controls and newlines made visible)."""
-    return visible(str(name)).translate(_LINE_BREAKS)
-
-
-_LINE_BREAKS = {0x0A: "\u240a", 0x09: "\u2409"}
 
 
 def _sample(text: str, limit: int = 12) -> str:
     """The start of a decoded text, quoted, on one line and safe to print."""
     flat = " ".join(text.split())
     return "“" + visible(flat[:limit]) + ("…" if len(flat) > limit else "") + "”"
-
-
-def _path_advice(exc: OSError) -> str:
-    """What to do about an output path the OS refused, as the end of a message."""
-    if exc.errno == errno.ENAMETOOLONG:
-        return "choose a shorter name (at most 255 bytes for each part of the path)"
-    if exc.errno == errno.ENOSPC:
-        return "free some disk space or choose another folder"
-    return "choose another output path, or check the folder's permissions"
-
-
-def _oserror(exc: OSError) -> str:
-    return (exc.strerror or exc.__class__.__name__).lower()
 
 
 def _too_large(shown: str, size: int, limit: int) -> str:
