@@ -62,7 +62,7 @@ from policydiff.phrases.model import (
 )
 from policydiff.phrases.novelty import changes_of
 from policydiff.phrases.overlaps import overlap_matrix
-from policydiff.phrases.rules import is_formulaic_text, load_formulaic, quoted_spans
+from policydiff.phrases.rules import is_formulaic_text, load_formulaic
 
 __all__ = [
     "KINDS",
@@ -83,5 +83,4 @@ __all__ = [
     "locate",
     "overlap_matrix",
     "pair_phrases",
-    "quoted_spans",
 ]
