@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from policydiff.config import Config
+if TYPE_CHECKING:  # the CLI loads this module to build its parser: nothing heavy at import
+    from policydiff.config import Config
 
 EXIT_OK = 0
 EXIT_TROUBLE = 2
