@@ -1,4 +1,6 @@
-"""The viewer: display safety, layout rules, and the app driven with Pilot (and in a real pty).
+"""The viewer: display safety, section rows, and the app driven with Pilot (and in a real pty).
+
+The layout rules (rows, wrapping, widths) are tested with the other renderers in test_layout.py.
 
 Every app is built with ``tui.app.make_app``, the factory the command uses. Expectations come
 from reading the seeds: seed 000 (d1) has seven parts 第一，…第七，, its first part's item
@@ -22,10 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.diff import diff_texts
 from tui import sanitize
 from tui.app import make_app
-from tui.layout import aligned_rows, build_layout, char_width, wrap_offsets
 from tui.pairs import build_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,60 +106,7 @@ def test_no_control_character_reaches_the_display(text: str) -> None:
     assert sanitize.line(text).plain.count("\n") == 0
 
 
-# --------------------------------------------------------------------------- layout
-
-
-def test_wrap_counts_two_cells_per_chinese_character() -> None:
-    # 10 cells: five Chinese characters per line
-    assert wrap_offsets("一二三四五六七八九十甲", 10) == [(0, 5), (5, 10), (10, 11)]
-    # mixed: "ab" (2 cells) + 4 Chinese (8 cells) fill 10 cells
-    assert wrap_offsets("ab一二三四五", 10) == [(0, 6), (6, 7)]
-    # a wide character never straddles: 9 cells hold four Chinese characters
-    assert wrap_offsets("一二三四五", 9) == [(0, 4), (4, 5)]
-
-
-def test_wrap_does_not_start_a_line_with_closing_punctuation() -> None:
-    # "四五，" would put "，" first on line 2 at width 8; "四" moves down with it
-    assert wrap_offsets("一二三四，五六", 8) == [(0, 3), (3, 7)]
-
-
-def test_placeholder_width_counts() -> None:
-    assert char_width("\x9b") == len("⟨U+009B⟩")
-    assert char_width("中") == 2
-
-
-def test_rows_realign_at_shared_paragraph_breaks() -> None:
-    a = "第一段没有变化。\n第二段被改写了很多很多。\n第三段相同。"
-    b = "第一段没有变化。\n第二段被完全重写，而且变得更长更长更长更长。\n第三段相同。"
-    diff = diff_texts(a, b)
-    rows = aligned_rows(diff)
-    assert [a[r.left[0] : r.left[1]] for r in rows] == [
-        "第一段没有变化。\n", "第二段被改写了很多很多。\n", "第三段相同。"]
-    assert [r.changed for r in rows] == [False, True, False]
-    layout = build_layout(diff, 12, 12)
-    assert len(layout.left) == len(layout.right)
-    # the third paragraph starts on the same line on both sides
-    assert layout.line_of("left", a.index("第三")) == layout.line_of("right", b.index("第三"))
-    assert layout.changes == (layout.line_of("left", a.index("第二")),)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from("甲乙丙。，\nab"), max_size=60),
-    st.text(alphabet=st.sampled_from("甲乙丁。，\nab"), max_size=60),
-    st.integers(min_value=2, max_value=30),
-)
-def test_layout_tiles_both_texts_with_equal_heights(a: str, b: str, width: int) -> None:
-    diff = diff_texts(a, b)
-    rows = aligned_rows(diff)
-    assert rows[0].left[0] == 0 and rows[0].right[0] == 0
-    assert rows[-1].left[1] == len(a) and rows[-1].right[1] == len(b)
-    for prev, nxt in itertools.pairwise(rows):
-        assert prev.left[1] == nxt.left[0] and prev.right[1] == nxt.right[0]
-    layout = build_layout(diff, width, width)
-    assert len(layout.left) == len(layout.right)
-    shown = "".join(a[s:e] for ln in layout.left if ln.span for s, e in [ln.span])
-    assert shown == a.replace("\n", "")
+# --------------------------------------------------------------------------- section rows
 
 
 def test_every_section_has_a_row(seed_files) -> None:

@@ -27,7 +27,6 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from tui import sanitize
-from tui.layout import RoleSpan
 from tui.messages import (
     AlignmentComputed,
     ComparisonLoaded,
@@ -39,6 +38,7 @@ from tui.messages import (
 )
 from tui.pairs import PairRow, filter_rows, row_titles
 from tui.widgets.comparison_header import ComparisonHeader
+from tui.widgets.diff_pane import RoleSpan
 from tui.widgets.phrase_panel import PhrasePanel
 from tui.widgets.section_list import SectionList
 from tui.widgets.side_by_side import SideBySideDiff

@@ -1,9 +1,11 @@
 """One side of the side-by-side diff: a Line API widget that draws only the visible lines.
 
-The pane does not decide where lines break: ``SideBySideDiff`` computes one ``Layout`` for
-both panes (so their rows stay aligned) and hands each pane its lines. The pane turns a line
-into display content through ``tui.sanitize`` with the highlight spans of its side, and caches
-the result until the layout, the highlights, the width or the theme change.
+The pane does not decide where lines break: ``SideBySideDiff`` lays both panes out with
+``policydiff.render.rows`` (the layout the terminal and HTML renderers use, so their rows stay
+aligned) and hands each pane its lines. The pane turns a line into display content through
+``tui.sanitize`` with the highlight spans of its side (a tab shown as the four spaces the layout
+measured), and caches the result until the layout, the highlights, the width or the theme
+change.
 
 Highlight colours are the component classes below, themed in ``app.tcss``; nothing here names
 a colour.
@@ -12,6 +14,7 @@ a colour.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -22,8 +25,23 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
+from policydiff.render.rows import TAB
 from tui import sanitize
-from tui.layout import PaneLine, RoleSpan
+
+Span = tuple[int, int]
+RoleSpan = tuple[int, int, str]
+"""``(start, end, role)`` in one side's text; roles are the suffixes of the component classes
+(``deleted``, ``inserted``, ``changed``, ``moved``, ``phrase``, ``phrase-current``, ``search``)."""
+
+
+@dataclass(frozen=True)
+class PaneLine:
+    """One screen line of a pane: ``span`` of the side's text, or ``None`` for a filler line
+    (padding that keeps rows aligned); ``row`` is the index of its aligned row."""
+
+    span: Span | None
+    row: int
+    first: bool
 
 ROLES = (
     "changed",
@@ -206,9 +224,8 @@ class DiffPane(ScrollView, can_focus=True):
                 for s, e, role in self.highlights
                 if s < end and e > start
             ]
-            text = sanitize.styled(
-                self.text[start:end], spans, placeholder=styles["placeholder"]
-            )
+            chunk, spans = _expand_tabs(self.text[start:end], spans)
+            text = sanitize.styled(chunk, spans, placeholder=styles["placeholder"])
             roles = {role for s, e, role in self.highlights if s < end and e > start}
             content = sanitize.join([self._gutter(index, roles), text])
         return Strip(content.render_segments(base)).adjust_cell_length(width, rich_base)
@@ -224,3 +241,16 @@ class DiffPane(ScrollView, can_focus=True):
             mark = "-" if self.side == "left" else "+"
             return sanitize.join([(mark, styles["gutter-change"]), " "])
         return sanitize.join(["  "])
+
+
+def _expand_tabs(
+    text: str, spans: list[tuple[int, int, Style]]
+) -> tuple[str, list[tuple[int, int, Style]]]:
+    """``text`` with each tab shown as ``TAB`` (as wide as the layout counted it), and
+    ``spans`` moved onto the same characters."""
+    if "\t" not in text:
+        return text, spans
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + (len(TAB) if char == "\t" else 1))
+    return text.replace("\t", TAB), [(offsets[s], offsets[e], st) for s, e, st in spans]

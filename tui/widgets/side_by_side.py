@@ -1,26 +1,126 @@
 """The two diff panes side by side, kept in step.
 
-``SideBySideDiff`` owns the layout of the current diff: it wraps both sides to their panes'
-widths with ``tui.layout.build_layout`` (rows aligned, filler lines where one side is shorter),
-re-wraps on resize, links the panes' vertical scrolling, and moves between changes.
+``SideBySideDiff`` shows the current diff as ``policydiff.render.rows`` lays it out, the same
+rows, cells and line breaks as ``policydiff diff`` on a terminal and the HTML page: it wraps
+both sides to their panes' widths (``build_layout``: filler lines where one side of a row is
+shorter), re-wraps on resize, links the panes' vertical scrolling, and moves between changes.
 
 Rules:
-- Both panes always hold the same number of lines, so scrolling one scrolls the other to the
-  same row.
+- Both panes always hold the same number of lines (at least one), so scrolling one scrolls the
+  other to the same row.
+- The colours of a run follow its role (``diff_layers``): a replaced run is ``changed``, the
+  differing characters of a refined one also ``deleted``/``inserted``, pure deletions and
+  insertions ``deleted``/``inserted``, changed text that moved ``moved``.
 - Re-wrapping (resize) keeps the row at the top of the view at the top.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 
-from policydiff.diff import TextDiff
-from tui.layout import Layout, RoleSpan, build_layout, diff_roles
-from tui.widgets.diff_pane import DiffPane
+from policydiff.diff import EQUAL, TextDiff
+from policydiff.render import rows
+from tui.widgets.diff_pane import DiffPane, PaneLine, RoleSpan
+
+CLASSES = {
+    "a": {rows.DELETE: ("deleted",), rows.REPLACE: ("changed",),
+          rows.REPLACE_SAME: ("changed",), rows.REPLACE_CHANGED: ("changed", "deleted"),
+          rows.MOVED: ("moved",)},
+    "b": {rows.INSERT: ("inserted",), rows.REPLACE: ("changed",),
+          rows.REPLACE_SAME: ("changed",), rows.REPLACE_CHANGED: ("changed", "inserted"),
+          rows.MOVED: ("moved",)},
+}
+"""The highlight roles (``DiffPane`` component classes) of each layout role, per side, drawn
+in this order."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Both panes' lines (always the same number) and where each change starts."""
+
+    left: tuple[PaneLine, ...]
+    right: tuple[PaneLine, ...]
+    rows: tuple[rows.Row, ...]
+    changes: tuple[int, ...]
+    """Line index where each change (a run of changed lines) begins, ascending."""
+
+    def line_of(self, side: str, offset: int) -> int:
+        """The line showing character ``offset`` of ``side`` (``left``/``right``)."""
+        starts, index_of = _text_lines(self.left if side == "left" else self.right)
+        return _line_index(starts, index_of, offset)
+
+
+def diff_layers(layout_rows: Sequence[rows.Row]) -> tuple[list[RoleSpan], list[RoleSpan]]:
+    """The highlight spans of each side (see the module rules)."""
+    left = [(r.start, r.end, role) for row in layout_rows for r in row.left
+            for role in CLASSES["a"].get(r.role, ())]
+    right = [(r.start, r.end, role) for row in layout_rows for r in row.right
+             for role in CLASSES["b"].get(r.role, ())]
+    return left, right
+
+
+def build_layout(
+    diff: TextDiff, left_width: int, right_width: int,
+    layout_rows: Sequence[rows.Row] | None = None,
+) -> Layout:
+    """Wrap every row of ``diff`` to the pane widths and pad the sides to equal height."""
+    layout_rows = list(layout_rows if layout_rows is not None else rows.side_by_side_rows(diff))
+    left: list[PaneLine] = []
+    right: list[PaneLine] = []
+    for index, row in enumerate(layout_rows):
+        a_lines = rows.cell_lines(diff.a, row.left_span, left_width)
+        b_lines = rows.cell_lines(diff.b, row.right_span, right_width)
+        for k in range(max(len(a_lines), len(b_lines), 1)):
+            left.append(PaneLine(a_lines[k] if k < len(a_lines) else None, index, k == 0))
+            right.append(PaneLine(b_lines[k] if k < len(b_lines) else None, index, k == 0))
+    if not left:
+        left.append(PaneLine(None, 0, True))
+        right.append(PaneLine(None, 0, True))
+    changes = _change_lines(diff, left, right)
+    return Layout(tuple(left), tuple(right), tuple(layout_rows), changes)
+
+
+def _text_lines(lines: Sequence[PaneLine]) -> tuple[list[int], list[int]]:
+    """Start offsets of the lines that show text, and their line indices."""
+    starts, index_of = [], []
+    for k, line in enumerate(lines):
+        if line.span is not None:
+            starts.append(line.span[0])
+            index_of.append(k)
+    return starts, index_of
+
+
+def _line_index(starts: list[int], index_of: list[int], pos: int) -> int:
+    k = bisect.bisect_right(starts, pos) - 1
+    return index_of[max(k, 0)] if index_of else 0
+
+
+def _change_lines(
+    diff: TextDiff, left: Sequence[PaneLine], right: Sequence[PaneLine]
+) -> tuple[int, ...]:
+    """First line of each change; changes that start on neighbouring lines count as one."""
+    a_starts, a_index = _text_lines(left)
+    b_starts, b_index = _text_lines(right)
+    found: set[int] = set()
+    for op in diff.opcodes:
+        if op.tag == EQUAL:
+            continue
+        if op.a_end > op.a_start:
+            found.add(_line_index(a_starts, a_index, op.a_start))
+        if op.b_end > op.b_start:
+            found.add(_line_index(b_starts, b_index, op.b_start))
+    merged: list[int] = []
+    for line in sorted(found):
+        if merged and line - merged[-1] <= 1:
+            continue
+        merged.append(line)
+    return tuple(merged)
 
 
 class SideBySideDiff(Horizontal):
@@ -29,6 +129,7 @@ class SideBySideDiff(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.diff: TextDiff | None = None
+        self.layout_rows: list[rows.Row] = []
         self.current_layout: Layout | None = None
         self.roles: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
         self.overlays: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
@@ -58,7 +159,8 @@ class SideBySideDiff(Horizontal):
     def show_diff(self, diff: TextDiff | None, *, note: str = "") -> None:
         """Show ``diff`` (left text = ``diff.a``), or nothing with a ``note`` when ``None``."""
         self.diff = diff
-        self.roles = diff_roles(diff) if diff is not None else ([], [])
+        self.layout_rows = rows.side_by_side_rows(diff) if diff is not None else []
+        self.roles = diff_layers(self.layout_rows)
         self.overlays = ([], [])
         self.change_index = None
         self._relayout(keep_row=False, note=note)
@@ -90,7 +192,7 @@ class SideBySideDiff(Horizontal):
             a.show("", (), (), note=note)
             b.show("", (), (), note=note)
             return
-        self.current_layout = build_layout(self.diff, *self._widths)
+        self.current_layout = build_layout(self.diff, *self._widths, self.layout_rows)
         missing = "no counterpart on this side"
         a.show(self.diff.a, self.current_layout.left, self.roles[0] + self.overlays[0],
                note=missing)
