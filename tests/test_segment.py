@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,9 +34,9 @@ def own_text_tiles(doc: Document) -> bool:
 
 # --- seeds -------------------------------------------------------------------------------
 
-def test_seed_000_ordinal_parts_with_inline_items(seed_files):
+def test_seed_000_ordinal_parts_with_inline_items(seed_files: dict[str, Path]) -> None:
     doc = load_document(seed_files["000"])
-    assert [s.kind for s in doc.root.children][0] == "preamble"
+    assert doc.root.children[0].kind == "preamble"
     assert top(doc) == [
         "第一，突出形态转变、品质塑造，建设更有魅力的宜居城市",
         "第二，聚力速效同增、量质兼备，培育更具实力的工业优势",
@@ -45,14 +47,16 @@ def test_seed_000_ordinal_parts_with_inline_items(seed_files):
         "第七，致力共建共治、系统提升，推动更深层次的社会治理",
     ]
     first = doc.root.children[1]
-    assert children(first) == ["一是推进城市更新", "二是强化精细管理", "三是繁荣城市经济", "四是提升宜居指数"]
+    assert children(first) == [
+        "一是推进城市更新", "二是强化精细管理", "三是繁荣城市经济", "四是提升宜居指数",
+    ]
     # 第四's 二是 follows a line break in the middle of the item list; it is still found.
     fourth = doc.root.children[4]
     assert [c.label for c in fourth.children][:2] == ["一是", "二是"]
     assert own_text_tiles(doc)
 
 
-def test_seed_001_traditional_with_pinyin(seed_files):
+def test_seed_001_traditional_with_pinyin(seed_files: dict[str, Path]) -> None:
     doc = load_document(seed_files["001"])
     assert doc.script == "hant"
     assert top(doc) == [
@@ -76,7 +80,7 @@ def test_seed_001_traditional_with_pinyin(seed_files):
     assert own_text_tiles(doc)
 
 
-def test_seed_002_repeated_top_number(seed_files):
+def test_seed_002_repeated_top_number(seed_files: dict[str, Path]) -> None:
     doc = load_document(seed_files["002"])
     labels = [s.label for s in doc.root.children if s.kind == "heading"]
     # The document writes 一、 where 三、 belongs; it is kept as written, at the top level.
@@ -93,7 +97,7 @@ def test_seed_002_repeated_top_number(seed_files):
     assert own_text_tiles(doc)
 
 
-def test_seed_003_party_report(seed_files):
+def test_seed_003_party_report(seed_files: dict[str, Path]) -> None:
     doc = load_document(seed_files["003"])
     parts = top(doc)
     assert len(parts) == 4
@@ -114,7 +118,7 @@ def test_seed_003_party_report(seed_files):
     assert doc.root.children[-1].kind == "closing"
 
 
-def test_seed_004_plan_proposal_with_arabic_items(seed_files):
+def test_seed_004_plan_proposal_with_arabic_items(seed_files: dict[str, Path]) -> None:
     doc = load_document(seed_files["004"])
     parts = [s for s in doc.root.children if s.kind == "heading"]
     assert len(parts) == 11
@@ -151,10 +155,11 @@ NATIONAL_TASKS = {
 
 
 @pytest.mark.parametrize("year", sorted(NATIONAL_TASKS))
-def test_national_report_parts_and_tasks(corpus_dir, year):
+def test_national_report_parts_and_tasks(corpus_dir: Path, year: int) -> None:
     doc = load_document(corpus_dir / f"national-{year}.txt")
     parts = [s for s in doc.root.children if s.kind == "heading"]
-    assert [p.label for p in parts] == (["一、", "二、"] if year == 2023 else ["一、", "二、", "三、"])
+    expected = ["一、", "二、"] if year == 2023 else ["一、", "二、", "三、"]
+    assert [p.label for p in parts] == expected
     assert "工作回顾" in parts[0].heading
     count, first, last = NATIONAL_TASKS[year]
     tasks = [c for c in parts[-1].children if c.label.startswith("（")]
@@ -166,7 +171,7 @@ def test_national_report_parts_and_tasks(corpus_dir, year):
 
 
 @pytest.mark.parametrize("year", range(2017, 2026))
-def test_every_national_report_has_its_parts(corpus_dir, year):
+def test_every_national_report_has_its_parts(corpus_dir: Path, year: int) -> None:
     doc = load_document(corpus_dir / f"national-{year}.txt")
     parts = [s for s in doc.root.children if s.kind == "heading" and s.label.endswith("、")]
     # 2020 has eight parts; 2023 (a five-year review) two; the others three.
@@ -174,15 +179,16 @@ def test_every_national_report_has_its_parts(corpus_dir, year):
     assert own_text_tiles(doc)
 
 
-def test_unnumbered_provincial_parts(corpus_dir):
+def test_unnumbered_provincial_parts(corpus_dir: Path) -> None:
     doc = load_document(corpus_dir / "prov-2026-gansu.txt")
     assert top(doc) == ["“十四五”时期工作回顾", "“十五五”时期的主要目标任务", "2026年重点工作"]
-    work = doc.root.children[-2] if doc.root.children[-1].kind == "closing" else doc.root.children[-1]
+    last = doc.root.children[-1]
+    work = doc.root.children[-2] if last.kind == "closing" else last
     assert children(work)[0] == "（一）放大促消费扩投资政策效应"
     assert children(work)[-1] == "（八）更好统筹发展和安全"
 
 
-def test_hong_kong_chapters_above_list_items(corpus_dir):
+def test_hong_kong_chapters_above_list_items(corpus_dir: Path) -> None:
     doc = load_document(corpus_dir / "hk-policy-address-2014-zht.txt")
     assert doc.script == "hant"
     chapters = [s for s in doc.root.children if s.label.startswith("（")]
@@ -198,8 +204,9 @@ def test_hong_kong_chapters_above_list_items(corpus_dir):
 
 # --- properties --------------------------------------------------------------------------
 
-def test_cn_number():
-    assert [cn_number(x) for x in ["一", "九", "十", "十一", "二十", "二十三"]] == [1, 9, 10, 11, 20, 23]
+def test_cn_number() -> None:
+    numerals = ["一", "九", "十", "十一", "二十", "二十三"]
+    assert [cn_number(x) for x in numerals] == [1, 9, 10, 11, 20, 23]
     assert cn_number("百") is None and cn_number("十十") is None and cn_number("") is None
 
 
@@ -208,7 +215,8 @@ LINES = st.lists(
         [
             "一、总体要求", "（一）加快建设现代化产业体系。推动产业升级。", "二、重点任务",
             "一是推进城市更新。聚焦城市病。二是强化精细管理。", "——经济运行总体平稳。",
-            "1.建设都市科创新地标。立足区位。", "各位代表！让我们团结奋斗。", "第一，建设宜居城市。",
+            "1.建设都市科创新地标。立足区位。", "各位代表！让我们团结奋斗。",
+            "第一，建设宜居城市。",
             "过去一年，我们坚持稳中求进工作总基调，经济社会发展取得新成效，人民生活持续改善。",
             "扩大优质教育供给。全方位提高教育教学质量，推动学有所教向学有优教转变，建设品牌。",
             "2026年重点工作", "", "（梁国雄议员站起来）", "x",
@@ -220,7 +228,7 @@ LINES = st.lists(
 
 @settings(max_examples=80, deadline=None)
 @given(LINES)
-def test_segmentation_loses_no_text(lines):
+def test_segmentation_loses_no_text(lines: list[str]) -> None:
     text = "\n".join(lines)
     doc = build_document(text, doc_id="d1", path="x.txt")
     assert own_text_tiles(doc)
@@ -234,16 +242,16 @@ def test_segmentation_loses_no_text(lines):
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=300))
-def test_segmentation_never_fails_on_any_text(text):
+def test_segmentation_never_fails_on_any_text(text: str) -> None:
     root = segment(normalize(text), doc_id="d9")
     assert root.id == "d9" and root.span == (0, len(normalize(text).text))
 
 
-def test_empty_document_has_no_sections():
+def test_empty_document_has_no_sections() -> None:
     doc = build_document("", doc_id="d1", path="empty.txt")
     assert doc.sections == []
 
 
-def test_document_without_headings_is_one_body_section():
+def test_document_without_headings_is_one_body_section() -> None:
     doc = build_document("这是一段没有任何标题的文字。只有正文。", doc_id="d1", path="x.txt")
     assert [s.kind for s in doc.sections] == ["body"]

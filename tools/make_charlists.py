@@ -26,14 +26,17 @@ from pathlib import Path
 
 import opencc
 
+from policydiff.chars import UNIFIED_AND_EXT_A_RANGES
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "policydiff" / "data"
 DICT = Path(opencc.__file__).resolve().parent / "dictionary"
 
 
-def is_han(ch: str) -> bool:
-    """CJK Unified Ideographs and Extension A: the characters national documents use."""
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+def is_listed_han(ch: str) -> bool:
+    """CJK Unified Ideographs and Extension A: the characters national documents use (not
+    ``chars.is_han``: no compatibility ideographs, no astral extensions, no 〇)."""
+    return any(low <= ord(ch) <= high for low, high in UNIFIED_AND_EXT_A_RANGES)
 
 
 def load_pairs(name: str) -> dict[str, list[str]]:
@@ -73,7 +76,7 @@ def main() -> None:
     files = source_files(args.corpus)
     counts: collections.Counter[str] = collections.Counter()
     for path in files:
-        counts.update(ch for ch in path.read_text(encoding="utf-8") if is_han(ch))
+        counts.update(ch for ch in path.read_text(encoding="utf-8") if is_listed_han(ch))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: args.top]
     total = sum(counts.values())
     covered = sum(n for _, n in ranked)

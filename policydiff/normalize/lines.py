@@ -13,8 +13,8 @@ from policydiff.markers import DASH_CHARS, HEADING_START_RE
 from policydiff.normalize.offsets import Change, Edit, Work, record_changes
 from policydiff.normalize.state import State
 
-_LINE_OPENS_WITH_CLOSER = set("）)」』】》〉”’，、。；：？！,;:?!")
-_TRAILING_CLOSERS = "”’」』）)》】\"' "
+_LINE_OPENS_WITH_CLOSER = set("）)」』】》〉”’，、。；：？！,;:?!")  # such a line continues
+_TRAILING_CLOSERS = "”’」』）)》】\"' "  # looked through for the end of a sentence
 _DIGIT_FRAGMENT_RE = re.compile(r"[0-9.%]{1,8}")
 _HAN_WORD_RE = re.compile(f"[{HAN_OR_ZERO_CLASS}]+")
 _OFFICE_RE = re.compile(
@@ -110,7 +110,7 @@ def _joins_in_indented_layout(prev: str, line: str, last_line: str) -> bool:
     return not (_ends_sentence(prev) or _is_heading(line))
 
 
-_LETTER_RE = re.compile("[A-Za-zＡ-Ｚａ-ｚ]")
+_LETTER_RE = re.compile("[A-Za-zＡ-Ｚａ-ｚ]")  # Latin, either width: words joined by a space
 
 
 def _join_separator(text: str, gap_start: int, gap_end: int) -> str:

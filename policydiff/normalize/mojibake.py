@@ -25,7 +25,7 @@ _SUSPECT_RES = (
 # Three or more UTF-8 encoded CJK characters hidden in GBK bytes: UTF-8 text read as GBK.
 # On the corpus and the seeds this has no false positive.
 _UTF8_IN_GBK_RE = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")
-_PUA_RE = re.compile("[\ue000-\uf8ff]")
+_PUA_RE = re.compile("[\ue000-\uf8ff]")  # the BMP private-use area
 
 
 def detect_mojibake(state: State) -> None:

@@ -10,13 +10,13 @@ from policydiff.normalize.masks import SKIP_RUN_RE, mask_runs, outer
 from policydiff.normalize.offsets import Edit
 from policydiff.normalize.state import State
 
-_DIGIT_RE = re.compile("[0-9０-９]")
+_DIGIT_RE = re.compile("[0-9０-９]")  # in either width: "," and ":" between two stay ASCII
 _FULLWIDTH_ALNUM_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
 # Spaces inside a number go with the folded sign: "8 ．8 ％" (national-1998) → "8.8%".
 _PERCENT_RE = re.compile("(?<=[0-9０-９])[^\\S\n]*％|％")
 _DECIMAL_POINT_RE = re.compile("(?<=[0-9０-９])[^\\S\n]*．[^\\S\n]*(?=[0-9０-９])")
-_ASCII_FOLDABLE_RE = re.compile("[,:;?!()]")
-_CLAUSE_END_AFTER = set("”’」』）)】》\"'")
+_ASCII_FOLDABLE_RE = re.compile("[" + re.escape("".join(HALF_TO_FULL_PUNCT)) + "]")
+_CLAUSE_END_AFTER = set("”’」』）)】》\"'")  # what may follow a "?" or "!" that ends a clause
 
 
 def fold_width(state: State) -> None:
@@ -85,7 +85,7 @@ def _folding_punctuation(text: str) -> set[int]:
                 and not (text[i + 1].isspace() or text[i + 1] in _CLAUSE_END_AFTER)
             ):
                 continue
-            if c in ",:;?!()":
+            if c in HALF_TO_FULL_PUNCT:
                 wide.add(i)
     return wide
 
