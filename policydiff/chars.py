@@ -91,6 +91,10 @@ in case the input was not normalized)."""
 EDGE_PUNCTUATION = "，,、。！？；!?;：:"
 """Punctuation stripped from the ends of a sentence or clause shown as moved text."""
 
+MOVE_TAIL_PUNCTUATION = "，,、：:"
+"""Punctuation trimmed from the end of a moved piece (a full stop there is kept: it ends the
+moved sentence)."""
+
 NOT_PUNCTUATION = frozenset("%％‰‱#＃&＆@＠*＊")
 """Signs that carry meaning and stay when the diff ignores punctuation."""
 

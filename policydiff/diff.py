@@ -2,7 +2,7 @@
 
 Plain data out: ``diff_texts`` returns a frozen ``TextDiff`` whose opcodes, in the style of
 ``difflib``, index the ORIGINAL characters and tokens of both texts. Nothing here draws anything
-(see ``diffview``).
+(see ``policydiff.render``).
 
 How it works, and why:
 - Both texts are cut into jieba tokens (``policydiff.tokenize``), so a change reads as
@@ -52,6 +52,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from policydiff.chars import (
+    DIFF_SENTENCE_END,
+    EDGE_PUNCTUATION,
+    MASK_RUN_RE,
+    MOVE_TAIL_PUNCTUATION,
+    NOT_PUNCTUATION,
+    SENTENCE_END,
+)
+
 Span = tuple[int, int]
 Block = tuple[int, int, int]
 """A matching block ``(i, j, size)`` as in ``difflib.SequenceMatcher.get_matching_blocks``."""
@@ -60,17 +69,6 @@ EQUAL, REPLACE, DELETE, INSERT = "equal", "replace", "delete", "insert"
 
 MASK_KEY = "\x00mask"
 """Comparison key of a mask run under ``ignore_masks`` (every run, whatever its length)."""
-
-MASK_RE = re.compile(r"[＊*]+|[xXｘＸ×]{2,}")
-"""Mask runs: asterisks of either width (the normalizer's canonical ``＊``), and ``xx``/``××``
-of length two or more (a single ``x`` or ``×`` is too often a real letter or operator)."""
-
-SENTENCE_END = frozenset("。！？；!?;\n")
-"""Characters that end a sentence, for moved-text detection and the coarse fallback."""
-
-NOT_PUNCTUATION = frozenset("%％‰‱#＃&＆@＠*＊")
-"""Characters of Unicode category P that carry meaning and are never ignored as punctuation
-(``5%`` against ``5`` is a real change)."""
 
 DECIMAL_POINTS = frozenset(".．")
 """A point between two digits is part of a number (``5.5%``), not punctuation."""
@@ -323,7 +321,7 @@ def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list
         compared = folded
     in_mask = [False] * len(compared)
     if options.ignore_masks:
-        for m in MASK_RE.finditer(compared):
+        for m in MASK_RUN_RE.finditer(compared):
             in_mask[m.start():m.end()] = [True] * (m.end() - m.start())
     spans: list[Span] = []
     keys: list[str | None] = []
@@ -647,7 +645,7 @@ def _absorb_incidental_matches(
                 and out[-1][0] != EQUAL
                 and index + 1 < len(ops)
                 and size(op) <= INCIDENTAL_MAX_CHARS
-                and a_text(op) not in SENTENCE_END
+                and a_text(op) not in DIFF_SENTENCE_END
                 and size(op) < min(size(out[-1]), size(ops[index + 1]))
             ):
                 left, right = out.pop(), ops[index + 1]
@@ -741,7 +739,7 @@ def _diff(
     a_ids = [ids.setdefault(a_keys[t], len(ids)) for t in a_kept]  # type: ignore[arg-type]
     b_ids = [ids.setdefault(b_keys[t], len(ids)) for t in b_kept]  # type: ignore[arg-type]
     levels = (
-        frozenset(ids[k] for k in ids if k in SENTENCE_END or k == "\r\n"),
+        frozenset(ids[k] for k in ids if k in DIFF_SENTENCE_END or k == "\r\n"),
         frozenset(ids[k] for k in ids if k in ("\n", "\r\n")),
     )
     blocks, coarse = _match(a_ids, b_ids, options, levels)
@@ -788,10 +786,6 @@ def diff_texts(a: str, b: str, *, options: DiffOptions | None = None) -> TextDif
 # Moved text
 
 
-EDGE_PUNCTUATION = "，,、。！？；!?;：:"
-"""Punctuation trimmed from both ends of a moved piece (left over from its neighbours)."""
-
-
 def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Span, int]]:
     """Candidate moved pieces on one side: each changed run cut after every sentence end,
     trimmed of whitespace and edge punctuation, at least ``MOVE_MIN_CHARS`` long, with the
@@ -803,14 +797,14 @@ def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Spa
     for run_start, run_end, op_index in runs:
         start = run_start
         for index in range(run_start, run_end + 1):
-            if index == run_end or text[index] in SENTENCE_END:
+            if index == run_end or text[index] in DIFF_SENTENCE_END:
                 piece_end = min(index + 1, run_end)
                 lo, hi = start, piece_end
                 while lo < hi and (text[lo].isspace() or text[lo] in EDGE_PUNCTUATION):
                     lo += 1
-                while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in "，,、：:"):
+                while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in MOVE_TAIL_PUNCTUATION):
                     hi -= 1
-                if hi < len(text) and text[hi] in "。！？!?":
+                if hi < len(text) and text[hi] in SENTENCE_END:
                     hi += 1  # the full stop may sit in the next (equal) run
                 if _core_length(text[lo:hi]) >= MOVE_MIN_CHARS:
                     pieces.append(((lo, hi), op_index))
