@@ -13,6 +13,7 @@ import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -495,3 +496,134 @@ def test_core_modules_import_no_ui_and_no_jieba() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+# --- the diff JSON (policydiff.formats.diff) --------------------------------------------------
+
+
+def export_diff(paths: list[Path], out: Path, section: str | None = None) -> dict[str, Any]:
+    """Write the diff@1 export of two documents as `policydiff diff --format json` does."""
+    from policydiff.comparison import compare
+    from policydiff.formats.diff import diff_json, selected_diffs
+    from policydiff.formats.jsontext import dumps
+
+    comparison = compare(paths)
+    selected = selected_diffs(comparison, "d1", "d2", section)
+    data = diff_json(comparison, selected, comparison.alignment("d1", "d2"), section)
+    out.write_text(dumps(data), encoding="utf-8")
+    return data
+
+
+def check_export(data: dict[str, Any], path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from policydiff.formats.diff import diff_schema, load_diff
+
+    jsonschema.validate(data, diff_schema())
+    assert load_diff(path) == data
+    assert data["schema"] == "policydiff/diff@1"
+    assert data["pairs"]
+
+
+def test_seed_diff_export_is_valid_and_reads_back(tmp_path: Path, seed_files) -> None:
+    out = tmp_path / "diff.json"
+    data = export_diff([seed_files["000"], seed_files["002"]], out)
+    check_export(data, out)
+    # seed 000 has sections that 002 has not, and the other way round
+    assert data["unmatched_a"] or data["unmatched_b"]
+    one = export_diff([seed_files["000"], seed_files["002"]], tmp_path / "one.json", "d1/3.1")
+    assert [(p["a"], p["b"]) for p in one["pairs"]] == [("d1/3.1", "d2/3.6.1")]
+    assert one["unmatched_a"] == one["unmatched_b"] == []
+    check_export(one, tmp_path / "one.json")
+
+
+@pytest.mark.corpus
+def test_national_diff_export_is_valid_and_reads_back(tmp_path: Path, corpus_dir: Path) -> None:
+    out = tmp_path / "diff.json"
+    data = export_diff([corpus_dir / "national-2024.txt", corpus_dir / "national-2025.txt"], out)
+    check_export(data, out)
+    assert any(pair["moves"] for pair in data["pairs"])
+
+
+def _damaged(data: dict[str, Any], how: str) -> dict[str, Any]:
+    import copy
+
+    bad = copy.deepcopy(data)
+    pair = next(p for p in bad["pairs"] if len(p["opcodes"]) > 1)
+    if how == "schema":
+        bad["schema"] = "policydiff/diff@2"
+    elif how == "gap":
+        pair["opcodes"][1][1] += 1
+    elif how == "short":
+        pair["opcodes"].pop()
+    elif how == "tag":
+        pair["opcodes"][0][0] = "moved"
+    elif how == "score":
+        pair["score"] = 1.5
+    elif how == "span":
+        pair["span_a"] = [pair["span_a"][1], pair["span_a"][0] - 1]
+    elif how == "move":
+        pair["moves"] = [{"a": [0, 10**9], "b": [0, 1], "text": "x"}]
+    elif how == "documents":
+        bad["documents"].append(dict(bad["documents"][0]))
+    elif how == "section":
+        pair["b"] = pair["a"]
+    elif how == "unmatched":
+        bad["unmatched_a"] = ["d2/1"]
+    elif how == "missing":
+        del pair["opcodes"]
+    return bad
+
+
+DAMAGE = ("schema", "gap", "short", "tag", "score", "span", "move", "documents", "section",
+          "unmatched", "missing")
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_a_damaged_diff_export_is_refused_in_one_line(tmp_path: Path, seed_files, how: str) -> None:
+    import json
+
+    from policydiff.errors import ExportError
+    from policydiff.formats.diff import load_diff
+
+    data = export_diff([seed_files["000"], seed_files["002"]], tmp_path / "diff.json")
+    path = tmp_path / f"{how}.json"
+    path.write_text(json.dumps(_damaged(data, how), ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        load_diff(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message
+
+
+def test_the_schema_refuses_what_it_can_see(tmp_path: Path, seed_files) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from policydiff.formats.diff import diff_schema
+
+    data = export_diff([seed_files["000"], seed_files["002"]], tmp_path / "diff.json")
+    for how in ("schema", "tag", "score", "documents", "missing"):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(_damaged(data, how), diff_schema())
+
+
+def test_a_diff_export_of_a_changed_input_or_not_json_is_refused(
+    tmp_path: Path, seed_files
+) -> None:
+    import shutil
+
+    from policydiff.errors import ExportError
+    from policydiff.formats.diff import load_diff
+
+    copies = []
+    for key in ("000", "002"):
+        copies.append(tmp_path / seed_files[key].name)
+        shutil.copy(seed_files[key], copies[-1])
+    path = tmp_path / "diff.json"
+    export_diff(copies, path)
+    assert load_diff(path)["pairs"]
+    copies[1].write_text(copies[1].read_text(encoding="utf-8") + "新增一句。", encoding="utf-8")
+    with pytest.raises(ExportError, match="has changed since the export"):
+        load_diff(path)
+    assert load_diff(path, check_inputs=False)["pairs"]
+    for text in ("{", "[]", '{"schema": "policydiff/diff@1", "schema": "x"}', "NaN"):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ExportError):
+            load_diff(path)
