@@ -524,7 +524,9 @@ def check_export(data: dict[str, Any], path: Path) -> None:
     assert data["pairs"]
 
 
-def test_seed_diff_export_is_valid_and_reads_back(tmp_path: Path, seed_files) -> None:
+def test_seed_diff_export_is_valid_and_reads_back(
+    tmp_path: Path, seed_files: dict[str, Path]
+) -> None:
     out = tmp_path / "diff.json"
     data = export_diff([seed_files["000"], seed_files["002"]], out)
     check_export(data, out)
@@ -579,7 +581,9 @@ DAMAGE = ("schema", "gap", "short", "tag", "score", "span", "move", "documents",
 
 
 @pytest.mark.parametrize("how", DAMAGE)
-def test_a_damaged_diff_export_is_refused_in_one_line(tmp_path: Path, seed_files, how: str) -> None:
+def test_a_damaged_diff_export_is_refused_in_one_line(
+    tmp_path: Path, seed_files: dict[str, Path], how: str
+) -> None:
     import json
 
     from policydiff.errors import ExportError
@@ -594,7 +598,7 @@ def test_a_damaged_diff_export_is_refused_in_one_line(tmp_path: Path, seed_files
     assert "\n" not in message and str(path) in message
 
 
-def test_the_schema_refuses_what_it_can_see(tmp_path: Path, seed_files) -> None:
+def test_the_schema_refuses_what_it_can_see(tmp_path: Path, seed_files: dict[str, Path]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from policydiff.formats.diff import diff_schema
 
@@ -605,7 +609,7 @@ def test_the_schema_refuses_what_it_can_see(tmp_path: Path, seed_files) -> None:
 
 
 def test_a_diff_export_of_a_changed_input_or_not_json_is_refused(
-    tmp_path: Path, seed_files
+    tmp_path: Path, seed_files: dict[str, Path]
 ) -> None:
     import shutil
 
