@@ -2,7 +2,8 @@
 
 Workers (thread workers) post them when a piece of heavy work is done; widgets post them when
 the reader has chosen something. ``Message.__post_init__`` does Textual's own set-up, so these
-can be plain dataclasses.
+can be plain dataclasses. ``ComparisonLoaded`` and ``ExportWritten`` bubble from the main
+screen up to the app, which keeps the error (for the exit status) and the last export.
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from tui import sanitize
-
-FILES = ("alignment.json", "phrases.json", "phrases.md")
+from tui.session import EXPORT_NAMES
 
 
 class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
@@ -29,7 +28,7 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
         with Vertical(classes="dialog"):
             yield Label(sanitize.line("Export into folder (created if missing):"))
             yield Input(value=str(self.folder), id="export-folder")
-            yield Label(sanitize.line("Writes " + ", ".join(FILES) + "."), classes="dim")
+            yield Label(sanitize.line("Writes " + ", ".join(EXPORT_NAMES) + "."), classes="dim")
             yield Checkbox("Overwrite existing files", id="export-force")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
