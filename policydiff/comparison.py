@@ -11,8 +11,10 @@ the pairs over a pool from ``POOL_MIN_PAIRS`` pairs on. Results are the same as 
 one process. Pools are only used where forking is safe (Linux, no other thread running);
 elsewhere everything runs in this process.
 
-A Comparison may be read from several threads (the viewer's workers): every lazily computed
-result is made under one lock, so each is computed once and never seen half built.
+A Comparison may be read from several threads (the viewer's workers). Results are stored under
+a lock and never seen half built; long work (an alignment, a diff) runs outside it, so a diff
+asked for while another thread aligns or mines phrases does not wait. Phrase mining (seconds
+on many documents) has a lock of its own, so it runs once however many threads ask.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ POOL_MIN_DOCUMENTS = 4
 POOL_MIN_PAIRS = 40
 """From this many missing alignments on, ``alignments()`` uses a process pool."""
 
-MAX_SPAN_DIFFS = 256
+MAX_SPAN_DIFFS = 400
 """How many diffs ``Comparison.span_diff`` keeps (the least recently asked for go first)."""
 
 Progress = Callable[[str, int, int], None]
@@ -123,6 +125,7 @@ class Comparison:
     _diffs: dict[Any, list[SectionDiff]] = field(default_factory=dict, repr=False)
     _span_diffs: OrderedDict[Any, TextDiff] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _phrase_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -161,26 +164,26 @@ class Comparison:
         """The alignment of documents ``a`` and ``b`` (computed once, then kept)."""
         key = (a, b)
         with self._lock:
-            if key not in self._alignments:
-                self._alignments[key] = align_features(
-                    self.features(a), self.features(b), self.config.align
-                )
-            return self._alignments[key]
+            found = self._alignments.get(key)
+        if found is None:
+            found = align_features(self.features(a), self.features(b), self.config.align)
+            with self._lock:
+                found = self._alignments.setdefault(key, found)
+        return found
 
     def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
         """The alignments of all ``pairs``, computed in a process pool when there are many."""
         with self._lock:
-            return self._alignments_locked(progress)
-
-    def _alignments_locked(self, progress: Progress | None) -> list[Alignment]:
-        missing = [pair for pair in self.pairs if pair not in self._alignments]
+            missing = [pair for pair in self.pairs if pair not in self._alignments]
         workers = min(worker_count(), len(missing))
         if workers > 1 and len(missing) >= POOL_MIN_PAIRS:
             for doc in self.documents:
                 self.features(doc.id)
             done = 0
             for found in self._align_in_pool(missing, workers):
-                self._alignments.update(found)
+                with self._lock:
+                    for pair, alignment in found.items():
+                        self._alignments.setdefault(pair, alignment)
                 done += len(found)
                 if progress is not None:
                     progress("aligning", done, len(missing))
@@ -189,7 +192,8 @@ class Comparison:
                 self.alignment(a, b)
                 if progress is not None:
                     progress("aligning", done, len(missing))
-        return [self._alignments[pair] for pair in self.pairs]
+        with self._lock:
+            return [self._alignments[pair] for pair in self.pairs]
 
     def _align_in_pool(
         self, pairs: list[tuple[str, str]], workers: int
@@ -239,15 +243,17 @@ class Comparison:
         options = options if options is not None else self.config.diff
         key = (a, b, options)
         with self._lock:
-            if key not in self._diffs:
-                doc_a, doc_b = self.document(a), self.document(b)
-                out = []
-                for match in self.alignment(a, b).matches:
-                    span_a, span_b = diff_spans(doc_a.section(match.a), doc_b.section(match.b))
-                    diff = self._diff_of_spans(a, b, span_a, span_b, options)
-                    out.append(SectionDiff(match, span_a, span_b, diff))
-                self._diffs[key] = out
-            return self._diffs[key]
+            found = self._diffs.get(key)
+        if found is None:
+            doc_a, doc_b = self.document(a), self.document(b)
+            found = []
+            for match in self.alignment(a, b).matches:
+                span_a, span_b = diff_spans(doc_a.section(match.a), doc_b.section(match.b))
+                diff = self._diff_of_spans(a, b, span_a, span_b, options)
+                found.append(SectionDiff(match, span_a, span_b, diff))
+            with self._lock:
+                found = self._diffs.setdefault(key, found)
+        return found
 
     def span_diff(
         self, a: str, b: str, span_a: Span, span_b: Span, options: DiffOptions | None = None
@@ -257,19 +263,29 @@ class Comparison:
         Kept in a cache of the last ``MAX_SPAN_DIFFS`` asked for; safe to call from several
         threads (the viewer diffs the shown row and prefetches its neighbours).
         """
+        diff = self.cached_span_diff(a, b, span_a, span_b, options)
+        if diff is not None:
+            return diff
         options = options if options is not None else self.config.diff
         key = (a, b, span_a, span_b, options)
-        with self._lock:
-            diff = self._span_diffs.get(key)
-            if diff is not None:
-                self._span_diffs.move_to_end(key)
-                return diff
         diff = self._diff_of_spans(a, b, span_a, span_b, options)
         with self._lock:
             self._span_diffs[key] = diff
             while len(self._span_diffs) > MAX_SPAN_DIFFS:
                 self._span_diffs.popitem(last=False)
         return diff
+
+    def cached_span_diff(
+        self, a: str, b: str, span_a: Span, span_b: Span, options: DiffOptions | None = None
+    ) -> TextDiff | None:
+        """``span_diff`` when it is in the cache (then it counts as just used), else None."""
+        options = options if options is not None else self.config.diff
+        key = (a, b, span_a, span_b, options)
+        with self._lock:
+            diff = self._span_diffs.get(key)
+            if diff is not None:
+                self._span_diffs.move_to_end(key)
+            return diff
 
     def _diff_of_spans(
         self, a: str, b: str, span_a: Span, span_b: Span, options: DiffOptions
@@ -286,7 +302,7 @@ class Comparison:
 
     def phrases(self) -> PhraseSet:
         """Shared phrases of all documents (``policydiff.phrases``), computed once."""
-        with self._lock:
+        with self._phrase_lock:
             if self._phrases is None:
                 from policydiff.phrases import find_shared_phrases
 

@@ -5,10 +5,10 @@ session for the rest: the rows of a document pair, section diffs, shared phrases
 Every method may be called from a thread worker; nothing here knows about widgets.
 
 Rules:
-- The ``Comparison`` guards its own caches (alignments, tokens, phrases, span diffs), so
-  workers call it directly. The session adds what the viewer needs on top: a cache of the
-  diffs of rows recently shown (``MAX_DIFFS``, least recently shown dropped first) that the
-  screen can read without waiting, and the rows next to the current one diffed ahead.
+- The ``Comparison`` guards its own caches (alignments, tokens, phrases, span diffs, the
+  last ``MAX_SPAN_DIFFS`` of these), so workers call it directly, and the screen reads a
+  diff already made without waiting (``cached_diff``). The session adds the rows next to the
+  current one diffed ahead.
 - A row's diff is ``Comparison.span_diff`` of the spans the row shows, so the viewer shows the
   diffs the exports hold.
 - The export writes what ``policydiff compare`` writes for ``EXPORT_NAMES``, with the same
@@ -18,7 +18,6 @@ Rules:
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +31,6 @@ if TYPE_CHECKING:
     from policydiff.diff import TextDiff
     from policydiff.model import Document
     from policydiff.phrases import PairPhrase, PhraseSet
-
-MAX_DIFFS = 400
-"""Row diffs kept for the screen (least recently shown dropped first)."""
 
 PREFETCH = 4
 """Rows diffed ahead of the current one (and two behind)."""
@@ -100,7 +96,6 @@ class ViewerSession:
 
     def __init__(self, comparison: Comparison) -> None:
         self.comparison = comparison
-        self._diffs: OrderedDict[DiffKey, TextDiff] = OrderedDict()
         self._pair_phrases: dict[DiffKey, tuple[PairPhrase, ...]] = {}
         self._lock = threading.Lock()
         self._mining_started = False
@@ -133,23 +128,11 @@ class ViewerSession:
 
     def cached_diff(self, left: str, right: str, row: PairRow) -> TextDiff | None:
         """The diff of ``row`` if it was computed lately (without computing it)."""
-        key = (left, right, row.key)
-        with self._lock:
-            diff = self._diffs.get(key)
-            if diff is not None:
-                self._diffs.move_to_end(key)
-            return diff
+        return self.comparison.cached_span_diff(left, right, row.left_span, row.right_span)
 
     def diff(self, left: str, right: str, row: PairRow) -> TextDiff:
-        """The word diff of ``row`` (computed once, then kept among the ``MAX_DIFFS``)."""
-        diff = self.cached_diff(left, right, row)
-        if diff is None:
-            diff = self.comparison.span_diff(left, right, row.left_span, row.right_span)
-            with self._lock:
-                self._diffs[(left, right, row.key)] = diff
-                while len(self._diffs) > MAX_DIFFS:
-                    self._diffs.popitem(last=False)
-        return diff
+        """The word diff of ``row`` (computed once, then kept by the comparison)."""
+        return self.comparison.span_diff(left, right, row.left_span, row.right_span)
 
     def prefetch(
         self,
