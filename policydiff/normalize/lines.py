@@ -20,7 +20,7 @@ _HAN_WORD_RE = re.compile(f"[{HAN_OR_ZERO_CLASS}]+")
 _OFFICE_RE = re.compile(
     f"[{HAN_OR_ZERO_CLASS}]{{0,12}}(?:总理|省长|市长|区长|县长|主席|书记|委员长|行政长官)"
 )
-_DATELINE_RE = re.compile("[—―]{1,2}[^，。；！？\n]{0,40}年[^，。；！？\n]*")
+_DATELINE_RE = re.compile(f"[{DASH_CHARS}]{{1,2}}[^，。；！？\n]{{0,40}}年[^，。；！？\n]*")
 _SHORT_FRAGMENT = 20
 _FULL_LINE = 20
 _PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("「", "」"), ("『", "』"), ("【", "】"))
