@@ -311,3 +311,10 @@ def test_a_cached_document_still_says_what_normalization_did(
     assert ("strip_pinyin", (10, 20)) in steps
     assert ("to_simplified", (10, 20)) in steps
     assert any(line.startswith("strip_pinyin") for line in trace.explain(limit=5))
+
+
+def test_the_code_digest_reads_every_module_of_every_subpackage() -> None:
+    """A change to the normalizer (a subpackage) must give new cache keys."""
+    names = {name for name, _ in store.hashed_files()}
+    assert {"cli.py", "normalize/lines.py", "phrases/mining.py", "data/themes.toml"} <= names
+    assert not any("__pycache__" in name for name in names)
