@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from policydiff import __version__
 from policydiff.errors import ExportError
 from policydiff.phrases import KINDS, NewPhrase, han_count
 from policydiff.phrases.model import bulk_allocation
@@ -29,7 +30,6 @@ from policydiff.report import PhraseReport, rounded
 SCHEMA = "policydiff/phrases@1"
 SCHEMA_FILE = "phrases.schema.json"
 """The JSON Schema of ``SCHEMA``, in ``policydiff/data/``."""
-GENERATOR = {"name": "policydiff", "version": "0.1.0"}
 MAX_EXPORT_BYTES = 200_000_000
 """The largest export ``load_phrases`` reads."""
 _EXPECTED = "pass a phrases.json written by `policydiff phrases --format json` or `compare`"
@@ -43,7 +43,7 @@ def report_dict(report: PhraseReport) -> dict[str, Any]:
     """The report as plain data in the ``policydiff/phrases@1`` shape."""
     return {
         "schema": SCHEMA,
-        "generator": dict(GENERATOR),
+        "generator": {"name": "policydiff", "version": __version__},
         "min_chars": report.phrase_set.min_chars,
         "min_docs": report.phrase_set.min_docs,
         "documents": [
