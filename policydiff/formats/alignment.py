@@ -108,28 +108,14 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
     """
     from policydiff.decode import read_bytes
     from policydiff.errors import InputError
-    from policydiff.formats.jsontext import load_json_strict
+    from policydiff.formats.jsontext import load_export
 
-    name = str(path)
-    try:
-        # The export of a 10 MB document is about 76 MB: read up to the JSON loader's own limit
-        # (read_bytes' 50 MB default is meant for input documents).
-        raw = read_bytes(path, max_bytes=MAX_EXPORT_BYTES)
-    except Exception as exc:
-        raise ExportError(str(exc)) from None
-    try:
-        data = load_json_strict(raw, name=name, max_bytes=MAX_EXPORT_BYTES)
-    except ExportError as exc:
-        raise ExportError(f"{exc}; {_EXPECTED}") from None
-    if not isinstance(data, dict):
-        raise ExportError(
-            f"{name}: not a policydiff alignment (expected a JSON object); {_EXPECTED}"
-        )
-    if data.get("schema") != ALIGNMENT_SCHEMA:
-        raise ExportError(
-            f"{name}: schema is {data.get('schema')!r}, expected {ALIGNMENT_SCHEMA!r}; re-export "
-            "it with this version of policydiff"
-        )
+    # The export of a 10 MB document is about 76 MB: read up to MAX_EXPORT_BYTES (the 50 MB
+    # default of read_bytes is meant for input documents).
+    data, name = load_export(
+        path, schema=ALIGNMENT_SCHEMA, what="alignment", expected=_EXPECTED,
+        max_bytes=MAX_EXPORT_BYTES,
+    )
     _validate_shape(data, name)
     if check_inputs:
         import hashlib

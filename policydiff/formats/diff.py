@@ -107,25 +107,11 @@ def load_diff(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:
     version, a shape that does not fit (see the module doc), and, with ``check_inputs``,
     inputs whose sha256 no longer matches the file on disk.
     """
-    from policydiff.decode import read_bytes
-    from policydiff.formats.jsontext import load_json_strict
+    from policydiff.formats.jsontext import load_export
 
-    name = str(path)
-    try:
-        raw = read_bytes(path, max_bytes=MAX_DIFF_BYTES)
-    except Exception as exc:
-        raise ExportError(str(exc)) from None
-    try:
-        data = load_json_strict(raw, name=name, max_bytes=MAX_DIFF_BYTES)
-    except ExportError as exc:
-        raise ExportError(f"{exc}; {_EXPECTED}") from None
-    if not isinstance(data, dict):
-        raise ExportError(f"{name}: not a policydiff diff (expected a JSON object); {_EXPECTED}")
-    if data.get("schema") != DIFF_SCHEMA:
-        raise ExportError(
-            f"{name}: schema is {data.get('schema')!r}, expected {DIFF_SCHEMA!r}; write it "
-            "again with this version of policydiff"
-        )
+    data, name = load_export(
+        path, schema=DIFF_SCHEMA, what="diff", expected=_EXPECTED, max_bytes=MAX_DIFF_BYTES
+    )
     try:
         _check_shape(data, name)
     except ExportError:

@@ -30,6 +30,7 @@ import math
 import re
 from array import array
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
 from policydiff.errors import ExportError
@@ -45,6 +46,51 @@ _DEPTH_TABLE = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 class _Refused(ValueError):
     """Raised from inside the json hooks; turned into an ExportError by the caller."""
+
+
+def load_export(
+    source: str | Path | bytes,
+    *,
+    schema: str,
+    what: str,
+    expected: str,
+    max_bytes: int,
+) -> tuple[dict[str, Any], str]:
+    """The first checks every format's loader makes: read the file (or take the JSON bytes
+    given), load it strictly, and check it is an object of ``schema``.
+
+    ``source`` is a path (``str`` or ``Path``), or the JSON itself as bytes. ``what`` names
+    the kind of file in messages (``alignment``), ``expected`` says what to pass instead.
+    Returns the data and the name messages use for the file; raises ``ExportError`` with
+    one line naming the file.
+    """
+    from policydiff.decode import read_bytes
+
+    if isinstance(source, bytes):
+        raw: bytes | str = source
+        name = f"<{what} JSON>"
+    else:
+        name = _printable(str(source))
+        try:
+            raw = read_bytes(source, max_bytes=max_bytes)
+        except Exception as exc:
+            raise ExportError(str(exc)) from None
+    try:
+        data = load_json_strict(raw, name=name, max_bytes=max_bytes)
+    except ExportError as exc:
+        raise ExportError(f"{exc}; {expected}") from None
+    if not isinstance(data, dict):
+        raise ExportError(
+            f"{name}: not a policydiff {what} (expected a JSON object); {expected}"
+        )
+    if data.get("schema") != schema:
+        shown = repr(data.get("schema"))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise ExportError(
+            f"{name}: schema is {shown}, expected {schema!r}; re-export it with this version "
+            "of policydiff"
+        )
+    return data, name
 
 
 def load_json_strict(

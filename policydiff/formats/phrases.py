@@ -131,40 +131,19 @@ def load_phrases(
     then lie inside its document and cover exactly its phrase. Raises ``ExportError`` (one
     line naming the file) for anything the writer would not have written (module docstring).
     """
-    from policydiff.formats.jsontext import load_json_strict
+    from policydiff.formats.jsontext import load_export
 
-    raw, name = _read(source)
-    try:
-        data = load_json_strict(raw, name=name, max_bytes=MAX_EXPORT_BYTES)
-    except ExportError as exc:
-        raise ExportError(f"{exc}; {_EXPECTED}") from None
-    if not isinstance(data, dict):
-        raise ExportError(f"{name}: not a policydiff phrases export (expected a JSON object); "
-                          f"{_EXPECTED}")
-    if data.get("schema") != SCHEMA:
-        shown = _shown(data.get("schema"))
-        raise ExportError(f"{name}: schema is {shown}, expected {SCHEMA!r}; re-export it with "
-                          "this version of policydiff")
+    if isinstance(source, str) and source.lstrip().lstrip("\ufeff").startswith(("{", "[")):
+        source = source.encode("utf-8", "surrogatepass")  # the JSON text itself
+    data, name = load_export(
+        source, schema=SCHEMA, what="phrases export", expected=_EXPECTED,
+        max_bytes=MAX_EXPORT_BYTES,
+    )
     try:
         _check(data, texts)
     except _Damaged as exc:
         raise ExportError(f"{name}: {exc}; {_DAMAGED}") from None
     return data
-
-
-def _read(source: str | Path | bytes) -> tuple[bytes | str, str]:
-    """The raw JSON and the name messages use for it."""
-    if isinstance(source, bytes):
-        return source, "<phrases JSON>"
-    if isinstance(source, str) and source.lstrip().lstrip("\ufeff").startswith(("{", "[")):
-        return source, "<phrases JSON>"
-    from policydiff.decode import read_bytes
-
-    name = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(source))
-    try:
-        return read_bytes(source, max_bytes=MAX_EXPORT_BYTES), name
-    except Exception as exc:
-        raise ExportError(str(exc)) from None
 
 
 def _check(data: dict[str, Any], texts: Mapping[str, str] | None) -> None:
