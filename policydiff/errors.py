@@ -16,7 +16,8 @@ class InputError(PolicyDiffError):
 
 
 class OutputError(PolicyDiffError):
-    """An output cannot be written safely (would overwrite an input, exists without --force, ...)."""
+    """An output cannot be written safely (would overwrite an input, exists without
+    --force, ...)."""
 
 
 class ExportError(PolicyDiffError):

@@ -21,8 +21,12 @@ def covers_each_section_once(comparison: Comparison, al: Alignment) -> bool:
     b = comparison.document(al.b)
     one_to_one = [m for m in al.matches if m.kind == "match"]
     extra = [m for m in al.matches if m.kind != "match"]
-    seen_a = [m.a for m in one_to_one] + list(al.unmatched_a) + [m.a for m in extra if m.kind == "merge"]
-    seen_b = [m.b for m in one_to_one] + list(al.unmatched_b) + [m.b for m in extra if m.kind == "split"]
+    seen_a = (
+        [m.a for m in one_to_one] + list(al.unmatched_a) + [m.a for m in extra if m.kind == "merge"]
+    )
+    seen_b = (
+        [m.b for m in one_to_one] + list(al.unmatched_b) + [m.b for m in extra if m.kind == "split"]
+    )
     return sorted(seen_a) == sorted(s.id for s in a.sections) and sorted(seen_b) == sorted(
         s.id for s in b.sections
     )
@@ -45,13 +49,14 @@ def task_pairs(comparison: Comparison, al: Alignment) -> dict[str, str]:
 # and modern industry; （二） science & education ⇄ （三）; （三） domestic demand ⇄ （一）;
 # the rest keep their places.
 EXPECTED_2024_2025 = {
-    "（一）": "（二）", "（二）": "（三）", "（三）": "（一）", "（四）": "（四）", "（五）": "（五）",
-    "（六）": "（六）", "（七）": "（七）", "（八）": "（八）", "（九）": "（九）", "（十）": "（十）",
+    "（一）": "（二）", "（二）": "（三）", "（三）": "（一）", "（四）": "（四）",
+    "（五）": "（五）", "（六）": "（六）", "（七）": "（七）", "（八）": "（八）",
+    "（九）": "（九）", "（十）": "（十）",
 }
 # 2021 → 2022: 2022 adds a task on market entities and jobs （二）, so later ones shift by one.
 EXPECTED_2021_2022 = {
-    "（一）": "（一）", "（二）": "（三）", "（三）": "（四）", "（四）": "（五）", "（五）": "（六）",
-    "（六）": "（七）", "（七）": "（八）", "（八）": "（九）",
+    "（一）": "（一）", "（二）": "（三）", "（三）": "（四）", "（四）": "（五）",
+    "（五）": "（六）", "（六）": "（七）", "（七）": "（八）", "（八）": "（九）",
 }
 
 
@@ -139,7 +144,8 @@ def test_export_validates_and_is_deterministic(seed_files):
     assert [(p["a"], p["b"]) for p in data["pairs"]] == [("d1", "d2"), ("d1", "d3"), ("d2", "d3")]
     import hashlib
 
-    assert data["documents"][0]["sha256"] == hashlib.sha256(seed_files["000"].read_bytes()).hexdigest()
+    expected_sha = hashlib.sha256(seed_files["000"].read_bytes()).hexdigest()
+    assert data["documents"][0]["sha256"] == expected_sha
 
 
 def test_ref_aligns_everything_against_one(seed_files):

@@ -295,10 +295,11 @@ def test_heading_outweighs_body() -> None:
 def test_long_body_is_not_favoured_for_being_long() -> None:
     body = BODY_EFFICIENCY + BODY_PARTY
     assert len(body) >= themes_mod.MIN_BODY_CHARS
-    every = {"max_themes": len(THEMES), "min_score": 1e-9}
-    once = classify("", body, THEMES, **every)
+    every_max = len(THEMES)
+    every_min = 1e-9
+    once = classify("", body, THEMES, max_themes=every_max, min_score=every_min)
     assert once  # the body is about something
-    assert classify("", body * 5, THEMES, **every) == once
+    assert classify("", body * 5, THEMES, max_themes=every_max, min_score=every_min) == once
 
 
 def test_short_body_is_not_overwhelming() -> None:

@@ -23,10 +23,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.binding import Binding
+from textual.widgets import Input, OptionList
 
 from tui import sanitize
 from tui.app import make_app
 from tui.pairs import build_rows
+from tui.widgets.diff_pane import DiffPane
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
@@ -133,14 +136,18 @@ async def test_opens_the_seeds_and_moves_through_pairs() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        assert len(main.comparison.documents) == 5
+        comparison = main.comparison
+        assert comparison is not None
+        assert len(comparison.documents) == 5
         assert (main.left, main.right) == ("d1", "d2")
         assert main.section_list.highlighted == 0
         # d1's seven parts, 第一，… 第七，, are listed in order (a split lists a part twice)
         parts = [r.left.label for r in main.rows if r.left is not None and r.left.level == 1]
         assert list(dict.fromkeys(p for p in parts if p)) == [
             "第一，", "第二，", "第三，", "第四，", "第五，", "第六，", "第七，"]
-        assert main.rows[0].left.kind == "preamble"
+        first_left = main.rows[0].left
+        assert first_left is not None
+        assert first_left.kind == "preamble"
         first = main.current
         await pilot.press("j")
         await settle(app, pilot)
@@ -153,9 +160,11 @@ async def test_opens_the_seeds_and_moves_through_pairs() -> None:
         assert main.current == main.rows[2]
         # the panes show the current pair's own text
         row = main.current
+        assert row is not None
         text = pane_text(app, "left") + pane_text(app, "right")
         sec = row.left or row.right
-        doc = main.comparison.document(main.left if row.left else main.right)
+        assert sec is not None
+        doc = comparison.document(main.left if row.left else main.right)
         assert doc.text[sec.own_span[0] : sec.own_span[0] + 4] in text.replace("\n", "")
 
 
@@ -184,7 +193,9 @@ async def test_next_change_moves_the_change_cursor() -> None:
         await settle(app, pilot)
         main = app.main
         # the first pair is the two preambles: they differ
-        assert main.side_by_side.current_layout.changes
+        layout = main.side_by_side.current_layout
+        assert layout is not None
+        assert layout.changes
         await pilot.press("n")
         await settle(app, pilot)
         assert main.side_by_side.change_index == 0
@@ -232,14 +243,18 @@ async def test_choosing_a_shared_phrase_marks_it_on_both_sides() -> None:
         )
         main.section_list.select_index(index)
         await settle(app, pilot)
-        assert main.current.right.heading == "加快实施城市更新"
+        current = main.current
+        assert current is not None and current.right is not None
+        assert current.right.heading == "加快实施城市更新"
         await pilot.press("f")
         await pilot.pause()
         texts = [p.text for p in main.pair_phrases]
         assert "老旧小区、城中村" in texts
         main.phrase_panel.highlighted = texts.index("老旧小区、城中村")
         await pilot.pause()
-        a_text, b_text = main._texts(main.current)
+        current = main.current
+        assert current is not None
+        a_text, b_text = main._texts(current)
         left, right = main.side_by_side.overlays
         marked_a = {a_text[s:e] for s, e, role in left if role == "phrase-current"}
         marked_b = {b_text[s:e] for s, e, role in right if role == "phrase-current"}
@@ -254,19 +269,25 @@ async def test_search_jumps_to_the_hit_and_marks_it() -> None:
         await pilot.pause()
         await pilot.press(*"城中村")
         await pilot.pause()
-        hits = app.screen.hits
+        from tui.screens.search import SearchScreen
+
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        hits = search.hits
         assert [doc for doc, _ in hits] == ["d1", "d2"]
         await pilot.press("enter")
         await settle(app, pilot)
         main = app.main
         assert main.search_query == "城中村"
-        assert main.current.left.label + main.current.left.heading == "一是推进城市更新"
+        current = main.current
+        assert current is not None and current.left is not None
+        assert current.left.label + current.left.heading == "一是推进城市更新"
         left, _right = main.side_by_side.overlays
         assert any(role == "search" for *_span, role in left)
         # an empty query closed with Escape clears the marks
         await pilot.press("slash")
         await pilot.pause()
-        app.screen.query_one("Input").value = ""
+        app.screen.query_one("Input", Input).value = ""
         await pilot.press("escape")
         await pilot.pause()
         assert main.search_query == ""
@@ -284,7 +305,7 @@ async def test_theme_filter_keeps_only_that_theme() -> None:
 
         screen = app.screen
         assert isinstance(screen, ThemeFilterScreen)
-        options = screen.query_one("OptionList")
+        options = screen.query_one("OptionList", OptionList)
         options.highlighted = [t.id for t in screen.themes].index("industry") + 1
         await pilot.press("enter")
         await settle(app, pilot)
@@ -310,10 +331,13 @@ async def test_swap_mirrors_the_pair() -> None:
         await pilot.press("j", "j")
         await settle(app, pilot)
         before = main.current
+        assert before is not None
         await pilot.press("s")
         await settle(app, pilot)
         assert (main.left, main.right) == ("d2", "d1")
-        assert (main.current.left, main.current.right) == (before.right, before.left)
+        current = main.current
+        assert current is not None
+        assert (current.left, current.right) == (before.right, before.left)
         assert len(main.all_rows) == len(
             [r for r in main.all_rows if r.left is not None or r.right is not None]
         )
@@ -324,7 +348,9 @@ async def test_switching_pairs_among_five_documents() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        assert len(main.comparison.pairs) == 10
+        comparison = main.comparison
+        assert comparison is not None
+        assert len(comparison.pairs) == 10
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("down", "enter")
@@ -343,7 +369,7 @@ async def test_switching_pairs_among_five_documents() -> None:
         await pilot.press("right", "down", "enter")
         await settle(app, pilot)
         assert (main.left, main.right) == ("d1", "d5")
-        second_theme = main.comparison.themes[1].id
+        second_theme = comparison.themes[1].id
         assert main.theme_filter == second_theme
 
 
@@ -374,6 +400,7 @@ async def test_export_writes_alignment_and_phrase_report(tmp_path: Path) -> None
         app.main.export(tmp_path / "out")
         while app.last_export is None and time.monotonic() < deadline:
             await pilot.pause(0.05)
+        assert app.last_export is not None
         assert app.last_export.error
         assert (tmp_path / "out" / "alignment.json").stat().st_mtime_ns == before
 
@@ -392,7 +419,9 @@ async def test_reopens_an_export_and_refuses_a_changed_input(tmp_path: Path, see
     app = make_app(from_json=export)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert [Path(d.path).name for d in app.main.comparison.documents] == ["a.txt", "b.txt"]
+        comparison = app.main.comparison
+        assert comparison is not None
+        assert [Path(d.path).name for d in comparison.documents] == ["a.txt", "b.txt"]
 
     inputs[1].write_text(inputs[1].read_text("utf-8") + "\n新增一段。\n", "utf-8")
     app = make_app(from_json=export)
@@ -441,14 +470,16 @@ async def test_help_and_command_palette_list_every_action() -> None:
         await pilot.press("escape")
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.main)}
-        assert {b.description for b in MainScreen.BINDINGS} <= titles
+        bindings = [b for b in MainScreen.BINDINGS if isinstance(b, Binding)]
+        assert len(bindings) == len(MainScreen.BINDINGS)
+        assert {b.description for b in bindings} <= titles
 
 
 async def test_a_theme_change_recolours_the_diff() -> None:
     app = make_app(FIRST_TWO)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        pane = app.main.query_one("#left-pane")
+        pane = app.main.query_one("#left-pane", DiffPane)
         before = pane._role_styles()["deleted"]
         app.theme = "gruvbox"
         await pilot.pause()

@@ -1,6 +1,6 @@
 """Export files read back: a real alignment export, then broken variants of it, through
-``policydiff.formats.alignment.load_alignment`` and ``policydiff view --from`` (a subprocess; a refused
-export must end with exit code 2 and one line before the viewer takes over the screen).
+``policydiff.formats.alignment.load_alignment`` and ``policydiff view --from`` (a subprocess; a
+refused export must end with exit code 2 and one line before the viewer takes over the screen).
 
 Also: an export round-trips (``load(dump(x)) == x``) and two runs write byte-identical files.
 """

@@ -201,7 +201,9 @@ def test_writes_change_nothing_but_their_target(
         changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
         real = Path(os.path.realpath(target))
         # A generated name such as ".." resolves outside the case folder: nothing there may change.
-        resolved = str(real.relative_to(root.resolve())) if real.is_relative_to(root.resolve()) else ""
+        resolved = (
+            str(real.relative_to(root.resolve())) if real.is_relative_to(root.resolve()) else ""
+        )
         if refused:
             unsafe = changed
             assert "\n" not in message
