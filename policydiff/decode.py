@@ -163,7 +163,7 @@ def decode_bytes(data: bytes, *, name: str, encoding: str | None = None) -> Deco
         utf8_error = exc
     else:
         _check_accidental_utf8(data, text, shown)
-        return DecodedText(text, "utf-8", 1.0, "valid UTF-8", digest)
+        return DecodedText(text, "utf-8", 1.0, "valid UTF-8", digest, _ascii_doubts(data))
     if (
         utf8_error.reason == "unexpected end of data"
         and utf8_error.end == len(data)
@@ -433,6 +433,22 @@ def _guess_chinese(
         + failures[1:]
     )
     return DecodedText(best.text, best.codec, confidence, reason, digest, tuple(warnings))
+
+
+def _ascii_doubts(data: bytes) -> tuple[str, ...]:
+    """A doubt about plain ASCII bytes that are also, read as UTF-16 without a byte-order mark,
+    nothing but Chinese characters (``中`` in UTF-16-LE is the bytes ``-N``): a file that
+    short or that odd cannot tell its encoding, so the reading is named and the way out too."""
+    if not data.isascii() or len(data) % 2 or b"\n" in data:
+        return ()
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = data.decode(codec, "replace")
+        if all(HAN_RE.match(ch) for ch in text):
+            return (
+                f"read as ASCII/UTF-8, but the bytes are also {text[:12]!r} in {codec.upper()}; "
+                f"pass --encoding {codec} if that is what the file holds",
+            )
+    return ()
 
 
 def _check_accidental_utf8(data: bytes, text: str, shown: str) -> None:

@@ -474,3 +474,15 @@ def test_character_lists_line_up() -> None:
     assert forms["发"].split() == ["發", "髮"]
     assert forms["国"] == "國" and forms["的"] == "的"
     assert "羣" in forms["群"].split()
+
+
+def test_ascii_bytes_that_are_also_utf16_han_say_so() -> None:
+    """``中`` written as UTF-16-LE without a byte-order mark is the two bytes ``-N``: valid
+    ASCII. Such a file cannot tell its encoding; the reading must come with a doubt that names
+    the other reading and the option to choose it. Ordinary ASCII gets no doubt."""
+    decoded = decode_bytes("中".encode("utf-16-le"), name="x.txt")
+    assert decoded.text == "-N"
+    assert len(decoded.warnings) == 1
+    assert "'中'" in decoded.warnings[0] and "--encoding utf-16-le" in decoded.warnings[0]
+    assert decode_bytes(b"hello", name="x.txt").warnings == ()
+    assert decode_bytes(b"2025\n", name="x.txt").warnings == ()
