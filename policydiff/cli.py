@@ -1,9 +1,11 @@
 """The ``policydiff`` command line: parse the options, build a ``Config``, run the core, render.
 
-Data goes to stdout, diagnostics to stderr. Exit codes follow diff: 0 no differences,
-1 differences, 2 trouble. Every user-caused failure is one line (``policydiff: …``) and exit
-code 2; a traceback only with ``--debug``. Slow imports (jieba, OpenCC, Textual) happen inside
-the subcommand that needs them, so ``policydiff --help`` stays fast.
+Data goes to stdout, diagnostics to stderr. Exit codes: ``diff`` follows diff(1) (0 no
+differences, 1 differences, 2 trouble); every other command exits 0 when it did its job and 2
+on trouble, and ``compare``/``align`` take ``--exit-code`` to exit 1 when the documents differ
+(as ``git diff --exit-code`` does). Every user-caused failure is one line (``policydiff: …``)
+and exit code 2; a traceback only with ``--debug``. Slow imports (jieba, OpenCC, Textual)
+happen inside the subcommand that needs them, so ``policydiff --help`` stays fast.
 
 Commands of other packages (the viewer's ``view``) plug in through the entry-point group
 ``policydiff.commands``: an object with ``help`` (one line), ``add_arguments(parser)`` and
@@ -36,6 +38,11 @@ DESCRIPTION = (
     "Compare Chinese policy documents (government work reports, plan proposals, party "
     "reports) section by section."
 )
+EPILOG = (
+    "exit codes: 0 done (diff: no differences), 1 diff found differences (compare and align "
+    "too with --exit-code), 2 trouble (one line on stderr)"
+)
+EXIT_CODE_HELP = "exit with 1 when the documents differ (else 0 on success), like git diff"
 
 PROGRESS_MIN = 8  # documents or pairs: below this a batch is quick and gets no progress bar
 
@@ -84,7 +91,7 @@ def _add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str])
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="policydiff", description=DESCRIPTION)
+    parser = _Parser(prog="policydiff", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"policydiff {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -105,9 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", metavar="PATH", help="write the alignment JSON here ('-' = stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--exit-code", action="store_true", help=EXIT_CODE_HELP)
     add_compare_options(p)
 
-    p = sub.add_parser("diff", help="word-level diffs of the aligned sections of two documents")
+    p = sub.add_parser(
+        "diff", help="word-level diffs of the aligned sections of two documents",
+        epilog="exit codes: 0 no differences, 1 differences, 2 trouble",
+    )
     p.add_argument("files", nargs=2, metavar="FILE")
     p.add_argument("--section", metavar="ID", help="only the pair containing this section id")
     _add_output_options(p, ("text", "json", "html"))
@@ -142,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE", help="documents (default: bundled seeds)")
     p.add_argument("-o", "--output", metavar="DIR", default="policydiff-out", help="output folder")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.add_argument("--exit-code", action="store_true", help=EXIT_CODE_HELP)
     add_compare_options(p)
     return parser
 
@@ -354,7 +366,14 @@ def cmd_align(args: argparse.Namespace) -> int:
 
             text = dumps(alignment_json(comparison))
             _wrote(write_atomic(args.json, text, force=args.force, protect=_inputs(comparison)))
-    return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
+    return _exit_code(args, comparison)
+
+
+def _exit_code(args: argparse.Namespace, comparison: Comparison) -> int:
+    """0 on success; with ``--exit-code``, 1 when the documents differ."""
+    if args.exit_code and _differs(comparison):
+        return EXIT_DIFFERENT
+    return EXIT_SAME
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -376,7 +395,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _out("\n".join(compare_summary(comparison)))
     for path in written:
         _wrote(path)
-    return EXIT_DIFFERENT if _differs(comparison) else EXIT_SAME
+    return _exit_code(args, comparison)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
