@@ -371,7 +371,7 @@ def warm_bytecode(cache_dir: Path) -> None:
     code = ("import policydiff.cli, policydiff.comparison, policydiff.report, "
             "policydiff.render.html, policydiff.formats.alignment, policydiff.normalize, "
             "policydiff.segment, policydiff.tokenize, "
-            "jieba, tui.app")
+            "jieba, policydiff_tui.app")
     run_process([sys.executable, "-c", code], python_env(cache_dir))
 
 

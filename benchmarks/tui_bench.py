@@ -32,7 +32,7 @@ import asyncio, json, sys, time
 start = float(sys.argv[1])
 from textual import events
 from policydiff.config import Config
-from tui.app import make_app
+from policydiff_tui.app import make_app
 
 async def main():
     config = Config(cache=False) if sys.argv[3] == "no-cache" else None

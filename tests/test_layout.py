@@ -1,11 +1,11 @@
 """The one side-by-side layout (``policydiff.render.rows``) and its three consumers.
 
 The terminal (``render.terminal``), the HTML page (``render.html``) and the viewer
-(``tui.widgets.side_by_side.build_layout``) must lay out the same diff identically: the same row
-breaks, the same cells, and (terminal and viewer, at one column width) the same lines. The
-expected rows and lines written out below were worked out by reading the texts: seed 000's
-third part against seed 002's item （六）, and the 2024 and 2025 national reports' paragraphs on
-bilateral and regional economic cooperation (深化多双边和区域经济合作).
+(``policydiff_tui.widgets.side_by_side.build_layout``) must lay out the same diff identically:
+the same row breaks, the same cells, and (terminal and viewer, at one column width) the same
+lines. The expected rows and lines written out below were worked out by reading the texts:
+seed 000's third part against seed 002's item （六）, and the 2024 and 2025 national reports'
+paragraphs on bilateral and regional economic cooperation (深化多双边和区域经济合作).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from policydiff.diff import TextDiff, diff_texts
 from policydiff.render import rows
 from policydiff.render.html import render_html
 from policydiff.render.terminal import SEPARATOR, column_width, render_side_by_side
-from tui.widgets.side_by_side import build_layout, diff_layers
+from policydiff_tui.widgets.side_by_side import build_layout, diff_layers
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -2,9 +2,10 @@
 
 The layout rules (rows, wrapping, widths) are tested with the other renderers in test_layout.py.
 
-Every app is built with ``tui.app.make_app``, the factory the command uses. Expectations come
-from reading the seeds: seed 000 (d1) has seven parts 第一，…第七，, its first part's item
-一是推进城市更新 is the only place it mentions 城中村, and seed 001 (d2) is the 麒麟区 report.
+Every app is built with ``policydiff_tui.app.make_app``, the factory the command uses.
+Expectations come from reading the seeds: seed 000 (d1) has seven parts 第一，…第七，, its first
+part's item 一是推进城市更新 is the only place it mentions 城中村, and seed 001 (d2) is the
+麒麟区 report.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from hypothesis import strategies as st
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
-from tui import sanitize
-from tui.app import make_app
-from tui.pairs import build_rows
-from tui.widgets.diff_pane import DiffPane
+from policydiff_tui import sanitize
+from policydiff_tui.app import make_app
+from policydiff_tui.pairs import build_rows
+from policydiff_tui.widgets.diff_pane import DiffPane
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 36)
@@ -171,7 +172,7 @@ async def test_opens_the_seeds_and_moves_through_pairs() -> None:
 async def test_keys_are_answered_while_the_documents_load() -> None:
     from textual import events
 
-    from tui.screens.help import HelpScreen
+    from policydiff_tui.screens.help import HelpScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -269,7 +270,7 @@ async def test_search_jumps_to_the_hit_and_marks_it() -> None:
         await pilot.pause()
         await pilot.press(*"城中村")
         await pilot.pause()
-        from tui.screens.search import SearchScreen
+        from policydiff_tui.screens.search import SearchScreen
 
         search = app.screen
         assert isinstance(search, SearchScreen)
@@ -301,7 +302,7 @@ async def test_theme_filter_keeps_only_that_theme() -> None:
         await settle(app, pilot)
         await pilot.press("t")
         await pilot.pause()
-        from tui.screens.theme_filter import ThemeFilterScreen
+        from policydiff_tui.screens.theme_filter import ThemeFilterScreen
 
         screen = app.screen
         assert isinstance(screen, ThemeFilterScreen)
@@ -363,7 +364,7 @@ async def test_switching_pairs_among_five_documents() -> None:
         # right is d5 (hidden d-columns come after "theme")
         await pilot.press("m")
         await pilot.pause()
-        from tui.screens.theme_matrix import ThemeMatrixScreen
+        from policydiff_tui.screens.theme_matrix import ThemeMatrixScreen
 
         assert isinstance(app.screen, ThemeMatrixScreen)
         await pilot.press("right", "down", "enter")
@@ -457,14 +458,14 @@ async def test_hostile_document_is_shown_as_text(tmp_path: Path) -> None:
 
 
 async def test_help_and_command_palette_list_every_action() -> None:
-    from tui.screens.main import MainScreen
+    from policydiff_tui.screens.main import MainScreen
 
     app = make_app(FIRST_TWO)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        from tui.screens.help import HelpScreen
+        from policydiff_tui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")

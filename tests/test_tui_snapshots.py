@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from tui.app import make_app
+from policydiff_tui.app import make_app
 
 SIZE = (120, 36)
 

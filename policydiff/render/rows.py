@@ -1,9 +1,9 @@
 """The side-by-side layout of a diff: the one definition, shared by every consumer.
 
 ``policydiff.render.terminal`` draws it as text (with or without ANSI colour),
-``policydiff.render.html`` as an HTML table, and the viewer (``tui.widgets.side_by_side``)
-with Textual. None of them decides where a row or a line breaks: this module does. Plain data,
-no drawing, no Rich or Textual.
+``policydiff.render.html`` as an HTML table, and the viewer
+(``policydiff_tui.widgets.side_by_side``) with Textual. None of them decides where a row or a
+line breaks: this module does. Plain data, no drawing, no Rich or Textual.
 
 Rules:
 - Widths are display columns (``char_width``): East Asian wide and fullwidth characters take

@@ -11,7 +11,7 @@ from textual.style import Style
 from textual.widget import Widget
 
 from policydiff.model import Document
-from tui import sanitize
+from policydiff_tui import sanitize
 
 
 class ComparisonHeader(Widget):

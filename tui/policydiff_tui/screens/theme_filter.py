@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from policydiff.themes import Theme
-from tui import sanitize
+from policydiff_tui import sanitize
 
 ALL = "*all*"
 

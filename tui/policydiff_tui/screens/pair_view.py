@@ -3,8 +3,8 @@
 ``PairViewScreen`` holds the view state (which documents are left and right, the rows of the
 section list, the theme filter, the current row, the search query, the chosen phrase) and
 asks the ``ViewerSession`` for everything computed, in thread workers that post messages
-(``tui.messages``) back. Nothing slow runs on the event loop, so keys are answered while
-documents load or a diff is computed. ``tui.screens.main.MainScreen`` adds the keys.
+(``policydiff_tui.messages``) back. Nothing slow runs on the event loop, so keys are answered while
+documents load or a diff is computed. ``policydiff_tui.screens.main.MainScreen`` adds the keys.
 
 Rules:
 - A result that arrives after the reader has moved on (another pair, another row) is not
@@ -26,8 +26,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from tui import sanitize
-from tui.messages import (
+from policydiff_tui import sanitize
+from policydiff_tui.messages import (
     AlignmentComputed,
     ComparisonLoaded,
     DiffComputed,
@@ -36,19 +36,19 @@ from tui.messages import (
     SectionSelected,
     WorkProgressed,
 )
-from tui.pairs import PairRow, filter_rows, row_titles
-from tui.widgets.comparison_header import ComparisonHeader
-from tui.widgets.diff_pane import RoleSpan
-from tui.widgets.phrase_panel import PhrasePanel
-from tui.widgets.section_list import SectionList
-from tui.widgets.side_by_side import SideBySideDiff
-from tui.widgets.work_status import WorkStatus
+from policydiff_tui.pairs import PairRow, filter_rows, row_titles
+from policydiff_tui.widgets.comparison_header import ComparisonHeader
+from policydiff_tui.widgets.diff_pane import RoleSpan
+from policydiff_tui.widgets.phrase_panel import PhrasePanel
+from policydiff_tui.widgets.section_list import SectionList
+from policydiff_tui.widgets.side_by_side import SideBySideDiff
+from policydiff_tui.widgets.work_status import WorkStatus
 
 if TYPE_CHECKING:
     from policydiff.comparison import Comparison, Progress
     from policydiff.diff import TextDiff
     from policydiff.phrases import PairPhrase
-    from tui.session import ViewerSession
+    from policydiff_tui.session import ViewerSession
 
     Opener = Callable[[Progress], ViewerSession]
     """Opens the session (in a worker thread), telling ``progress`` how reading advances."""

@@ -18,8 +18,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui import sanitize
-from tui.session import ViewerSession
+from policydiff_tui import sanitize
+from policydiff_tui.session import ViewerSession
 
 
 class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):

@@ -26,7 +26,7 @@ from textual.content import Content
 
 from policydiff.diff import EQUAL, TextDiff
 from policydiff.render import rows
-from tui.widgets.diff_pane import DiffPane, PaneLine, RoleSpan
+from policydiff_tui.widgets.diff_pane import DiffPane, PaneLine, RoleSpan
 
 CLASSES = {
     "a": {rows.DELETE: ("deleted",), rows.REPLACE: ("changed",),

@@ -40,8 +40,8 @@ class ViewCommand:
         from policydiff.decode import read_text
         from policydiff.errors import PolicyDiffError
         from policydiff.textsafe import visible
-        from tui.app import make_app
-        from tui.session import inputs_of_export
+        from policydiff_tui.app import make_app
+        from policydiff_tui.session import inputs_of_export
 
         files = list(args.files or [])
         from_json = args.from_json

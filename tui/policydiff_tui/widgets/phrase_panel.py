@@ -15,8 +15,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from policydiff.phrases import PairPhrase
-from tui import sanitize
-from tui.messages import PhraseChosen
+from policydiff_tui import sanitize
+from policydiff_tui.messages import PhraseChosen
 
 KIND_MARKS = {"slogan": "“", "formulaic": "≡", "distinctive": "·"}
 

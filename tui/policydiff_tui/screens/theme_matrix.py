@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from policydiff.comparison import Comparison
-from tui import sanitize
+from policydiff_tui import sanitize
 
 
 class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):

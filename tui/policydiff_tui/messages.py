@@ -17,8 +17,8 @@ from textual.message import Message
 if TYPE_CHECKING:
     from policydiff.diff import TextDiff
     from policydiff.phrases import PhraseSet
-    from tui.pairs import PairRow
-    from tui.session import PairView, ViewerSession
+    from policydiff_tui.pairs import PairRow
+    from policydiff_tui.session import PairView, ViewerSession
 
 
 @dataclass

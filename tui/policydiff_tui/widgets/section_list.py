@@ -17,9 +17,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from policydiff.model import Document, Section
-from tui import sanitize
-from tui.messages import SectionSelected
-from tui.pairs import PairRow, section_name
+from policydiff_tui import sanitize
+from policydiff_tui.messages import SectionSelected
+from policydiff_tui.pairs import PairRow, section_name
 
 KIND_MARKS = {"match": " ", "split": "↘", "merge": "↙", "only-left": " ", "only-right": " "}
 """Mark after the score: a split (one left section, several right ones) or a merge."""

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from policydiff.model import Document
-from tui import sanitize
+from policydiff_tui import sanitize
 
 MAX_HITS = 300
 CONTEXT = 14

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
-from tui import sanitize
-from tui.session import EXPORT_NAMES
+from policydiff_tui import sanitize
+from policydiff_tui.session import EXPORT_NAMES
 
 
 class ExportScreen(ModalScreen[tuple[Path, bool] | None]):

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui import sanitize
-from tui.keys import BindingRow
+from policydiff_tui import sanitize
+from policydiff_tui.keys import BindingRow
 
 GENERAL_KEYS = (
     ("↑ ↓  j k", "previous / next section pair"),
@@ -44,8 +44,8 @@ NOTES = (
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the main screen (``bindings``, from ``tui.keys.binding_rows``) with what
-    it does, the colour legend, and notes."""
+    """Every key of the main screen (``bindings``, from ``policydiff_tui.keys.binding_rows``)
+    with what it does, the colour legend, and notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close")

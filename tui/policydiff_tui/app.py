@@ -1,12 +1,12 @@
 """The policydiff viewer: a Textual app over one ``Comparison``.
 
-``make_app`` is the one factory: the ``view`` command (``tui.command``) and every test build
-the app through it, so tests drive what users run.
+``make_app`` is the one factory: the ``view`` command (``policydiff_tui.command``) and every
+test build the app through it, so tests drive what users run.
 
 Rules:
 - The app opens at once; reading the documents, aligning, diffing and phrase mining happen in
-  thread workers (``tui.session`` does the work, ``tui.screens`` show it), with a spinner
-  saying which step runs.
+  thread workers (``policydiff_tui.session`` does the work, ``policydiff_tui.screens`` show
+  it), with a spinner saying which step runs.
 - ``from_json`` reopens an export: the file is loaded strictly (schema, offsets, and the
   sha256 of every input, so a changed input is refused with a clear message), then the
   comparison is rebuilt from the inputs it names.
@@ -25,10 +25,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from policydiff.config import Config
-from tui.keys import binding_rows
-from tui.messages import ComparisonLoaded, ExportWritten
-from tui.screens.main import MainScreen
-from tui.session import ViewerSession, open_comparison
+from policydiff_tui.keys import binding_rows
+from policydiff_tui.messages import ComparisonLoaded, ExportWritten
+from policydiff_tui.screens.main import MainScreen
+from policydiff_tui.session import ViewerSession, open_comparison
 
 if TYPE_CHECKING:
     from policydiff.comparison import Progress

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from policydiff.comparison import diff_spans
-from tui import sanitize
+from policydiff_tui import sanitize
 
 if TYPE_CHECKING:
     from policydiff.align import Alignment

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.pairs import PairRow, alignment_for, build_rows, overall_similarity
+from policydiff_tui.pairs import PairRow, alignment_for, build_rows, overall_similarity
 
 if TYPE_CHECKING:
     from policydiff.comparison import Comparison, Progress

@@ -1,7 +1,7 @@
 """The main screen: section pairs on the left, the two texts side by side, shared phrases.
 
-``MainScreen`` is the keys of ``PairViewScreen`` (``tui.screens.pair_view``, which holds the
-view state and shows it): moving between rows and changes, swapping the sides, and the
+``MainScreen`` is the keys of ``PairViewScreen`` (``policydiff_tui.screens.pair_view``, which
+holds the view state and shows it): moving between rows and changes, swapping the sides, and the
 dialogs (search, theme filter, theme matrix, document pairs, export, help), whose answers
 change the view state. Heavy work (the export) runs in thread workers, through the session.
 """
@@ -14,11 +14,11 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 
-from tui import sanitize
-from tui.keys import binding_rows
-from tui.messages import ExportWritten
-from tui.pairs import PairRow, row_for_offset
-from tui.screens.pair_view import PairViewScreen, one_line
+from policydiff_tui import sanitize
+from policydiff_tui.keys import binding_rows
+from policydiff_tui.messages import ExportWritten
+from policydiff_tui.pairs import PairRow, row_for_offset
+from policydiff_tui.screens.pair_view import PairViewScreen, one_line
 
 
 class MainScreen(PairViewScreen):
@@ -116,7 +116,7 @@ class MainScreen(PairViewScreen):
 
     def action_search(self) -> None:
         """Search both documents."""
-        from tui.screens.search import SearchScreen
+        from policydiff_tui.screens.search import SearchScreen
 
         if self.session is None or not self.left:
             return
@@ -160,7 +160,7 @@ class MainScreen(PairViewScreen):
 
     def action_theme_filter(self) -> None:
         """Show only the pairs about one theme."""
-        from tui.screens.theme_filter import ThemeFilterScreen
+        from policydiff_tui.screens.theme_filter import ThemeFilterScreen
 
         if self.session is None:
             return
@@ -186,7 +186,7 @@ class MainScreen(PairViewScreen):
 
     def action_theme_matrix(self) -> None:
         """Themes × documents: pick a cell to compare."""
-        from tui.screens.theme_matrix import ThemeMatrixScreen
+        from policydiff_tui.screens.theme_matrix import ThemeMatrixScreen
 
         if self.session is None:
             return
@@ -207,7 +207,7 @@ class MainScreen(PairViewScreen):
 
     def action_choose_pair(self) -> None:
         """Choose which two documents to compare."""
-        from tui.screens.pair_switcher import PairSwitcherScreen
+        from policydiff_tui.screens.pair_switcher import PairSwitcherScreen
 
         if self.session is None:
             return
@@ -223,7 +223,7 @@ class MainScreen(PairViewScreen):
 
     def action_export(self) -> None:
         """Write the alignment JSON and the phrase report into a folder."""
-        from tui.screens.export import ExportScreen
+        from policydiff_tui.screens.export import ExportScreen
 
         if self.session is None:
             return
@@ -259,7 +259,7 @@ class MainScreen(PairViewScreen):
 
     def action_help(self) -> None:
         """Keys and colours."""
-        from tui.screens.help import HelpScreen
+        from policydiff_tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(binding_rows(type(self))))
 

@@ -3,9 +3,9 @@
 The pane does not decide where lines break: ``SideBySideDiff`` lays both panes out with
 ``policydiff.render.rows`` (the layout the terminal and HTML renderers use, so their rows stay
 aligned) and hands each pane its lines. The pane turns a line into display content through
-``tui.sanitize`` with the highlight spans of its side (a tab shown as the four spaces the layout
-measured), and caches the result until the layout, the highlights, the width or the theme
-change.
+``policydiff_tui.sanitize`` with the highlight spans of its side (a tab shown as the four
+spaces the layout measured), and caches the result until the layout, the highlights, the width
+or the theme change.
 
 Highlight colours are the component classes below, themed in ``app.tcss``; nothing here names
 a colour.
@@ -26,7 +26,7 @@ from textual.style import Style
 from textual.widget import Widget
 
 from policydiff.render.rows import TAB
-from tui import sanitize
+from policydiff_tui import sanitize
 
 Span = tuple[int, int]
 RoleSpan = tuple[int, int, str]
