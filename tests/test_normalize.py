@@ -745,3 +745,19 @@ def test_changes_point_into_the_source(source: str) -> None:
         assert 0 <= start < end <= len(source)
         assert change.step in STEPS
         assert change.before != change.after
+
+
+def test_nfc_leaves_a_pile_of_combining_marks_as_written() -> None:
+    """A heading under 60,000 combining marks ("Zalgo" text) is hostile, not Chinese: NFC's
+    canonical reordering of such a pile is quadratic (25 minutes for 1 MB), so a cluster of
+    more than MAX_CLUSTER characters stays as written, while ordinary decomposed text around
+    it is still composed (e + U+0301 -> é)."""
+    from policydiff.normalize.unicode import MAX_CLUSTER
+
+    pile = "\u0316\u0301" * 30_000  # not in canonical order: NFC would reorder all of it
+    source = "e\u0301、加强" + pile + "建设\n内容。"
+    result = normalize(source)
+    assert result.text.startswith("é、加强" + pile + "建设")
+    assert len(pile) > MAX_CLUSTER
+    first_mark = result.text.index("\u0316")
+    assert result.starts[first_mark] == source.index("\u0316")

@@ -17,8 +17,11 @@ from policydiff.normalize.state import State
 def nfc(state: State) -> None:
     """Unicode NFC, one edit per changed character cluster (a base and its combining marks).
 
-    Rule: a line whose clusters do not normalize independently (rare: Hangul jamo, some
-    scripts) is replaced as a whole, so its characters all map to the whole source line.
+    Rules: a line whose clusters do not normalize independently (rare: Hangul jamo, some
+    scripts) is replaced as a whole, so its characters all map to the whole source line. A
+    cluster of more than ``MAX_CLUSTER`` characters (a base under a pile of combining marks,
+    as in "Zalgo" text; real text uses a handful) stays as written: putting its marks in
+    canonical order costs time quadratic in their number (a 1 MB heading took 25 minutes).
     """
     text = state.work.text
     if unicodedata.is_normalized("NFC", text):
@@ -31,9 +34,12 @@ def nfc(state: State) -> None:
     state.edit(edits, "nfc")
 
 
+MAX_CLUSTER = 64
+"""Longest character cluster NFC is applied to (see ``nfc``)."""
+
+
 def _line_edits(line: str, offset: int) -> list[Edit]:
     """The NFC edits of one line that is not normalized, at ``offset`` in the text."""
-    target = unicodedata.normalize("NFC", line)
     clusters: list[tuple[int, int]] = []
     start = 0
     for i in range(1, len(line) + 1):
@@ -42,9 +48,14 @@ def _line_edits(line: str, offset: int) -> list[Edit]:
         ):
             clusters.append((start, i))
             start = i
-    pieces = [unicodedata.normalize("NFC", line[a:b]) for a, b in clusters]
-    if "".join(pieces) != target:
-        return [(offset, offset + len(line), target)]
+    pieces = [
+        unicodedata.normalize("NFC", line[a:b]) if b - a <= MAX_CLUSTER else line[a:b]
+        for a, b in clusters
+    ]
+    if all(b - a <= MAX_CLUSTER for a, b in clusters):
+        target = unicodedata.normalize("NFC", line)
+        if "".join(pieces) != target:
+            return [(offset, offset + len(line), target)]
     return [
         (offset + a, offset + b, piece)
         for (a, b), piece in zip(clusters, pieces, strict=True)
