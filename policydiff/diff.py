@@ -7,10 +7,12 @@ Plain data out: ``diff_texts`` returns a frozen ``TextDiff`` whose opcodes, in t
 How it works, and why:
 - Both texts are cut into jieba tokens (``policydiff.tokenize``), so a change reads as
   城市 → 城镇化, not as scattered characters; each token gets a comparison key.
-- The engine is ``cdifflib.CSequenceMatcher`` (difflib's algorithm, C inner loop) with
-  ``autojunk=False`` always: with autojunk on, difflib ignores every token above 1 % frequency
-  (，、。的 发展) once a side has 200+ tokens and misses about half the matches. difflib's
-  longest-block-first result reads better than an optimal LCS on prose.
+- The engine is difflib's algorithm (``matcher_type``: ``cdifflib.CSequenceMatcher``, its C
+  inner loop, when the optional ``fast`` extra is installed, else the standard library's
+  ``difflib.SequenceMatcher``; identical opcodes, tested) with ``autojunk=False`` always:
+  with autojunk on, difflib ignores every token above 1 % frequency (，、。的 发展) once a
+  side has 200+ tokens and misses about half the matches. difflib's longest-block-first
+  result reads better than an optimal LCS on prose.
 - difflib is cubic on repetitive input (``'第一条。'*1000`` against ``'第二条。'*1000`` takes
   about 16 s on tokens, 110 s on characters). So its recursion runs under a work budget and
   is abandoned when it is projected to overrun; above a size budget it is not tried at all. The
@@ -44,6 +46,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import difflib
 import functools
 import re
 import time
@@ -51,6 +54,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from policydiff.chars import (
     DIFF_SENTENCE_END,
@@ -365,10 +369,24 @@ def _common_affixes(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
     return prefix, suffix
 
 
+@functools.cache
+def matcher_type() -> type[difflib.SequenceMatcher[int]]:
+    """The one choice of difflib engine: ``cdifflib.CSequenceMatcher`` when it is installed
+    (the ``fast`` extra; it publishes no wheels, so it is optional), else the standard
+    library's ``difflib.SequenceMatcher``. Same algorithm, same opcodes
+    (tests/test_diff.py checks both on the seeds, the corpus and generated token lists); the
+    C inner loop is only faster. Callers always pass ``autojunk=False``."""
+    try:
+        from cdifflib import CSequenceMatcher
+    except ImportError:
+        return difflib.SequenceMatcher
+    return cast("type[difflib.SequenceMatcher[int]]", CSequenceMatcher)
+
+
 def _difflib_blocks(
     a: list[int], b: list[int], matches: int, options: DiffOptions
 ) -> list[Block]:
-    """difflib's matching blocks (cdifflib inner loop) under a work budget.
+    """difflib's matching blocks (``matcher_type``'s inner loop) under a work budget.
 
     This is ``SequenceMatcher.get_matching_blocks`` written out so that the work can be
     counted between calls to the C ``find_longest_match``. A call costs about the number of
@@ -382,10 +400,8 @@ def _difflib_blocks(
     rather than time keeps the choice deterministic: the same texts give the same diff on a
     busy machine; the clock is only a safety net.
     """
-    from cdifflib import CSequenceMatcher
-
     started = time.perf_counter()
-    matcher = CSequenceMatcher(None, a, b, autojunk=False)
+    matcher = matcher_type()(None, a, b, autojunk=False)
     find = matcher.find_longest_match
     total = len(a) * len(b)
     density = matches / total
