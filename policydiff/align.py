@@ -197,6 +197,11 @@ class Featurizer:
         self._idf = {w: math.log((units + 1) / (n + 1)) + 1.0 for w, n in df.items()}
         self._default_idf = math.log(units + 1) + 1.0
 
+    def content_words(self, doc_id: str) -> list[str]:
+        """A document's content words in text order (``policydiff.pairs`` ranks documents by
+        them)."""
+        return [w for _, w in self._words[doc_id]]
+
     def _words_in(self, doc_id: str, span: tuple[int, int]) -> list[str]:
         import bisect
 

@@ -82,6 +82,16 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threshold", type=float, default=None, help="minimum score for a match (0..1)"
     )
+    parser.add_argument(
+        "--all-pairs", action="store_true",
+        help="align every pair of documents (by default, above 12 documents: consecutive "
+        "documents of a series and each document's 3 most similar ones)",
+    )
+    parser.add_argument(
+        "--series", action="store_true",
+        help="the documents, in the given order, are one series (e.g. years of one issuer): "
+        "pair them consecutively and report new/dropped phrases between them",
+    )
 
 
 def _add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -224,6 +234,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         diff=diff,
         cache=False if getattr(args, "no_cache", False) else None,
         min_phrase_chars=min_chars,
+        all_pairs=getattr(args, "all_pairs", False),
+        series=getattr(args, "series", False),
     )
 
 
@@ -446,6 +458,7 @@ def cmd_phrases(args: argparse.Namespace) -> int:
         comparison.phrases(),
         documents=comparison.documents,
         with_changes=not args.no_changes,
+        series=comparison.change_series(),
         themes=dict(comparison.theme_matrix()),
     )
     to_file = bool(args.output and args.output != "-")

@@ -38,6 +38,7 @@ from policydiff.themes import Theme, load_themes
 
 if TYPE_CHECKING:
     from policydiff.diff import DiffOptions, TextDiff
+    from policydiff.pairs import PairSelection
     from policydiff.phrases import PhraseSet
 
 MATRIX_MIN_SCORE = 0.35  # a section belongs in a theme's cell when its score reaches this
@@ -109,7 +110,8 @@ class Comparison:
     """Documents plus their alignments, theme matrix and phrases, computed lazily.
 
     ``ref``: when set, alignments pair every other document with this one; otherwise every
-    pair (in input order: d1–d2, d1–d3, …, d2–d3, …). ``config`` holds the settings the
+    pair (in input order: d1–d2, d1–d3, …, d2–d3, …) up to ``pairs.SMALL_SET`` documents, and
+    the pairs that matter above (``pair_selection``). ``config`` holds the settings the
     documents were read with and the alignment, diffs and cache follow.
     """
 
@@ -121,6 +123,8 @@ class Comparison:
     _featurizer: Featurizer | None = field(default=None, repr=False)
     _features: dict[str, SectionFeatures] = field(default_factory=dict, repr=False)
     _alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict, repr=False)
+    _selection: PairSelection | None = field(default=None, repr=False)
+    _result_key: str | None = field(default=None, repr=False)
     _phrases: PhraseSet | None = field(default=None, repr=False)
     _diffs: dict[Any, list[SectionDiff]] = field(default_factory=dict, repr=False)
     _span_diffs: OrderedDict[Any, TextDiff] = field(default_factory=OrderedDict, repr=False)
@@ -135,11 +139,49 @@ class Comparison:
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
-        """The document pairs this comparison aligns, in a fixed order."""
-        ids = [d.id for d in self.documents]
-        if self.ref is not None:
-            return [(self.ref, other) for other in ids if other != self.ref]
-        return [(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]]
+        """The document pairs this comparison aligns, in a fixed order (``pair_selection``)."""
+        return [(p.a, p.b) for p in self.pair_selection().pairs]
+
+    def pair_selection(self) -> PairSelection:
+        """Which pairs are aligned and why (``policydiff.pairs.select_pairs``): every pair up
+        to ``pairs.SMALL_SET`` documents or with ``config.all_pairs``, every document against
+        ``ref``, else consecutive documents of a series and each document's nearest
+        neighbours. Computed once."""
+        from policydiff.pairs import SMALL_SET, select_pairs
+
+        with self._lock:
+            if self._selection is None:
+                words = None
+                if (
+                    self.ref is None
+                    and not self.config.all_pairs
+                    and len(self.documents) > SMALL_SET
+                ):
+                    self.features(self.documents[0].id)  # builds the featurizer
+                    assert self._featurizer is not None
+                    words = {d.id: self._featurizer.content_words(d.id) for d in self.documents}
+                self._selection = select_pairs(
+                    self.documents, words, ref=self.ref, all_pairs=self.config.all_pairs,
+                    series=self.config.series,
+                )
+            return self._selection
+
+    def series(self) -> list[list[str]]:
+        """The series among the documents, old to new (``policydiff.pairs.find_series``)."""
+        from policydiff.pairs import find_series
+
+        return find_series(self.documents, series=self.config.series)
+
+    def change_series(self, small: int | None = None) -> list[list[str]]:
+        """The runs of documents between whose neighbours new/dropped phrases mean something:
+        the inputs in order up to ``small`` documents (default ``pairs.SMALL_SET``) or with
+        ``config.series`` (as always), else the series found by name."""
+        from policydiff.pairs import SMALL_SET
+
+        small = SMALL_SET if small is None else small
+        if self.config.series or len(self.documents) <= small:
+            return [[d.id for d in self.documents]] if len(self.documents) >= 2 else []
+        return self.series()
 
     def tokens(self, doc_id: str) -> DocumentTokens:
         """The word tokens of a document (tokenized once, or read from the cache)."""
@@ -171,10 +213,41 @@ class Comparison:
                 found = self._alignments.setdefault(key, found)
         return found
 
-    def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
-        """The alignments of all ``pairs``, computed in a process pool when there are many."""
+    def result_key(self) -> str:
+        """The key of this comparison's results in the result cache (``policydiff.results``)."""
+        from policydiff.results import comparison_key
+
         with self._lock:
-            missing = [pair for pair in self.pairs if pair not in self._alignments]
+            if self._result_key is None:
+                self._result_key = comparison_key(self)
+            return self._result_key
+
+    def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
+        """The alignments of all ``pairs``: from the result cache when this comparison ran
+        before, else computed (in a process pool when there are many) and kept there."""
+        from policydiff import results
+
+        pairs = self.pairs
+        with self._lock:
+            missing = [pair for pair in pairs if pair not in self._alignments]
+        use_cache = bool(missing) and results.enabled(self)
+        if use_cache:
+            found = results.read_alignments(self.result_key(), pairs)
+            if found is not None:
+                with self._lock:
+                    for pair, alignment in found.items():
+                        self._alignments.setdefault(pair, alignment)
+                    return [self._alignments[pair] for pair in pairs]
+        self._compute_alignments(missing, progress)
+        with self._lock:
+            done = [self._alignments[pair] for pair in pairs]
+        if use_cache:
+            results.write_alignments(self.result_key(), done)
+        return done
+
+    def _compute_alignments(
+        self, missing: list[tuple[str, str]], progress: Progress | None
+    ) -> None:
         workers = min(worker_count(), len(missing))
         if workers > 1 and len(missing) >= POOL_MIN_PAIRS:
             for doc in self.documents:
@@ -192,8 +265,6 @@ class Comparison:
                 self.alignment(a, b)
                 if progress is not None:
                     progress("aligning", done, len(missing))
-        with self._lock:
-            return [self._alignments[pair] for pair in self.pairs]
 
     def _align_in_pool(
         self, pairs: list[tuple[str, str]], workers: int
@@ -439,6 +510,8 @@ def compare(
     if not paths:
         raise InputError("no documents given")
     config = config or Config()
+    if ref is not None and config.all_pairs:
+        raise InputError("--ref and --all-pairs exclude each other: choose one")
     themes = load_themes(config.themes_file)
     documents, tokens = load_corpus(paths, config, themes=themes, progress=progress)
     ref_id = None

@@ -26,7 +26,11 @@ class Config:
     - ``diff``: what section diffs ignore, and their work budgets;
     - ``cache``: ``None`` follows ``POLICYDIFF_NO_CACHE``, ``False`` bypasses the per-document
       cache, ``True`` uses it;
-    - ``min_phrase_chars``: the shortest shared phrase, in Chinese characters.
+    - ``min_phrase_chars``: the shortest shared phrase, in Chinese characters;
+    - ``all_pairs``: align every pair of documents, however many (``--all-pairs``; by default
+      above ``pairs.SMALL_SET`` documents only the pairs that matter, see ``policydiff.pairs``);
+    - ``series``: the documents, in the given order, are one series (``--series``): they are
+      paired consecutively and get new/dropped phrases (else series are found by name).
     """
 
     encoding: str | None = None
@@ -36,3 +40,5 @@ class Config:
     diff: DiffOptions = field(default_factory=DiffOptions)
     cache: bool | None = None
     min_phrase_chars: int = 4
+    all_pairs: bool = False
+    series: bool = False

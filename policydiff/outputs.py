@@ -7,8 +7,9 @@ it is written (a renderer per file name).
 The set, for documents d1…dN:
 - ``alignment.json``: the alignment export (``policydiff/alignment@1``);
 - ``phrases.json``, ``phrases.md``: the phrase-overlap report; its new/dropped phrases between
-  consecutive documents only up to ``MAX_CHANGE_DOCUMENTS`` documents (beyond that a run of
-  peers in input order means nothing, and it is the slowest part);
+  consecutive documents of ``Comparison.change_series()``: all inputs in order up to
+  ``MAX_CHANGE_DOCUMENTS`` documents or with ``--series``, else only the series found by name
+  (a run of peers in input order means nothing, and it is the slowest part);
 - ``diff-dA-dB.html``: a standalone HTML diff per aligned pair, up to ``MAX_HTML_PAIRS`` pairs.
 """
 
@@ -30,7 +31,8 @@ MAX_HTML_PAIRS = 10
 """Beyond this many pairs, ``compare`` writes no HTML diffs (``policydiff diff`` writes one)."""
 
 MAX_CHANGE_DOCUMENTS = 10
-"""Beyond this many documents, the phrase report has no new/dropped phrases."""
+"""Beyond this many documents, the phrase report has new/dropped phrases only along the series
+found by name (``Comparison.change_series``)."""
 
 Renderer = Callable[[], str]
 
@@ -57,10 +59,12 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
 
     def phrase_report() -> PhraseReport:
         if "report" not in built:
+            series = comparison.change_series(small=MAX_CHANGE_DOCUMENTS)
             built["report"] = report.build_report(
                 comparison.phrases(),
                 documents=comparison.documents,
-                with_changes=len(comparison.documents) <= MAX_CHANGE_DOCUMENTS,
+                with_changes=bool(series),
+                series=series,
                 themes=dict(comparison.theme_matrix()),
             )
         return built["report"]
@@ -81,7 +85,16 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
         )
     if names is not None:
         files = {name: render for name, render in files.items() if name in names}
+    files = {name: _cached(comparison, name, render) for name, render in files.items()}
     return Outputs(files, notes)
+
+
+def _cached(comparison: Comparison, name: str, render: Renderer) -> Renderer:
+    """``render`` through the result cache (``policydiff.results``): a comparison run before
+    with the same inputs, settings and code gets the same text without the work."""
+    from policydiff.results import cached_output
+
+    return lambda: cached_output(comparison, name, render)
 
 
 def _pair_page(comparison: Comparison, a: str, b: str) -> Renderer:

@@ -76,13 +76,16 @@ def build_report(
     documents: Sequence[Document] = (),
     with_changes: bool = True,
     themes: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    series: Sequence[Sequence[str]] | None = None,
 ) -> PhraseReport:
     """Assemble the report.
 
     ``documents`` (optional) supply paths, titles and hashes, and let every occurrence carry
     its deepest section id (``phrases.locate``). ``with_changes`` computes new and dropped
-    phrases between consecutive documents (about 0.3 s per pair of 20,000-character reports:
-    worth it for a series of years, less so for 31 provinces in alphabetical order).
+    phrases between consecutive documents of each run of ``series`` (lists of document ids,
+    old to new; ``None``: all documents in order), about 0.1 s per pair of 20,000-character
+    reports: worth it for a series of years, meaningless for 31 provinces in alphabetical
+    order (``Comparison.change_series`` says which runs mean something).
     ``themes`` maps a theme id to ``{doc id: [section ids]}`` (``Comparison.theme_matrix()``
     as a dict fits): the per-theme lists hold the phrases that occur, in at least two
     documents, inside those sections or their subsections, substantive ones first. It needs
@@ -105,7 +108,7 @@ def build_report(
         documents=infos,
         phrase_set=phrase_set,
         overlaps=tuple(overlap_matrix(phrase_set)),
-        changes=tuple(changes_of(phrase_set)) if with_changes else (),
+        changes=tuple(changes_of(phrase_set, series=series)) if with_changes else (),
         themes=theme_lists,
     )
 

@@ -57,13 +57,25 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 
 def alignment_json(comparison: Comparison) -> dict[str, Any]:
-    """The whole comparison as a ``policydiff/alignment@1`` document (plain data)."""
+    """The whole comparison as a ``policydiff/alignment@1`` document (plain data).
+
+    When the pairs were selected (``policydiff.pairs``: many documents, no ``--all-pairs``),
+    each pair says why it is there (``reasons``, ``similarity``) and ``pair_selection`` how
+    they were chosen; an export of every pair (or of ``--ref``) has neither field.
+    """
+    selection = comparison.pair_selection()
+    chosen = {(p.a, p.b): p for p in selection.pairs}
     pairs = []
     for al in comparison.alignments():
+        why: dict[str, Any] = {}
+        if selection.mode == "selected":
+            choice = chosen[(al.a, al.b)]
+            why = {"reasons": list(choice.reasons), "similarity": choice.similarity}
         pairs.append(
             {
                 "a": al.a,
                 "b": al.b,
+                **why,
                 "matches": [
                     {
                         "a": m.a,
@@ -81,7 +93,7 @@ def alignment_json(comparison: Comparison) -> dict[str, Any]:
                 "unmatched_b": list(al.unmatched_b),
             }
         )
-    return {
+    out: dict[str, Any] = {
         "schema": ALIGNMENT_SCHEMA,
         "generator": {"name": "policydiff", "version": __version__},
         "themes": [{"id": t.id, "name": t.name, "name_en": t.name_en} for t in comparison.themes],
@@ -91,6 +103,19 @@ def alignment_json(comparison: Comparison) -> dict[str, Any]:
             {"theme": theme, "sections": cells} for theme, cells in comparison.theme_matrix()
         ],
     }
+    if selection.mode == "selected":
+        from policydiff.pairs import SMALL_SET
+
+        out["pair_selection"] = {
+            "mode": selection.mode,
+            "documents": len(comparison.documents),
+            "all_pairs": len(comparison.documents) * (len(comparison.documents) - 1) // 2,
+            "small_set": SMALL_SET,
+            "neighbours": selection.neighbours,
+            "similarity": "tfidf-cosine",
+            "series": [list(chain) for chain in selection.series],
+        }
+    return out
 
 
 def alignment_schema() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -45,8 +46,14 @@ Unit = tuple[int, str, tuple[str, ...]]
 """A new unit while it is being found: (first start, kind, new words), by its text."""
 
 
-def changes_of(phrase_set: PhraseSet, *, min_slogan_chars: int = 2) -> list[Change]:
-    """New and dropped phrases between consecutive documents of ``phrase_set`` (in its order),
+def changes_of(
+    phrase_set: PhraseSet,
+    *,
+    min_slogan_chars: int = 2,
+    series: Sequence[Sequence[str]] | None = None,
+) -> list[Change]:
+    """New and dropped phrases between consecutive documents of each run in ``series`` (lists
+    of document ids, old to new; default: all documents of ``phrase_set`` in its order),
     reusing its word boundaries, ``min_chars`` and formulaic list.
 
     A *new* phrase of B (relative to A) is a phrase-like unit of B whose text, with digits
@@ -65,9 +72,12 @@ def changes_of(phrase_set: PhraseSet, *, min_slogan_chars: int = 2) -> list[Chan
     Ranking (a reader scans the top of each list): slogans; then distinctive units found more
     than once; then the other distinctive units; formulaic units last. Within each group, units
     that the series shows elsewhere (``elsewhere``: a new phrase found in one of the
-    ``BACKGROUND_DOCS`` documents before A, a dropped one in those after B) come after the
-    others, then more occurrences first, then units containing words A never used, then
-    document order.
+    ``BACKGROUND_DOCS`` documents of the run before A, a dropped one in those after B) come
+    after the others, then more occurrences first, then units containing words A never used,
+    then document order.
+
+    Each document is read (folded, indexed, its clause breaks found) once however many pairs
+    it is part of.
     """
     ids, docs = phrase_set.doc_ids, phrase_set.texts
     bounds = list(phrase_set.boundaries)
@@ -76,71 +86,105 @@ def changes_of(phrase_set: PhraseSet, *, min_slogan_chars: int = 2) -> list[Chan
     formulaic = phrase_set.formulaic
     if formulaic is None:
         formulaic = load_formulaic()
+    position = {doc_id: k for k, doc_id in enumerate(ids)}
+    runs = [list(range(len(ids)))] if series is None else [
+        [position[doc_id] for doc_id in run if doc_id in position] for run in series
+    ]
+    views: dict[int, _View] = {}
+
+    def view(k: int) -> _View:
+        if k not in views:
+            views[k] = _View(docs[k], bounds[k])
+        return views[k]
+
+    options = _Options(phrase_set.min_chars, min_slogan_chars, formulaic)
     with bulk_allocation():
         return [
-            _change(ids, docs, bounds, i, phrase_set.min_chars, min_slogan_chars, formulaic)
-            for i in range(1, len(ids))
+            _change(ids, run, i, view, options)
+            for run in runs
+            for i in range(1, len(run))
         ]
 
 
+@dataclass(frozen=True)
+class _Options:
+    min_chars: int
+    min_slogan_chars: int
+    formulaic: frozenset[str]
+
+
 def _change(
-    ids: Sequence[str],
-    docs: Sequence[str],
-    bounds: Sequence[np.ndarray],
-    i: int,
-    min_chars: int,
-    min_slogan_chars: int,
-    formulaic: frozenset[str],
+    ids: Sequence[str], run: Sequence[int], i: int, view: Callable[[int], _View],
+    options: _Options,
 ) -> Change:
-    """New and dropped phrases of document ``i`` relative to document ``i - 1``, with up to
-    ``BACKGROUND_DOCS`` earlier (for new) or later (for dropped) documents as background."""
-    a, b = docs[i - 1], docs[i]
-    earlier = "\n".join(docs[max(0, i - 1 - BACKGROUND_DOCS) : i - 1])
-    later = "\n".join(docs[i + 1 : i + 1 + BACKGROUND_DOCS])
-    options = {"min_chars": min_chars, "min_slogan_chars": min_slogan_chars}
-    new = _novel_units(b, bounds[i], a, formulaic=formulaic, background=earlier, **options)
-    dropped = _novel_units(a, bounds[i - 1], b, formulaic=formulaic, background=later, **options)
-    return Change(ids[i - 1], ids[i], new, dropped)
+    """New and dropped phrases of document ``run[i]`` relative to ``run[i - 1]``, with up to
+    ``BACKGROUND_DOCS`` earlier (for new) or later (for dropped) documents of the run as
+    background."""
+    a, b = view(run[i - 1]), view(run[i])
+    earlier = "\n".join(view(k).folded for k in run[max(0, i - 1 - BACKGROUND_DOCS) : i - 1])
+    later = "\n".join(view(k).folded for k in run[i + 1 : i + 1 + BACKGROUND_DOCS])
+    earlier_raw = "\n".join(view(k).text for k in run[max(0, i - 1 - BACKGROUND_DOCS) : i - 1])
+    later_raw = "\n".join(view(k).text for k in run[i + 1 : i + 1 + BACKGROUND_DOCS])
+    new = _novel_units(b, a.folded, options, _Background(earlier_raw, earlier))
+    dropped = _novel_units(a, b.folded, options, _Background(later_raw, later))
+    return Change(ids[run[i - 1]], ids[run[i]], new, dropped)
 
 
 # --------------------------------------------------------------------------- one direction
 
 
+@dataclass(frozen=True)
+class _Background:
+    """Other documents of the run (joined by newlines), as written and with digits folded."""
+
+    text: str = ""
+    folded: str = ""
+
+
 def _novel_units(
-    target: str,
-    bounds: np.ndarray,
-    reference: str,
-    *,
-    min_chars: int,
-    min_slogan_chars: int,
-    formulaic: frozenset[str],
-    background: str = "",
+    target: _View, folded_ref: str, options: _Options, background: _Background
 ) -> tuple[NewPhrase, ...]:
-    """Phrase-like units of ``target`` that ``reference`` does not contain (see
-    ``changes_of``); ``background`` (other documents, joined by newlines) marks those found
-    there as ``elsewhere``."""
-    reading = _Reading(target, bounds, reference)
+    """Phrase-like units of ``target`` that the reference (``folded_ref``, digits folded)
+    does not contain (see ``changes_of``); those found in ``background`` are ``elsewhere``."""
+    reading = _Reading(target, folded_ref)
     units: dict[str, Unit] = {}
-    quoted_new = _quoted_units(reading, min_slogan_chars, units)  # 1. quoted terms
+    quoted_new = _quoted_units(reading, options.min_slogan_chars, units)  # 1. quoted terms
     # 2. smallest word sequences absent from the reference, merged where they overlap
     for clause in _clauses(reading):
-        _add_clause_units(reading, clause, quoted_new, min_chars, formulaic, units)
+        _add_clause_units(
+            reading, clause, quoted_new, options.min_chars, options.formulaic, units
+        )
     return _ranked(reading, units, background)
 
 
-class _Reading:
-    """The target text read against the reference: the matching statistics (``absent``) and
-    the target's own index (``recurs``, occurrences)."""
+class _View:
+    """What ``changes_of`` needs of one document, whatever it is compared with: its text with
+    digits folded, its own index (``recurs``, occurrences), Han and clause-break counts."""
 
-    def __init__(self, target: str, bounds: np.ndarray, reference: str) -> None:
-        self.target = target
+    def __init__(self, text: str, bounds: np.ndarray) -> None:
+        self.text = text
         self.bounds = bounds
-        self.folded_ref = _fold(reference)
-        self.ms = _matching_lengths(_fold(target), self.folded_ref)
-        self.index = Corpus([target], [bounds])
-        self.han_prefix: list[int] = np.concatenate(
-            ([0], np.cumsum(han_flags(target)))
+        self.folded = _fold(text)
+        self.index = Corpus([text], [bounds])
+        self.han_prefix: list[int] = np.concatenate(([0], np.cumsum(han_flags(text)))).tolist()
+        self.break_prefix: list[int] = np.concatenate(
+            ([0], np.cumsum(_clause_break_flags(text)))
         ).tolist()
+        self.cuts: list[int] = np.flatnonzero(bounds).tolist()
+
+
+class _Reading:
+    """A document read against a reference: the matching statistics (``absent``) and the
+    document's own index (``recurs``, occurrences)."""
+
+    def __init__(self, view: _View, folded_ref: str) -> None:
+        self.view = view
+        self.target = view.text
+        self.bounds = view.bounds
+        self.folded_ref = folded_ref
+        self.ms = _matching_lengths(view.folded, folded_ref)
+        self.index = view.index
+        self.han_prefix = view.han_prefix
 
     def absent(self, start: int, end: int) -> bool:
         """Whether ``target[start:end]`` (digits folded) does not occur in the reference."""
@@ -168,11 +212,8 @@ def _quoted_units(reading: _Reading, min_slogan_chars: int, units: dict[str, Uni
 def _clauses(reading: _Reading) -> Iterator[list[Span]]:
     """The target's words, clause by clause (a word holding a clause break ends the clause and
     belongs to none)."""
-    target = reading.target
-    cuts = np.flatnonzero(reading.bounds).tolist()
-    break_prefix = [0]
-    for char in target:
-        break_prefix.append(break_prefix[-1] + (1 if _is_clause_break(char) else 0))
+    cuts = reading.view.cuts
+    break_prefix = reading.view.break_prefix
     clause: list[Span] = []
     for start, end in pairwise(cuts):
         if end <= start:
@@ -280,17 +321,21 @@ def _merged(
     return found
 
 
-def _ranked(reading: _Reading, units: dict[str, Unit], background: str) -> tuple[NewPhrase, ...]:
+def _ranked(
+    reading: _Reading, units: dict[str, Unit], background: _Background
+) -> tuple[NewPhrase, ...]:
     """The units as ``NewPhrase`` (all their occurrences, ``elsewhere`` from ``background``),
     in reading order (``_rank_key``)."""
-    target, index = reading.target, reading.index
-    ms_background = _matching_lengths(_fold(target), _fold(background)) if background else None
+    index = reading.index
+    ms_background = (
+        _matching_lengths(reading.view.folded, background.folded) if background.text else None
+    )
     out = []
     for text, (first, kind, new_words) in units.items():
         spans = tuple((p, p + len(text)) for p in sorted(index.interval(first, len(text))))
         if kind == "slogan":  # 两新 inside the older 两新一重 is another slogan
             elsewhere = any(
-                f"{o}{text}{c}" in background
+                f"{o}{text}{c}" in background.text
                 for o, c in zip(OPEN_QUOTES, CLOSE_QUOTES, strict=True)
             )
         else:
@@ -353,6 +398,18 @@ def _is_clause_break(char: str) -> bool:
     return (char in PHRASE_BARRIERS or is_punct_or_space(char)) and not (
         char in OPEN_QUOTES or char in CLOSE_QUOTES
     )
+
+
+def _clause_break_flags(text: str) -> np.ndarray:
+    """``flags[i]``: whether ``text[i]`` ends a clause, for a whole text at once (each distinct
+    character is classified once)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    table = np.fromiter(
+        (_is_clause_break(chr(c)) for c in distinct.tolist()), dtype=bool, count=len(distinct)
+    )
+    flags: np.ndarray = table[inverse.reshape(-1)].astype(np.int64)
+    return flags
 
 
 def _new_words(

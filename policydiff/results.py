@@ -1,0 +1,142 @@
+"""The result cache: the alignments and the written outputs of a comparison run before.
+
+Why: a user re-running ``policydiff compare`` on the same files (after looking at the output,
+or from a script) would otherwise align, diff and mine phrases again; with documents and tokens
+already in the per-document cache (``policydiff.cache``), that is nearly all the remaining
+work. A comparison whose inputs, settings and code are unchanged reuses:
+
+- its alignments (``KIND_ALIGNMENTS``: every pair of ``Comparison.pairs``, one entry);
+- every output file ``policydiff.outputs`` renders (``KIND_OUTPUTS``: alignment JSON, phrase
+  report, HTML diffs, one entry per file), which hold its section diffs and phrases.
+
+The key (``comparison_key``) is made with ``cache.make_key``, so it holds the digest of every
+module and data file of the package, and: the tool's version; every document's id, path,
+title, sha256 of its bytes, warnings and label; the digest of its tokens (so a change of
+segmenter is a new key); the ``Config`` (without its cache switch, which does not change a
+result); the theme taxonomy; ``ref``. Entries are written and read by ``policydiff.cache``:
+JSON only, atomic, private folders, ``POLICYDIFF_NO_CACHE``/``--no-cache`` honoured, an entry
+that does not parse or does not hold together is a miss and is written again. The results are
+the same with and without the cache (tests/test_results.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from policydiff import cache as store
+from policydiff.align import Alignment, Match
+
+if TYPE_CHECKING:
+    from policydiff.comparison import Comparison
+
+KIND_ALIGNMENTS = "alignments"
+KIND_OUTPUTS = "outputs"
+FORMAT = "policydiff-results@1"
+
+
+def comparison_key(comparison: Comparison) -> str:
+    """The key of everything a comparison computes (see the module docstring)."""
+    from policydiff import __version__
+
+    parts = [FORMAT, __version__, repr(comparison.ref)]
+    config = dataclasses.replace(comparison.config, cache=None)
+    parts.append(repr(config))
+    parts.append(repr(comparison.themes))
+    parts.append(_tokenizer_signature())
+    for doc in comparison.documents:
+        tokens = comparison.tokens(doc.id)
+        digest = hashlib.sha256(tokens.ends.tobytes())
+        digest.update(repr(sorted(tokens.headings.items())).encode("utf-8", "surrogatepass"))
+        parts.append(
+            repr((doc.id, doc.path, doc.title, doc.sha256, doc.warnings, len(doc.text),
+                  getattr(doc, "label", None), digest.hexdigest()))
+        )
+    return store.make_key(*parts)
+
+
+def _tokenizer_signature() -> str:
+    from policydiff import document
+
+    signature = getattr(document, "_tokenizer_signature", None)
+    return str(signature()) if callable(signature) else ""
+
+
+def enabled(comparison: Comparison) -> bool:
+    """Whether this comparison reads and writes the result cache."""
+    return store.is_enabled(comparison.config.cache)
+
+
+# --------------------------------------------------------------------------- alignments
+
+
+def read_alignments(
+    key: str, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Alignment] | None:
+    """The cached alignments of ``pairs``, or None (missing, damaged, other pairs)."""
+    data = store.read_entry(KIND_ALIGNMENTS, key)
+    if data is None:
+        return None
+    try:
+        found = {(al.a, al.b): al for al in (_alignment(item) for item in data)}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if list(found) != list(pairs):
+        return None
+    return found
+
+
+def write_alignments(key: str, alignments: Sequence[Alignment]) -> None:
+    store.write_entry(KIND_ALIGNMENTS, key, [_alignment_data(al) for al in alignments])
+
+
+def _alignment_data(al: Alignment) -> dict[str, Any]:
+    return {
+        "a": al.a,
+        "b": al.b,
+        "matches": [
+            [m.a, m.b, m.score, list(m.themes), m.heading_similarity, m.body_similarity,
+             list(m.shared_terms), m.kind]
+            for m in al.matches
+        ],
+        "unmatched_a": list(al.unmatched_a),
+        "unmatched_b": list(al.unmatched_b),
+    }
+
+
+def _alignment(data: dict[str, Any]) -> Alignment:
+    matches = []
+    for a, b, score, themes, heading, body, terms, kind in data["matches"]:
+        values = (score, heading, body)
+        if not all(isinstance(v, float | int) and 0.0 <= v <= 1.0 for v in values):
+            raise ValueError("score out of range")
+        if not all(isinstance(x, str) for x in (a, b, kind, *themes, *terms)):
+            raise TypeError("not a string")
+        matches.append(
+            Match(a, b, float(score), tuple(themes), float(heading), float(body), tuple(terms),
+                  kind)
+        )
+    unmatched_a, unmatched_b = data["unmatched_a"], data["unmatched_b"]
+    if not all(isinstance(x, str) for x in (data["a"], data["b"], *unmatched_a, *unmatched_b)):
+        raise TypeError("not a string")
+    return Alignment(data["a"], data["b"], tuple(matches), tuple(unmatched_a), tuple(unmatched_b))
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def cached_output(comparison: Comparison, name: str, render: Callable[[], str]) -> str:
+    """The text of output ``name`` of ``comparison``: from the cache when it was rendered
+    before with the same key, else rendered now (and kept)."""
+    if not enabled(comparison):
+        return render()
+    key = store.make_key(KIND_OUTPUTS, comparison.result_key(), name)
+    data = store.read_entry(KIND_OUTPUTS, key)
+    if isinstance(data, dict) and data.get("name") == name and isinstance(data.get("text"), str):
+        text: str = data["text"]
+        return text
+    text = render()
+    store.write_entry(KIND_OUTPUTS, key, {"name": name, "text": text})
+    return text
