@@ -77,7 +77,13 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
     _add_cache_option(parser)
     parser.add_argument("--themes", metavar="FILE", help="use this theme taxonomy (TOML)")
     parser.add_argument(
-        "--ref", metavar="DOC", help="align every document against this one (a path or d1, d2…)"
+        "--ref", metavar="DOC",
+        help="align every document against this one (a path, d1, d2… or a label)",
+    )
+    parser.add_argument(
+        "--label", metavar="NAME", action="append", default=[],
+        help="name the next input in tables, JSON, CSV columns, pages and the viewer (repeat, "
+        "in input order; default: derived from title and file name, e.g. 北京, 2025)",
     )
     parser.add_argument(
         "--threshold", type=float, default=None, help="minimum score for a match (0..1)"
@@ -312,7 +318,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     from policydiff.decode import read_text
     from policydiff.normalize import explain, normalize
 
-    decoded = read_text(args.file, encoding=args.encoding)
+    decoded = read_text(args.file, encoding=args.encoding, streams=True)
     result = normalize(decoded.text)
     for warning in (*decoded.warnings, *result.warnings):
         _warn(args.file, warning)
@@ -341,7 +347,8 @@ def _comparison(args: argparse.Namespace, paths: Sequence[str]) -> Comparison:
     from policydiff.comparison import compare
 
     comparison = compare(
-        paths, config_from_args(args), ref=args.ref, progress=_progress_bar()
+        paths, config_from_args(args), ref=args.ref, progress=_progress_bar(),
+        labels=getattr(args, "label", None) or (),
     )
     for doc in comparison.documents:
         for warning in doc.warnings:

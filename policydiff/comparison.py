@@ -406,26 +406,36 @@ def load_corpus(
     themes: tuple[Theme, ...] | None = None,
     progress: Progress | None = None,
     tokens: bool = True,
+    labels: Sequence[str] = (),
 ) -> tuple[list[Document], dict[str, DocumentTokens]]:
     """Read, normalize, segment and classify every path (ids d1, d2, … in order), plus each
     document's tokens (by id) when ``tokens`` is set.
+
+    A path may be ``-`` (standard input), a pipe (``<(git show HEAD:a.txt)``) or a character
+    device: such streams are read here, once, before any work is spread over processes; one
+    stream given twice is refused. ``labels`` name the first documents (``--label``); the
+    others get a label derived by ``policydiff.labels`` (every ``Document.label`` is set).
 
     The same file given twice is allowed (it aligns to itself) and gets a warning. When
     several files cannot be read, the error of the first one (in input order) is raised.
     From ``POOL_MIN_DOCUMENTS`` documents on the work is spread over a process pool, biggest
     files first; the result is the same as loading them one by one.
     """
+    from policydiff.labels import check_labels, derive_labels
+
     config = config or Config()
+    check_labels(labels, len(paths))
     theme_list = themes if themes is not None else load_themes(config.themes_file)
+    streams = _read_streams(paths)
     tasks = [
-        _LoadTask(k, str(path), f"d{k + 1}", config, theme_list, tokens)
+        _LoadTask(k, str(path), f"d{k + 1}", config, theme_list, tokens, streams.get(k))
         for k, path in enumerate(paths)
     ]
     results: list[tuple[Document, DocumentTokens | None] | None] = [None] * len(tasks)
     errors: dict[int, Exception] = {}
     workers = min(worker_count(), len(tasks))
     if workers > 1 and len(tasks) >= POOL_MIN_DOCUMENTS:
-        order = sorted(tasks, key=lambda t: -_size(t.path))
+        order = sorted(tasks, key=lambda t: -(len(t.data) if t.data is not None else _size(t.path)))
         for done, (index, result, error) in enumerate(_parallel(_load_task, order, workers), 1):
             if error is not None:
                 errors[index] = error
@@ -456,7 +466,36 @@ def load_corpus(
         docs.append(doc)
         if doc_tokens is not None:
             held[doc.id] = doc_tokens
+    names = derive_labels(docs, labels)
+    docs = [dataclasses.replace(doc, label=name) for doc, name in zip(docs, names, strict=True)]
     return docs, held
+
+
+def _read_streams(paths: Sequence[str | Path]) -> dict[int, bytes]:
+    """The bytes of every input that can be read only once (``-``, pipes, character devices),
+    by input index; the same stream named twice is refused (the second read would be empty)."""
+    from policydiff.decode import STDIN, input_name, is_stream, read_input, stream_identity
+
+    read: dict[int, bytes] = {}
+    seen: dict[object, str] = {}
+    for k, path in enumerate(paths):
+        if not is_stream(path):
+            continue
+        name = input_name(path)
+        identity = stream_identity(path)
+        for key in (("name", str(path)), ("stream", identity)):
+            if key[1] is not None and key in seen:
+                first = seen[key]
+                what = "given twice" if first == name else f"is the same stream as {first}"
+                hint = "it can be read only once"
+                if str(path) == STDIN or first == input_name(STDIN):
+                    hint = "standard input can be read only once"
+                raise InputError(f"{name}: {what}; {hint}: save it to a file to use it twice")
+        seen[("name", str(path))] = name
+        if identity is not None:
+            seen[("stream", identity)] = name
+        read[k] = read_input(path)
+    return read
 
 
 @dataclass(frozen=True)
@@ -467,6 +506,7 @@ class _LoadTask:
     config: Config
     themes: tuple[Theme, ...]
     tokens: bool
+    data: bytes | None = None
 
 
 def _size(path: str) -> int:
@@ -485,7 +525,7 @@ def _load_task(
         config = task.config
         doc = load_document(
             task.path, doc_id=task.doc_id, encoding=config.encoding, config=config.normalize,
-            themes=task.themes, cache=config.cache,
+            themes=task.themes, cache=config.cache, data=task.data,
         )
         doc_tokens = document_tokens(doc, cache=config.cache) if task.tokens else None
     except Exception as exc:  # re-raised by the caller
@@ -499,13 +539,16 @@ def compare(
     *,
     ref: str | None = None,
     progress: Progress | None = None,
+    labels: Sequence[str] = (),
 ) -> Comparison:
     """Read (and tokenize) the documents and return their Comparison; alignments, phrases and
     diffs are computed on demand.
 
-    ``config``: the settings (``Config()`` when None). ``ref`` is a document id (``d2``) or
-    one of the given paths: every other document is aligned against it. ``progress`` is told
-    how reading advances (see ``Progress``).
+    ``config``: the settings (``Config()`` when None). ``ref`` is a document id (``d2``), one
+    of the given paths (``-`` for standard input) or a label: every other document is aligned
+    against it. ``progress`` is told how reading advances (see ``Progress``). ``labels``: the
+    names of the first documents (``--label``), see ``load_corpus``. A path may be ``-``
+    (standard input) or a pipe.
     """
     if not paths:
         raise InputError("no documents given")
@@ -513,11 +556,18 @@ def compare(
     if ref is not None and config.all_pairs:
         raise InputError("--ref and --all-pairs exclude each other: choose one")
     themes = load_themes(config.themes_file)
-    documents, tokens = load_corpus(paths, config, themes=themes, progress=progress)
+    documents, tokens = load_corpus(
+        paths, config, themes=themes, progress=progress, labels=labels
+    )
     ref_id = None
     if ref is not None:
+        from policydiff.decode import input_name
+
         by_path = {str(Path(d.path)): d.id for d in documents}
-        ref_id = ref if ref in {d.id for d in documents} else by_path.get(str(Path(ref)))
+        by_label = {d.label: d.id for d in documents}
+        ref_id = ref if ref in {d.id for d in documents} else by_path.get(
+            str(Path(input_name(ref)))
+        ) or by_label.get(ref)
         if ref_id is None:
             raise InputError(f"--ref {ref}: not one of the documents (use a given path or d1, d2…)")
     return Comparison(documents, themes, config, ref=ref_id, _tokens=tokens)

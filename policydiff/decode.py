@@ -45,18 +45,37 @@ import hashlib
 import math
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from policydiff.chars import HAN_RANGES, HAN_RE
 from policydiff.errors import InputError
 from policydiff.files import os_reason
 from policydiff.textsafe import one_line, visible
 
-__all__ = ["DEFAULT_MAX_BYTES", "DecodedText", "decode_bytes", "read_bytes", "read_text"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "STDIN",
+    "STDIN_NAME",
+    "DecodedText",
+    "decode_bytes",
+    "input_name",
+    "is_stream",
+    "read_bytes",
+    "read_input",
+    "read_text",
+    "stream_identity",
+]
 
 DEFAULT_MAX_BYTES = 50_000_000
+STDIN = "-"
+"""The input name that means standard input."""
+STDIN_NAME = "<stdin>"
+"""How standard input is named in messages and as a document's path."""
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -127,9 +146,109 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
     return data
 
 
-def read_text(path: str | Path, *, encoding: str | None = None) -> DecodedText:
-    """Read and decode a file (``read_bytes`` then ``decode_bytes``, named by ``path``)."""
+def read_text(
+    path: str | Path, *, encoding: str | None = None, streams: bool = False
+) -> DecodedText:
+    """Read and decode a file (``read_bytes`` then ``decode_bytes``, named by ``path``).
+
+    ``streams``: the path names an input document, so ``-`` (standard input), pipes and
+    character devices are read too (``read_input``).
+    """
+    if streams:
+        return decode_bytes(read_input(path), name=input_name(path), encoding=encoding)
     return decode_bytes(read_bytes(path), name=str(path), encoding=encoding)
+
+
+# ---------------------------------------------------------------------------------------------
+# Input documents: files, standard input, pipes
+
+
+def input_name(name: str | Path) -> str:
+    """How an input is named in messages and as a document's path: ``<stdin>`` for ``-``."""
+    return STDIN_NAME if str(name) == STDIN else str(name)
+
+
+def is_stream(name: str | Path) -> bool:
+    """Whether an input can be read only once: ``-``, a pipe (``<(...)``, ``/dev/stdin`` on a
+    pipe, a named FIFO) or a character device. A path that cannot be inspected is not a stream
+    (reading it reports why)."""
+    if str(name) == STDIN:
+        return True
+    try:
+        mode = os.stat(os.fspath(name)).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def stream_identity(name: str | Path) -> tuple[int, int] | None:
+    """``(device, inode)`` of what a stream input reads, so that the same stream named twice
+    (``-`` and ``/dev/stdin``) can be told; None when it cannot be inspected."""
+    try:
+        info = os.fstat(0) if str(name) == STDIN else os.stat(os.fspath(name))
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def read_input(name: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of an input document the user named: a regular file (``read_bytes``), ``-``
+    for standard input, or a pipe or character device (process substitution ``<(git show
+    HEAD:a.txt)``, ``/dev/stdin``, a named FIFO).
+
+    A stream is read in chunks until its end, and refused once it passes ``max_bytes``; like
+    ``cat``, reading waits for a writer. Folders, sockets and block devices are refused.
+    """
+    if str(name) == STDIN:
+        stdin = sys.stdin
+        if stdin is None:
+            raise InputError(f"{STDIN_NAME}: there is no standard input to read")
+        buffer = getattr(stdin, "buffer", None)
+        try:
+            fileno = stdin.fileno()
+        except (OSError, ValueError):
+            fileno = -1
+        if buffer is None or fileno < 0:
+            raise InputError(f"{STDIN_NAME}: standard input cannot be read as bytes here")
+        return _read_stream(buffer, STDIN_NAME, max_bytes)
+    shown = one_line(str(name))
+    fspath = os.fspath(name)
+    try:
+        mode = os.stat(fspath).st_mode
+    except OSError:
+        mode = 0  # read_bytes says what is wrong with the path
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        if stat.S_ISSOCK(mode) or stat.S_ISBLK(mode):
+            what = "a socket" if stat.S_ISSOCK(mode) else "a disk (block device)"
+            raise InputError(f"{shown}: is {what}, not a text file; pass a text file")
+        return read_bytes(name, max_bytes=max_bytes)
+    try:
+        with open(fspath, "rb", buffering=0) as handle:
+            return _read_stream(handle, shown, max_bytes)
+    except PermissionError:
+        raise InputError(f"{shown}: permission denied; check its permissions") from None
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read it ({os_reason(exc)})") from None
+
+
+def _read_stream(handle: BinaryIO, shown: str, max_bytes: int) -> bytes:
+    """Everything ``handle`` yields, in chunks; refused as soon as it passes ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        try:
+            chunk = handle.read(min(_CHUNK, max_bytes + 1 - size))
+        except OSError as exc:
+            raise InputError(f"{shown}: cannot read it ({os_reason(exc)})") from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(
+                f"{shown}: more than the {max_bytes / 1e6:g} MB limit arrived; a report is far "
+                "smaller, so check that this is the right input"
+            )
 
 
 def decode_bytes(data: bytes, *, name: str, encoding: str | None = None) -> DecodedText:

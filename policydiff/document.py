@@ -120,25 +120,32 @@ def load_document(
     themes: tuple[Theme, ...] | None = None,
     extra_warnings: tuple[str, ...] = (),
     cache: bool | None = None,
+    data: bytes | None = None,
 ) -> Document:
     """Read a file from disk into a Document. Raises ``InputError`` for unreadable input.
+
+    ``path`` may also be ``-`` (standard input), a pipe or a character device
+    (``decode.read_input``); ``data``: the input's bytes, already read (a stream read once
+    before the work was spread over processes), ``path`` then only names it.
 
     The file is always read and decoded (its bytes decide the cache key); normalizing,
     segmenting and classifying are taken from the cache when this input was seen before with
     the same settings. ``cache``: None follows ``POLICYDIFF_NO_CACHE``, False bypasses it.
     """
     from policydiff import cache as store
-    from policydiff.decode import read_text
+    from policydiff.decode import decode_bytes, input_name, read_input
 
-    decoded = read_text(path, encoding=encoding)
+    shown = input_name(path)
+    raw = read_input(path) if data is None else data
+    decoded = decode_bytes(raw, name=shown, encoding=encoding)
     warnings = decoded.warnings + extra_warnings
     key = None
     if store.is_enabled(cache):
         key = _document_key(decoded.sha256, encoding, config, themes)
-        data = store.read_entry(DOCUMENT_CACHE, key)
-        if data is not None:
+        cached = store.read_entry(DOCUMENT_CACHE, key)
+        if cached is not None:
             doc = _document_from_entry(
-                data, doc_id=doc_id, path=str(path), sha256=decoded.sha256,
+                cached, doc_id=doc_id, path=shown, sha256=decoded.sha256,
                 encoding=decoded.encoding, warnings=warnings, source=decoded.text,
                 config=config,
             )
@@ -147,7 +154,7 @@ def load_document(
     doc, entry = _build(
         decoded.text,
         doc_id=doc_id,
-        path=str(path),
+        path=shown,
         sha256=decoded.sha256,
         encoding=decoded.encoding,
         config=config,
@@ -443,18 +450,8 @@ def _tokens_from_entry(data: Any, text: str) -> DocumentTokens | None:
 
 
 def _tokenizer_signature() -> str:
-    """What the tokens depend on besides our own code: the HMM switch and the jieba install."""
-    import importlib.util
-    import os
+    """What the tokens depend on besides our own code: which segmenter (rjieba or jieba), its
+    install, and the HMM switch (``tokenize.segmenter_signature``)."""
+    from policydiff.tokenize import segmenter_signature
 
-    from policydiff.tokenize import USE_HMM
-
-    jieba = ""
-    try:
-        spec = importlib.util.find_spec("jieba")
-        if spec is not None and spec.origin:
-            info = os.stat(spec.origin)
-            jieba = f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}"
-    except (ImportError, OSError, ValueError):
-        pass
-    return f"hmm={USE_HMM};jieba={jieba}"
+    return segmenter_signature()

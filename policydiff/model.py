@@ -80,6 +80,11 @@ class Document:
     ``text`` is the normalized text every span indexes; ``source_text`` the decoded source;
     ``normalize_config`` the normalization settings that turned one into the other (None: the
     defaults), so ``normalization`` can say what normalization did, and where.
+
+    ``label`` names the document for people wherever it is shown (tables, JSON, CSV column
+    names, pages, the viewer): given with ``--label`` or derived from the title and file name
+    by ``policydiff.labels`` so that the documents of one comparison are told apart (北京,
+    上海, …; 2024, 2025). Empty for a document read on its own; ``name`` then falls back.
     """
 
     id: str
@@ -93,6 +98,17 @@ class Document:
     warnings: tuple[str, ...] = ()
     source_text: str = field(default="", repr=False)
     normalize_config: NormalizeConfig | None = field(default=None, repr=False)
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        """The label, or the title when there is none."""
+        return self.label or self.title
+
+    @property
+    def tag(self) -> str:
+        """The id and the label, as tables show a document: ``d30 云南``."""
+        return f"{self.id} {self.name}"
 
     @cached_property
     def normalization(self) -> NormalText:

@@ -76,12 +76,19 @@ def load_themes(path: str | Path | None = None) -> tuple[Theme, ...]:
     """
     if path is None:
         return _bundled_themes()
+    from policydiff.decode import read_bytes
+    from policydiff.errors import InputError
+
     name = _printable(str(path))
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{name}: cannot read themes file: {exc.strerror or exc}") from None
+        # A regular file only (a FIFO named here would block; a theme file is no stream).
+        data = read_bytes(path, max_bytes=_MAX_THEMES_BYTES)
+    except InputError as exc:
+        raise ConfigError(f"cannot read themes file: {exc}") from None
     return _parse_themes(data, name=name)
+
+
+_MAX_THEMES_BYTES = 5_000_000
 
 
 @lru_cache(maxsize=1)

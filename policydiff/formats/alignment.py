@@ -45,6 +45,7 @@ def section_json(sec: Section) -> dict[str, Any]:
 def document_json(doc: Document) -> dict[str, Any]:
     return {
         "id": doc.id,
+        "label": doc.name,
         "path": doc.path,
         "title": doc.title,
         "sha256": doc.sha256,
@@ -146,6 +147,11 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
         import hashlib
 
         for doc in data["documents"]:
+            if _was_stream(doc["path"]):
+                raise ExportError(
+                    f"{name}: input {doc['path']} was read from standard input or a pipe, so it "
+                    "can be neither checked nor read again; save it to a file and re-run compare"
+                )
             doc_path = Path(doc["path"])
             if not doc_path.is_absolute():
                 doc_path = Path(path).resolve().parent / doc_path
@@ -166,6 +172,13 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
                     "(sha256 differs); re-run compare"
                 )
     return data
+
+
+def _was_stream(path: str) -> bool:
+    """Whether an export's input was standard input or a pipe (``-``, ``<(…)``, /dev/stdin)."""
+    from policydiff.decode import STDIN_NAME
+
+    return path == STDIN_NAME or path.startswith(("/dev/fd/", "/proc/self/fd/", "/dev/stdin"))
 
 
 def _validate_shape(data: dict[str, Any], name: str) -> None:

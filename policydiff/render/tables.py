@@ -38,7 +38,7 @@ def alignment_table(comparison: Comparison) -> list[str]:
     rows = []
     for al in comparison.alignments():
         a, b = comparison.document(al.a), comparison.document(al.b)
-        rows.append(f"== {al.a} {a.title}  ⇄  {al.b} {b.title}")
+        rows.append(f"== {a.tag}  ⇄  {b.tag}")
         for m in al.matches:
             sa, sb = a.section(m.a), b.section(m.b)
             mark = {"match": "", "split": " [split]", "merge": " [merge]"}[m.kind]
@@ -49,7 +49,7 @@ def alignment_table(comparison: Comparison) -> list[str]:
             )
         for side, ids, doc in (("only in", al.unmatched_a, a), ("only in", al.unmatched_b, b)):
             for sid in ids:
-                rows.append(f"  ----  {side} {doc.id}: {section_name(doc.section(sid))}")
+                rows.append(f"  ----  {side} {doc.tag}: {section_name(doc.section(sid))}")
     return rows
 
 
@@ -111,7 +111,7 @@ def diff_report(
             for sid in ids:
                 sec = doc.section(sid)
                 size = sec.span[1] - sec.span[0]
-                rows.append(f"-- only in {doc.id}: {section_name(sec)} ({size}字)")
+                rows.append(f"-- only in {doc.tag}: {section_name(sec)} ({size}字)")
     if not rows:
         rows.append("no differences")
     return "\n".join(rows)
