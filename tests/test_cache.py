@@ -268,8 +268,10 @@ def test_pooled_alignments_equal_one_by_one(
 def test_jieba_loads_without_pkg_resources() -> None:
     code = (
         "import sys\n"
+        "sys.modules['rjieba'] = None  # the jieba fallback\n"
         "from policydiff.tokenize import tokenize\n"
         "assert tokenize('新质生产力') == ['新质生产力']\n"
+        "assert 'jieba' in sys.modules\n"
         "assert 'pkg_resources' not in sys.modules, 'pkg_resources was imported'\n"
         "import importlib.util\n"
         "assert importlib.util.find_spec('json') is not None\n"

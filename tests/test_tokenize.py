@@ -1,4 +1,6 @@
-"""Tokenizer: tokens tile the text, policy terms stay whole, jieba is loaded lazily and quietly."""
+"""Tokenizer: tokens tile the text, policy terms stay whole, the segmenter is loaded lazily and
+quietly; rjieba (the default) and jieba (the fallback) give identical tokens on the seeds, the
+corpus (when present) and generated edge strings; the cache key names the segmenter."""
 
 from __future__ import annotations
 
@@ -10,7 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.tokenize import policy_terms, tokenize, tokenize_spans
+from policydiff import tokenize as tokenize_module
+from policydiff.tokenize import (
+    JIEBA,
+    RJIEBA,
+    Segmenter,
+    load_segmenter,
+    policy_terms,
+    tokenize,
+    tokenize_spans,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,10 +105,12 @@ def test_tokens_join_to_text(text: str) -> None:
     assert (spans[-1][1] if spans else 0) == len(text)
 
 
-def test_importing_the_package_does_not_load_jieba() -> None:
+def test_importing_the_package_does_not_load_a_segmenter() -> None:
     code = (
-        "import sys, policydiff, policydiff.tokenize\n"
-        "assert 'jieba' not in sys.modules, 'jieba imported eagerly'\n"
+        "import sys, policydiff, policydiff.tokenize, policydiff.document\n"
+        "policydiff.document._tokenizer_signature()\n"
+        "loaded = [m for m in ('jieba', 'rjieba') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
@@ -105,13 +118,20 @@ def test_importing_the_package_does_not_load_jieba() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_first_use_is_silent_and_keeps_out_of_tmp(tmp_path: Path) -> None:
+# In a subprocess: this line makes `import rjieba` fail, so that the jieba fallback is used.
+_WITHOUT_RJIEBA = "import sys\nsys.modules['rjieba'] = None\n"
+
+
+@pytest.mark.parametrize("segmenter", [RJIEBA, JIEBA])
+def test_first_use_is_silent_and_keeps_out_of_tmp(tmp_path: Path, segmenter: str) -> None:
     # jieba prints "Building prefix dict..." to stderr and caches in /tmp unless wrapped.
     code = (
-        "import os, tempfile\n"
-        "from policydiff.tokenize import tokenize\n"
+        (_WITHOUT_RJIEBA if segmenter == JIEBA else "")
+        + "import os, tempfile\n"
+        "from policydiff.tokenize import get_tokenizer, tokenize\n"
         "before = set(os.listdir(tempfile.gettempdir()))\n"
         "assert tokenize('乡村振兴') == ['乡村振兴']\n"
+        f"assert get_tokenizer().name == {segmenter!r}, get_tokenizer().name\n"
         "after = set(os.listdir(tempfile.gettempdir()))\n"
         "assert not [n for n in after - before if 'jieba' in n], after - before\n"
     )
@@ -124,14 +144,20 @@ def test_first_use_is_silent_and_keeps_out_of_tmp(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert (tmp_path / "c" / "policydiff" / "jieba.cache").is_file()
+    # jieba keeps its dictionary cache in the user cache directory; rjieba writes no file
+    assert (tmp_path / "c" / "policydiff" / "jieba.cache").is_file() == (segmenter == JIEBA)
     assert not list((tmp_path / "t").iterdir())
 
 
 def test_unwritable_cache_dir_falls_back_to_memory(tmp_path: Path) -> None:
+    # jieba (the fallback) is the segmenter with a dictionary cache file
     blocker = tmp_path / "c"
     blocker.write_text("a file where the cache directory should be")
-    code = "from policydiff.tokenize import tokenize\nassert tokenize('碳达峰') == ['碳达峰']\n"
+    code = _WITHOUT_RJIEBA + (
+        "from policydiff.tokenize import get_tokenizer, tokenize\n"
+        "assert tokenize('碳达峰') == ['碳达峰']\n"
+        "assert get_tokenizer().name == 'jieba'\n"
+    )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(blocker),
            "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "t")}
     (tmp_path / "t").mkdir()
@@ -142,3 +168,133 @@ def test_unwritable_cache_dir_falls_back_to_memory(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert not list((tmp_path / "t").iterdir())
+
+
+# ---------------------------------------------------------------------------------------------
+# rjieba (the segmenter) and jieba (the fallback): which one is used, and identical tokens
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[Segmenter, Segmenter]:
+    """rjieba and a private jieba, each with the policy terms (jieba skips when absent)."""
+    pytest.importorskip("jieba")
+    return load_segmenter(RJIEBA), load_segmenter(JIEBA)
+
+
+def test_rjieba_is_the_segmenter_and_its_default_instance_holds_the_policy_terms() -> None:
+    import rjieba
+
+    assert tokenize_module.segmenter_name() == RJIEBA
+    assert tokenize_module.get_tokenizer().name == RJIEBA
+    # the terms went into rjieba's default instance (no second 0.2 s instance was built)
+    assert rjieba.has_word("新质生产力")
+    assert rjieba.cut("加快发展新质生产力", False) == ["加快", "发展", "新质生产力"]
+
+
+def test_without_rjieba_jieba_is_used_and_the_cache_key_says_so() -> None:
+    code = _WITHOUT_RJIEBA + (
+        "from policydiff import document, tokenize\n"
+        "signature = document._tokenizer_signature()\n"
+        "assert signature.startswith('segmenter=jieba;jieba=0.42.1:'), signature\n"
+        "assert tokenize.tokenize('推动放管服改革') == ['推动', '放管服', '改革']\n"
+        "assert tokenize.get_tokenizer().name == 'jieba'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_cache_key_names_rjieba() -> None:
+    from importlib.metadata import version
+
+    from policydiff.document import _tokenizer_signature
+
+    signature = _tokenizer_signature()
+    assert signature.startswith(f"segmenter=rjieba;rjieba={version('rjieba')}:")
+    assert signature.endswith(";hmm=False")
+
+
+def test_without_any_segmenter_the_error_says_what_to_install() -> None:
+    code = (
+        "import sys\nsys.modules['rjieba'] = None\nsys.modules['jieba'] = None\n"
+        "from policydiff.tokenize import tokenize\n"
+        "try:\n    tokenize('发展')\nexcept ImportError as e:\n    print(e)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == (
+        "policydiff needs a Chinese word segmenter: pip install rjieba (or jieba)"
+    )
+
+
+def _assert_same_tokens(both: tuple[Segmenter, Segmenter], text: str) -> None:
+    fast, slow = both
+    assert fast.cut(text) == slow.cut(text), text[:80]
+
+
+def test_identical_tokens_for_every_policy_term_in_context(
+    both: tuple[Segmenter, Segmenter],
+) -> None:
+    for word, _freq, _tag in policy_terms():
+        for text in (word, f"加快{word}建设", f"实施{word}行动，", f"“{word}”", f"{word}2025年"):
+            _assert_same_tokens(both, text)
+
+
+def test_identical_tokens_on_the_seeds(
+    both: tuple[Segmenter, Segmenter], seed_files: dict[str, Path]
+) -> None:
+    from policydiff import Config, compare
+    from policydiff.decode import read_text
+
+    for path in seed_files.values():
+        source = read_text(path).text
+        _assert_same_tokens(both, source)
+        tokens = both[0].cut(source)
+        assert len(tokens) > 1000 and "".join(tokens) == source
+    for doc in compare(sorted(seed_files.values()), Config()).documents:
+        _assert_same_tokens(both, doc.text)  # the normalized text the pipeline cuts
+
+
+@pytest.mark.corpus
+def test_identical_tokens_on_the_corpus(
+    both: tuple[Segmenter, Segmenter], corpus_dir: Path
+) -> None:
+    from policydiff.decode import read_text
+
+    paths = sorted(corpus_dir.glob("*.txt")) + sorted(corpus_dir.glob("bulk/*/*.txt"))
+    assert len(paths) >= 50
+    for path in paths:
+        _assert_same_tokens(both, read_text(path).text)
+
+
+# Mixed scripts where the two implementations could differ: runs of Han (common words, policy
+# terms, CJK extension A/B, U+9FD6-U+9FFF beyond jieba's own Han range, compatibility
+# ideographs), ASCII letters and digits with jieba's joiners +#&._%-, full-width forms,
+# non-ASCII digits and letters, combining marks, every kind of space and line break, and
+# Chinese and ASCII punctuation.
+_EDGE_ALPHABET = (
+    "发展经济城市化镇乡村振兴碳达峰中和国人民共和新质生产力放管服人工智能两新一重十四五"
+    "的了和是在一二三四五六七八九十百千万亿年月日第条款项"
+    "㐀㐁䶵𠀀𠀁𪚥鿏鿐鿖鿿豈兀"
+    "abcXYZ019+#&._%-"
+    "ＡＢ１２％＋"
+    "٣éü\u0301"
+    " \t\n\r\u3000\u00a0\u2028\x0b\x0c"
+    "，。、；：？！“”‘’（）《》【】—…·,.;:?!()[]\"'*＊"
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_EDGE_ALPHABET, max_size=40))
+def test_identical_tokens_on_generated_edge_strings(
+    both: tuple[Segmenter, Segmenter], text: str
+) -> None:
+    _assert_same_tokens(both, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_identical_tokens_on_arbitrary_text(both: tuple[Segmenter, Segmenter], text: str) -> None:
+    _assert_same_tokens(both, text)
