@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from policydiff.comparison import Comparison
     from policydiff.config import Config
+    from policydiff.console import Console
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -43,8 +44,6 @@ EPILOG = (
     "too with --exit-code), 2 trouble (one line on stderr)"
 )
 EXIT_CODE_HELP = "exit with 1 when the documents differ (else 0 on success), like git diff"
-
-PROGRESS_MIN = 8  # documents or pairs: below this a batch is quick and gets no progress bar
 
 
 # --------------------------------------------------------------------------- parsing
@@ -171,7 +170,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument("--exit-code", action="store_true", help=EXIT_CODE_HELP)
     add_compare_options(p)
+    for command in sub.choices.values():
+        _add_console_options(command, top=False)
+    _add_console_options(parser, top=True)
     return parser
+
+
+def _add_console_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options of every command about what reaches the terminal (``console.py``); they
+    go before or after the command (``policydiff diff a b --color=always``)."""
+    from policydiff.console import COLOR_CHOICES
+
+    taken = parser._option_string_actions  # a plug-in may have its own (it keeps them)
+    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    options: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+        (("--color",), dict(choices=COLOR_CHOICES, default=default("auto"), help=(
+            "colour: auto (the default: on a terminal, off with NO_COLOR, on with "
+            "FORCE_COLOR), always, never"))),
+        (("--no-pager",), dict(dest="pager", action="store_false", default=default(True),
+                               help="never send long output through the pager ($PAGER, less)")),
+        (("-q", "--quiet"), dict(action="store_true", default=default(False),
+                                 help="no warnings, notes or 'wrote' lines (errors still)")),
+        (("--verbose",), dict(action="store_true", default=default(False),
+                              help="every warning on its own line (else one per document)")),
+    ]
+    for flags, kwargs in options:
+        if not any(flag in taken for flag in flags):
+            parser.add_argument(*flags, **kwargs)
 
 
 def _version() -> str:
@@ -248,17 +273,40 @@ def config_from_args(args: argparse.Namespace) -> Config:
 # --------------------------------------------------------------------------- output
 
 
+_CONSOLE: list[Console] = []
+"""The console of the running command (``main`` starts it)."""
+
+
+def _start_console(args: argparse.Namespace) -> Console:
+    from policydiff.console import Console
+
+    _CONSOLE[:] = [Console(
+        color=getattr(args, "color", "auto"), pager=getattr(args, "pager", True),
+        quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False),
+    )]
+    return _CONSOLE[0]
+
+
+def _console() -> Console:
+    return _CONSOLE[0] if _CONSOLE else _start_console(argparse.Namespace())
+
+
 def _fail(message: str) -> int:
-    print(f"policydiff: {_one_line(message)}", file=sys.stderr)
+    _console().error(message)
     return EXIT_TROUBLE
 
 
-def _warn(path: str, warning: str) -> None:
-    print(f"policydiff: warning: {_one_line(path)}: {_one_line(warning)}", file=sys.stderr)
+def _warn(path: str, warnings: Sequence[str]) -> None:
+    """The doubts about one document: one line (``--verbose``: each; ``--quiet``: none)."""
+    _console().document_warnings(path, warnings)
+
+
+def _note(message: str) -> None:
+    _console().note(message)
 
 
 def _wrote(path: object) -> None:
-    print(f"policydiff: wrote {_one_line(str(path))}", file=sys.stderr)
+    _console().wrote(path)
 
 
 def _one_line(text: str) -> str:
@@ -269,22 +317,22 @@ def _one_line(text: str) -> str:
     return visible(text).replace("\n", "\u240a")
 
 
-def _out(text: str) -> None:
-    """Print document-derived text to stdout, made safe for a terminal."""
-    from policydiff.textsafe import visible
-
-    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
-    if not text.endswith("\n"):
-        sys.stdout.write("\n")
+def _out(text: str, *, styled: bool = False) -> None:
+    """Print document-derived text to stdout, made safe for a terminal; ``styled`` text (with
+    colour) was made safe by its renderer before the styles were added and is not escaped
+    again. Long output goes through the pager (``console.py``)."""
+    _console().out(text, styled=styled)
 
 
-def _write_or_print(args: argparse.Namespace, text: str, comparison: Comparison) -> None:
+def _write_or_print(
+    args: argparse.Namespace, text: str, comparison: Comparison, *, styled: bool = False
+) -> None:
     if args.output and args.output != "-":
         from policydiff.files import write_atomic
 
         _wrote(write_atomic(args.output, text, force=args.force, protect=_inputs(comparison)))
     else:
-        _out(text)
+        _out(text, styled=styled)
 
 
 def _inputs(comparison: Comparison) -> list[str]:
@@ -292,23 +340,9 @@ def _inputs(comparison: Comparison) -> list[str]:
 
 
 def _progress_bar() -> Callable[[str, int, int], None] | None:
-    """A one-line progress bar on stderr for batch work, only when stderr is a terminal and
-    the batch is long enough to be worth it (``compare.Progress``); None otherwise."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        if total < PROGRESS_MIN:
-            return
-        width = 30
-        filled = width * done // total
-        bar = "#" * filled + "." * (width - filled)
-        sys.stderr.write(f"\r{stage:<9} [{bar}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\r" + " " * (width + 30) + "\r")
-        sys.stderr.flush()
-
-    return show
+    """The progress bar on stderr (``compare.Progress``) for runs over a second, only on a
+    terminal, not under CI nor with ``--quiet`` (``console.py``); None otherwise."""
+    return _console().progress()
 
 
 # --------------------------------------------------------------------------- commands
@@ -320,8 +354,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
     decoded = read_text(args.file, encoding=args.encoding, streams=True)
     result = normalize(decoded.text)
-    for warning in (*decoded.warnings, *result.warnings):
-        _warn(args.file, warning)
+    _warn(args.file, (*decoded.warnings, *result.warnings))
     _out("\n".join(explain(result)) if args.explain else result.text)
     return EXIT_SAME
 
@@ -337,8 +370,7 @@ def cmd_sections(args: argparse.Namespace) -> int:
         _out(json.dumps(document_json(doc), ensure_ascii=False, indent=2))
         return EXIT_SAME
     _out(f"{doc.title}  [{doc.encoding}, {doc.script}, {len(doc.text)}字]")
-    for warning in doc.warnings:
-        _warn(doc.path, warning)
+    _warn(doc.path, doc.warnings)
     _out("\n".join(section_rows(doc, args.depth)))
     return EXIT_SAME
 
@@ -351,8 +383,7 @@ def _comparison(args: argparse.Namespace, paths: Sequence[str]) -> Comparison:
         labels=getattr(args, "label", None) or (),
     )
     for doc in comparison.documents:
-        for warning in doc.warnings:
-            _warn(doc.path, warning)
+        _warn(doc.path, doc.warnings)
     return comparison
 
 
@@ -407,13 +438,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison.alignments(progress=_progress_bar())
     outputs = comparison_outputs(comparison)
     for note in outputs.notes:
-        print(f"policydiff: {note}", file=sys.stderr)
+        _note(note)
     written = write_outputs(
         args.output, outputs, force=args.force, protect=_inputs(comparison)
     )
-    _out("\n".join(compare_summary(comparison)))
-    for path in written:
-        _wrote(path)
+    _out("\n".join(compare_summary(comparison, folder=args.output, files=list(outputs.files))))
+    _console().wrote_files(args.output, written)
     return _exit_code(args, comparison)
 
 
@@ -428,6 +458,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     differs = any(sd.diff.changed for sd in selected) or (
         args.section is None and bool(al.unmatched_a or al.unmatched_b)
     )
+    color = False
     if args.format == "html":
         from policydiff.render.html import diff_html
 
@@ -441,18 +472,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
         from policydiff.render.tables import diff_report
 
         to_file = bool(args.output and args.output != "-")
+        color = not to_file and _use_color()
         text = diff_report(
             comparison, selected, al,
             width=args.width or shutil.get_terminal_size((120, 40)).columns,
-            color=not to_file and _use_color(sys.stdout),
+            color=color,
             inline=args.inline, show_all=args.all, unmatched=args.section is None,
         )
-    _write_or_print(args, text, comparison)
+    _write_or_print(args, text, comparison, styled=color)
     return EXIT_DIFFERENT if differs else EXIT_SAME
 
 
-def _use_color(stream: Any) -> bool:
-    return bool(stream.isatty()) and "NO_COLOR" not in os.environ
+def _use_color() -> bool:
+    """Whether stdout gets colour (``--color``, NO_COLOR, FORCE_COLOR: ``console.py``)."""
+    return _console().color
 
 
 def cmd_phrases(args: argparse.Namespace) -> int:
@@ -499,6 +532,14 @@ def _run(args: argparse.Namespace) -> int:
     return int(plugin.run(args, config_from_args(args)))
 
 
+def _run_and_show(args: argparse.Namespace) -> int:
+    """Run the command, then show what it printed (the pager, the lines that waited)."""
+    try:
+        return _run(args)
+    finally:
+        _console().close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # One BLAS thread: our matrix products are small (sections x sections) and batch work is
     # spread over processes; extra BLAS threads only busy-wait after each call (OpenBLAS spins
@@ -513,8 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_SAME
     from policydiff.errors import PolicyDiffError
 
+    _start_console(args)
     try:
-        return _run(args)
+        return _run_and_show(args)
     except PolicyDiffError as exc:
         if args.debug:
             raise

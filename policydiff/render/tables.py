@@ -1,11 +1,13 @@
 """The command line's text tables: a document's heading tree, the alignment of each pair, the
 summary of a comparison and the text report of a pair's diffs.
 
-Plain strings, one per line; the CLI makes them safe for the terminal when it prints them.
+Plain strings, one per line; the CLI makes them safe for the terminal when it prints them,
+except the coloured diff report, which is safe as it comes (see ``diff_report``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policydiff.render.names import section_name
@@ -53,28 +55,79 @@ def alignment_table(comparison: Comparison) -> list[str]:
     return rows
 
 
-def compare_summary(comparison: Comparison) -> list[str]:
-    """The documents, each pair's matched share and mean score, and the theme counts."""
-    rows = [f"{len(comparison.documents)} documents:"]
-    for doc in comparison.documents:
-        rows.append(
-            f"  {doc.id}  {doc.title}  ({len(doc.sections)} sections, {len(doc.text)}字, "
-            f"{doc.script})"
+SUMMARY_MAX_DOCUMENTS = 12
+"""Up to this many documents the summary lists them; beyond, it counts them."""
+SUMMARY_MAX_PAIRS = 10
+"""Up to this many pairs the summary has a line per pair; beyond, a digest."""
+SUMMARY_LEAST_SIMILAR = 3
+"""Pairs named in the digest of many pairs."""
+
+
+def _name(doc: Document) -> str:
+    """How a document is named in the summary: its label, else its title."""
+    return str(getattr(doc, "name", "") or doc.title)
+
+
+def _matched_share(comparison: Comparison, al: Alignment) -> float:
+    """Sections of both documents that are in a match, as a share of all their sections."""
+    total = len(comparison.document(al.a).sections) + len(comparison.document(al.b).sections)
+    unmatched = len(al.unmatched_a) + len(al.unmatched_b)
+    return (total - unmatched) / total if total else 0.0
+
+
+def _pair_line(comparison: Comparison, al: Alignment) -> str:
+    a, b = comparison.document(al.a), comparison.document(al.b)
+    one_to_one = [m for m in al.matches if m.kind == "match"]
+    mean = sum(m.score for m in one_to_one) / len(one_to_one) if one_to_one else 0.0
+    extra = sum(m.kind != "match" for m in al.matches)
+    return (
+        f"  {al.a}⇄{al.b}  {_matched_share(comparison, al):>4.0%} matched  "
+        f"({len(one_to_one)} of {len(a.sections)}/{len(b.sections)} one-to-one, "
+        f"{extra} split/merge), mean score {mean:.2f}"
+    )
+
+
+def compare_summary(
+    comparison: Comparison, *, folder: str = "", files: Sequence[str] = ()
+) -> list[str]:
+    """The short table ``compare`` prints: the documents (up to ``SUMMARY_MAX_DOCUMENTS``,
+    else their count), a line per pair (up to ``SUMMARY_MAX_PAIRS``, else the number of pairs,
+    the mean matched share and the least similar pairs), then where the results are: the
+    index page of ``folder`` when ``files`` has one, else the folder and its files."""
+    docs = comparison.documents
+    rows = [f"{len(docs)} documents" + (":" if len(docs) <= SUMMARY_MAX_DOCUMENTS else "")]
+    if len(docs) <= SUMMARY_MAX_DOCUMENTS:
+        rows.extend(
+            f"  {doc.id:<4} {_name(doc)}  ({len(doc.sections)} sections, {len(doc.text)}字)"
+            for doc in docs
         )
-    rows.append("alignments (matched sections / sections, mean score):")
-    for al in comparison.alignments():
-        a, b = comparison.document(al.a), comparison.document(al.b)
-        one_to_one = [m for m in al.matches if m.kind == "match"]
-        mean = sum(m.score for m in one_to_one) / len(one_to_one) if one_to_one else 0.0
-        rows.append(
-            f"  {al.a}⇄{al.b}  {len(one_to_one)} matched of {len(a.sections)}/{len(b.sections)}, "
-            f"mean {mean:.2f}, {sum(m.kind != 'match' for m in al.matches)} split/merge"
+    alignments = comparison.alignments()
+    if len(alignments) <= SUMMARY_MAX_PAIRS:
+        rows.append(f"{len(alignments)} pairs (sections in a match, one-to-one matches):")
+        rows.extend(_pair_line(comparison, al) for al in alignments)
+    elif alignments:
+        shares = {(al.a, al.b): _matched_share(comparison, al) for al in alignments}
+        mean = sum(shares.values()) / len(shares)
+        rows.append(f"{len(alignments)} pairs, {mean:.0%} of the sections in a match on average")
+        least = sorted(alignments, key=lambda al: (shares[al.a, al.b], al.a, al.b))
+        rows.append("least similar pairs:")
+        rows.extend(
+            _pair_line(comparison, al) + f"  {_name(comparison.document(al.a))} ⇄ "
+            f"{_name(comparison.document(al.b))}"
+            for al in least[:SUMMARY_LEAST_SIMILAR]
         )
-    rows.append("themes (sections per document):")
-    for theme, cells in comparison.theme_matrix():
-        counts = " ".join(f"{d}:{len(ids)}" for d, ids in cells.items())
-        rows.append(f"  {theme:<12} {counts}")
+    where = folder.rstrip("/\\") or "."
+    if "index.html" in files:
+        rows.append(f"open {where}/index.html in a browser (every table, each pair's diff)")
+    elif files:
+        rows.append(f"results in {where}/: {file_list(files)}")
     return rows
+
+
+def file_list(names: Sequence[str], shown: int = 4) -> str:
+    """``a, b, c, d and 6 more``: the first ``shown`` names and how many others."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def diff_report(
@@ -89,8 +142,17 @@ def diff_report(
     unmatched: bool = True,
 ) -> str:
     """The text report of ``policydiff diff``: a header and a side-by-side (or inline) diff
-    per changed pair (every pair with ``show_all``), then the unmatched sections."""
+    per changed pair (every pair with ``show_all``), then the unmatched sections.
+
+    With ``color`` the report is terminal-safe as it is (the CLI writes it unescaped, for its
+    colour codes): the diff renderers escape document text before they style it, and the
+    headers (section names) are escaped here. Without colour nothing here is escaped (the CLI
+    escapes plain text on a terminal; a pipe gets the text as it is).
+    """
     from policydiff.render.terminal import render_inline, render_side_by_side
+    from policydiff.textsafe import visible
+
+    safe = visible if color else str
 
     doc_a, doc_b = comparison.document(al.a), comparison.document(al.b)
     rows = []
@@ -98,10 +160,10 @@ def diff_report(
         if not sd.diff.changed and not show_all:
             continue
         sa, sb = doc_a.section(sd.match.a), doc_b.section(sd.match.b)
-        rows.append(
+        rows.append(safe(
             f"== {section_name(sa)}  ⇄  {section_name(sb)}  (score {sd.match.score:.2f}, "
             f"same text {sd.diff.similarity:.0%}{', coarse' if sd.diff.coarse else ''})"
-        )
+        ))
         if width >= SIDE_BY_SIDE_MIN_WIDTH and not inline:
             rows.append(render_side_by_side(sd.diff, color=color, width=width))
         else:
@@ -111,7 +173,7 @@ def diff_report(
             for sid in ids:
                 sec = doc.section(sid)
                 size = sec.span[1] - sec.span[0]
-                rows.append(f"-- only in {doc.tag}: {section_name(sec)} ({size}字)")
+                rows.append(safe(f"-- only in {doc.tag}: {section_name(sec)} ({size}字)"))
     if not rows:
         rows.append("no differences")
     return "\n".join(rows)

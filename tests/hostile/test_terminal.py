@@ -59,6 +59,7 @@ def terminal(sandbox: Path, env: dict[str, str], inputs: dict[str, Path]) -> Ter
     pdf.write_bytes(PDF_BYTES)
     tty_env = {k: v for k, v in env.items() if k != "NO_COLOR"}  # colour on, as for a user
     tty_env["TERM"] = "xterm-256color"
+    tty_env["PAGER"] = "cat"  # long output would wait in less for a key (cat: no pager)
     return Terminal(folder, hostile, markup, edited, pdf, inputs["ref"], tty_env)
 
 
