@@ -9,6 +9,32 @@ full stop, the diff also breaks sentences at ``；`` and newlines, line rejoinin
 from __future__ import annotations
 
 import re
+import sys
+
+
+class LazyPattern:
+    """A regular expression compiled on first use: a class of the astral Han ranges takes
+    about 20 ms to compile, paid at start-up by every command otherwise, whether it needs the
+    pattern or not (a cached document is never decoded or normalized again)."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(string, pos, endpos)
+
 
 # --------------------------------------------------------------------------- Han characters
 
@@ -34,7 +60,7 @@ HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 HAN_OR_ZERO_CLASS = IDEOGRAPHIC_ZERO + HAN_CLASS
 """The body of a regex character class matching one ideograph or 〇."""
 
-HAN_RE = re.compile(f"[{HAN_CLASS}]")
+HAN_RE = LazyPattern(f"[{HAN_CLASS}]")
 HAN_OR_ZERO_RE = re.compile(f"[{HAN_OR_ZERO_CLASS}]")
 
 UNIFIED_FIRST, UNIFIED_LAST = "\u4e00", "\u9fff"
@@ -115,4 +141,4 @@ texts put HKSCS characters there). Full-width digits and letters are not wide: w
 turns them into ASCII. Width folding turns ASCII punctuation next to a wide character
 full-width; line rejoining removes a space between two of them."""
 
-WIDE_RE = re.compile(f"[{WIDE_CLASS}]")
+WIDE_RE = LazyPattern(f"[{WIDE_CLASS}]")

@@ -20,16 +20,19 @@ on many documents) has a lock of its own, so it runs once however many threads a
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policydiff.align import Alignment, Featurizer, Match, SectionFeatures, align_features
+from policydiff.cache import is_enabled as is_cache_enabled
 from policydiff.config import Config
 from policydiff.document import DocumentTokens, document_tokens, load_document
 from policydiff.errors import InputError
@@ -54,6 +57,23 @@ MAX_SPAN_DIFFS = 400
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as batch work advances (for a progress bar)."""
+
+
+BATCH_GC_THRESHOLD = 50_000
+"""The cyclic collector's first threshold while a batch stage runs (``batch_gc``)."""
+
+
+@contextmanager
+def batch_gc() -> Iterator[None]:
+    """Collect cycles less often while a batch stage builds many objects (alignments, loaded
+    documents): with the default threshold (700) the collector runs thousands of times and
+    walks every live object each time it reaches the older generations. Restored after."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], BATCH_GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def worker_count() -> int:
@@ -238,7 +258,8 @@ class Comparison:
                     for pair, alignment in found.items():
                         self._alignments.setdefault(pair, alignment)
                     return [self._alignments[pair] for pair in pairs]
-        self._compute_alignments(missing, progress)
+        with batch_gc():
+            self._compute_alignments(missing, progress)
         with self._lock:
             done = [self._alignments[pair] for pair in pairs]
         if use_cache:
@@ -435,6 +456,12 @@ def load_corpus(
     errors: dict[int, Exception] = {}
     workers = min(worker_count(), len(tasks))
     if workers > 1 and len(tasks) >= POOL_MIN_DOCUMENTS:
+        if tokens and not is_cache_enabled(config.cache):
+            # Every document will be tokenized: load the segmenter once, here, and let the
+            # forked workers share it (else each worker loads its own).
+            from policydiff.tokenize import get_tokenizer
+
+            get_tokenizer()
         order = sorted(tasks, key=lambda t: -(len(t.data) if t.data is not None else _size(t.path)))
         for done, (index, result, error) in enumerate(_parallel(_load_task, order, workers), 1):
             if error is not None:
@@ -556,9 +583,10 @@ def compare(
     if ref is not None and config.all_pairs:
         raise InputError("--ref and --all-pairs exclude each other: choose one")
     themes = load_themes(config.themes_file)
-    documents, tokens = load_corpus(
-        paths, config, themes=themes, progress=progress, labels=labels
-    )
+    with batch_gc():
+        documents, tokens = load_corpus(
+            paths, config, themes=themes, progress=progress, labels=labels
+        )
     ref_id = None
     if ref is not None:
         from policydiff.decode import input_name
