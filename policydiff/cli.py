@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from policydiff.comparison import Comparison
     from policydiff.config import Config
     from policydiff.console import Console
+    from policydiff.outputs import Outputs
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -99,6 +100,20 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+CSV_TABLES = (
+    "phrases", "occurrences", "overlap", "changes", "themes", "alignment", "documents",
+)
+"""The tables ``phrases --format csv --table`` writes (``policydiff.records.TABLES``)."""
+
+
+def _add_bom_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-bom", action="store_true",
+        help="CSV without the UTF-8 byte-order mark (by default it has one, so that Excel "
+        "reads UTF-8; never on a terminal)",
+    )
+
+
 def _add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", choices=tuple(formats), default=formats[0])
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
@@ -157,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-changes", action="store_true",
                    help="skip new/dropped phrases between consecutive documents")
+    p.add_argument(
+        "--table", metavar="NAME", default="phrases", choices=(*CSV_TABLES, "all"),
+        help="with --format csv: which table (" + ", ".join(CSV_TABLES) + "; default phrases), "
+        "or all: one NAME.csv each into the folder -o DIR",
+    )
+    _add_bom_option(p)
     add_compare_options(p)
 
     for name, plugin in _plugins().items():
@@ -169,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="DIR", default="policydiff-out", help="output folder")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument("--exit-code", action="store_true", help=EXIT_CODE_HELP)
+    _add_bom_option(p)
     add_compare_options(p)
     for command in sub.choices.values():
         _add_console_options(command, top=False)
@@ -442,15 +464,39 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return _fail("compare needs at least two documents")
     comparison = _comparison(args, paths)
     comparison.alignments(progress=_progress_bar())
-    outputs = comparison_outputs(comparison)
+    outputs = comparison_outputs(comparison, bom=not args.no_bom)
     for note in outputs.notes:
         _note(note)
     written = write_outputs(
-        args.output, outputs, force=args.force, protect=_inputs(comparison)
+        args.output, _showing_progress(outputs), force=args.force, protect=_inputs(comparison)
     )
     _out("\n".join(compare_summary(comparison, folder=args.output, files=list(outputs.files))))
     _console().wrote_files(args.output, written)
     return _exit_code(args, comparison)
+
+
+def _showing_progress(outputs: Outputs) -> Outputs:
+    """``outputs`` whose renderers move the progress bar (rendering the phrase report of 31
+    documents takes seconds: mining, new/dropped phrases)."""
+    import dataclasses
+
+    bar = _progress_bar()
+    if bar is None:
+        return outputs
+    total = len(outputs.files)
+
+    def step(done: int, name: str, render: Callable[[], str]) -> Callable[[], str]:
+        def run() -> str:
+            bar(f"writing {name}", done, total)
+            text = render()
+            if done + 1 == total:
+                bar("writing", total, total)
+            return text
+
+        return run
+
+    files = {name: step(n, name, render) for n, (name, render) in enumerate(outputs.files.items())}
+    return dataclasses.replace(outputs, files=files)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -497,8 +543,12 @@ def _use_color() -> bool:
 def cmd_phrases(args: argparse.Namespace) -> int:
     from policydiff import report
     from policydiff.formats.phrases import render_json
-    from policydiff.render.phrases import render_csv, render_html, render_markdown
+    from policydiff.render.phrases import render_html, render_markdown
 
+    if args.table != "phrases" and args.format != "csv":
+        return _fail(f"--table {args.table}: only with --format csv")
+    if args.table == "all" and (not args.output or args.output == "-"):
+        return _fail("--table all writes one file per table: give the folder with -o DIR")
     comparison = _comparison(args, args.files)
     built = report.build_report(
         comparison.phrases(),
@@ -508,15 +558,41 @@ def cmd_phrases(args: argparse.Namespace) -> int:
         themes=dict(comparison.theme_matrix()),
     )
     to_file = bool(args.output and args.output != "-")
+    if args.format == "csv" and args.table == "all":
+        return _write_all_tables(args, comparison, built)
     if args.format == "json":
         text = render_json(built)
     elif args.format == "csv":
-        text = render_csv(built)
+        from policydiff.records import table
+        from policydiff.render.phrases import table_csv
+
+        bom = not args.no_bom and (to_file or not sys.stdout.isatty())
+        text = table_csv(table(args.table, comparison, report=built), bom=bom)
     elif args.format == "html":
         text = render_html(built)
     else:
         text = render_markdown(built, for_terminal=not to_file and sys.stdout.isatty())
     _write_or_print(args, text, comparison)
+    return EXIT_SAME
+
+
+def _write_all_tables(args: argparse.Namespace, comparison: Comparison, built: Any) -> int:
+    """``phrases --format csv --table all -o DIR``: every table as ``DIR/NAME.csv``, all or
+    nothing (``outputs.write_outputs``)."""
+    from policydiff.outputs import Outputs, write_outputs
+    from policydiff.records import table
+    from policydiff.render.phrases import table_csv
+
+    bom = not args.no_bom
+
+    def render(name: str) -> Callable[[], str]:
+        return lambda: table_csv(table(name, comparison, report=built), bom=bom)
+
+    files = {f"{name}.csv": render(name) for name in CSV_TABLES}
+    written = write_outputs(
+        args.output, Outputs(files), force=args.force, protect=_inputs(comparison)
+    )
+    _console().wrote_files(args.output, written)
     return EXIT_SAME
 
 

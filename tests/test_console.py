@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from policydiff.comparison import Comparison
 from policydiff.console import Console, ProgressBar, color_wanted, pager_command, screen_rows
 from policydiff.diff import diff_texts
 from policydiff.render.terminal import SGR, render_inline, render_side_by_side
@@ -339,6 +340,7 @@ def test_progress_bar_on_a_terminals_stderr_only(seed_files: dict[str, Path],
     assert code == 0, errors[-500:]
     assert b"policydiff: reading" in errors and b"[#" in errors and b"\r" in errors
     assert b"\r\x1b[K" in errors  # erased once done
+    assert b"policydiff: writing phrases.json" in errors  # the phrase report takes seconds
     assert b"reading" not in screen and b"[#" not in screen  # never on stdout
     assert b"5 documents" in screen
 
@@ -420,3 +422,54 @@ def test_a_single_warning_is_shown_as_it_is(tmp_path: Path) -> None:
     (line,) = _warning_lines(proc.stderr)
     assert line.startswith(f"policydiff: warning: {empty}: ") and "doubts" not in line
     assert "no text" in line
+
+
+# --------------------------------------------------------------------------- compare's summary
+
+
+def _shares(comparison: Comparison) -> dict[str, float]:
+    """Each pair's share of sections in a match, from the alignment's leftovers."""
+    shares = {}
+    for al in comparison.alignments():
+        total = len(comparison.document(al.a).sections) + len(comparison.document(al.b).sections)
+        shares[f"{al.a}⇄{al.b}"] = 1 - (len(al.unmatched_a) + len(al.unmatched_b)) / total
+    return shares
+
+
+def test_compare_summary_of_the_seeds(seed_files: dict[str, Path]) -> None:
+    from policydiff.comparison import compare
+    from policydiff.render.tables import compare_summary
+
+    comparison = compare([seed_files[k] for k in sorted(seed_files)])
+    rows = compare_summary(comparison, folder="out/", files=["alignment.json", "phrases.md"])
+    assert rows[0] == "5 documents:"
+    assert [row.split()[0] for row in rows[1:6]] == ["d1", "d2", "d3", "d4", "d5"]
+    assert "2023年曲靖市麒麟区政府工作报告" in rows[2]  # seed 001's title, read in the file
+    assert rows[6] == "10 pairs:"
+    shares = _shares(comparison)
+    pair_rows = rows[7:17]
+    assert [row.split()[0] for row in pair_rows] == list(shares)
+    for row in pair_rows:
+        assert f"{shares[row.split()[0]]:.0%} matched" in row
+    assert rows[17:] == ["results in out/: alignment.json, phrases.md"]
+    with_index = compare_summary(comparison, folder="out", files=["index.html", "phrases.md"])
+    assert with_index[-1].startswith("open out/index.html")
+
+
+def test_compare_summary_of_31_provinces_is_short(corpus_dir: Path) -> None:
+    from policydiff.comparison import compare
+    from policydiff.render.tables import compare_summary
+
+    paths = sorted(corpus_dir.glob("prov-2026-*.txt"))
+    assert len(paths) == 31
+    comparison = compare(paths)
+    rows = compare_summary(comparison, folder="policydiff-out", files=["index.html"])
+    assert rows[0] == "31 documents"  # counted, not listed
+    shares = _shares(comparison)
+    assert len(shares) > 10
+    assert rows[1].startswith(f"{len(shares)} pairs, ") and rows[1].endswith("least similar:")
+    named = [row.split()[0] for row in rows[2:5]]
+    assert sorted(shares.values())[:3] == sorted(shares[pair] for pair in named)
+    assert all("⇄" in row.split("split/merge)")[1] for row in rows[2:5])
+    assert rows[5:] == ["open policydiff-out/index.html in a browser (every table, each pair's "
+                        "diff)"]

@@ -65,7 +65,7 @@ SUMMARY_LEAST_SIMILAR = 3
 
 def _name(doc: Document) -> str:
     """How a document is named in the summary: its label, else its title."""
-    return str(getattr(doc, "name", "") or doc.title)
+    return doc.name
 
 
 def _matched_share(comparison: Comparison, al: Alignment) -> float:
@@ -75,15 +75,16 @@ def _matched_share(comparison: Comparison, al: Alignment) -> float:
     return (total - unmatched) / total if total else 0.0
 
 
-def _pair_line(comparison: Comparison, al: Alignment) -> str:
+def _pair_line(comparison: Comparison, al: Alignment, *, pad: int, names: bool) -> str:
     a, b = comparison.document(al.a), comparison.document(al.b)
     one_to_one = [m for m in al.matches if m.kind == "match"]
     mean = sum(m.score for m in one_to_one) / len(one_to_one) if one_to_one else 0.0
     extra = sum(m.kind != "match" for m in al.matches)
+    named = f"  {_name(a)} ⇄ {_name(b)}" if names else ""
     return (
-        f"  {al.a}⇄{al.b}  {_matched_share(comparison, al):>4.0%} matched  "
-        f"({len(one_to_one)} of {len(a.sections)}/{len(b.sections)} one-to-one, "
-        f"{extra} split/merge), mean score {mean:.2f}"
+        f"  {al.a + '⇄' + al.b:<{pad}}  {_matched_share(comparison, al):>4.0%} matched, "
+        f"mean score {mean:.2f}  ({len(one_to_one)} of {len(a.sections)}/{len(b.sections)} "
+        f"one-to-one, {extra} split/merge){named}"
     )
 
 
@@ -92,28 +93,32 @@ def compare_summary(
 ) -> list[str]:
     """The short table ``compare`` prints: the documents (up to ``SUMMARY_MAX_DOCUMENTS``,
     else their count), a line per pair (up to ``SUMMARY_MAX_PAIRS``, else the number of pairs,
-    the mean matched share and the least similar pairs), then where the results are: the
-    index page of ``folder`` when ``files`` has one, else the folder and its files."""
+    the mean matched share and the ``SUMMARY_LEAST_SIMILAR`` pairs of the lowest share), then
+    where the results are: the index page of ``folder`` when ``files`` has one, else the
+    folder and its files. The matched share of a pair: the sections of both documents that
+    are in a match, of all their sections."""
     docs = comparison.documents
-    rows = [f"{len(docs)} documents" + (":" if len(docs) <= SUMMARY_MAX_DOCUMENTS else "")]
-    if len(docs) <= SUMMARY_MAX_DOCUMENTS:
+    listed = len(docs) <= SUMMARY_MAX_DOCUMENTS
+    rows = [f"{len(docs)} documents" + (":" if listed else "")]
+    if listed:
+        pad = max(len(doc.id) for doc in docs)
         rows.extend(
-            f"  {doc.id:<4} {_name(doc)}  ({len(doc.sections)} sections, {len(doc.text)}字)"
+            f"  {doc.id:<{pad}}  {_name(doc)}  ({len(doc.sections)} sections, {len(doc.text)}字)"
             for doc in docs
         )
     alignments = comparison.alignments()
+    pad = max((len(al.a) + len(al.b) + 1 for al in alignments), default=0)
     if len(alignments) <= SUMMARY_MAX_PAIRS:
-        rows.append(f"{len(alignments)} pairs (sections in a match, one-to-one matches):")
-        rows.extend(_pair_line(comparison, al) for al in alignments)
-    elif alignments:
+        rows.append(f"{len(alignments)} pairs:")
+        rows.extend(_pair_line(comparison, al, pad=pad, names=not listed) for al in alignments)
+    else:
         shares = {(al.a, al.b): _matched_share(comparison, al) for al in alignments}
         mean = sum(shares.values()) / len(shares)
-        rows.append(f"{len(alignments)} pairs, {mean:.0%} of the sections in a match on average")
+        rows.append(f"{len(alignments)} pairs, {mean:.0%} of the sections matched on average; "
+                    "least similar:")
         least = sorted(alignments, key=lambda al: (shares[al.a, al.b], al.a, al.b))
-        rows.append("least similar pairs:")
         rows.extend(
-            _pair_line(comparison, al) + f"  {_name(comparison.document(al.a))} ⇄ "
-            f"{_name(comparison.document(al.b))}"
+            _pair_line(comparison, al, pad=pad, names=True)
             for al in least[:SUMMARY_LEAST_SIMILAR]
         )
     where = folder.rstrip("/\\") or "."

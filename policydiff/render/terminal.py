@@ -5,6 +5,11 @@ when asked for (``color=True``). The layout (rows, widths, wrapping) is
 ``policydiff.render.rows``; every piece of document text is shown through ``rows.shown``, so an
 escape sequence in a report shows as ``␛[2J`` and is never obeyed.
 
+Escape first, style after: the text is made safe character by character, then the SGR codes
+are put around it. The coloured output is therefore terminal-safe as it is, and its printer
+must not escape it again (that turned the styles themselves into ``␛[31;9m``; the CLI writes
+it with ``console.Console.out(styled=True)``).
+
 Rules:
 - Side by side, each side takes half of the width (at least 10 columns) and the rows of
   ``rows.side_by_side_rows`` are wrapped to it; the shorter side of a row is padded with blank
