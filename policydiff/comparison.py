@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from policydiff.diff import DiffOptions, TextDiff
     from policydiff.pairs import PairSelection
     from policydiff.phrases import PhraseSet
+    from policydiff.report import PhraseReport
 
 MATRIX_MIN_SCORE = 0.35  # a section belongs in a theme's cell when its score reaches this
 
@@ -150,6 +151,7 @@ class Comparison:
     _span_diffs: OrderedDict[Any, TextDiff] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _phrase_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _report: PhraseReport | None = field(default=None, repr=False)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -408,6 +410,67 @@ class Comparison:
     def word_spans(self) -> dict[str, list[tuple[int, int]]]:
         """Every document's token spans by id (``word_spans`` for ``find_shared_phrases``)."""
         return {d.id: self.tokens(d.id).spans() for d in self.documents}
+
+    # ------------------------------------------------------------------ rows (records.py)
+
+    def phrase_report(self) -> PhraseReport:
+        """The phrase report as ``compare`` writes it (``records.phrase_report``), built once."""
+        with self._phrase_lock:
+            report = self._report
+        if report is None:
+            from policydiff.records import phrase_report
+
+            report = phrase_report(self)
+            with self._phrase_lock:
+                self._report = report = self._report or report
+        return report
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """The rows of one table of ``records.TABLES`` (``documents``, ``alignment``,
+        ``themes``, ``phrases``, ``occurrences``, ``overlap``, ``changes``): a list of dicts of
+        plain values, the same as the CSV file of that name; documents named by their labels."""
+        from policydiff.records import REPORT_TABLES
+        from policydiff.records import table as build
+
+        report = self.phrase_report() if table in REPORT_TABLES else None
+        return build(table, self, report=report).rows
+
+    def document_rows(self) -> list[dict[str, Any]]:
+        """One row per document: id, label, title, path, sha256, encoding, script, … ."""
+        return self.rows("documents")
+
+    def alignment_rows(self) -> list[dict[str, Any]]:
+        """One row per match of every aligned pair, then per unmatched section."""
+        return self.rows("alignment")
+
+    def theme_rows(self) -> list[dict[str, Any]]:
+        """One row per theme: the number of its sections in each document (columns: labels)."""
+        return self.rows("themes")
+
+    def phrase_rows(self) -> list[dict[str, Any]]:
+        """One row per shared phrase: its count in each document (columns: labels)."""
+        return self.rows("phrases")
+
+    def occurrence_rows(self) -> list[dict[str, Any]]:
+        """One row per occurrence of a shared phrase (document, section, offsets)."""
+        return self.rows("occurrences")
+
+    def overlap_rows(self) -> list[dict[str, Any]]:
+        """One row per pair of documents: Jaccard of their phrases, coverage of each side."""
+        return self.rows("overlap")
+
+    def change_rows(self) -> list[dict[str, Any]]:
+        """One row per new or dropped phrase between consecutive documents."""
+        return self.rows("changes")
+
+    def to_pandas(self, table: str) -> Any:
+        """``rows(table)`` as a ``pandas.DataFrame`` (columns in order, also when empty);
+        ``ImportError`` saying what to install when pandas is missing."""
+        from policydiff.records import REPORT_TABLES, to_pandas
+        from policydiff.records import table as build
+
+        report = self.phrase_report() if table in REPORT_TABLES else None
+        return to_pandas(build(table, self, report=report))
 
 
 _PAIRS_PER_TASK = 8

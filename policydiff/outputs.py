@@ -8,8 +8,8 @@ The set, for documents d1…dN:
 - ``alignment.json``: the alignment export (``policydiff/alignment@1``);
 - ``phrases.json``, ``phrases.md``: the phrase-overlap report; its new/dropped phrases between
   consecutive documents of ``Comparison.change_series()``: all inputs in order up to
-  ``MAX_CHANGE_DOCUMENTS`` documents or with ``--series``, else only the series found by name
-  (a run of peers in input order means nothing, and it is the slowest part);
+  ``records.MAX_CHANGE_DOCUMENTS`` documents or with ``--series``, else only the series found
+  by name (a run of peers in input order means nothing, and it is the slowest part);
 - ``diff-dA-dB.html``: a standalone HTML diff per aligned pair, up to ``MAX_HTML_PAIRS`` pairs.
 """
 
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 MAX_HTML_PAIRS = 10
 """Beyond this many pairs, ``compare`` writes no HTML diffs (``policydiff diff`` writes one)."""
 
-MAX_CHANGE_DOCUMENTS = 10
-"""Beyond this many documents, the phrase report has new/dropped phrases only along the series
-found by name (``Comparison.change_series``)."""
 
 Renderer = Callable[[], str]
 
@@ -46,10 +43,13 @@ class Outputs:
     notes: list[str] = field(default_factory=list)
 
 
-def comparison_outputs(comparison: Comparison, names: Collection[str] | None = None) -> Outputs:
+def comparison_outputs(
+    comparison: Comparison, names: Collection[str] | None = None, *, bom: bool = True
+) -> Outputs:
     """The output set of ``comparison``; ``names`` keeps only those files (the viewer's export
-    asks for ``alignment.json``, ``phrases.json`` and ``phrases.md``)."""
-    from policydiff import report
+    asks for ``alignment.json``, ``phrases.json`` and ``phrases.md``). ``bom``: the CSV files
+    start with a UTF-8 byte-order mark (Excel needs it to read UTF-8)."""
+    from policydiff import records
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
     from policydiff.formats.phrases import render_json
@@ -59,14 +59,7 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
 
     def phrase_report() -> PhraseReport:
         if "report" not in built:
-            series = comparison.change_series(small=MAX_CHANGE_DOCUMENTS)
-            built["report"] = report.build_report(
-                comparison.phrases(),
-                documents=comparison.documents,
-                with_changes=bool(series),
-                series=series,
-                themes=dict(comparison.theme_matrix()),
-            )
+            built["report"] = records.phrase_report(comparison)
         return built["report"]
 
     files: dict[str, Renderer] = {
@@ -74,6 +67,7 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
         "phrases.json": lambda: render_json(phrase_report()),
         "phrases.md": lambda: render_markdown(phrase_report()),
     }
+    files.update(_csv_files(comparison, phrase_report))
     notes = []
     pairs = comparison.pairs
     if len(pairs) <= MAX_HTML_PAIRS:
@@ -86,6 +80,9 @@ def comparison_outputs(comparison: Comparison, names: Collection[str] | None = N
     if names is not None:
         files = {name: render for name, render in files.items() if name in names}
     files = {name: _cached(comparison, name, render) for name, render in files.items()}
+    if bom:  # after the cache, which keeps the text without it
+        files = {name: _with_bom(render) if name.endswith(".csv") else render
+                 for name, render in files.items()}
     return Outputs(files, notes)
 
 
@@ -95,6 +92,27 @@ def _cached(comparison: Comparison, name: str, render: Renderer) -> Renderer:
     from policydiff.results import cached_output
 
     return lambda: cached_output(comparison, name, render)
+
+
+def _csv_files(
+    comparison: Comparison, phrase_report: Callable[[], PhraseReport]
+) -> dict[str, Renderer]:
+    """``<table>.csv`` for every table of ``policydiff.records`` (without a byte-order mark)."""
+    from policydiff import records
+    from policydiff.render.phrases import table_csv
+
+    def render(name: str) -> Renderer:
+        def text() -> str:
+            report = phrase_report() if name in records.REPORT_TABLES else None
+            return table_csv(records.table(name, comparison, report=report))
+
+        return text
+
+    return {f"{name}.csv": render(name) for name in records.TABLES}
+
+
+def _with_bom(render: Renderer) -> Renderer:
+    return lambda: "\ufeff" + render()
 
 
 def _pair_page(comparison: Comparison, a: str, b: str) -> Renderer:

@@ -49,6 +49,13 @@ class DocumentInfo:
     path: str = ""
     title: str = ""
     sha256: str = ""
+    label: str = ""
+    """The document's label (``Document.label``, else its title): CSV column names use it."""
+
+    @property
+    def name(self) -> str:
+        """The label, else the title, else the id."""
+        return self.label or self.title or self.id
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,10 @@ def build_report(
     if documents:
         phrase_set = locate(phrase_set, documents)
     infos = tuple(
-        DocumentInfo(doc_id, by_id[doc_id].path, by_id[doc_id].title, by_id[doc_id].sha256)
+        DocumentInfo(
+            doc_id, by_id[doc_id].path, by_id[doc_id].title, by_id[doc_id].sha256,
+            by_id[doc_id].label,
+        )
         if doc_id in by_id
         else DocumentInfo(doc_id)
         for doc_id in phrase_set.doc_ids

@@ -64,7 +64,10 @@ def test_compare_writes_outputs_and_refuses_to_overwrite(tmp_path, seed_files):
     proc = run(*args)
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["alignment.json", "diff-d1-d2.html", "phrases.json", "phrases.md"]
+    # issue 11: every table as CSV too (other outputs, such as the HTML pages, may join them)
+    tables = ("documents", "alignment", "themes", "phrases", "occurrences", "overlap", "changes")
+    expected = {"alignment.json", "diff-d1-d2.html", "phrases.json", "phrases.md"}
+    assert expected | {f"{t}.csv" for t in tables} <= set(names), names
     assert "2 documents" in proc.stdout
     again = run(*args)
     assert again.returncode == 2

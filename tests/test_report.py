@@ -254,7 +254,10 @@ def test_csv_guards_against_formulas(small: tuple[PhraseReport, dict[str, str]])
     occ_rows = list(csv.reader(io.StringIO(render_csv(report, table="occurrences"))))
     assert len(occ_rows) == 1 + sum(len(p.occurrences) for p in report.phrase_set.phrases)
     change_rows = list(csv.reader(io.StringIO(render_csv(report, table="changes"))))
-    assert change_rows[0] == ["from", "to", "change", "rank", "text", "kind", "count", "elsewhere"]
+    assert change_rows[0] == [  # issue 11: the documents' labels beside their ids
+        "from", "to", "from_label", "to_label", "change", "rank", "text", "kind", "count",
+        "elsewhere",
+    ]
     with pytest.raises(ValueError):
         render_csv(report, table="nope")
 

@@ -47,7 +47,7 @@ def report_dict(report: PhraseReport) -> dict[str, Any]:
         "min_chars": report.phrase_set.min_chars,
         "min_docs": report.phrase_set.min_docs,
         "documents": [
-            {"id": d.id, "path": d.path, "title": d.title, "sha256": d.sha256}
+            {"id": d.id, "label": d.name, "path": d.path, "title": d.title, "sha256": d.sha256}
             for d in report.documents
         ],
         "phrases": [
@@ -184,12 +184,14 @@ def _check_documents(docs: list[Any]) -> list[str]:
     ids: list[str] = []
     for k, doc in enumerate(docs):
         where = f"document {k}"
-        _fields(doc, where, required=("id", "path", "sha256"), optional=("title",))
+        _fields(doc, where, required=("id", "path", "sha256"), optional=("title", "label"))
         _expect(isinstance(doc["id"], str) and doc["id"] != "", f"{where}: id must be a "
                 "non-empty string")
         _expect(doc["id"] not in ids, f"{where}: id {_shown(doc['id'])} is listed twice")
         _expect(isinstance(doc["path"], str) and isinstance(doc.get("title", ""), str),
                 f"{where}: path and title must be strings")
+        _expect(isinstance(doc.get("label", "-"), str) and doc.get("label", "-") != "",
+                f"{where}: label must be a non-empty string")
         sha = doc["sha256"]
         _expect(isinstance(sha, str) and _SHA256_RE.fullmatch(sha) is not None,
                 f"{where}: sha256 must be 64 lowercase hex digits or empty")

@@ -9,12 +9,12 @@ import io
 import re
 
 from policydiff.phrases import Phrase
+from policydiff.records import Table
 from policydiff.report import (
     SUBSTANTIVE,
     TOP,
     PhraseReport,
     distinctive_by_doc,
-    rounded,
     top_phrases,
 )
 
@@ -177,47 +177,34 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def render_csv(report: PhraseReport, *, table: str = "phrases") -> str:
-    """One table of the report as CSV (``\\n`` line ends, header first).
+def render_csv(report: PhraseReport, *, table: str = "phrases", bom: bool = False) -> str:
+    """One table of the report as CSV (``\\n`` line ends, header first); the rows are
+    ``policydiff.records``' (the same as the Python API's), documents named by their labels.
 
     ``table``: ``phrases`` (text, kind, length, number of documents, then one count column per
-    document), ``occurrences`` (one row per occurrence), ``overlap`` (one row per pair) or
-    ``changes`` (one row per new or dropped phrase). Another name raises ``ValueError``.
+    document, named by its label), ``occurrences`` (one row per occurrence), ``overlap`` (one
+    row per pair) or ``changes`` (one row per new or dropped phrase). Another name raises
+    ``ValueError``. ``bom``: start with a byte-order mark (what Excel needs to read UTF-8).
     """
+    from policydiff.records import REPORT_TABLES
+    from policydiff.records import table as build
+
+    if table not in REPORT_TABLES:
+        raise ValueError(f"unknown table {table!r}; one of {', '.join(REPORT_TABLES)}")
+    return table_csv(build(table, report=report), bom=bom)
+
+
+def table_csv(table: Table, *, bom: bool = False) -> str:
+    """A ``records.Table`` as CSV: a header of its columns, one line per row, ``\\n`` line
+    ends; None is an empty cell; cells a spreadsheet would run as formulas are guarded
+    (``csv_cell``). ``bom``: start with U+FEFF, which UTF-8 encodes as the byte-order mark
+    Excel needs to read UTF-8 (write the result as UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    ids = report.phrase_set.doc_ids
-    rows: list[list[object]]
-    if table == "phrases":
-        rows = [["text", "kind", "length", "docs", *ids]]
-        for p in report.phrase_set.phrases:
-            counts = dict(p.counts)
-            rows.append(
-                [p.text, p.kind, p.han_length, len(counts), *(counts.get(d, 0) for d in ids)]
-            )
-    elif table == "occurrences":
-        rows = [["text", "kind", "doc", "section", "start", "end"]]
-        for p in report.phrase_set.phrases:
-            for occ in p.occurrences:
-                rows.append([p.text, p.kind, occ.doc, occ.section or "", occ.span[0], occ.span[1]])
-    elif table == "overlap":
-        rows = [["a", "b", "jaccard", "coverage_a", "coverage_b", "shared"]]
-        for ov in report.overlaps:
-            shares = (rounded(ov.jaccard), rounded(ov.coverage_a), rounded(ov.coverage_b))
-            rows.append([ov.a, ov.b, *shares, ov.shared])
-    elif table == "changes":
-        rows = [["from", "to", "change", "rank", "text", "kind", "count", "elsewhere"]]
-        for c in report.changes:
-            for label, units in (("new", c.new), ("dropped", c.dropped)):
-                for rank, u in enumerate(units, 1):
-                    rows.append(
-                        [c.from_doc, c.to_doc, label, rank, u.text, u.kind, u.count, u.elsewhere]
-                    )
-    else:
-        raise ValueError(f"unknown table {table!r}")
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return buffer.getvalue()
+    writer.writerow([csv_cell(c) for c in table.columns])
+    for row in table.rows:
+        writer.writerow(["" if row[c] is None else csv_cell(row[c]) for c in table.columns])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- HTML
