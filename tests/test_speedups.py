@@ -137,3 +137,52 @@ def test_dumps_leaves_the_unusual_to_json() -> None:
         dumps(cycle)
     with pytest.raises(TypeError):
         dumps({"x": {1, 2}})
+
+
+small_groups = st.tuples(st.integers(2, 3), st.integers(2, 3)).flatmap(
+    lambda shape: arrays(
+        np.float64, shape,
+        elements=st.one_of(st.just(0.0), st.floats(0.01, 1.0)),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_groups)
+def test_small_groups_are_solved_as_assign_solves_them(score: np.ndarray) -> None:
+    """``_small_group`` (every assignment tried) returns the positive pairs ``assign`` returns,
+    or declines (None) when another choice comes within rounding of the best."""
+    from policydiff.assign import _small_group
+
+    found = _small_group(score)
+    if found is None:
+        return
+    assert [(i, j) for i, j in found if score[i, j] > 0] == plain(score)
+
+
+def test_small_groups_decline_exact_ties() -> None:
+    from policydiff.assign import _small_group
+
+    # 0.5 + 0.5 on the diagonal against 0.25 + 0.75 across: the same total, two choices
+    assert _small_group(np.array([[0.5, 0.25], [0.75, 0.5]])) is None
+    assert _small_group(np.array([[0.9, 0.1], [0.2, 0.8]])) == [(0, 0), (1, 1)]
+    assert _small_group(np.zeros((4, 4))) is None  # 24 assignments: not small
+
+
+def test_sparse_body_similarity_equals_the_dense_product(seed_files: dict[str, object]) -> None:
+    """The body similarity, formed from the products of shared columns only, is the float32
+    value of the dense float64 product over the shared columns (every seed pair)."""
+    from policydiff.align import _body_matrix
+    from policydiff.comparison import compare
+
+    comparison = compare(list(seed_files.values()))  # type: ignore[arg-type]
+    features = [comparison.features(d.id) for d in comparison.documents]
+    for k, fa in enumerate(features):
+        for fb in features[k:]:
+            _, ia, ib = np.intersect1d(fa.columns, fb.columns, assume_unique=True,
+                                       return_indices=True)
+            dense = (fa.vectors[:, ia].astype(np.float64)
+                     @ fb.vectors[:, ib].astype(np.float64).T).astype(np.float32)
+            sparse = _body_matrix(fa, fb)
+            assert sparse.dtype == np.float32 and sparse.shape == dense.shape
+            assert np.array_equal(sparse, dense)
