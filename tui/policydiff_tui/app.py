@@ -50,9 +50,11 @@ class PolicyDiffApp(App[int]):
         ref: str | None = None,
         pair: tuple[str, str] | None = None,
         export_dir: str | Path = "policydiff-out",
+        labels: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.paths = [str(p) for p in paths]
+        self.labels = tuple(labels)
         self.config = config
         self.from_json = str(from_json) if from_json is not None else None
         self.ref = ref
@@ -73,7 +75,8 @@ class PolicyDiffApp(App[int]):
     def open_session(self, progress: Progress) -> ViewerSession:
         """Read the inputs into a session (runs in a worker thread)."""
         comparison = open_comparison(
-            self.paths, self.config, from_json=self.from_json, ref=self.ref, progress=progress
+            self.paths, self.config, from_json=self.from_json, ref=self.ref, progress=progress,
+            labels=self.labels,
         )
         return ViewerSession(comparison)
 
@@ -110,6 +113,7 @@ def make_app(
     ref: str | None = None,
     pair: tuple[str, str] | None = None,
     export_dir: str | Path = "policydiff-out",
+    labels: Sequence[str] = (),
 ) -> PolicyDiffApp:
     """The viewer for ``paths`` (the bundled seeds when empty), or for the inputs of an
     alignment export (``from_json``), read with ``config`` (``Config()`` when None); ``ref``
@@ -127,5 +131,5 @@ def make_app(
         ref=ref,
         pair=pair,
         export_dir=export_dir,
+        labels=labels,
     )
-

@@ -59,7 +59,10 @@ class ViewCommand:
                     read_text(name, encoding=config.encoding)
         except PolicyDiffError as exc:
             return _fail(visible(str(exc)))
-        app = make_app(files, config=config, from_json=from_json, ref=getattr(args, "ref", None))
+        app = make_app(
+            files, config=config, from_json=from_json, ref=getattr(args, "ref", None),
+            labels=getattr(args, "label", None) or (),
+        )
         app.run()
         if app.error:
             return _fail(visible(app.error))
@@ -73,4 +76,3 @@ VIEW = ViewCommand()
 def _fail(message: str) -> int:
     print(f"policydiff: {message}", file=sys.stderr)
     return EXIT_TROUBLE
-

@@ -59,15 +59,17 @@ def open_comparison(
     from_json: str | None = None,
     ref: str | None = None,
     progress: Progress | None = None,
+    labels: Sequence[str] = (),
 ) -> Comparison:
     """The comparison of ``paths``, or of the inputs an alignment export names (``from_json``;
-    its reference document unless ``ref`` is given)."""
+    its reference document unless ``ref`` is given); ``labels`` name the first documents
+    (``--label``), the others get derived labels."""
     from policydiff.comparison import compare
 
     if from_json is not None:
         paths, json_ref = inputs_of_export(from_json)
         ref = ref or json_ref
-    return compare(paths, config=config, ref=ref, progress=progress)
+    return compare(paths, config=config, ref=ref, progress=progress, labels=labels)
 
 
 def inputs_of_export(path: str | Path) -> tuple[list[str], str | None]:

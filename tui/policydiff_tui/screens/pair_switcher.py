@@ -63,10 +63,10 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
                 figure,
                 "  ",
                 f"{a.id} ",
-                sanitize.truncate(sanitize.line(a.title), 30),
+                sanitize.truncate(sanitize.line(a.name), 30),
                 "  ⇄  ",
                 f"{b.id} ",
-                sanitize.truncate(sanitize.line(b.title), 30),
+                sanitize.truncate(sanitize.line(b.name), 30),
             ]
         )
 

@@ -7,6 +7,7 @@ Column labels are document ids (``d1`` …); titles are listed under the table.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -52,7 +53,10 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
                 for doc in self.comparison.documents
                 for part in (
                     f"{doc.id}  ",
-                    sanitize.truncate(sanitize.line(doc.title), 60),
+                    sanitize.truncate(sanitize.line(doc.name), 20),
+                    "  ",
+                    sanitize.truncate(sanitize.line(doc.title), 50)
+                    if doc.title not in (doc.label, PurePath(doc.path).stem) else "",
                     "\n",
                 )
             ]
@@ -67,7 +71,9 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
         table.add_column("theme", key="theme")
         for doc_id in self.doc_ids:
             mark = " ◀" if doc_id == self.left else " ▶" if doc_id == self.right else ""
-            table.add_column(f"{doc_id}{mark}", key=doc_id)
+            label = self.comparison.document(doc_id).label[:8]
+            head = f"{doc_id} {label}{mark}" if label else f"{doc_id}{mark}"
+            table.add_column(sanitize.rich_text(head), key=doc_id)
         names = {t.id: t.name for t in self.comparison.themes}
         for theme, cells in self.matrix:
             counts = [len(cells.get(d, [])) for d in self.doc_ids]

@@ -39,9 +39,19 @@ class ComparisonHeader(Widget):
     def _doc(self, doc: Document, width: int) -> Content:
         name = Path(doc.path).name
         title = doc.title if doc.title and doc.title != Path(doc.path).stem else ""
-        label = f"{title} ({name})" if title else name
+        what = f"{title} ({name})" if title else name
+        # The label (北京, 2025) first, unless it is the file name's stem, shown anyway.
+        shown_label = doc.label if not Path(doc.path).stem.startswith(doc.label) else ""
+        if shown_label and title == shown_label:
+            what = name
+        tag = sanitize.line(shown_label, self._style("figure")) if shown_label else None
+        room = max(8, width - len(shown_label) - 1)
         return sanitize.join(
-            [(doc.id, self._style("figure")), " ", sanitize.truncate(sanitize.line(label), width)]
+            [
+                (doc.id, self._style("figure")), " ",
+                *((tag, " ") if tag is not None else ()),
+                sanitize.truncate(sanitize.line(what), room),
+            ]
         )
 
     def render(self) -> Content:
