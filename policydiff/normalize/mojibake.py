@@ -18,7 +18,11 @@ _SUSPECT_RES = (
     # a lost character: 麒麟?yún
     re.compile(f"(?<=[{HAN_OR_ZERO_CLASS}])\\?(?![\\s”’」』）)】》\"']|$)"),
     # pinyin letters with tone marks outside a clean annotation: "?zhí)", "L(fēng)", "。ǘ┬"
-    re.compile(f"[a-zü]*[{TONE_LETTERS}][a-zü{TONE_LETTERS}]*(?=[)）])"),
+    # (matches start only where a run of letters starts, and the run is read once: without
+    # the lookbehind and the possessive quantifiers a long run without ")" was quadratic)
+    re.compile(
+        f"(?<![a-zü{TONE_LETTERS}])[a-zü]*+[{TONE_LETTERS}][a-zü{TONE_LETTERS}]*+(?=[)）])"
+    ),
     re.compile(f"(?<=[^\\x00-\\x7f])[a-zü]*[{TONE_LETTERS}]"),
     re.compile(f"[{TONE_LETTERS}][a-zü{TONE_LETTERS}]*(?=[^\\x00-\\x7f])"),
 )
