@@ -108,6 +108,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     from policydiff.formats.jsontext import dumps
     from policydiff.formats.phrases import render_json
     from policydiff.outputs import MAX_HTML_PAIRS
+    from policydiff.records import MAX_CHANGE_DOCUMENTS
     from policydiff.render.html import diff_html
     from policydiff.render.phrases import render_markdown
     from policydiff.themes import load_themes
@@ -181,10 +182,24 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
 
     report.overlap_matrix = timed_overlap  # type: ignore[assignment]
     built: list[Any] = []
+    series = comparison.change_series(small=MAX_CHANGE_DOCUMENTS)
+    changes = {"seconds": 0.0, "cpu": 0.0}
+    original_changes = report.changes_of
+
+    def timed_changes(*args: Any, **kwargs: Any) -> Any:
+        start, start_cpu = time.perf_counter(), cpu_now()
+        try:
+            return original_changes(*args, **kwargs)
+        finally:
+            changes["seconds"] += time.perf_counter() - start
+            changes["cpu"] += cpu_now() - start_cpu
+
+    report.changes_of = timed_changes  # type: ignore[assignment]
     run_stage("phrases", lambda: built.append(report.build_report(
         comparison.phrases(),
         documents=comparison.documents,
-        with_changes=len(docs) <= MAX_HTML_PAIRS,
+        with_changes=bool(series),
+        series=series,
         themes=dict(comparison.theme_matrix()),
     )))
 
@@ -212,6 +227,8 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
         "cpu_total": sum(cpu.values()),
         "jieba_load": jieba_load,
         "overlap": overlap,
+        "changes": changes,
+        "change_pairs": sum(max(0, len(run) - 1) for run in series),
         "phrases_found": len(comparison.phrases().phrases),
         "occurrences": sum(len(p.occurrences) for p in comparison.phrases().phrases),
         "load_other": loading - sum(times[s] for s in STAGES[:5]) + jieba_load,

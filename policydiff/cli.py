@@ -556,6 +556,7 @@ def cmd_phrases(args: argparse.Namespace) -> int:
         with_changes=not args.no_changes,
         series=comparison.change_series(),
         themes=dict(comparison.theme_matrix()),
+        workers=comparison.batch_workers(),
     )
     to_file = bool(args.output and args.output != "-")
     if args.format == "csv" and args.table == "all":
@@ -627,7 +628,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # spread over processes; extra BLAS threads only busy-wait after each call (OpenBLAS spins
     # for about 0.1 s), taking a core from the work: on 2 cores an alignment took 3x longer.
     # Set before numpy is imported; a value set by the user wins.
-    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    # OMP_NUM_THREADS: libdivsufsort (phrase mining) uses OpenMP, whose threads make a process
+    # forked later hang (new/dropped phrases of a series run in forked workers).
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     parser = build_parser()
     args = parser.parse_args(argv)

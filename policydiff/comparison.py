@@ -188,6 +188,11 @@ class Comparison:
                 )
             return self._selection
 
+    def batch_workers(self) -> int:
+        """Processes batch work on this comparison may use now (``worker_count``: 1 where
+        forking is unsafe, as inside the viewer's threads)."""
+        return worker_count()
+
     def series(self) -> list[list[str]]:
         """The series among the documents, old to new (``policydiff.pairs.find_series``)."""
         from policydiff.pairs import find_series

@@ -253,6 +253,7 @@ def phrase_report(comparison: Comparison) -> PhraseReport:
         with_changes=bool(series),
         series=series,
         themes=dict(comparison.theme_matrix()),
+        workers=comparison.batch_workers(),
     )
 
 

@@ -84,6 +84,7 @@ def build_report(
     with_changes: bool = True,
     themes: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     series: Sequence[Sequence[str]] | None = None,
+    workers: int = 1,
 ) -> PhraseReport:
     """Assemble the report.
 
@@ -92,7 +93,8 @@ def build_report(
     phrases between consecutive documents of each run of ``series`` (lists of document ids,
     old to new; ``None``: all documents in order), about 0.1 s per pair of 20,000-character
     reports: worth it for a series of years, meaningless for 31 provinces in alphabetical
-    order (``Comparison.change_series`` says which runs mean something).
+    order (``Comparison.change_series`` says which runs mean something); spread over
+    ``workers`` forked processes (``comparison.worker_count()`` says how many are safe).
     ``themes`` maps a theme id to ``{doc id: [section ids]}`` (``Comparison.theme_matrix()``
     as a dict fits): the per-theme lists hold the phrases that occur, in at least two
     documents, inside those sections or their subsections, substantive ones first. It needs
@@ -118,7 +120,9 @@ def build_report(
         documents=infos,
         phrase_set=phrase_set,
         overlaps=tuple(overlap_matrix(phrase_set)),
-        changes=tuple(changes_of(phrase_set, series=series)) if with_changes else (),
+        changes=tuple(changes_of(phrase_set, series=series, workers=workers))
+        if with_changes
+        else (),
         themes=theme_lists,
     )
 
@@ -147,11 +151,16 @@ def _theme_phrases(
                         if theme not in found:
                             found.append(theme)
     ranked: dict[str, list[tuple[bool, int, int, str]]] = {theme: [] for theme in themes}
+    lookup = themes_of.get
     for phrase in phrase_set.phrases:
+        # (doc, section) pairs first: a phrase occurs many times in few sections
+        places = {(occ.doc, occ.section) for occ in phrase.occurrences}
         docs: dict[str, set[str]] = {}
-        for occ in phrase.occurrences:
-            for theme in themes_of.get((occ.doc, occ.section), ()):
-                docs.setdefault(theme, set()).add(occ.doc)
+        for place in places:
+            listed = lookup(place)
+            if listed:
+                for theme in listed:
+                    docs.setdefault(theme, set()).add(place[0])
         for theme, found_in in docs.items():
             if len(found_in) >= 2:
                 ranked[theme].append(

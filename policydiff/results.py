@@ -26,7 +26,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policydiff import cache as store
+import policydiff.cache as store
 from policydiff.align import Alignment, Match
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ FORMAT = "policydiff-results@1"
 
 def comparison_key(comparison: Comparison) -> str:
     """The key of everything a comparison computes (see the module docstring)."""
-    from policydiff import __version__
-
-    parts = [FORMAT, __version__, repr(comparison.ref)]
+    parts = [FORMAT, _version(), repr(comparison.ref)]
     config = dataclasses.replace(comparison.config, cache=None)
     parts.append(repr(config))
     parts.append(repr(comparison.themes))
@@ -57,8 +55,19 @@ def comparison_key(comparison: Comparison) -> str:
     return store.make_key(*parts)
 
 
+def _version() -> str:
+    """The installed version (as ``policydiff.__version__``, without importing the package
+    root from inside it)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("policydiff")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def _tokenizer_signature() -> str:
-    from policydiff import document
+    import policydiff.document as document
 
     signature = getattr(document, "_tokenizer_signature", None)
     return str(signature()) if callable(signature) else ""

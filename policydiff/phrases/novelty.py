@@ -4,6 +4,7 @@ ranked for a reader."""
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ def changes_of(
     *,
     min_slogan_chars: int = 2,
     series: Sequence[Sequence[str]] | None = None,
+    workers: int = 1,
 ) -> list[Change]:
     """New and dropped phrases between consecutive documents of each run in ``series`` (lists
     of document ids, old to new; default: all documents of ``phrase_set`` in its order),
@@ -77,7 +79,8 @@ def changes_of(
     then document order.
 
     Each document is read (folded, indexed, its clause breaks found) once however many pairs
-    it is part of.
+    it is part of. ``workers`` > 1 spreads the pairs over that many forked processes (the
+    caller says whether forking is safe: ``comparison.worker_count``).
     """
     ids, docs = phrase_set.doc_ids, phrase_set.texts
     bounds = list(phrase_set.boundaries)
@@ -98,12 +101,58 @@ def changes_of(
         return views[k]
 
     options = _Options(phrase_set.min_chars, min_slogan_chars, formulaic)
+    tasks = [(r, i) for r, run in enumerate(runs) for i in range(1, len(run))]
+    if workers > 1 and len(tasks) >= MIN_PARALLEL_PAIRS:
+        return _changes_in_pool(ids, runs, tasks, view, options, workers)
     with bulk_allocation():
-        return [
-            _change(ids, run, i, view, options)
-            for run in runs
-            for i in range(1, len(run))
-        ]
+        return [_change(ids, runs[r], i, view, options) for r, i in tasks]
+
+
+MIN_PARALLEL_PAIRS = 4
+"""From this many pairs on, ``changes_of(workers=…)`` spreads them over forked workers."""
+
+_FORKED: tuple[Sequence[str], list[list[int]], Callable[[int], _View], _Options] | None = None
+
+
+def _changes_in_pool(
+    ids: Sequence[str], runs: list[list[int]], tasks: list[tuple[int, int]],
+    view: Callable[[int], _View], options: _Options, workers: int,
+) -> list[Change]:
+    """``_change`` of every task in ``workers`` forked processes, in task order (each worker
+    reads the documents it needs on its own; results are the same as in one process)."""
+    import multiprocessing
+
+    global _FORKED
+    serial = os.environ.get("OMP_NUM_THREADS") != "1"  # see below
+    for run in runs:  # read every document here once: the workers inherit them
+        for k in run:
+            view(k)
+    chunks = [tasks[k : k + 2] for k in range(0, len(tasks), 2)]
+    _FORKED = (ids, runs, view, options)
+    try:
+        # The suffix arrays come from libdivsufsort, built with OpenMP: a process forked
+        # after OpenMP started its threads hangs at its next parallel region. The CLI sets
+        # OMP_NUM_THREADS=1 (no OpenMP threads); elsewhere the pairs run here.
+        if serial:
+            raise OSError("OpenMP may have threads")
+        pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)))
+    except (OSError, ImportError):
+        _FORKED = None
+        with bulk_allocation():
+            return [_change(ids, runs[r], i, view, options) for r, i in tasks]
+    try:
+        with pool:
+            done = pool.map(_change_chunk, chunks)
+    finally:
+        _FORKED = None
+    return [change for chunk in done for change in chunk]
+
+
+def _change_chunk(chunk: list[tuple[int, int]]) -> list[Change]:
+    assert _FORKED is not None, "change workers must be forked from changes_of"
+    ids, runs, view, options = _FORKED
+    with bulk_allocation():
+        return [_change(ids, runs[r], i, view, options) for r, i in chunk]
 
 
 @dataclass(frozen=True)
