@@ -454,6 +454,20 @@ def test_compare_summary_of_the_seeds(seed_files: dict[str, Path]) -> None:
     assert rows[17:] == ["results in out/: alignment.json, phrases.md"]
     with_index = compare_summary(comparison, folder="out", files=["index.html", "phrases.md"])
     assert with_index[-1].startswith("open out/index.html")
+    two = compare([seed_files["000"], seed_files["002"]])
+    assert compare_summary(two)[3:5] == ["1 pair:", _pair_line_of(two)]
+
+
+def _pair_line_of(comparison: Comparison) -> str:
+    """The one pair's line, written from its alignment here (not by the summary's code)."""
+    (al,) = comparison.alignments()
+    a, b = comparison.document(al.a), comparison.document(al.b)
+    share = _shares(comparison)[f"{al.a}⇄{al.b}"]
+    scores = [m.score for m in al.matches if m.kind == "match"]
+    extra = sum(m.kind != "match" for m in al.matches)
+    return (f"  d1⇄d2  {share:>4.0%} matched, mean score {sum(scores) / len(scores):.2f}  "
+            f"({len(scores)} of {len(a.sections)}/{len(b.sections)} one-to-one, "
+            f"{extra} split/merge)")
 
 
 def test_compare_summary_of_31_provinces_is_short(corpus_dir: Path) -> None:

@@ -109,7 +109,7 @@ def compare_summary(
     alignments = comparison.alignments()
     pad = max((len(al.a) + len(al.b) + 1 for al in alignments), default=0)
     if len(alignments) <= SUMMARY_MAX_PAIRS:
-        rows.append(f"{len(alignments)} pairs:")
+        rows.append(f"{len(alignments)} pair{'s' if len(alignments) != 1 else ''}:")
         rows.extend(_pair_line(comparison, al, pad=pad, names=not listed) for al in alignments)
     else:
         shares = {(al.a, al.b): _matched_share(comparison, al) for al in alignments}
