@@ -190,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="DIR", default="policydiff-out", help="output folder")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument("--exit-code", action="store_true", help=EXIT_CODE_HELP)
+    p.add_argument(
+        "--pair-pages", choices=("auto", "all", "none"), default="auto",
+        help="which pair pages diff-dA-dB.html to write beside index.html and phrases.html: "
+        "auto (default) every pair up to 10 pairs, beyond that each document against --ref, "
+        "else consecutive documents in input order (d1-d2, d2-d3, ...); all: every aligned "
+        "pair; none: no pair pages",
+    )
     _add_bom_option(p)
     add_compare_options(p)
     for command in sub.choices.values():
@@ -464,7 +471,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return _fail("compare needs at least two documents")
     comparison = _comparison(args, paths)
     comparison.alignments(progress=_progress_bar())
-    outputs = comparison_outputs(comparison, bom=not args.no_bom)
+    outputs = comparison_outputs(comparison, bom=not args.no_bom, pair_pages=args.pair_pages)
     for note in outputs.notes:
         _note(note)
     written = write_outputs(

@@ -10,25 +10,43 @@ The set, for documents d1…dN:
   consecutive documents of ``Comparison.change_series()``: all inputs in order up to
   ``records.MAX_CHANGE_DOCUMENTS`` documents or with ``--series``, else only the series found
   by name (a run of peers in input order means nothing, and it is the slowest part);
-- ``diff-dA-dB.html``: a standalone HTML diff per aligned pair, up to ``MAX_HTML_PAIRS`` pairs.
+- the CSV tables of ``policydiff.records``;
+- ``index.html``: the documents, each pair's alignment (a list of pairs beyond
+  ``MAX_HTML_PAIRS``), the theme matrix, links to the pair pages and to ``phrases.html``, the
+  phrase report as a page (``render.index``, ``render.phrases.render_html``);
+- ``diff-dA-dB.html``: a page per pair (``render.html``) for the pairs ``page_pairs`` chooses
+  (``pair_pages``: ``auto``, ``all`` or ``none``; see ``PAIR_PAGES``).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policydiff.errors import OutputError
+from policydiff.render.page import INDEX
+
+PHRASES_PAGE = "phrases.html"
 
 if TYPE_CHECKING:
     from policydiff.comparison import Comparison
     from policydiff.report import PhraseReport
 
 MAX_HTML_PAIRS = 10
-"""Beyond this many pairs, ``compare`` writes no HTML diffs (``policydiff diff`` writes one)."""
+"""Up to this many pairs, ``compare`` writes a page for every pair; beyond, those of
+``page_pairs``."""
+
+PAIR_PAGES = {
+    "auto": "every pair up to 10 pairs; beyond, each document against --ref, else consecutive "
+            "documents in input order (d1-d2, d2-d3, ...)",
+    "all": "every aligned pair",
+    "none": "no pair pages (index.html and phrases.html are still written)",
+}
+"""The choices of which pair pages ``compare`` writes (``--pair-pages``), with their meaning."""
 
 
 Renderer = Callable[[], str]
@@ -43,12 +61,32 @@ class Outputs:
     notes: list[str] = field(default_factory=list)
 
 
+def page_pairs(comparison: Comparison, pair_pages: str = "auto") -> list[tuple[str, str]]:
+    """The pairs that get a page (``PAIR_PAGES``): all of ``Comparison.pairs`` up to
+    ``MAX_HTML_PAIRS`` (or with ``all``); beyond, the pairs ``--ref`` defines (every document
+    against the reference), else consecutive documents in input order."""
+    if pair_pages not in PAIR_PAGES:
+        raise ValueError(f"pair_pages must be one of {', '.join(PAIR_PAGES)}, not {pair_pages!r}")
+    if pair_pages == "none":
+        return []
+    pairs = comparison.pairs
+    if pair_pages == "all" or len(pairs) <= MAX_HTML_PAIRS or comparison.ref is not None:
+        return pairs
+    ids = [doc.id for doc in comparison.documents]
+    return list(itertools.pairwise(ids))
+
+
 def comparison_outputs(
-    comparison: Comparison, names: Collection[str] | None = None, *, bom: bool = True
+    comparison: Comparison,
+    names: Collection[str] | None = None,
+    *,
+    bom: bool = True,
+    pair_pages: str = "auto",
 ) -> Outputs:
     """The output set of ``comparison``; ``names`` keeps only those files (the viewer's export
     asks for ``alignment.json``, ``phrases.json`` and ``phrases.md``). ``bom``: the CSV files
-    start with a UTF-8 byte-order mark (Excel needs it to read UTF-8)."""
+    start with a UTF-8 byte-order mark (Excel needs it to read UTF-8). ``pair_pages``: which
+    pair pages (``page_pairs``)."""
     from policydiff import records
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
@@ -68,18 +106,22 @@ def comparison_outputs(
         "phrases.md": lambda: render_markdown(phrase_report()),
     }
     files.update(_csv_files(comparison, phrase_report))
+    others: list[str] = []  # the files beside the index, filled in once the set is known
+    files.update(_pages(comparison, phrase_report, pair_pages, others))
     notes = []
-    pairs = comparison.pairs
-    if len(pairs) <= MAX_HTML_PAIRS:
-        for a, b in pairs:
-            files[f"diff-{a}-{b}.html"] = _pair_page(comparison, a, b)
-    else:
+    pairs, chosen = comparison.pairs, page_pairs(comparison, pair_pages)
+    if pair_pages == "auto" and len(chosen) < len(pairs):
         notes.append(
-            f"{len(pairs)} pairs: no HTML diffs written (use `policydiff diff A B --format html`)"
+            f"{len(pairs)} pairs: pages for the {len(chosen)} consecutive pairs "
+            "(--pair-pages all for every pair, or `policydiff diff A B --format html`)"
         )
     if names is not None:
         files = {name: render for name, render in files.items() if name in names}
-    files = {name: _cached(comparison, name, render) for name, render in files.items()}
+    others += [name for name in files if name not in (INDEX, PHRASES_PAGE)
+               and not name.startswith("diff-")]
+    # The index depends on which pages there are: the choice is part of its cache name.
+    files = {name: _cached(comparison, f"{name}?{pair_pages}" if name == INDEX else name, render)
+             for name, render in files.items()}
     if bom:  # after the cache, which keeps the text without it
         files = {name: _with_bom(render) if name.endswith(".csv") else render
                  for name, render in files.items()}
@@ -115,11 +157,38 @@ def _with_bom(render: Renderer) -> Renderer:
     return lambda: "\ufeff" + render()
 
 
+def _pages(
+    comparison: Comparison,
+    phrase_report: Callable[[], PhraseReport],
+    pair_pages: str,
+    others: Sequence[str],
+) -> dict[str, Renderer]:
+    """The HTML pages: the phrase report, a page per chosen pair, then the index."""
+    chosen = page_pairs(comparison, pair_pages)
+    pages = {f"diff-{a}-{b}.html": (a, b) for a, b in chosen}
+
+    def phrases_page() -> str:
+        from policydiff.render.phrases import render_html
+
+        return render_html(phrase_report(), index=INDEX)
+
+    def index_page() -> str:
+        from policydiff.render.index import index_html
+
+        return index_html(comparison, pages=pages, report=phrase_report(), phrases=PHRASES_PAGE,
+                          files=others)
+
+    files: dict[str, Renderer] = {PHRASES_PAGE: phrases_page}
+    files.update({name: _pair_page(comparison, a, b) for name, (a, b) in pages.items()})
+    files[INDEX] = index_page
+    return files
+
+
 def _pair_page(comparison: Comparison, a: str, b: str) -> Renderer:
     def render() -> str:
         from policydiff.render.html import diff_html
 
-        return diff_html(comparison, a, b)
+        return diff_html(comparison, a, b, index=INDEX)
 
     return render
 

@@ -458,10 +458,14 @@ def test_html_page_is_standalone_and_escaped() -> None:
     two = diff_texts("深化改革开放。", "深化改革开放。" + sentence)
     page = render_html([("十、政府建设 <i>", one), ("二、改革", two)], title="2024 & 2025")
     assert page.startswith("<!DOCTYPE html>")
-    assert "<script" not in page and "src=" not in page and "href=" not in page
+    assert "<script" not in page and "src=" not in page
+    links = re.findall(r'href="([^"]*)"', page)  # the contents: links within the page only
+    assert links == ["#row-1", "#row-2", "#contents", "#contents"]  # the rows link back up
+    assert 'id="row-1"' in page and 'id="row-2"' in page and 'id="contents"' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<h1>2024 &amp; 2025</h1>" in page and "十、政府建设 &lt;i&gt;" in page
-    assert 'title="移至：二、改革"' in page and 'title="移自：十、政府建设 &lt;i&gt;"' in page
+    assert 'title="moved to: 二、改革"' in page
+    assert 'title="moved from: 十、政府建设 &lt;i&gt;"' in page
 
     class Balance(HTMLParser):
         def __init__(self) -> None:

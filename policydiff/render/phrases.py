@@ -4,7 +4,6 @@ the JSON export is ``policydiff.formats.phrases``). Escaping rules in ``policydi
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 
@@ -210,35 +209,40 @@ def table_csv(table: Table, *, bom: bool = False) -> str:
 # --------------------------------------------------------------------------- HTML
 
 _CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em;line-height:1.5}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;
-vertical-align:top}th{background:#f3f3f3}.slogan{color:#a0522d}.formulaic{color:#777}
-.distinctive{color:#1f5fa8}td.num{text-align:right}
+.slogan { color: #a0522d; } .formulaic { color: #777; } .distinctive { color: #1f5fa8; }
+ol.units, ul.units { columns: 16em auto; column-gap: 2em; }
 """
 
 
-def render_html(report: PhraseReport, *, top: int = TOP) -> str:
-    """The report as one standalone HTML page (inline CSS, no scripts, every text escaped)."""
-    h = html.escape
+def render_html(report: PhraseReport, *, top: int = TOP, index: str | None = None) -> str:
+    """The report as one standalone HTML page (the rules of ``policydiff.render.page``:
+    inline CSS, no scripts, every text escaped); documents named by their labels. ``index``:
+    the index page to link back to (``compare`` writes both)."""
+    from policydiff.render.page import back_link, escape, page_end, page_head
+
+    h = escape
     ps = report.phrase_set
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-Hans"><head><meta charset="utf-8">',
-        "<title>policydiff: shared phrases</title>",
-        f"<style>{_CSS}</style></head><body>",
+    name = {d.id: d.name for d in report.documents}
+    parts = page_head("policydiff: shared phrases", _CSS) + back_link(index)
+    parts += [
         "<h1>Shared phrases</h1>",
         f"<p>{len(ps.doc_ids)} documents, {len(ps.phrases)} shared phrases (at least "
         f"{ps.min_chars} Han characters, in at least {ps.min_docs} documents).</p>",
-        "<h2>Documents</h2><table><tr><th>id</th><th>title</th><th>path</th></tr>",
+        '<h2>Documents</h2><div class="scroll"><table class="grid"><tr><th>id</th>'
+        "<th>document</th><th>title</th><th>path</th></tr>",
     ]
     for d in report.documents:
-        parts.append(f"<tr><td>{h(d.id)}</td><td>{h(d.title)}</td><td>{h(d.path)}</td></tr>")
-    parts.append("</table><h2>Overlap</h2><table><tr><th></th>")
-    parts += [f"<th>{h(i)}</th>" for i in ps.doc_ids]
+        parts.append(f'<tr><td class="id">{h(d.id)}</td><td>{h(d.name)}</td><td>{h(d.title)}</td>'
+                     f'<td class="path">{h(d.path)}</td></tr>')
+    parts.append('</table></div><h2>Overlap</h2><p class="meta">Jaccard of the phrase sets; '
+                 "below it the share of the row document's Han characters inside phrases it "
+                 'shares with the column document.</p><div class="scroll"><table class="grid">'
+                 "<tr><th></th>")
+    parts += [f"<th>{h(name.get(i, i))}</th>" for i in ps.doc_ids]
     parts.append("</tr>")
     pair = {(o.a, o.b): o for o in report.overlaps}
     for a in ps.doc_ids:
-        parts.append(f"<tr><th>{h(a)}</th>")
+        parts.append(f'<tr><th scope="row">{h(name.get(a, a))}</th>')
         for b in ps.doc_ids:
             if a == b:
                 parts.append("<td>—</td>")
@@ -247,17 +251,17 @@ def render_html(report: PhraseReport, *, top: int = TOP) -> str:
             cov = o.coverage_a if o.a == a else o.coverage_b
             parts.append(f'<td class="num">J {o.jaccard:.2f}<br>{_pct(cov)}</td>')
         parts.append("</tr>")
-    parts.append("</table>")
+    parts.append("</table></div>")
 
     def phrase_table(title: str, phrases: list[Phrase]) -> None:
-        parts.append(f"<h2>{h(title)}</h2><table><tr><th>phrase</th><th>kind</th>")
-        parts.append("<th>docs</th><th>where</th></tr>")
+        parts.append(f'<h2>{h(title)}</h2><div class="scroll"><table class="grid"><tr>'
+                     "<th>phrase</th><th>kind</th><th>docs</th><th>where</th></tr>")
         for p in phrases:
             parts.append(
                 f'<tr><td class="{p.kind}">{h(p.text)}</td><td>{p.kind}</td>'
                 f'<td class="num">{len(p.counts)}</td><td>{h(_where(p))}</td></tr>'
             )
-        parts.append("</table>")
+        parts.append("</table></div>")
 
     phrase_table("Top shared phrases", top_phrases(report, limit=top, kind=SUBSTANTIVE))
     phrase_table("Formulaic phrases", top_phrases(report, limit=top, kind="formulaic"))
@@ -265,23 +269,25 @@ def render_html(report: PhraseReport, *, top: int = TOP) -> str:
     parts.append("<h2>Distinctive of each document</h2>")
     for doc, phrases in distinctive_by_doc(report).items():
         items = "".join(
-            f"<li>{h(p.text)} (with {h(next(d for d in p.docs if d != doc))})</li>" for p in phrases
+            f"<li>{h(p.text)} (with {h(name.get(other, other))})</li>"
+            for p in phrases for other in [next(d for d in p.docs if d != doc)]
         )
-        parts.append(f"<h3>{h(doc)}</h3><ul>{items or '<li>(none)</li>'}</ul>")
+        parts.append(f'<h3>{h(name.get(doc, doc))}</h3><ul class="units">'
+                     f"{items or '<li>(none)</li>'}</ul>")
     if report.changes:
         parts.append("<h2>New and dropped phrases</h2>")
         for c in report.changes:
-            parts.append(f"<h3>{h(c.from_doc)} → {h(c.to_doc)}</h3>")
+            parts.append(f"<h3>{h(name.get(c.from_doc, c.from_doc))} → "
+                         f"{h(name.get(c.to_doc, c.to_doc))}</h3>")
             for label, units in (("New", c.new), ("Dropped", c.dropped)):
                 items = "".join(
                     f'<li class="{u.kind}">{h(u.text)}{f" ×{u.count}" if u.count > 1 else ""}</li>'
                     for u in units[:top]
                 )
-                parts.append(f"<p>{label} ({len(units)}):</p><ol>{items}</ol>")
+                parts.append(f'<p>{label} ({len(units)}):</p><ol class="units">{items}</ol>')
     if report.themes:
         parts.append("<h2>Shared phrases by theme</h2><ul>")
         for t in report.themes:
             parts.append(f"<li>{h(t.theme)}: {h(LIST_SEP.join(t.phrases[:top]))}</li>")
         parts.append("</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts + page_end())
