@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from policydiff.records import TABLES
+
 from .cases import CASES, Case
 from .figures import Figures
 from .harness import CliResult, is_crash, message_problems, raw_canaries, run_cli, visible_names
@@ -92,6 +94,8 @@ def results(
                if before.get(name) != digest]
     figures.bad("unsafe_writes", f"inputs changed by the CLI: {changed}", len(changed))
     allowed = {"alignment.json", "phrases.json", "phrases.md", "diff-d1-d2.html"}
+    # issue 11: every table as CSV, the index page and the phrase page
+    allowed |= {f"{table}.csv" for table in TABLES} | {"index.html", "phrases.html"}
     stray = [p for p in work.rglob("*")
              if p.is_file() and not (p.parent.name.startswith("out-") and p.name in allowed)]
     figures.bad("unsafe_writes", f"unexpected files written: {stray[:5]}", len(stray))
@@ -153,7 +157,10 @@ OPTION_ERRORS = (
     (["align", "{ref}", "{ref}", "--themes", "{ref}"], "invalid TOML"),
     (["normalize", "{ref}", "--encoding", "hex"], "unknown text encoding 'hex'"),
     (["normalize", "{ref}", "--encoding", "utf-32"], "not valid utf-32"),
-    (["normalize", "/dev/null"], "not a regular file"),
+    # issue 11: an input may be a device or a pipe (/dev/stdin, <(…)); a theme file may not
+    (["align", "{ref}", "{ref}", "--themes", "/dev/null"], "/dev/null: not a regular file"),
+    (["align", "{ref}", "{ref}", "--label", "a", "--label", "b", "--label", "c"],
+     "3 labels for 2 documents"),
     (["normalize", "{folder}"], "is a folder, not a file"),
     (["view", "{ref}"], "view needs at least two documents"),
     (["view", "{ref}", "{ref}", "--from", "{ref}"], "give either files or --from"),
