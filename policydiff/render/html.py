@@ -116,6 +116,7 @@ class PageRow:
     right: Side | None = None
     score: float | None = None
     within: str = ""
+    within_heading: str = ""
     size: int = 0
 
 
@@ -210,7 +211,7 @@ def _contents(rows: Sequence[PageRow], ids: Sequence[str]) -> list[str]:
     for row, row_id in zip(rows, ids, strict=True):
         side = row.left or row.right
         level = side.level if side is not None else 1
-        tag = _tag(row.kind)
+        tag = _tag(row)
         score = _score_text(row)
         out.append(
             f'<li style="padding-left:{1.2 * (level - 1):.1f}em">{tag}'
@@ -222,11 +223,13 @@ def _contents(rows: Sequence[PageRow], ids: Sequence[str]) -> list[str]:
     return out
 
 
-def _tag(kind: str) -> str:
+def _tag(row: PageRow) -> str:
     names = {"only-a": "deleted", "only-b": "inserted", "split": "split", "merge": "merge"}
-    if kind not in names:
+    if row.kind not in names:
         return ""
-    return f'<span class="tag {kind}">{names[kind]}</span> '
+    if row.diff is None:  # text shown inside a matched pair
+        return '<span class="tag">no partner</span> '
+    return f'<span class="tag {row.kind}">{names[row.kind]}</span> '
 
 
 def _score_text(row: PageRow) -> str:
@@ -264,7 +267,7 @@ def _row_html(
     else:
         names = escape(row.heading)
     top = ' <a class="top" href="#contents">↑ contents</a>' if with_contents else ""
-    out.append(f"<h2>{_tag(row.kind)}{names}{top}</h2>")
+    out.append(f"<h2>{_tag(row)}{names}{top}</h2>")
     meta = []
     if row.kind == "only-a":
         meta.append(f"only in {a_label}, not in {b_label}")
@@ -280,8 +283,9 @@ def _row_html(
     out.append(f'<p class="meta">{escape(" · ".join(meta))}</p>')
     if row.diff is None:
         out.append(
-            f'<p class="note">Its text is shown within <a href="#{row.within}">the pair '
-            "that holds it</a>.</p></section>"
+            '<p class="note">No partner of its own; its text is part of the pair '
+            f'<a href="#{row.within}">{escape(row.within_heading)}</a> and shown there.</p>'
+            "</section>"
         )
         return out
     diff = row.diff
@@ -325,8 +329,8 @@ def pair_rows(
         return Side(sec.id, section_name(sec), sec.level, first)
 
     by_a: dict[str, list[PageRow]] = {}
-    shown_a: list[tuple[tuple[int, int], str]] = []
-    shown_b: list[tuple[tuple[int, int], str]] = []
+    shown_a: list[tuple[tuple[int, int], PageRow]] = []
+    shown_b: list[tuple[tuple[int, int], PageRow]] = []
     b_row: dict[str, PageRow] = {}
     for sd in selected:
         sa, sb = doc_a.section(sd.match.a), doc_b.section(sd.match.b)
@@ -336,24 +340,25 @@ def pair_rows(
         )
         by_a.setdefault(sa.id, []).append(row)
         b_row[sb.id] = row
-        shown_a.append((sd.span_a, _row_id(row, 0)))
-        shown_b.append((sd.span_b, _row_id(row, 0)))
+        shown_a.append((sd.span_a, row))
+        shown_b.append((sd.span_b, row))
     if section is not None:
         return [row for rows in by_a.values() for row in rows]
 
-    def only(sec: Section, kind: str, shown: list[tuple[tuple[int, int], str]]) -> PageRow:
+    def only(sec: Section, kind: str, shown: list[tuple[tuple[int, int], PageRow]]) -> PageRow:
         own = sec.own_span
-        within = next(
-            (where for (start, end), where in shown if start <= own[0] and own[1] <= end), ""
+        holder = next(
+            (row for (start, end), row in shown if start <= own[0] and own[1] <= end), None
         )
         diff = None
-        if not within:
+        if holder is None:
             empty = (0, 0)
             span_a, span_b = (own, empty) if kind == "only-a" else (empty, own)
             diff = comparison.span_diff(a, b, span_a, span_b, options)
         return PageRow(kind, section_name(sec), diff, side(sec) if kind == "only-a" else None,
-                       side(sec) if kind == "only-b" else None, within=within,
-                       size=own[1] - own[0])
+                       side(sec) if kind == "only-b" else None,
+                       within=_row_id(holder, 0) if holder else "",
+                       within_heading=holder.heading if holder else "", size=own[1] - own[0])
 
     ordered: list[PageRow] = []
     for sec in doc_a.sections:
@@ -414,7 +419,7 @@ def _documents_intro(
     summary = [f"{len(matched)} matched pairs"]
     extra = kinds.count("split") + kinds.count("merge")
     if extra:
-        summary[0] += f" ({extra} split or merge)"
+        summary[0] += f" ({len(matched) - extra} one-to-one, {extra} split or merge)"
     summary.append(f"{kinds.count('only-a')} sections only in {labels[0]}")
     summary.append(f"{kinds.count('only-b')} only in {labels[1]}")
     if weight:

@@ -31,9 +31,11 @@ table.align td.score { color: #555; }
 tr.only-a td { background: #fff8f8; } tr.only-b td { background: #f6fff8; }
 table.themes td { text-align: center; }
 table.themes details { text-align: left; }
-table.themes summary { cursor: pointer; color: #0b57a4; text-align: center; }
+table.themes th .meta { font-weight: normal; }
+table.themes summary { white-space: nowrap; cursor: pointer; color: #0b57a4; text-align: center; }
 table.themes ul { margin: 0.2em 0; padding-left: 1.1em; font-size: 0.9em; min-width: 12em; }
 .none { color: #bbb; }
+td.doc { white-space: nowrap; }
 """
 
 DETAIL_PAIRS = 10
@@ -74,7 +76,17 @@ def index_html(
         for a, b in pairs:
             out += _pair_table(comparison, comparison.alignment(a, b), page_of.get((a, b)))
     else:
-        out += _pair_list(comparison, pairs, page_of, report)
+        with_page = list(pages.values())  # in the order of the pages
+        others = [pair for pair in pairs if pair not in page_of]
+        out.append(f'<p class="meta">{plural(len(pairs), "pair")}; {len(with_page)} with a '
+                   "page of their own (for another pair: <code>policydiff diff A B --format "
+                   "html</code>).</p>")
+        if with_page:
+            out.append(f"<h3>Pairs with a page ({len(with_page)})</h3>")
+            out += _pair_list(comparison, with_page, page_of, report)
+        if others:
+            out.append(f"<h3>Other aligned pairs ({len(others)})</h3>")
+            out += _pair_list(comparison, others, page_of, report)
     out += _themes(comparison, pages)
     if phrases or files:
         out.append('<h2 id="files">Files</h2><ul>')
@@ -168,12 +180,10 @@ def _pair_list(
 ) -> list[str]:
     """One line per pair: its documents, matched sections, mean score, phrase overlap, page."""
     overlap = {(o.a, o.b): o.jaccard for o in report.overlaps} if report is not None else {}
-    out = [f'<p class="meta">{len(pairs)} pairs; {len(page_of)} have a page of their own '
-           "(the others: <code>policydiff diff A B --format html</code>).</p>",
-           '<div class="scroll"><table class="grid pairs"><thead><tr><th>A</th><th>B</th>'
+    out = ['<div class="scroll"><table class="grid pairs"><thead><tr><th>A</th><th>B</th>'
            '<th class="num">matched</th><th class="num">only in A</th>'
            '<th class="num">only in B</th><th class="num">mean score</th>'
-           '<th class="num">phrase overlap</th><th>page</th></tr></thead><tbody>']
+           '<th class="num">phrase Jaccard</th><th>page</th></tr></thead><tbody>']
     for a, b in pairs:
         al = comparison.alignment(a, b)
         matched, _extra, mean = _counts(al)
@@ -183,12 +193,12 @@ def _pair_list(
         if page:
             link = f'<a href="{escape(page)}">{escape(page)}</a>'
         out.append(
-            f"<tr><td>{escape(comparison.document(a).tag)}</td>"
-            f"<td>{escape(comparison.document(b).tag)}</td>"
+            f'<tr><td class="doc">{escape(comparison.document(a).tag)}</td>'
+            f'<td class="doc">{escape(comparison.document(b).tag)}</td>'
             f'<td class="num">{matched}</td><td class="num">{len(al.unmatched_a)}</td>'
             f'<td class="num">{len(al.unmatched_b)}</td><td class="num">{mean:.2f}</td>'
             f'<td class="num">{"" if jaccard is None else f"{jaccard:.2f}"}</td>'
-            f"<td>{link}</td></tr>"
+            f'<td class="doc">{link}</td></tr>'
         )
     out.append("</tbody></table></div>")
     return out
