@@ -1,0 +1,306 @@
+"""The targets of issue 12, measured as a user runs the tool and printed as ratios.
+
+Run (from the project root)::
+
+    .venv/bin/python benchmarks/targets.py                  # everything, about 8 minutes
+    .venv/bin/python benchmarks/targets.py --quick          # two documents only
+    .venv/bin/python benchmarks/targets.py --synthetic 300  # a smaller synthetic run
+
+Every figure is a new ``policydiff`` process (``python -m policydiff``), with bytecode caching
+on and a temporary cache folder, timed for wall time and for CPU time (the process and its
+pool workers: the children's rusage), and the peak memory of the process tree (the sum of
+proportional set sizes, ``bench.TreeSampler``). Nothing is asserted: the figures are printed
+next to their targets, and written to ``bench-results/targets.json``.
+
+- two documents (national 2024/2025): the baseline is a pure-Python ``difflib`` character
+  diff of the whole pair (``SequenceMatcher(None, a, b, autojunk=False)``, as the issue
+  measured it), timed in this process, interleaved with the runs; ``compare --no-cache``
+  (cold) and a repeat run (documents and results cached) as ratios to it, CPU and wall;
+- 31 provincial reports: ``compare`` and ``phrases``, wall on this machine's cores;
+- the 100 corpus documents: ``compare``, wall and peak memory;
+- growth: CPU of ``compare`` on every other corpus document (50) and all 100;
+- a synthetic corpus of ``--synthetic`` documents (default 1,000) made by recombining the
+  paragraphs of the corpus (series of 10 years for 100 issuers; written to a temporary
+  folder, never kept), and 100 of them, for the growth exponent of CPU time;
+- identity: the outputs of two documents and of ``--all-pairs`` (31 provinces) against the
+  code before this work (``--baseline-rev``, default the commit before issue 12's changes,
+  extracted with ``git archive`` and run the same way), byte for byte after removing the
+  ``label`` fields that issue 11 added to the documents of both JSON formats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import CORPUS, ROOT, TreeSampler, corpus_documents
+
+BASELINE_REV = "3857320"
+"""The last commit before the work on issue 12 (pair selection, result cache, …)."""
+
+TARGETS = {
+    "cold_ratio": 0.5, "repeat_ratio": 0.2, "provinces_compare": 5.0, "provinces_phrases": 3.0,
+    "corpus_compare": 20.0, "corpus_peak_mb": 1024.0, "growth_50_100": 2.3, "synthetic": 240.0,
+}
+
+
+def run(args: Sequence[str], env: dict[str, str], cwd: Path = ROOT) -> dict[str, Any]:
+    """One process: wall and CPU seconds (its own and its children's), peak tree MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(args), cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    with TreeSampler(proc.pid) as sampler:
+        _, stderr = proc.communicate()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args[:4])}… failed ({proc.returncode}):\n{stderr[-2000:]}")
+    return {"wall": wall, "cpu": cpu, "peak_mb": sampler.peak_kb / 1024}
+
+
+def environment(cache: Path, pythonpath: Path = ROOT) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath), "POLICYDIFF_CACHE_DIR": str(cache)}
+    env.pop("POLICYDIFF_NO_CACHE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def pd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "policydiff", *args]
+
+
+def char_diff(a: str, b: str) -> dict[str, float]:
+    import difflib
+
+    start, cpu = time.perf_counter(), time.process_time()
+    difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+
+
+def two_documents(tmp: Path, repeat: int) -> dict[str, Any]:
+    pair = [CORPUS / "national-2024.txt", CORPUS / "national-2025.txt"]
+    texts = [p.read_text("utf-8") for p in pair]
+    env = environment(tmp / "cache-two")
+    cmd = pd("compare", *map(str, pair), "-o", str(tmp / "out-two"), "--force")
+    run(cmd, env)  # bytecode, documents and results cached
+    base, cold, warm = [], [], []
+    for _ in range(repeat):  # interleaved, medians
+        base.append(char_diff(*texts))
+        cold.append(run([*cmd, "--no-cache"], env))
+        warm.append(run(cmd, env))
+
+    def median(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    out = {name: {k: median(rows, k) for k in ("wall", "cpu")}
+           for name, rows in (("difflib", base), ("cold", cold), ("repeat", warm))}
+    for name in ("cold", "repeat"):
+        out[name]["ratio_cpu"] = out[name]["cpu"] / out["difflib"]["cpu"]
+        out[name]["ratio_wall"] = out[name]["wall"] / out["difflib"]["wall"]
+    return out
+
+
+def many(tmp: Path) -> dict[str, Any]:
+    env = environment(tmp / "cache-many")
+    provinces = [str(p) for p in sorted(CORPUS.glob("prov-2026-*.txt"))]
+    corpus = [str(p) for p in corpus_documents()]
+    run(pd("compare", *provinces[:2], "-o", str(tmp / "warm"), "--force"), env)  # bytecode
+    out: dict[str, Any] = {}
+    out["provinces_compare"] = run(pd("compare", "--no-cache", *provinces, "-o",
+                                      str(tmp / "out-prov"), "--force"), env)
+    out["provinces_phrases"] = run(pd("phrases", "--no-cache", *provinces, "-o",
+                                      str(tmp / "prov.md"), "--force"), env)
+    out["corpus50"] = run(pd("compare", "--no-cache", *corpus[::2], "-o",
+                             str(tmp / "out-50"), "--force"), env)
+    out["corpus"] = run(pd("compare", "--no-cache", *corpus, "-o", str(tmp / "out-100"),
+                           "--force"), env)
+    out["corpus"]["documents"] = len(corpus)
+    out["growth_50_100"] = out["corpus"]["cpu"] / out["corpus50"]["cpu"]
+    return out
+
+
+def synthesize(folder: Path, count: int, seed: int = 12) -> list[Path]:
+    """``count`` documents recombined from the corpus's paragraphs: issuer k, year y takes a
+    window of a source report's lines (its headings come along) and swaps a fifth of them
+    for lines of other reports, so a series shares much and peers share some."""
+    sources = [p.read_text("utf-8").splitlines() for p in corpus_documents()]
+    sources = [lines for lines in sources if len(lines) >= 40]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    issuers = max(1, count // 10)
+    for k in range(count):
+        issuer, year = k % issuers, 2016 + k // issuers
+        base = sources[issuer % len(sources)]
+        size = min(len(base), 120)
+        start = rng.randrange(0, len(base) - size + 1)
+        lines = base[start : start + size]
+        for i in rng.sample(range(len(lines)), len(lines) // 5):
+            other = rng.choice(sources)
+            lines[i] = rng.choice(other)
+        path = folder / f"synth-{issuer:03d}-{year}.txt"
+        path.write_text(f"{year}年第{issuer}号地区政府工作报告\n" + "\n".join(lines) + "\n",
+                        "utf-8")
+        paths.append(path)
+    return paths
+
+
+def synthetic(tmp: Path, count: int) -> dict[str, Any]:
+    env = environment(tmp / "cache-synth")
+    small = synthesize(tmp / "synth-small", 100)
+    large = synthesize(tmp / "synth-large", count)
+    out: dict[str, Any] = {"documents": count,
+                           "characters": sum(p.stat().st_size for p in large) // 3}
+    out["small"] = run(pd("compare", "--no-cache", *map(str, small), "-o",
+                          str(tmp / "out-s100"), "--force"), env)
+    out["large"] = run(pd("compare", "--no-cache", *map(str, large), "-o",
+                          str(tmp / "out-s1000"), "--force"), env)
+    out["exponent"] = math.log(out["large"]["cpu"] / out["small"]["cpu"]) / math.log(count / 100)
+    return out
+
+
+def identity(tmp: Path, rev: str) -> dict[str, Any]:
+    """Outputs of the current code against ``rev``'s on two documents and --all-pairs."""
+    old = tmp / "baseline"
+    old.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "policydiff"], cwd=ROOT,
+                             capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+    pair = [str(CORPUS / "national-2024.txt"), str(CORPUS / "national-2025.txt")]
+    provinces = [str(p) for p in sorted(CORPUS.glob("prov-2026-*.txt"))]
+    out: dict[str, Any] = {}
+    for name, files, new_options in (("two documents", pair, []),
+                                     ("31 provinces --all-pairs", provinces, ["--all-pairs"])):
+        folders = {}
+        for who, path, options in (("before", old, []), ("now", ROOT, new_options)):
+            folders[who] = tmp / f"id-{who}-{len(files)}"
+            run(pd("compare", "--no-cache", *files, *options, "-o", str(folders[who]),
+                   "--force"), environment(tmp / f"cache-{who}", path), cwd=path)
+        out[name] = compare_outputs(folders["before"], folders["now"])
+    return out
+
+
+def compare_outputs(before: Path, now: Path) -> dict[str, str]:
+    """Per file of ``before``: identical, identical without labels, or different."""
+    verdict = {}
+    for path in sorted(before.iterdir()):
+        if path.suffix not in (".json", ".md", ".html"):
+            continue
+        other = now / path.name
+        if not other.exists():
+            verdict[path.name] = "missing"
+        elif path.read_bytes() == other.read_bytes():
+            verdict[path.name] = "identical"
+        elif path.suffix == ".json" and _without_labels(path) == _without_labels(other):
+            verdict[path.name] = "identical but documents[].label (issue 11)"
+        else:
+            verdict[path.name] = "DIFFERENT"
+    return verdict
+
+
+def _without_labels(path: Path) -> str:
+    data = json.loads(path.read_text("utf-8"))
+    for doc in data.get("documents", []):
+        if isinstance(doc, dict):
+            doc.pop("label", None)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def report(results: dict[str, Any]) -> None:
+    print(f"issue 12 targets  {results['when']}  load average at start {results['load']}, "
+          f"at end {results['load_end']}  ({os.cpu_count()} cores)")
+    two = results.get("two")
+    if two:
+        print("\nTwo documents (national 2024/2025), medians of interleaved runs")
+        print(f"  baseline: difflib character diff (autojunk off) {two['difflib']['wall']:.2f} s "
+              f"wall, {two['difflib']['cpu']:.2f} s CPU")
+        for name, target in (("cold", "cold_ratio"), ("repeat", "repeat_ratio")):
+            row = two[name]
+            print(f"  compare, {name:<6} {row['wall']:.2f} s wall {row['cpu']:.2f} s CPU = "
+                  f"{row['ratio_wall']:.2f}x wall, {row['ratio_cpu']:.2f}x CPU of the baseline"
+                  f"   (target <= {TARGETS[target]}x)")
+    m = results.get("many")
+    if m:
+        print("\nMany documents (no cache)")
+        for key, what in (("provinces_compare", "31 provinces, compare"),
+                          ("provinces_phrases", "31 provinces, phrases"),
+                          ("corpus50", "50 corpus documents, compare"),
+                          ("corpus", "100 corpus documents, compare")):
+            row = m[key]
+            limit = TARGETS.get(key)
+            print(f"  {what:<32}{row['wall']:7.2f} s wall {row['cpu']:7.2f} s CPU "
+                  f"{row['peak_mb']:6.0f} MB" + (f"   (target <= {limit} s wall)" if limit
+                                                  else ""))
+        print(f"  100 documents: peak {m['corpus']['peak_mb']:.0f} MB (target <= 1024 MB); "
+              f"CPU from 50 to 100 documents x{m['growth_50_100']:.2f} (target <= 2.3)")
+    s = results.get("synthetic")
+    if s:
+        print(f"\nSynthetic corpus (recombined corpus paragraphs, about {s['characters']:,} "
+              "characters)")
+        print(f"  100 documents   {s['small']['wall']:7.1f} s wall {s['small']['cpu']:7.1f} s CPU "
+              f"{s['small']['peak_mb']:6.0f} MB")
+        print(f"  {s['documents']:,} documents {s['large']['wall']:7.1f} s wall "
+              f"{s['large']['cpu']:7.1f} s CPU {s['large']['peak_mb']:6.0f} MB   "
+              f"(target <= {TARGETS['synthetic']:.0f} s)")
+        print(f"  growth exponent of CPU time: {s['exponent']:.2f} (1 = linear)")
+    ident = results.get("identity")
+    if ident:
+        print(f"\nOutputs against {results['baseline_rev']} (before this work)")
+        for name, files in ident.items():
+            print(f"  {name}: " + "; ".join(f"{f} {v}" for f, v in files.items()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="two documents only")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--synthetic", type=int, default=1000, help="0: skip")
+    parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--no-identity", action="store_true")
+    parser.add_argument("--json", default=str(ROOT / "bench-results" / "targets.json"))
+    args = parser.parse_args(argv)
+    if not (CORPUS / "national-2024.txt").is_file():
+        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+        return 2
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M"), "baseline_rev": args.baseline_rev,
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+    with tempfile.TemporaryDirectory(prefix="policydiff-targets-") as name:
+        tmp = Path(name)
+        print("... two documents", file=sys.stderr, flush=True)
+        results["two"] = two_documents(tmp, args.repeat)
+        if not args.quick:
+            print("... many documents", file=sys.stderr, flush=True)
+            results["many"] = many(tmp)
+            if args.synthetic:
+                print(f"... synthetic {args.synthetic}", file=sys.stderr, flush=True)
+                results["synthetic"] = synthetic(tmp, args.synthetic)
+        if not args.no_identity:
+            print("... identity", file=sys.stderr, flush=True)
+            results["identity"] = identity(tmp, args.baseline_rev)
+    results["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    report(results)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2), "utf-8")
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
