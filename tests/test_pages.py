@@ -274,3 +274,34 @@ def test_national_pages(tmp_path: Path, corpus_dir: Path) -> None:
         assert words in inserted
     index = pages["index.html"]
     assert f"diff-d1-d2.html#{housing}" in index.hrefs
+
+
+def test_sections_inside_a_shown_pair_are_not_shown_twice(six: Comparison) -> None:
+    """A section without a partner whose text is already inside a matched pair's table (a pair
+    diffed whole because one side has no subsections) links to that pair instead."""
+    from policydiff.render.html import pair_rows
+
+    found = 0
+    for a, b in page_pairs(six):
+        rows = pair_rows(six, a, b)
+        by_id = {}
+        for row in rows:
+            for side in (row.left, row.right):
+                if side is not None and side.anchored:
+                    by_id[side.section_id.replace("/", "-")] = row
+        for row in rows:
+            if row.diff is not None:
+                continue
+            found += 1
+            side = row.left or row.right
+            assert side is not None
+            doc = six.document(side.section_id.split("/")[0])
+            start, end = doc.section(side.section_id).own_span
+            holder = by_id[row.within]
+            assert holder.diff is not None and holder.kind not in ("only-a", "only-b")
+            shown = holder.diff.a if row.kind == "only-a" else holder.diff.b
+            assert doc.text[start:end] in shown
+            assert row.within_heading == holder.heading
+    # 000 against 001 (d1-d2): 000's 第五， has items 一是坚持创新驱动, 二是提速“数字**”…; it
+    # matches 001's 改革创新持续深化, which has no items, so 000's items are inside that pair.
+    assert found >= 2

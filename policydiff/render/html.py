@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from policydiff.diff import DiffOptions, Move, TextDiff, find_moves
 from policydiff.render.names import section_name
-from policydiff.render.page import anchor, back_link, escape, page_end, page_head
+from policydiff.render.page import anchor, back_link, escape, page_end, page_head, plural
 from policydiff.render.rows import COARSE_NOTE, Run, base_style, side_by_side_rows, style_name
 
 if TYPE_CHECKING:
@@ -416,11 +416,11 @@ def _documents_intro(
     weight = sum(len(r.diff.a) + len(r.diff.b) for r in matched if r.diff is not None)
     same = sum((len(r.diff.a) + len(r.diff.b)) * r.diff.similarity
                for r in matched if r.diff is not None)
-    summary = [f"{len(matched)} matched pairs"]
+    summary = [plural(len(matched), "matched pair")]
     extra = kinds.count("split") + kinds.count("merge")
     if extra:
         summary[0] += f" ({len(matched) - extra} one-to-one, {extra} split or merge)"
-    summary.append(f"{kinds.count('only-a')} sections only in {labels[0]}")
+    summary.append(f"{plural(kinds.count('only-a'), 'section')} only in {labels[0]}")
     summary.append(f"{kinds.count('only-b')} only in {labels[1]}")
     if weight:
         summary.append(f"same text overall {same / weight:.0%}")
