@@ -281,23 +281,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%d %H:%M"), "baseline_rev": args.baseline_rev,
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def keep(key: str, value: Any) -> None:  # figures so far, in case a later stage fails
+        results[key] = value
+        out.write_text(json.dumps(results, indent=2), "utf-8")
+
     with tempfile.TemporaryDirectory(prefix="policydiff-targets-") as name:
         tmp = Path(name)
         print("... two documents", file=sys.stderr, flush=True)
-        results["two"] = two_documents(tmp, args.repeat)
+        keep("two", two_documents(tmp, args.repeat))
         if not args.quick:
             print("... many documents", file=sys.stderr, flush=True)
-            results["many"] = many(tmp)
-            if args.synthetic:
-                print(f"... synthetic {args.synthetic}", file=sys.stderr, flush=True)
-                results["synthetic"] = synthetic(tmp, args.synthetic)
+            keep("many", many(tmp))
         if not args.no_identity:
             print("... identity", file=sys.stderr, flush=True)
-            results["identity"] = identity(tmp, args.baseline_rev)
-    results["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            keep("identity", identity(tmp, args.baseline_rev))
+        if not args.quick and args.synthetic:
+            print(f"... synthetic {args.synthetic}", file=sys.stderr, flush=True)
+            keep("synthetic", synthetic(tmp, args.synthetic))
+    keep("load_end", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     report(results)
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(results, indent=2), "utf-8")
     print(f"\nwrote {args.json}")
     return 0
 
