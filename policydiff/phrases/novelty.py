@@ -5,6 +5,7 @@ ranked for a reader."""
 from __future__ import annotations
 
 import os
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -108,6 +109,10 @@ def changes_of(
         return [_change(ids, runs[r], i, view, options) for r, i in tasks]
 
 
+_FORK_SAFE = os.environ.get("OMP_NUM_THREADS") == "1" and "pydivsufsort" not in sys.modules
+"""Whether libdivsufsort will run without OpenMP threads (read when this module is imported,
+before any suffix array: OpenMP reads the variable once, when the library loads)."""
+
 MIN_PARALLEL_PAIRS = 4
 """From this many pairs on, ``changes_of(workers=…)`` spreads them over forked workers."""
 
@@ -123,7 +128,7 @@ def _changes_in_pool(
     import multiprocessing
 
     global _FORKED
-    serial = os.environ.get("OMP_NUM_THREADS") != "1"  # see below
+    serial = not _FORK_SAFE  # see below
     for run in runs:  # read every document here once: the workers inherit them
         for k in run:
             view(k)
@@ -131,8 +136,9 @@ def _changes_in_pool(
     _FORKED = (ids, runs, view, options)
     try:
         # The suffix arrays come from libdivsufsort, built with OpenMP: a process forked
-        # after OpenMP started its threads hangs at its next parallel region. The CLI sets
-        # OMP_NUM_THREADS=1 (no OpenMP threads); elsewhere the pairs run here.
+        # after OpenMP started its threads hangs at its next parallel region. Safe only when
+        # OMP_NUM_THREADS=1 was set before libdivsufsort was loaded (the CLI does); elsewhere
+        # the pairs run here.
         if serial:
             raise OSError("OpenMP may have threads")
         pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)))
