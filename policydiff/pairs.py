@@ -93,7 +93,8 @@ def series_key(doc: Document) -> tuple[str, int] | None:
 
 
 def find_series(documents: Sequence[Document], *, series: bool = False) -> list[list[str]]:
-    """The series among ``documents``: lists of at least two ids, old to new (by year, then
+    """The series among ``documents``: documents of one ``series_key`` with at least two
+    different years (copies of one year's report are not a series), old to new (by year, then
     input order), in the order of their first document. ``series``: the inputs, in the given
     order, are one series."""
     if series:
@@ -103,7 +104,9 @@ def find_series(documents: Sequence[Document], *, series: bool = False) -> list[
         key = series_key(doc)
         if key is not None:
             groups.setdefault(key[0], []).append((key[1], k, doc.id))
-    found = [sorted(members) for members in groups.values() if len(members) >= 2]
+    found = [
+        sorted(members) for members in groups.values() if len({y for y, _, _ in members}) >= 2
+    ]
     found.sort(key=lambda members: min(k for _, k, _ in members))
     return [[doc_id for _, _, doc_id in members] for members in found]
 
