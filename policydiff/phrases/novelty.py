@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -128,7 +129,9 @@ def _changes_in_pool(
     import multiprocessing
 
     global _FORKED
-    serial = not _FORK_SAFE  # see below
+    # see below; and never fork while another thread runs (it may hold a lock the child
+    # would wait for forever: the viewer's workers, a test's leftover thread)
+    serial = not _FORK_SAFE or threading.active_count() > 1
     for run in runs:  # read every document here once: the workers inherit them
         for k in run:
             view(k)
