@@ -282,7 +282,8 @@ def decode_bytes(data: bytes, *, name: str, encoding: str | None = None) -> Deco
         utf8_error = exc
     else:
         _check_accidental_utf8(data, text, shown)
-        return DecodedText(text, "utf-8", 1.0, "valid UTF-8", digest, _ascii_doubts(data))
+        doubts = _ascii_doubts(data) + _replacement_doubts(text)
+        return DecodedText(text, "utf-8", 1.0, "valid UTF-8", digest, doubts)
     if (
         utf8_error.reason == "unexpected end of data"
         and utf8_error.end == len(data)
@@ -552,6 +553,18 @@ def _guess_chinese(
         + failures[1:]
     )
     return DecodedText(best.text, best.codec, confidence, reason, digest, tuple(warnings))
+
+
+def _replacement_doubts(text: str) -> tuple[str, ...]:
+    """A doubt about valid UTF-8 that holds U+FFFD: the text was already damaged before this
+    file was written (its bytes EF BF BD, read as GBK, are the well-known 锟斤拷)."""
+    count = text.count("\ufffd")
+    if not count:
+        return ()
+    return (
+        f"{count} replacement character(s) U+FFFD: some text was lost before this file was "
+        "written (as GBK these bytes read 锟斤拷); find an undamaged copy if you can",
+    )
 
 
 def _ascii_doubts(data: bytes) -> tuple[str, ...]:

@@ -486,3 +486,13 @@ def test_ascii_bytes_that_are_also_utf16_han_say_so() -> None:
     assert "'中'" in decoded.warnings[0] and "--encoding utf-16-le" in decoded.warnings[0]
     assert decode_bytes(b"hello", name="x.txt").warnings == ()
     assert decode_bytes(b"2025\n", name="x.txt").warnings == ()
+
+
+def test_utf8_replacement_characters_are_a_doubt() -> None:
+    """锟斤拷 written in GB18030 is the bytes EF BF BD EF BF BD: valid UTF-8 for two U+FFFD.
+    Either way text was lost before the file was written, and the reading says so."""
+    data = "锟斤拷锟斤拷".encode("gb18030")
+    decoded = decode_bytes(data, name="x.txt")
+    assert decoded.text == "\ufffd" * 4
+    assert len(decoded.warnings) == 1 and "U+FFFD" in decoded.warnings[0]
+    assert "锟斤拷" in decoded.warnings[0]

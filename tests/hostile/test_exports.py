@@ -157,7 +157,12 @@ def test_two_runs_write_byte_identical_exports(exports: Exports, figures: Figure
     if not same:
         figures.bad("records_lost", "two runs wrote different exports")
     assert same
-    assert set(outs[0]) == {"alignment.json", "phrases.json", "phrases.md", "diff-d1-d2.html"}
+    # The output set of issue 11: the exports, the pages and every report table as CSV.
+    assert set(outs[0]) == {
+        "alignment.json", "phrases.json", "phrases.md", "index.html", "phrases.html",
+        "diff-d1-d2.html", "documents.csv", "alignment.csv", "themes.csv", "phrases.csv",
+        "occurrences.csv", "overlap.csv", "changes.csv",
+    }
 
 
 def test_export_round_trips(exports: Exports, figures: Figures) -> None:
