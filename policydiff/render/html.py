@@ -62,7 +62,7 @@ ins.moved {{ color: #0366d6; background: #eef6ff; text-decoration: none; }}
 section.row {{ margin-top: 1.6em; }}
 section.row h2 {{ font-size: 1.1em; margin: 0 0 0.2em; }}
 section.row h2 .arrow {{ color: #888; font-weight: normal; }}
-.top {{ font-size: 0.85em; font-weight: normal; margin-left: 0.5em; }}
+.top {{ font-size: 0.85em; font-weight: normal; margin-left: 0.5em; white-space: nowrap; }}
 ul.toc {{ list-style: none; padding-left: 0; margin: 0.4em 0; }}
 ul.toc li {{ margin: 0.15em 0; }}
 ul.toc .score {{ color: #555; font-size: 0.85em; white-space: nowrap; }}
