@@ -562,8 +562,8 @@ def _replacement_doubts(text: str) -> tuple[str, ...]:
     if not count:
         return ()
     return (
-        f"{count} replacement character(s) U+FFFD: some text was lost before this file was "
-        "written (as GBK these bytes read 锟斤拷); find an undamaged copy if you can",
+        f"mojibake: {count} replacement character(s) U+FFFD: some text was lost before this "
+        "file was written (as GBK these bytes read 锟斤拷); find an undamaged copy if you can",
     )
 
 
