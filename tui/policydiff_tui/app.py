@@ -133,3 +133,4 @@ def make_app(
         export_dir=export_dir,
         labels=labels,
     )
+

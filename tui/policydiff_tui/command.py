@@ -76,3 +76,4 @@ VIEW = ViewCommand()
 def _fail(message: str) -> int:
     print(f"policydiff: {message}", file=sys.stderr)
     return EXIT_TROUBLE
+
