@@ -33,6 +33,20 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _no_forks_in_the_test_process(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch work runs in the test process itself, except in tests marked ``pools``: a long
+    pytest session has threads and native libraries (OpenMP, BLAS) that a forked worker may
+    deadlock on, which a user's one-shot command does not have. Commands run as subprocesses
+    (most CLI tests) use their pools as users' do."""
+    if request.node.get_closest_marker("pools") is None:
+        from policydiff import comparison
+
+        monkeypatch.setattr(comparison, "worker_count", lambda: 1)
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -225,6 +225,7 @@ def test_stable_cuts_keep_the_tokens(chars: list[str], data: st.DataObject) -> N
         assert tokenize(text[:pos]) + tokenize(text[pos:]) == whole
 
 
+@pytest.mark.pools
 def test_pooled_loading_equals_one_by_one(
     seed_files: dict[str, Path], fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -240,6 +241,7 @@ def test_pooled_loading_equals_one_by_one(
         assert pooled_tokens[doc_id].spans() == tokens.spans()
 
 
+@pytest.mark.pools
 def test_pooled_loading_reports_the_first_bad_input(
     seed_files: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -252,6 +254,7 @@ def test_pooled_loading_reports_the_first_bad_input(
         load_corpus(paths, Config(cache=False))
 
 
+@pytest.mark.pools
 def test_pooled_alignments_equal_one_by_one(
     seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
