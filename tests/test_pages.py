@@ -201,9 +201,9 @@ def test_hostile_heading_and_file_name_are_inert(tmp_path: Path) -> None:
 
 def six_paths(folder: Path) -> list[Path]:
     """The five seeds and a copy of the first: 6 documents, 15 pairs."""
-    from tests.conftest import SEED_FILES
+    from policydiff.seeds import seed_paths
 
-    paths = list(SEED_FILES.values())
+    paths = [Path(p) for p in seed_paths()]
     copy = folder / "copy-of-000.txt"
     shutil.copyfile(paths[0], copy)
     return [*paths, copy]
