@@ -7,8 +7,6 @@ floats rounded, UTF-8 without escapes, one trailing newline). The JSON Schema sh
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,9 +118,10 @@ def alignment_json(comparison: Comparison) -> dict[str, Any]:
 
 
 def alignment_schema() -> dict[str, Any]:
-    text = resources.files("policydiff.data").joinpath("alignment.schema.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    """The JSON Schema of ``policydiff/alignment@1``."""
+    from policydiff.formats.jsontext import load_schema
+
+    return load_schema("alignment.schema.json")
 
 
 def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:

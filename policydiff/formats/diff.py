@@ -9,8 +9,6 @@ right document) and refuses anything else with one line naming the file.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,9 +93,9 @@ def diff_json(
 
 def diff_schema() -> dict[str, Any]:
     """The JSON Schema of ``policydiff/diff@1``."""
-    text = resources.files("policydiff.data").joinpath("diff.schema.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    from policydiff.formats.jsontext import load_schema
+
+    return load_schema("diff.schema.json")
 
 
 def load_diff(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:

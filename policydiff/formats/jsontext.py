@@ -48,6 +48,15 @@ class _Refused(ValueError):
     """Raised from inside the json hooks; turned into an ExportError by the caller."""
 
 
+def load_schema(file_name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``policydiff/data/`` (``alignment.schema.json`` …)."""
+    from importlib import resources
+
+    text = resources.files("policydiff.data").joinpath(file_name).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 def load_export(
     source: str | Path | bytes,
     *,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +107,9 @@ def render_json(report: PhraseReport) -> str:
 
 def phrases_schema() -> dict[str, Any]:
     """The JSON Schema of ``policydiff/phrases@1``."""
-    text = resources.files("policydiff.data").joinpath(SCHEMA_FILE).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    from policydiff.formats.jsontext import load_schema
+
+    return load_schema(SCHEMA_FILE)
 
 
 # --------------------------------------------------------------------------- loader
