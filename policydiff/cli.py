@@ -58,6 +58,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_TROUBLE, f"{self.prog}: {_one_line(message)}; see `{self.prog} --help`\n")
 
 
+MAX_PHRASE_MIN = 100
+"""Largest ``--min-chars``: longer shared passages are found anyway, as longer phrases."""
+
+MAX_WIDTH = 1000
+"""Widest text output (``--width``, ``COLUMNS``): wider gains nothing and costs memory."""
+
+
+def _in_range(lo: int, hi: int, *, zero: str = "") -> Callable[[str], int]:
+    """An argparse type: an integer in ``[lo, hi]`` (or 0 when ``zero`` says what 0 means)."""
+
+    def parse(text: str) -> int:
+        value = int(text)  # a ValueError: argparse says "invalid int value: 'x'"
+        if not (lo <= value <= hi or (zero and value == 0)):
+            also = f" (or 0: {zero})" if zero else ""
+            raise argparse.ArgumentTypeError(f"{value} is not between {lo} and {hi}{also}")
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--encoding", metavar="NAME", help="decode every input with this encoding (e.g. gbk, big5)"
@@ -134,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sections", help="print the heading tree of a document")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the sections as JSON")
-    p.add_argument("--depth", type=int, default=0, help="show only this many levels (0 = all)")
+    p.add_argument("--depth", type=_in_range(1, 50, zero="all levels"), default=0,
+                   help="show only this many levels (0 = all)")
     _add_input_options(p)
     _add_cache_option(p)
 
@@ -152,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs=2, metavar="FILE")
     p.add_argument("--section", metavar="ID", help="only the pair containing this section id")
     _add_output_options(p, ("text", "json", "html"))
-    p.add_argument("--width", type=int, default=0, help="terminal width (default: detected)")
+    p.add_argument("--width", type=_in_range(20, MAX_WIDTH, zero="detected"), default=0,
+                   help="terminal width (default: detected)")
     p.add_argument("--inline", action="store_true", help="inline diff even on a wide terminal")
     p.add_argument("--all", action="store_true", help="also show pairs without differences")
     for flag, what in (
@@ -281,6 +304,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
     min_chars = getattr(args, "min_chars", 4)
     if min_chars < 2:
         raise PolicyDiffError(f"--min-chars {min_chars}: must be at least 2")
+    if min_chars > MAX_PHRASE_MIN:
+        raise PolicyDiffError(f"--min-chars {min_chars}: must be at most {MAX_PHRASE_MIN}")
     diff = DiffOptions(
         ignore_punctuation=getattr(args, "ignore_punctuation", False),
         ignore_width=getattr(args, "ignore_width", False),
@@ -534,12 +559,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
         color = not to_file and _use_color()
         text = diff_report(
             comparison, selected, al,
-            width=args.width or shutil.get_terminal_size((120, 40)).columns,
+            width=args.width or _detected_width(shutil.get_terminal_size((120, 40)).columns),
             color=color,
             inline=args.inline, show_all=args.all, unmatched=args.section is None,
         )
     _write_or_print(args, text, comparison, styled=color)
     return EXIT_DIFFERENT if differs else EXIT_SAME
+
+
+def _detected_width(columns: int) -> int:
+    """The terminal's width (or ``COLUMNS``), kept between 20 and ``MAX_WIDTH``."""
+    return max(20, min(columns, MAX_WIDTH))
 
 
 def _use_color() -> bool:

@@ -156,3 +156,35 @@ def test_exit_code_option_says_whether_documents_differ(tmp_path, seed_files):
     assert run("compare", a, b, "-o", str(out), "--exit-code").returncode == 1
     assert run("compare", a, str(copy), "-o", str(tmp_path / "same"), "--exit-code").returncode == 0
     assert "--exit-code" in run("compare", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sections", "{a}", "--depth", "-1"], "--depth: -1 is not between 1 and 50"),
+        (["diff", "{a}", "{b}", "--width", "100000000"], "--width: 100000000 is not between"),
+        (["diff", "{a}", "{b}", "--width", "wide"], "--width: invalid int value: 'wide'"),
+        (["phrases", "{a}", "{b}", "--min-chars", "1000"], "--min-chars 1000: must be at most"),
+    ],
+)
+def test_options_out_of_range_are_one_line(seed_files, args, message):
+    """Every number an option takes has a range; outside it: one line, exit 2, before any
+    work (a 100,000,000-column diff wrote gigabytes)."""
+    values = {"a": str(seed_files["000"]), "b": str(seed_files["002"])}
+    proc = run(*[a.format(**values) for a in args])
+    assert proc.returncode == 2
+    assert message in proc.stderr and proc.stderr.count("\n") == 1
+    assert proc.stdout == ""
+
+
+def test_a_huge_columns_value_is_capped(seed_files):
+    """COLUMNS=100000000 (set by a careless script) gives lines of at most 1,000 columns."""
+    import os
+
+    env = {**os.environ, "COLUMNS": "100000000"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "policydiff", "diff", str(seed_files["000"]),
+         str(seed_files["002"])], capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 1000
