@@ -103,7 +103,14 @@ def test_duplicated_sections_keep_the_choice_of_assign() -> None:
 
 
 def reference(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    """What ``dumps`` must write: ``json.dumps``, with the terminal-unsafe characters as
+    escapes (written out here, not taken from the module)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    unsafe = [*range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+              *range(0x2066, 0x206A)]
+    for code in unsafe:
+        text = text.replace(chr(code), f"\\u{code:04x}")
+    return text
 
 
 json_data = st.recursive(
@@ -186,3 +193,14 @@ def test_sparse_body_similarity_equals_the_dense_product(seed_files: dict[str, o
             sparse = _body_matrix(fa, fb)
             assert sparse.dtype == np.float32 and sparse.shape == dense.shape
             assert np.array_equal(sparse, dense)
+
+
+def test_dumps_escapes_what_a_terminal_would_act_on() -> None:
+    """A heading holding CSI (U+009B) and a right-to-left override (U+202E) must not reach a
+    terminal that shows the export (``cat alignment.json``); the JSON still reads back the
+    same, and ordinary Chinese text and quotes stay as written."""
+    data = {"heading": "加强\u009b31m建设\u202e“引号”"}
+    text = dumps(data)
+    assert "\u009b" not in text and "\u202e" not in text
+    assert "\\u009b" in text and "\\u202e" in text and "加强" in text and "“引号”" in text
+    assert json.loads(text) == data

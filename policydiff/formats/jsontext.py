@@ -205,20 +205,37 @@ def _printable(text: str) -> str:
 def dumps(data: Any) -> str:
     """Deterministic JSON text: fixed key order as built, UTF-8, 1-space indent, newline.
 
-    Byte for byte ``json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)``, but
-    written by ``_write_indented``: with ``indent`` set the standard library falls back to its
-    pure-Python encoder, which took 12 s for the export of 100 documents (4,950 pairs, six
-    million values); this takes a fifth of that. Anything it does not handle (a key that is not
-    a string, a value that is not plain JSON data, NaN, a cycle) goes to ``json.dumps``, which
-    then behaves as it always did.
+    Byte for byte ``json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)``, except
+    that characters a terminal would act on or show reversed (C1 controls such as U+009B, the
+    bidirectional overrides such as U+202E, DEL) are written as ``\\uXXXX`` escapes
+    (``TERMINAL_UNSAFE``): ``cat alignment.json`` of a hostile document must not drive the
+    terminal, and the JSON means the same. The text is written by ``_write_indented``: with
+    ``indent`` set the standard library falls back to its pure-Python encoder, which took 12 s
+    for the export of 100 documents (4,950 pairs, six million values); this takes a fifth of
+    that. Anything it does not handle (a key that is not a string, a value that is not plain
+    JSON data, NaN, a cycle) goes to ``json.dumps``, which then behaves as it always did.
     """
     parts: list[str] = []
     try:
         _write_indented(data, "\n", parts)
     except (_NotPlain, RecursionError):
-        return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    parts.append("\n")
-    return "".join(parts)
+        text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    else:
+        parts.append("\n")
+        text = "".join(parts)
+    return escape_terminal_unsafe(text)
+
+
+TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters JSON may hold raw but a terminal acts on: DEL, C1 controls, bidi controls."""
+
+
+def escape_terminal_unsafe(text: str) -> str:
+    """``text`` (JSON) with every ``TERMINAL_UNSAFE`` character as a ``\\uXXXX`` escape.
+    Valid because such characters can stand only inside JSON strings."""
+    if TERMINAL_UNSAFE.search(text) is None:
+        return text
+    return TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class _NotPlain(Exception):
