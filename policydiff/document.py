@@ -32,6 +32,15 @@ _TITLE_WORDS = re.compile(r"报告|规划|建议|决定|纲要|讲话|施政|意
 MAX_TITLE = 60
 
 
+def title_from_name(path: str | Path) -> str:
+    """The title of a document without a title line: its file name without the extension,
+    with every character a terminal would act on shown as a placeholder (``textsafe``), so
+    the name is safe wherever the title goes: a pipe, Markdown, JSON, a page."""
+    from policydiff.textsafe import visible
+
+    return visible(Path(path).stem)
+
+
 def guess_title(normal: NormalText, fallback: str) -> str:
     """A title for display: a title-like line among the first few, else ``fallback``.
 
@@ -82,7 +91,7 @@ def _build(
 
     normal = normalize(source, config)
     guessed = guess_title(normal, "")
-    title = guessed or Path(path).stem
+    title = guessed or title_from_name(path)
     root = segment(normal, doc_id=doc_id, title=title)
     if themes:
         root = _with_themes(root, normal.text, themes)
@@ -228,7 +237,7 @@ def _document_from_entry(
         text = data["text"]
         if not isinstance(text, str) or data["text_sha256"] != _text_digest(text):
             return None
-        title = data["title"] or Path(path).stem
+        title = data["title"] or title_from_name(path)
         size = len(text)
         nodes: dict[str, tuple[dict[str, Any], list[str]]] = {}
         order: list[str] = []

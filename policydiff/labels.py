@@ -29,7 +29,7 @@ from pathlib import PurePath
 from policydiff.decode import STDIN_NAME
 from policydiff.errors import InputError
 from policydiff.model import Document
-from policydiff.textsafe import one_line
+from policydiff.textsafe import one_line, visible
 
 __all__ = ["MAX_LABEL", "check_labels", "derive_labels", "place_of", "year_of"]
 
@@ -185,7 +185,7 @@ def _header(text: str) -> str:
 def _title_of(doc: Document) -> str:
     """The title as a label: trimmed of leading dashes and brackets; empty when the document
     has no title line (its title is then the file name)."""
-    if doc.title == PurePath(doc.path).stem:
+    if doc.title == visible(PurePath(doc.path).stem):
         return ""
     title = doc.title.strip(_TRIM)
     return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1] + "…"
@@ -199,7 +199,7 @@ def _stem(path: str) -> str:
     stem = PurePath(path).stem if path else ""
     if path.startswith(("/dev/fd/", "/proc/self/fd/")) and stem.isdigit():
         return f"fd{stem}"  # a pipe of process substitution, <(…)
-    return _HASH_SUFFIX.sub("", stem) or stem
+    return visible(_HASH_SUFFIX.sub("", stem) or stem)
 
 
 def _distinct(labels: list[str], docs: Sequence[Document], fixed: int) -> list[str]:

@@ -188,3 +188,25 @@ def test_a_huge_columns_value_is_capped(seed_files):
     )
     assert proc.returncode == 1, proc.stderr
     assert max(len(line) for line in proc.stdout.splitlines()) <= 1000
+
+
+def test_a_hostile_file_name_is_safe_in_a_pipe(tmp_path):
+    """A report without a title line takes its title from its file name. A name holding an
+    OSC sequence and a right-to-left override must not go out raw anywhere: not through a pipe
+    (`sections F | cat`), not in phrases.md, not in the alignment JSON."""
+    body = "一、加强生态环境保护\n推进绿色低碳发展，建设美丽中国。\n二、扩大内需\n提振消费。\n"
+    name = tmp_path / "r\x1b]0;pwned\x07\u202eport.txt"
+    name.write_text(body, encoding="utf-8")
+    other = tmp_path / "plain.txt"
+    other.write_text(body.replace("提振消费", "扩大有效投资"), encoding="utf-8")
+    unsafe = ("\x1b", "\x07", "\u202e")
+    sections = run("sections", str(name))
+    assert sections.returncode == 0, sections.stderr
+    assert not any(ch in sections.stdout for ch in unsafe)
+    phrases = run("phrases", str(name), str(other))
+    assert phrases.returncode == 0, phrases.stderr
+    assert not any(ch in phrases.stdout for ch in unsafe)
+    exported = run("align", str(name), str(other), "--json", "-")
+    assert exported.returncode == 0, exported.stderr
+    assert not any(ch in exported.stdout for ch in unsafe)
+    assert "pwned" in sections.stdout  # shown, with placeholders, not dropped

@@ -230,7 +230,8 @@ def test_markdown_escapes_and_terminal_is_safe(small: tuple[PhraseReport, dict[s
     report, _ = small
     md = render_markdown(report)
     assert "建设\\<b\\>美丽\\</b\\>中国行动\\|计划" in md
-    assert "\x1b" in md  # a file keeps the title as written
+    # Issue 17: titles are made safe wherever text leaves the program, a file too.
+    assert "\x1b" not in md and "␛" in md
     shown = render_markdown(report, for_terminal=True)
     assert "\x1b" not in shown and "\x07" not in shown
     assert "␛" in shown and "␇" in shown

@@ -41,8 +41,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown syntax so document text shows literally (newlines become spaces)."""
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    """Escape Markdown syntax so document text shows literally (newlines become spaces), and
+    show every character a terminal would act on as a placeholder (``textsafe.visible``): a
+    file name holding an escape sequence must not reach whoever runs ``cat phrases.md``."""
+    from policydiff.textsafe import visible
+
+    return _MD_SPECIAL.sub(r"\\\1", visible(text).replace("\r", " ").replace("\n", " "))
 
 
 def _pct(value: float) -> str:
