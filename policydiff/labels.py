@@ -185,7 +185,7 @@ def _header(text: str) -> str:
 def _title_of(doc: Document) -> str:
     """The title as a label: trimmed of leading dashes and brackets; empty when the document
     has no title line (its title is then the file name)."""
-    if doc.title == visible(PurePath(doc.path).stem):
+    if doc.title == doc.file_stem:
         return ""
     title = doc.title.strip(_TRIM)
     return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1] + "…"

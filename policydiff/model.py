@@ -106,6 +106,16 @@ class Document:
         return self.label or self.title
 
     @property
+    def file_stem(self) -> str:
+        """The file name without its extension, safe to show (``textsafe.visible``): what the
+        title is when the document has no title line."""
+        from pathlib import PurePath
+
+        from policydiff.textsafe import visible
+
+        return visible(PurePath(self.path).stem)
+
+    @property
     def tag(self) -> str:
         """The id and the label, as tables show a document: ``d30 云南``."""
         return f"{self.id} {self.name}"

@@ -7,7 +7,6 @@ Column labels are document ids (``d1`` …); titles are listed under the table.
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -56,7 +55,7 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
                     sanitize.truncate(sanitize.line(doc.name), 20),
                     "  ",
                     sanitize.truncate(sanitize.line(doc.title), 50)
-                    if doc.title not in (doc.label, PurePath(doc.path).stem) else "",
+                    if doc.title not in (doc.label, doc.file_stem) else "",
                     "\n",
                 )
             ]

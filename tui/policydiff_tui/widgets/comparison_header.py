@@ -38,10 +38,10 @@ class ComparisonHeader(Widget):
 
     def _doc(self, doc: Document, width: int) -> Content:
         name = Path(doc.path).name
-        title = doc.title if doc.title and doc.title != Path(doc.path).stem else ""
+        title = doc.title if doc.title and doc.title != doc.file_stem else ""
         what = f"{title} ({name})" if title else name
         # The label (北京, 2025) first, unless it is the file name's stem, shown anyway.
-        shown_label = doc.label if not Path(doc.path).stem.startswith(doc.label) else ""
+        shown_label = doc.label if not doc.file_stem.startswith(doc.label) else ""
         if shown_label and title == shown_label:
             what = name
         tag = sanitize.line(shown_label, self._style("figure")) if shown_label else None
