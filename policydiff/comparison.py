@@ -246,7 +246,9 @@ class Comparison:
 
         with self._lock:
             if self._result_key is None:
-                self._result_key = comparison_key(self)
+                self._result_key = comparison_key(
+                    self.ref, self.config, self.themes, self.documents, self.tokens
+                )
             return self._result_key
 
     def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
@@ -257,7 +259,7 @@ class Comparison:
         pairs = self.pairs
         with self._lock:
             missing = [pair for pair in pairs if pair not in self._alignments]
-        use_cache = bool(missing) and results.enabled(self)
+        use_cache = bool(missing) and results.enabled(self.config.cache)
         if use_cache:
             found = results.read_alignments(self.result_key(), pairs)
             if found is not None:

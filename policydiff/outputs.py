@@ -131,9 +131,14 @@ def comparison_outputs(
 def _cached(comparison: Comparison, name: str, render: Renderer) -> Renderer:
     """``render`` through the result cache (``policydiff.results``): a comparison run before
     with the same inputs, settings and code gets the same text without the work."""
-    from policydiff.results import cached_output
+    from policydiff.results import cached_output, enabled
 
-    return lambda: cached_output(comparison, name, render)
+    def cached() -> str:
+        if not enabled(comparison.config.cache):
+            return render()
+        return cached_output(comparison.result_key(), name, render)
+
+    return cached
 
 
 def _csv_files(

@@ -23,13 +23,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from policydiff.render.names import section_name
 from policydiff.report import PhraseReport, rounded
 
 if TYPE_CHECKING:
-    from policydiff.comparison import Comparison
+    from policydiff.align import Alignment
+    from policydiff.model import Document
+    from policydiff.phrases import PhraseSet
+    from policydiff.themes import Theme
+
+
+class Comparison(Protocol):
+    """What the tables read of a ``policydiff.comparison.Comparison`` (a protocol, so that
+    this module, which the Comparison's row methods call, does not import it back)."""
+
+    @property
+    def documents(self) -> list[Document]: ...
+    @property
+    def themes(self) -> tuple[Theme, ...]: ...
+    def document(self, doc_id: str) -> Document: ...
+    def alignments(self) -> list[Alignment]: ...
+    def theme_matrix(self) -> list[tuple[str, dict[str, list[str]]]]: ...
+    def phrases(self) -> PhraseSet: ...
+    def batch_workers(self) -> int: ...
+    def change_series(self, small: int | None = None) -> list[list[str]]: ...
 
 Row = dict[str, Any]
 

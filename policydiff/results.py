@@ -30,27 +30,36 @@ import policydiff.cache as store
 from policydiff.align import Alignment, Match
 
 if TYPE_CHECKING:
-    from policydiff.comparison import Comparison
+    from policydiff.config import Config
+    from policydiff.document import DocumentTokens
+    from policydiff.model import Document
+    from policydiff.themes import Theme
 
 KIND_ALIGNMENTS = "alignments"
 KIND_OUTPUTS = "outputs"
 FORMAT = "policydiff-results@1"
 
 
-def comparison_key(comparison: Comparison) -> str:
-    """The key of everything a comparison computes (see the module docstring)."""
-    parts = [FORMAT, _version(), repr(comparison.ref)]
-    config = dataclasses.replace(comparison.config, cache=None)
-    parts.append(repr(config))
-    parts.append(repr(comparison.themes))
+def comparison_key(
+    ref: str | None,
+    config: Config,
+    themes: Sequence[Theme],
+    documents: Sequence[Document],
+    tokens: Callable[[str], DocumentTokens],
+) -> str:
+    """The key of everything a comparison computes (see the module docstring); ``tokens``
+    gives a document's tokens by id."""
+    parts = [FORMAT, _version(), repr(ref)]
+    parts.append(repr(dataclasses.replace(config, cache=None)))
+    parts.append(repr(tuple(themes)))
     parts.append(_tokenizer_signature())
-    for doc in comparison.documents:
-        tokens = comparison.tokens(doc.id)
-        digest = hashlib.sha256(tokens.ends.tobytes())
-        digest.update(repr(sorted(tokens.headings.items())).encode("utf-8", "surrogatepass"))
+    for doc in documents:
+        held = tokens(doc.id)
+        digest = hashlib.sha256(held.ends.tobytes())
+        digest.update(repr(sorted(held.headings.items())).encode("utf-8", "surrogatepass"))
         parts.append(
             repr((doc.id, doc.path, doc.title, doc.sha256, doc.warnings, len(doc.text),
-                  getattr(doc, "label", None), digest.hexdigest()))
+                  doc.label, digest.hexdigest()))
         )
     return store.make_key(*parts)
 
@@ -73,9 +82,9 @@ def _tokenizer_signature() -> str:
     return str(signature()) if callable(signature) else ""
 
 
-def enabled(comparison: Comparison) -> bool:
-    """Whether this comparison reads and writes the result cache."""
-    return store.is_enabled(comparison.config.cache)
+def enabled(cache: bool | None) -> bool:
+    """Whether the result cache is used for this ``Config.cache`` setting."""
+    return store.is_enabled(cache)
 
 
 # --------------------------------------------------------------------------- alignments
@@ -136,12 +145,10 @@ def _alignment(data: dict[str, Any]) -> Alignment:
 # --------------------------------------------------------------------------- outputs
 
 
-def cached_output(comparison: Comparison, name: str, render: Callable[[], str]) -> str:
-    """The text of output ``name`` of ``comparison``: from the cache when it was rendered
-    before with the same key, else rendered now (and kept)."""
-    if not enabled(comparison):
-        return render()
-    key = store.make_key(KIND_OUTPUTS, comparison.result_key(), name)
+def cached_output(result_key: str, name: str, render: Callable[[], str]) -> str:
+    """The text of output ``name`` of the comparison whose key is ``result_key``: from the
+    cache when it was rendered before with the same key, else rendered now (and kept)."""
+    key = store.make_key(KIND_OUTPUTS, result_key, name)
     data = store.read_entry(KIND_OUTPUTS, key)
     if isinstance(data, dict) and data.get("name") == name and isinstance(data.get("text"), str):
         text: str = data["text"]
