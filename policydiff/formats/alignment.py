@@ -131,8 +131,7 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
     version, sections or offsets that do not fit, and — with ``check_inputs`` — inputs whose
     sha256 no longer matches the file on disk.
     """
-    from policydiff.decode import read_bytes
-    from policydiff.errors import InputError
+    from policydiff.formats.jsontext import check_inputs as check_inputs_of
     from policydiff.formats.jsontext import load_export
 
     # The export of a 10 MB document is about 76 MB: read up to MAX_EXPORT_BYTES (the 50 MB
@@ -143,41 +142,8 @@ def load_alignment(path: str | Path, *, check_inputs: bool = True) -> dict[str, 
     )
     _validate_shape(data, name)
     if check_inputs:
-        import hashlib
-
-        for doc in data["documents"]:
-            if _was_stream(doc["path"]):
-                raise ExportError(
-                    f"{name}: input {doc['path']} was read from standard input or a pipe, so it "
-                    "can be neither checked nor read again; save it to a file and re-run compare"
-                )
-            doc_path = Path(doc["path"])
-            if not doc_path.is_absolute():
-                doc_path = Path(path).resolve().parent / doc_path
-                if not doc_path.exists():
-                    doc_path = Path(doc["path"])
-            try:
-                # read_bytes refuses folders, devices and pipes (reading a FIFO named in a
-                # hostile export would block forever).
-                digest = hashlib.sha256(read_bytes(doc_path)).hexdigest()
-            except InputError as exc:
-                raise ExportError(
-                    f"{name}: input {doc['path']} cannot be read ({exc}); put it back or re-run "
-                    "compare"
-                ) from None
-            if digest != doc["sha256"]:
-                raise ExportError(
-                    f"{name}: input {doc['path']} has changed since the export "
-                    "(sha256 differs); re-run compare"
-                )
+        check_inputs_of(data, path, name, again="re-run compare")
     return data
-
-
-def _was_stream(path: str) -> bool:
-    """Whether an export's input was standard input or a pipe (``-``, ``<(…)``, /dev/stdin)."""
-    from policydiff.decode import STDIN_NAME
-
-    return path == STDIN_NAME or path.startswith(("/dev/fd/", "/proc/self/fd/", "/dev/stdin"))
 
 
 def _validate_shape(data: dict[str, Any], name: str) -> None:

@@ -105,6 +105,7 @@ def load_diff(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:
     version, a shape that does not fit (see the module doc), and, with ``check_inputs``,
     inputs whose sha256 no longer matches the file on disk.
     """
+    from policydiff.formats.jsontext import check_inputs as check_inputs_of
     from policydiff.formats.jsontext import load_export
 
     data, name = load_export(
@@ -119,7 +120,7 @@ def load_diff(path: str | Path, *, check_inputs: bool = True) -> dict[str, Any]:
             f"{name}: not a valid diff export ({exc.__class__.__name__}: {exc}); {_EXPECTED}"
         ) from None
     if check_inputs:
-        _check_inputs(data, Path(path), name)
+        check_inputs_of(data, path, name, again="diff again")
     return data
 
 
@@ -179,29 +180,3 @@ def _check_pair(pair: dict[str, Any], prefixes: tuple[str, str], name: str) -> N
         )
         if not inside:
             raise ExportError(f"{name}: {label} has a move outside its spans; {_DAMAGED}")
-
-
-def _check_inputs(data: dict[str, Any], path: Path, name: str) -> None:
-    """Each input must still be the file the export was made from (same sha256)."""
-    import hashlib
-
-    from policydiff.decode import read_bytes
-    from policydiff.errors import InputError
-
-    for doc in data["documents"]:
-        doc_path = Path(doc["path"])
-        if not doc_path.is_absolute():
-            doc_path = path.resolve().parent / doc_path
-            if not doc_path.exists():
-                doc_path = Path(doc["path"])
-        try:
-            digest = hashlib.sha256(read_bytes(doc_path)).hexdigest()
-        except InputError as exc:
-            raise ExportError(
-                f"{name}: input {doc['path']} cannot be read ({exc}); put it back or diff again"
-            ) from None
-        if digest != doc["sha256"]:
-            raise ExportError(
-                f"{name}: input {doc['path']} has changed since the export (sha256 differs); "
-                "diff again"
-            )

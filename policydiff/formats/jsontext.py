@@ -57,6 +57,43 @@ def load_schema(file_name: str) -> dict[str, Any]:
     return data
 
 
+def check_inputs(data: dict[str, Any], export: str | Path, name: str, *, again: str) -> None:
+    """Each input an export names must still be the file it was made from (same sha256).
+
+    Relative input paths are read beside the export first, then from here. An input read from
+    standard input or a pipe cannot be checked, and says so. ``again`` says how to make the
+    export anew (``re-run compare``); every refusal is one ``ExportError`` line."""
+    import hashlib
+
+    from policydiff.decode import STDIN_NAME, read_bytes
+    from policydiff.errors import InputError
+
+    for doc in data["documents"]:
+        shown = doc["path"]
+        if shown == STDIN_NAME or shown.startswith(("/dev/fd/", "/proc/self/fd/", "/dev/stdin")):
+            raise ExportError(
+                f"{name}: input {shown} was read from standard input or a pipe, so it can be "
+                f"neither checked nor read again; save it to a file and {again}"
+            )
+        doc_path = Path(shown)
+        if not doc_path.is_absolute():
+            doc_path = Path(export).resolve().parent / doc_path
+            if not doc_path.exists():
+                doc_path = Path(shown)
+        try:
+            # read_bytes refuses folders, devices and pipes (reading a FIFO named in a hostile
+            # export would block forever).
+            digest = hashlib.sha256(read_bytes(doc_path)).hexdigest()
+        except InputError as exc:
+            raise ExportError(
+                f"{name}: input {shown} cannot be read ({exc}); put it back or {again}"
+            ) from None
+        if digest != doc["sha256"]:
+            raise ExportError(
+                f"{name}: input {shown} has changed since the export (sha256 differs); {again}"
+            )
+
+
 def load_export(
     source: str | Path | bytes,
     *,
