@@ -1,0 +1,1 @@
+"""The change report: what changed between two documents (issue 13)."""
