@@ -22,8 +22,11 @@ Rules:
 - An entry is one JSON file (no pickle: nothing in it can run code), written to a temporary
   file in the same folder and renamed over the target, so a reader sees a whole entry or
   none. It carries a format name, a version and its own key; an entry that cannot be read or
-  parsed, or whose format, version or key differ, is ignored and rewritten. Callers check
-  the content too (lengths, spans) and treat any inconsistency as a miss.
+  parsed, or whose format, version or key differ, is ignored and rewritten. Entries are read
+  with ``files.read_file`` (kind ``cache``): a regular file, never through a symbolic link,
+  at most ``files.KINDS["cache"].limit`` bytes, so a FIFO, a device or a huge sparse file put
+  in place of an entry is a miss at once, not a hang; an entry that large is never written.
+  Callers check the content too (lengths, spans) and treat any inconsistency as a miss.
 - A cache that cannot be written (read-only disk, full disk) is not an error: the result is
   simply not kept.
 - The cache only grows; entries of old versions are never read again and can be deleted with
@@ -41,6 +44,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+from policydiff.errors import InputError
+from policydiff.files import KINDS, read_file
 
 FORMAT = "policydiff-cache"
 VERSION = 1
@@ -113,9 +119,9 @@ def _entry_path(kind: str, key: str) -> Path:
 def read_entry(kind: str, key: str) -> Any | None:
     """The data stored under ``kind``/``key``, or None (missing, unreadable, corrupt, stale)."""
     try:
-        raw = _entry_path(kind, key).read_bytes()
+        raw = read_file(_entry_path(kind, key), "cache")
         entry = json.loads(raw.decode("utf-8", "surrogatepass"))
-    except (OSError, ValueError, RecursionError):
+    except (InputError, OSError, ValueError, RecursionError):
         return None
     if (
         not isinstance(entry, dict)
@@ -137,6 +143,8 @@ def write_entry(kind: str, key: str, data: Any) -> bool:
         payload = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
             "utf-8", "surrogatepass"
         )
+        if len(payload) > KINDS["cache"].limit:
+            return False  # it could not be read back
         _make_private_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:

@@ -53,7 +53,7 @@ from typing import BinaryIO
 
 from policydiff.chars import HAN_RANGES, HAN_RE
 from policydiff.errors import InputError
-from policydiff.files import os_reason
+from policydiff.files import KINDS, os_reason, read_file
 from policydiff.textsafe import one_line, visible
 
 __all__ = [
@@ -70,7 +70,7 @@ __all__ = [
     "stream_identity",
 ]
 
-DEFAULT_MAX_BYTES = 50_000_000
+DEFAULT_MAX_BYTES = KINDS["input"].limit
 STDIN = "-"
 """The input name that means standard input."""
 STDIN_NAME = "<stdin>"
@@ -101,49 +101,11 @@ class DecodedText:
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The raw bytes of a regular file, or ``InputError`` saying what is wrong with the path.
-
-    Rules: a missing path, a folder, a device/pipe/socket (which could block), an unreadable
-    file and a file over ``max_bytes`` are errors; an empty file is not (``b''``). Symbolic
-    links to a regular file are followed.
-    """
-    shown = one_line(str(path))
-    fspath = os.fspath(path)
-    try:
-        info = os.stat(fspath)
-    except FileNotFoundError:
-        if os.path.islink(fspath):
-            raise InputError(f"{shown}: broken symbolic link; check where it points") from None
-        raise InputError(f"{shown}: no such file; check the path") from None
-    except NotADirectoryError:
-        raise InputError(
-            f"{shown}: part of this path is a file, not a folder; check the path"
-        ) from None
-    except PermissionError:
-        raise InputError(
-            f"{shown}: permission denied; check the permissions of its folder"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read it ({os_reason(exc)}); check the path") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{shown}: is a folder, not a file; pass the text files inside it")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(
-            f"{shown}: not a regular file (a device, pipe or socket); save the text to a file "
-            "and pass that"
-        )
-    if info.st_size > max_bytes:
-        raise InputError(_too_large(shown, info.st_size, max_bytes))
-    try:
-        with open(fspath, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except PermissionError:
-        raise InputError(f"{shown}: permission denied; check the file's permissions") from None
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read it ({os_reason(exc)})") from None
-    if len(data) > max_bytes:
-        raise InputError(_too_large(shown, len(data), max_bytes))
-    return data
+    """The raw bytes of an input document that is a regular file, or ``InputError`` saying
+    what is wrong with the path (``files.read_file`` of kind ``input``: a missing path, a
+    folder, a device/pipe/socket, an unreadable file and a file over ``max_bytes`` are errors;
+    an empty file is not; symbolic links to a regular file are followed)."""
+    return read_file(path, "input", limit=max_bytes)
 
 
 def read_text(
@@ -776,10 +738,3 @@ def _sample(text: str, limit: int = 12) -> str:
     """The start of a decoded text, quoted, on one line and safe to print."""
     flat = " ".join(text.split())
     return "“" + visible(flat[:limit]) + ("…" if len(flat) > limit else "") + "”"
-
-
-def _too_large(shown: str, size: int, limit: int) -> str:
-    return (
-        f"{shown}: is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit; a report is far "
-        "smaller, so check that this is the right file"
-    )

@@ -1,5 +1,12 @@
-"""Writing outputs safely: the output rules in one place (reading inputs is
-``policydiff.decode``).
+"""The file rules in one place: reading any file that is not an input document
+(``read_file``: themes, overrides, cache entries, exports), and writing outputs safely
+(``write_atomic``; a compare's whole set is ``outputs.write_outputs``). Decoding input
+documents is ``policydiff.decode``, whose ``read_bytes`` is ``read_file(path, "input")``.
+
+Reading: a regular file only, checked with ``lstat`` and again on the open descriptor (a FIFO
+or device swapped in between never blocks: the file is opened non-blocking), never more than
+its kind's size limit (``KINDS``) plus one byte read, every refusal one ``InputError`` line
+naming the file. A cache entry is never read through a symbolic link.
 
 An output is written to a temporary file in its folder, flushed to disk and renamed over the
 target, so readers see the old file or the new one, never half of one; it is never written
@@ -14,12 +21,119 @@ import os
 import secrets
 import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from policydiff.errors import OutputError
+from policydiff.errors import InputError, OutputError
 from policydiff.textsafe import one_line
 
-__all__ = ["os_reason", "write_atomic"]
+__all__ = ["KINDS", "FileKind", "os_reason", "read_file", "write_atomic"]
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What the reader allows for one kind of file: its size limit, whether a symbolic link is
+    followed (to a regular file only), and how a too-large file is explained."""
+
+    limit: int
+    links: bool
+    smaller: str  # "a report is far smaller" ...
+
+
+KINDS: dict[str, FileKind] = {
+    "input": FileKind(50_000_000, True, "a report is far smaller"),
+    "themes": FileKind(1_000_000, True, "a theme taxonomy is far smaller (the bundled: 21 KB)"),
+    "overrides": FileKind(1_000_000, True, "an overrides file is far smaller"),
+    "export": FileKind(200_000_000, True, "the export of a 10 MB report is about 76 MB"),
+    "cache": FileKind(300_000_000, False, "no cache entry is that large"),
+}
+"""The kinds of file ``read_file`` reads, by name."""
+
+
+def read_file(path: str | Path, kind: str, *, limit: int | None = None) -> bytes:
+    """The bytes of the regular file ``path`` of ``kind`` (a key of ``KINDS``), or
+    ``InputError`` (one line naming the file) saying what is wrong with it.
+
+    Refused: a missing path, a folder, a device, pipe or socket (also behind a symbolic link,
+    or swapped in after the check), a symbolic link at all for kinds that follow none, an
+    unreadable file, and a file over ``limit`` (default: the kind's). At most ``limit + 1``
+    bytes are ever read, so a file that grows while it is read is refused too. An empty file
+    is ``b''``.
+    """
+    rule = KINDS[kind]
+    limit = rule.limit if limit is None else limit
+    shown = one_line(str(path))
+    fspath = os.fspath(path)
+    info = _lstat(fspath, shown)
+    if stat.S_ISLNK(info.st_mode):
+        if not rule.links:
+            raise InputError(
+                f"{shown}: is a symbolic link; a {kind} file is never read through one"
+            )
+        info = _lstat(fspath, shown, follow=True)
+    _check_regular(info, shown, limit, rule, kind)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    if not rule.links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(fspath, flags)
+    except PermissionError:
+        raise InputError(f"{shown}: permission denied; check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read it ({os_reason(exc)}); check the path") from None
+    with open(fd, "rb") as handle:
+        try:
+            # The descriptor again: what was checked may have been replaced since.
+            _check_regular(os.fstat(fd), shown, limit, rule, kind)
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{shown}: cannot read it ({os_reason(exc)})") from None
+    if len(data) > limit:
+        raise InputError(_too_large(shown, len(data), limit, rule))
+    return data
+
+
+def _lstat(fspath: str | bytes, shown: str, *, follow: bool = False) -> os.stat_result:
+    """The status of the path itself (``follow``: of what a link points to)."""
+    try:
+        return os.stat(fspath) if follow else os.lstat(fspath)
+    except FileNotFoundError:
+        if follow:
+            raise InputError(f"{shown}: broken symbolic link; check where it points") from None
+        raise InputError(f"{shown}: no such file; check the path") from None
+    except NotADirectoryError:
+        raise InputError(
+            f"{shown}: part of this path is a file, not a folder; check the path"
+        ) from None
+    except PermissionError:
+        raise InputError(
+            f"{shown}: permission denied; check the permissions of its folder"
+        ) from None
+    except (OSError, ValueError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else "not a valid path"
+        raise InputError(f"{shown}: cannot read it ({reason}); check the path") from None
+
+
+def _check_regular(
+    info: os.stat_result, shown: str, limit: int, rule: FileKind, kind: str
+) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        inside = "the text files" if kind == "input" else "the file"
+        raise InputError(f"{shown}: is a folder, not a file; pass {inside} inside it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{shown}: not a regular file (a device, pipe or socket); save the text to a file "
+            "and pass that"
+        )
+    if info.st_size > limit:
+        raise InputError(_too_large(shown, info.st_size, limit, rule))
+
+
+def _too_large(shown: str, size: int, limit: int, rule: FileKind) -> str:
+    return (
+        f"{shown}: is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit; {rule.smaller}, "
+        "so check that this is the right file"
+    )
 
 
 def write_atomic(

@@ -76,19 +76,17 @@ def load_themes(path: str | Path | None = None) -> tuple[Theme, ...]:
     """
     if path is None:
         return _bundled_themes()
-    from policydiff.decode import read_bytes
     from policydiff.errors import InputError
+    from policydiff.files import read_file
 
     name = _printable(str(path))
     try:
-        # A regular file only (a FIFO named here would block; a theme file is no stream).
-        data = read_bytes(path, max_bytes=_MAX_THEMES_BYTES)
+        # The one reader of files that are not inputs: a regular file only (a FIFO named here
+        # would block, /dev/zero never ends), at most files.KINDS["themes"].limit bytes.
+        data = read_file(path, "themes")
     except InputError as exc:
         raise ConfigError(f"cannot read themes file: {exc}") from None
     return _parse_themes(data, name=name)
-
-
-_MAX_THEMES_BYTES = 5_000_000
 
 
 @lru_cache(maxsize=1)

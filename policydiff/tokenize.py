@@ -165,9 +165,20 @@ def _read_dict_cache(tokenizer: Any, path: str) -> bool:
     file gives the same ``(FREQ, total)`` in about 0.3 s. A file that does not hold that pair is
     left for ``initialize()`` to rebuild.
     """
+    from policydiff.errors import InputError
+    from policydiff.files import read_file
+
     try:
-        with open(path, "rb") as handle:
-            freq, total = marshal.loads(handle.read())
+        # The one reader of non-input files: a FIFO, a device or a huge file put there is a
+        # miss at once (and removed, so that jieba's initialize() does not read it either).
+        freq, total = marshal.loads(read_file(path, "cache"))
+    except InputError:
+        if os.path.lexists(path) and not os.path.isdir(path):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        return False
     except (OSError, ValueError, EOFError, TypeError):
         return False
     if not isinstance(freq, dict) or not isinstance(total, int) or not freq:

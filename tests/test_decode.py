@@ -21,7 +21,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff import decode as pdecode
 from policydiff.decode import DecodedText, decode_bytes, read_bytes, read_text
 from policydiff.errors import InputError
 
@@ -420,7 +419,8 @@ def test_read_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(pdecode, "open", denied, raising=False)
+    # files.read_file opens with os.open (non-blocking, so a FIFO swapped in cannot block).
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(InputError, match=r"secret\.txt: permission denied"):
         read_bytes(path)
 

@@ -110,7 +110,7 @@ def load_export(
     Returns the data and the name messages use for the file; raises ``ExportError`` with
     one line naming the file.
     """
-    from policydiff.decode import read_bytes
+    from policydiff.files import read_file
 
     if isinstance(source, bytes):
         raw: bytes | str = source
@@ -118,7 +118,7 @@ def load_export(
     else:
         name = _printable(str(source))
         try:
-            raw = read_bytes(source, max_bytes=max_bytes)
+            raw = read_file(source, "export", limit=max_bytes)
         except Exception as exc:
             raise ExportError(str(exc)) from None
     try:
