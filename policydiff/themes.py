@@ -48,6 +48,12 @@ MIN_SCORE = 0.2
 RELATIVE_CUTOFF = 0.5
 STRONG_BODY = 0.95
 
+MAX_TERM_CHARS = 50
+"""The longest key term a themes file may hold (the bundled ones are at most 13)."""
+MAX_THEMES = 500
+MAX_TERMS = 20_000
+"""Bounds of a themes file (the bundled one: 17 themes, 843 terms)."""
+
 _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _THEME_KEYS = frozenset({"id", "name", "name_en", "terms"})
 
@@ -72,7 +78,10 @@ def load_themes(path: str | Path | None = None) -> tuple[Theme, ...]:
     hard to reason about). Any problem with the file (unreadable, not UTF-8, TOML syntax, a
     missing or duplicate id, a non-numeric weight or one outside (0, 1], empty terms, an
     unknown key) raises ``ConfigError`` with one line that names the file and the problem.
-    A UTF-8 byte-order mark is accepted. The bundled taxonomy is parsed once and shared.
+    A UTF-8 byte-order mark is accepted. The bundled taxonomy is parsed once and shared. The
+    file is read with ``files.read_file`` (kind ``themes``: a regular file, at most 1 MB);
+    nesting too deep for the parser, a term over ``MAX_TERM_CHARS`` and more than
+    ``MAX_THEMES`` themes or ``MAX_TERMS`` terms are refused in one line too.
     """
     if path is None:
         return _bundled_themes()
@@ -108,6 +117,11 @@ def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: invalid TOML: {_printable(str(exc))}") from None
+    except RecursionError:
+        raise ConfigError(
+            f"{name}: arrays or tables nested too deeply; a themes file is a list of [[theme]] "
+            "tables of term = weight"
+        ) from None
     extra = sorted(set(doc) - {"theme"})
     if extra:
         raise ConfigError(
@@ -116,6 +130,8 @@ def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
     raw = doc.get("theme")
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{name}: no [[theme]] tables found")
+    if len(raw) > MAX_THEMES:
+        raise ConfigError(f"{name}: {len(raw)} themes, over the limit of {MAX_THEMES}")
     themes: list[Theme] = []
     seen: dict[str, int] = {}
     for number, entry in enumerate(raw, start=1):
@@ -126,6 +142,9 @@ def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
             )
         seen[theme.id] = number
         themes.append(theme)
+    total = sum(len(theme.terms) for theme in themes)
+    if total > MAX_TERMS:
+        raise ConfigError(f"{name}: {total} terms in all, over the limit of {MAX_TERMS}")
     return tuple(themes)
 
 
@@ -165,6 +184,11 @@ def _parse_theme(entry: Any, *, number: int, name: str) -> Theme:
     for term, weight in raw_terms.items():
         if not term.strip():
             raise ConfigError(f"{where}: empty term")
+        if len(term) > MAX_TERM_CHARS:
+            raise ConfigError(
+                f"{where}: a term of {len(term)} characters ({_short(term)}), over the limit of "
+                f"{MAX_TERM_CHARS}; a key term is a word or a short phrase"
+            )
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             raise ConfigError(f"{where}: weight of {term!r} must be a number, got {_short(weight)}")
         if not (math.isfinite(weight) and 0 < weight <= 1):
