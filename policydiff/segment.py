@@ -35,6 +35,7 @@ Rules, in the order they are applied:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,17 @@ _LEAD_CLAUSE_MARKS = "，、,；;：:“”"
 
 _CLOSING_OPENERS = ("各位代表", "同志们", "代表们", "各位委员")
 
+_LIST_ITEM_END = "。；;及"
+"""How the paragraph of a list item ends (a heading line has no final punctuation)."""
+
+_NARRATIVE_OPENING = re.compile(
+    r"(?:回顾)?(?:过去的?|近)?[一二三四五六七八九十两]+年(?:来|里|间|中)?，|(?:新的一年|今年|去年)，"
+)
+"""A sentence opening with a time phrase and a comma tells what happened; it is a run-in
+heading only when a sibling lead opens with the same phrase (national 2018: six leads
+``五年来，…``), not alone (national 2025: ``过去一年，我国发展历程很不平凡。`` then
+``回顾过去一年，成绩来之不易。``)."""
+
 # 一是 items and —— bullets are list items: always below every numbered kind, siblings of
 # each other, whatever order they first appear in.
 LEAF_KINDS = ("shi", "dash", "continuation")
@@ -70,6 +82,7 @@ MAX_HEADING_SENTENCE = 60  # a longer first sentence is cut at its first clause
 MAX_PLAIN_HEADING = 40  # unnumbered heading lines are short
 MAX_LEAD_SENTENCE = 20  # unnumbered lead sentences are shorter still
 MIN_BODY_LINE = 40
+MIN_SHORT_BODY = 20  # a complete sentence this long under a short heading line is body text
 
 
 @dataclass
@@ -161,22 +174,49 @@ def _line_marker(text: str, start: int, end: int) -> _Event | None:
     return None
 
 
-def _is_body_line(text: str, span: tuple[int, int]) -> bool:
-    line = text[span[0] : span[1]]
-    return len(line) >= 2 * MIN_BODY_LINE or (
-        len(line) >= MIN_BODY_LINE and line.rstrip()[-1:] in _BODY_LINE_END
+def _is_body_line(text: str, span: tuple[int, int], heading: str = "") -> bool:
+    """A paragraph of body text. With ``heading`` (the line before it), a shorter complete
+    sentence also counts when it is at least twice the heading's length and
+    ``MIN_SHORT_BODY`` long (Hong Kong 2014: ``專業服務`` / ``香港高質素的專業人才及制度，
+    具有良好的潛質及競爭能力進一步向國際發展。``)."""
+    line = text[span[0] : span[1]].strip()
+    if len(line) >= 2 * MIN_BODY_LINE or (
+        len(line) >= MIN_BODY_LINE and line[-1:] in _BODY_LINE_END
+    ):
+        return True
+    return bool(heading) and (
+        len(line) >= max(MIN_SHORT_BODY, 2 * len(heading)) and line[-1:] in _LEAD_SENTENCE_END
     )
 
 
-def _is_plain_heading(text: str, span: tuple[int, int], next_span: tuple[int, int] | None) -> bool:
+def _is_plain_line(text: str, span: tuple[int, int]) -> bool:
+    """A short line without final punctuation or sentence end, that could head a section."""
     line = text[span[0] : span[1]].strip()
     if not line or len(line) > MAX_PLAIN_HEADING or line[-1] in FINAL_PUNCT:
         return False
     if line.startswith(("——", "（", "(")) or not has_unified_han(line):
         return False
-    if any(ch in line for ch in SENTENCE_END):
+    return not any(ch in line for ch in SENTENCE_END)
+
+
+def _is_plain_heading(text: str, span: tuple[int, int], next_span: tuple[int, int] | None) -> bool:
+    line = text[span[0] : span[1]].strip()
+    return (
+        _is_plain_line(text, span)
+        and next_span is not None
+        and _is_body_line(text, next_span, line)
+    )
+
+
+def _is_group_heading(text: str, lines: list[tuple[int, int]], i: int) -> bool:
+    """A plain line right above another plain heading line: the title of a group of headings
+    (Hong Kong 2014: ``安老`` / ``安老服務計劃方案`` / ``居家安老`` …). It becomes a section of
+    its own, a sibling of the headings under it: where its group ends is not written."""
+    if i + 2 >= len(lines) or not _is_plain_line(text, lines[i]):
         return False
-    return next_span is not None and _is_body_line(text, next_span)
+    return _line_marker(text, *lines[i + 1]) is None and _is_plain_heading(
+        text, lines[i + 1], lines[i + 2]
+    )
 
 
 def _lead_sentence(text: str, span: tuple[int, int]) -> _Event | None:
@@ -213,9 +253,12 @@ def find_headings(text: str) -> list[_Event]:
     seen_heading = False  # —— bullets count only inside some section
     seen_structural = False  # plain heading lines are top level until a numbered part appears
     last_shi = 0
+    list_kinds: set[str] = set()  # numbered kinds that are list items (see _is_list_item)
     for i, span in enumerate(lines):
         event = _line_marker(text, *span)
         if event and event.kind == "dash" and not seen_heading:
+            event = None
+        if event and _is_list_item(event, text[span[0] : span[1]], events, list_kinds):
             event = None
         if event:
             seen_heading = True
@@ -225,7 +268,9 @@ def find_headings(text: str) -> list[_Event]:
             if event.kind == "dash" and _continues_after_bullet(text, lines, i):
                 start = lines[i + 1][0]
                 events.append(_Event(start, start, "continuation", "", "", None))
-        elif _is_plain_heading(text, span, lines[i + 1] if i + 1 < len(lines) else None):
+        elif (seen_structural and _is_group_heading(text, lines, i)) or (
+            _is_plain_heading(text, span, lines[i + 1] if i + 1 < len(lines) else None)
+        ):
             heading = text[span[0] : span[1]].strip()
             relative = int(seen_structural)
             events.append(_Event(span[0], span[1], "plain", "", heading, None, relative=relative))
@@ -243,6 +288,32 @@ def find_headings(text: str) -> list[_Event]:
             seen_heading = True
             last_shi = number
     return events
+
+
+def _is_list_item(
+    event: _Event, line: str, events: list[_Event], list_kinds: set[str]
+) -> bool:
+    """Whether a numbered paragraph is an item of a list in the text, not a heading.
+
+    A numbered kind whose first paragraph is a sentence (it ends in ``。``, ``；`` or ``及``)
+    right under an unnumbered sub-heading line (after the numbered parts began) numbers the
+    items of lists in the text, here and everywhere after (Hong Kong 2014, under
+    ``低收入在職家庭津貼``: ``一、不少基層人士是家中唯一的就業成員，…`` and ``(1) 基本津貼會以
+    家庭為單位，…``). A heading line (no final punctuation) stays a heading (a seed:
+    ``(一)聚焦產業興區、蓄勢賦能,轉型升級勢頭強勁`` under ``一年來,我們…``). ``list_kinds``
+    collects the list kinds.
+    """
+    if event.kind in LEAF_KINDS:
+        return False
+    if event.kind in list_kinds:
+        return True
+    if any(e.kind == event.kind and e.relative == 0 for e in events):
+        return False
+    sentence = line.rstrip()[-1:] in _LIST_ITEM_END
+    if sentence and events and events[-1].kind == "plain" and events[-1].relative == 1:
+        list_kinds.add(event.kind)
+        return True
+    return False
 
 
 def _closing_start(text: str, lines: list[tuple[int, int]], events: list[_Event]) -> int | None:
@@ -277,7 +348,20 @@ def _lead_events(
         if k == 0:
             continue
         groups.setdefault(boundaries[k - 1], []).append(lead)
-    return [lead for group in groups.values() if len(group) >= 2 for lead in group]
+    kept: list[_Event] = []
+    for group in groups.values():
+        group = _parallel_narratives(group)
+        if len(group) >= 2:
+            kept.extend(group)
+    return kept
+
+
+def _parallel_narratives(group: list[_Event]) -> list[_Event]:
+    """The leads of a group without the narrative ones (``_NARRATIVE_OPENING``) that no other
+    lead of the group shares their opening with."""
+    openings = [m.group(0) if (m := _NARRATIVE_OPENING.match(e.heading)) else "" for e in group]
+    count = {o: openings.count(o) for o in openings}
+    return [e for e, o in zip(group, openings, strict=True) if not o or count[o] >= 2]
 
 
 @dataclass

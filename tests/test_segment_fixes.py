@@ -1,0 +1,89 @@
+"""Heading-detection fixes of issue 14, each written from a line of the document it fixes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policydiff.document import build_document, load_document
+from policydiff.model import Document, Section
+
+
+def headings(sec: Section) -> list[str]:
+    return [c.heading for c in sec.children]
+
+
+def part(doc: Document, heading: str) -> Section:
+    return next(s for s in doc.root.children if s.heading == heading)
+
+
+def test_national_2025_review_opening_is_body(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "national-2025.txt")
+    review = part(doc, "2024年工作回顾")
+    # Line 10: "过去一年，我国发展历程很不平凡。党的二十届三中全会胜利召开，…" and line 16:
+    # "回顾过去一年，成绩来之不易。…" open the review; they are its own text, not headings,
+    # so the review's own text (what is shown beside the 2024 review) holds them.
+    assert headings(review)[0] == "因时因势加强和创新宏观调控，推动经济回升向好"  # 一是…
+    own = doc.text[review.own_span[0] : review.own_span[1]]
+    assert "过去一年，我国发展历程很不平凡" in own and "回顾过去一年，成绩来之不易" in own
+    # Line 162: "过去一年，国防和军队建设取得新的重要进展。新的一年，…" is a paragraph of the
+    # last task, not a sub-heading.
+    tasks = part(doc, "2025年政府工作任务")
+    assert all(not h.startswith("过去一年") for s in tasks.walk() for h in [s.heading])
+
+
+def test_national_2018_parallel_leads_stay_headings(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "national-2018.txt")
+    review = doc.root.children[1]
+    # Line 12: "五年来，经济实力跃上新台阶。…": six leads share "五年来，" — run-in headings.
+    leads = [h for h in headings(review) if h.startswith("五年来，")]
+    assert leads[0] == "五年来，经济实力跃上新台阶" and len(leads) == 6
+
+
+def test_hong_kong_2014_sub_headings_found(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "hk-policy-address-2014-zht.txt")
+    economy = part(doc, "经济")
+    # Line 33: "專業服務" followed by a one-sentence paragraph (36 characters, line 34).
+    assert "专业服务" in headings(economy)
+    care = part(doc, "扶贫安老助弱")
+    # Line 99: "安老", line 100: "安老服務計劃方案"; line 121: "助弱", line 122: "少數族裔".
+    found = headings(care)
+    assert found.index("安老") + 1 == found.index("安老服务计划方案")
+    assert found.index("助弱") + 1 == found.index("少数族裔")
+    youth = part(doc, "培育下一代")
+    # Line 167: "教育", line 187: "就業" (each right above a sub-heading).
+    assert {"教育", "就业"} <= set(headings(youth))
+
+
+def test_hong_kong_2014_numbered_list_items_are_body(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "hk-policy-address-2014-zht.txt")
+    care = part(doc, "扶贫安老助弱")
+    # Line 73: " 一、不少基層人士是家中唯一的就業成員，…" and line 76: "(1) 基本津貼會以家庭為單位，
+    # 與就業及工時掛鈎，…" are items of lists under 低收入在職家庭津貼, not headings.
+    allowance = next(s for s in care.children if s.heading == "低收入在职家庭津贴")
+    assert allowance.children == ()
+    body = doc.text[allowance.own_span[0] : allowance.own_span[1]]
+    assert "不少基层人士是家中唯一的就业成员" in body and "基本津贴会以家庭为单位" in body
+    assert not any(s.label.startswith(("（1）", "(1)", "一、")) for s in care.walk())
+
+
+def test_a_heading_line_under_a_plain_line_stays_a_heading() -> None:
+    # As in seed 001: a plain review line, then "（一）…" headings with no final punctuation.
+    text = (
+        "一、工作回顾\n"
+        "一年来，我们守正创新、砥砺前行，稳住了经济发展基本盘\n"
+        + "攻坚克难、加压奋进，系统谋划出台了一系列稳增长政策措施，经济运行总体平稳向好。" * 2
+        + "\n（一）聚焦产业兴区、蓄势赋能，转型升级势头强劲\n"
+        + "工业经济添薪蓄力。工业园区收储土地一千亩，新增规模以上工业企业二十户，产值增长。\n"
+        "（二）锚定首善之区、强基补短，城乡一体加快融合\n"
+        + "城市建管扩容提质。新建改造城市道路十条，老旧小区改造一百个，城市面貌持续改善。\n"
+    )
+    doc = build_document(text, doc_id="d1", path="x.txt")
+    labels = [s.label for s in doc.sections]
+    assert "（一）" in labels and "（二）" in labels
+
+
+def test_seed_001_numbered_tasks_under_review_lines(seed_files: dict[str, Path]) -> None:
+    doc = load_document(seed_files["001"])
+    review = doc.root.children[1]
+    # Line 18: "(一)聚焦產業興區、蓄勢賦能,轉型升級勢頭強勁" is a heading, not a list item.
+    assert any(c.label == "（一）" for c in review.children)
