@@ -1,0 +1,110 @@
+"""Assemble the change report of a pair of documents of a comparison.
+
+``change_report(comparison, a, b)``: the indicators table (``changes.indicators``), the new,
+dropped and renamed formulations (``changes.formulations``) or, when the two documents are
+peers rather than one issuer's consecutive reports, what is distinctive of each against the
+others, and the per-theme summary (``changes.summary``). Every offset becomes a citation
+(``policydiff.citations``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from policydiff.changes.indicators import indicators as indicator_table
+from policydiff.changes.model import ChangeReport, DocumentRef, Entry, Renamed
+from policydiff.changes.summary import Passages, passages, theme_summary
+from policydiff.citations import cite, file_name
+from policydiff.model import Document
+
+if TYPE_CHECKING:
+    from policydiff.comparison import Comparison
+
+KINDS = ("series", "peers")
+
+
+def document_ref(doc: Document) -> DocumentRef:
+    return DocumentRef(id=doc.id, label=doc.name, path=doc.path, file=file_name(doc))
+
+
+def pair_kind(comparison: Comparison, a: str, b: str) -> str:
+    """``series`` when ``b`` follows ``a`` in a series of the comparison (the years of one
+    issuer: ``Comparison.series``, or ``--series``), else ``peers``."""
+    runs = [[d.id for d in comparison.documents]] if comparison.config.series else (
+        comparison.series()
+    )
+    for run in runs:
+        if a in run and b in run and run.index(b) == run.index(a) + 1:
+            return "series"
+    return "peers"
+
+
+def change_report(
+    comparison: Comparison, a: str, b: str, *, kind: str | None = None
+) -> ChangeReport:
+    """The change report of document ``a`` (old) -> ``b`` (new). ``kind``: ``series`` or
+    ``peers`` (default: ``pair_kind``)."""
+    kind = kind or pair_kind(comparison, a, b)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    old, new = comparison.document(a), comparison.document(b)
+    themes = comparison.themes
+    table = indicator_table(old, new, themes)
+    where_old, where_new = passages(old, themes), passages(new, themes)
+    others = [d for d in comparison.documents if d.id not in (a, b)]
+    found, notes = _formulations(old, new, others, comparison, kind)
+    new_entries = tuple(_entry(new, f, where_new) for f in found["new"])
+    dropped_entries = tuple(_entry(old, f, where_old) for f in found["dropped"])
+    renamed = tuple(
+        Renamed(_entry(old, r.old, where_old), _entry(new, r.new, where_new))
+        for r in found["renamed"]
+    )
+    al = comparison.alignment(a, b)
+    diffs = [
+        (sd.span_a, sd.span_b, [op.as_tuple() for op in sd.diff.opcodes])
+        for sd in comparison.section_diffs(a, b)
+    ]
+    summary = theme_summary(
+        old, new, themes, indicators=table, new_entries=new_entries,
+        dropped_entries=dropped_entries, renamed=renamed, diffs=diffs,
+        removed=al.unmatched_a, added=al.unmatched_b,
+    )
+    return ChangeReport(
+        old=document_ref(old), new=document_ref(new), kind=kind, indicators=tuple(table),
+        new_formulations=new_entries, dropped_formulations=dropped_entries, renamed=renamed,
+        themes=tuple(summary), notes=tuple(notes),
+    )
+
+
+def _entry(doc: Document, formulation: Any, where: Passages) -> Entry:
+    """A formulation (``changes.formulations.Formulation``) as a report entry."""
+    span = (formulation.start, formulation.end)
+    return Entry(
+        text=formulation.text, score=float(formulation.score), sentence=formulation.sentence,
+        citation=cite(doc, span, section=formulation.section),
+        theme=where.theme_at(formulation.start),
+    )
+
+
+def _formulations(
+    old: Document, new: Document, others: Sequence[Document], comparison: Comparison, kind: str
+) -> tuple[dict[str, tuple[Any, ...]], list[str]]:
+    """New, dropped and renamed formulations (series) or each side's distinctive ones
+    (peers: in ``new`` for the new document, ``dropped`` for the old one)."""
+    empty: dict[str, tuple[Any, ...]] = {"new": (), "dropped": (), "renamed": ()}
+    try:
+        from policydiff.changes import formulations
+    except ImportError:  # the formulation finder is not part of this build
+        return empty, ["formulations: not available in this version"]
+    config = comparison.config
+    if kind == "series":
+        found = formulations.formulation_changes(old, new, others=others, config=config)
+        return {"new": found.new, "dropped": found.dropped, "renamed": found.renamed}, []
+    rest_new = [old, *others]
+    rest_old = [new, *others]
+    return {
+        "new": formulations.distinctive_formulations(new, rest_new, config=config),
+        "dropped": formulations.distinctive_formulations(old, rest_old, config=config),
+        "renamed": (),
+    }, []
