@@ -9,6 +9,8 @@ only the viewer's own.
 Rules:
 - Files that cannot be opened are refused on stderr, in one line with exit code 2, before the
   screen is taken over; so is an alignment export that no longer matches its inputs.
+- Standard output must be a terminal: ``policydiff view a b | head`` is refused the same way
+  (a full-screen app written into a pipe is escape codes nobody reads).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ if TYPE_CHECKING:  # the CLI loads this module to build its parser: nothing heav
 
 EXIT_OK = 0
 EXIT_TROUBLE = 2
+
+NOT_A_TERMINAL = (
+    "view needs a terminal on standard output, not a pipe or a file "
+    "(use 'policydiff diff' for text)"
+)
 
 
 class ViewCommand:
@@ -59,6 +66,8 @@ class ViewCommand:
                     read_text(name, encoding=config.encoding)
         except PolicyDiffError as exc:
             return _fail(visible(str(exc)))
+        if not _stdout_is_terminal():
+            return _fail(NOT_A_TERMINAL)
         app = make_app(
             files, config=config, from_json=from_json, ref=getattr(args, "ref", None),
             labels=getattr(args, "label", None) or (),
@@ -71,6 +80,13 @@ class ViewCommand:
 
 VIEW = ViewCommand()
 """The object the ``policydiff.commands`` entry point names."""
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
 
 
 def _fail(message: str) -> int:

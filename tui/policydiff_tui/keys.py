@@ -15,6 +15,10 @@ KEY_NAMES = {
     "question_mark": "?",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
+    "period": ".",
+    "comma": ",",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
 }
 
 

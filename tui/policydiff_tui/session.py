@@ -101,6 +101,7 @@ class ViewerSession:
         self._pair_phrases: dict[DiffKey, tuple[PairPhrase, ...]] = {}
         self._lock = threading.Lock()
         self._mining_started = False
+        self._shown: dict[str, str] = {}
         self.phrase_set: PhraseSet | None = None
         """The shared phrases of all documents, once mined (``mine_phrases``)."""
 
@@ -113,6 +114,8 @@ class ViewerSession:
         """The rows of ``left`` against ``right`` (aligning them if not done yet)."""
         alignment, mirrored = alignment_for(self.comparison, left, right)
         docs = self.document(left), self.document(right)
+        self.text(left, original=True)  # made here, in the worker, not when first shown
+        self.text(right, original=True)
         rows = build_rows(alignment, *docs, mirrored=mirrored)
         return PairView(left, right, rows, overall_similarity(alignment, *docs))
 
@@ -121,10 +124,30 @@ class ViewerSession:
         alignment, _ = alignment_for(self.comparison, left, right)
         return overall_similarity(alignment, self.document(left), self.document(right))
 
-    def texts(self, left: str, right: str, row: PairRow) -> tuple[str, str]:
-        """The text each side of ``row`` shows (``PairRow.left_span`` / ``right_span``)."""
+    def texts(
+        self, left: str, right: str, row: PairRow, *, original: bool = False
+    ) -> tuple[str, str]:
+        """The text each side of ``row`` shows (``PairRow.left_span`` / ``right_span``): the
+        normalized text, or with ``original`` the text as written (same offsets)."""
         (a0, a1), (b0, b1) = row.left_span, row.right_span
-        return self.document(left).text[a0:a1], self.document(right).text[b0:b1]
+        return self.text(left, original=original)[a0:a1], self.text(right,
+                                                                     original=original)[b0:b1]
+
+    def text(self, doc_id: str, *, original: bool = False) -> str:
+        """A document's normalized text, or with ``original`` its text as written
+        (``policydiff_tui.script.shown_text``: same length and offsets), made once."""
+        doc = self.document(doc_id)
+        if not original:
+            return doc.text
+        with self._lock:
+            found = self._shown.get(doc_id)
+        if found is None:
+            from policydiff_tui.script import shown_text
+
+            found = shown_text(doc)
+            with self._lock:
+                self._shown[doc_id] = found
+        return found
 
     # ------------------------------------------------------------------ diffs
 

@@ -16,7 +16,9 @@ from policydiff_tui.keys import BindingRow
 
 GENERAL_KEYS = (
     ("↑ ↓  j k", "previous / next section pair"),
-    ("PgUp PgDn  space", "scroll the panes (both move together)"),
+    ("PgUp PgDn", "scroll both panes a page up / down (from the section list too)"),
+    ("space", "in a pane: scroll both panes a page down"),
+    ("Shift+↑ Shift+↓", "in a pane: scroll both panes a line"),
     ("Tab  Shift+Tab", "move between the list and the panes"),
     ("Ctrl+P", "command palette (every action)"),
     ("q", "quit"),

@@ -17,11 +17,12 @@ from textual.binding import Binding, BindingType
 from policydiff_tui import sanitize
 from policydiff_tui.keys import binding_rows
 from policydiff_tui.messages import ExportWritten
-from policydiff_tui.pairs import PairRow, row_for_offset
-from policydiff_tui.screens.pair_view import PairViewScreen, one_line
+from policydiff_tui.pairs import PairRow
+from policydiff_tui.screens.main_search import SearchKeys
+from policydiff_tui.screens.pair_view import one_line
 
 
-class MainScreen(PairViewScreen):
+class MainScreen(SearchKeys):
     """Section pairs, side-by-side diff, phrase panel, and the keys that move through them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,7 +31,9 @@ class MainScreen(PairViewScreen):
         Binding("n", "next_change", "Next change"),
         Binding("p", "previous_change", "Prev change"),
         Binding("slash", "search", "Search"),
-        Binding("t", "theme_filter", "Theme"),
+        Binding("period", "next_hit", "Next hit", show=False),
+        Binding("comma", "previous_hit", "Previous hit", show=False),
+        Binding("t", "theme_filter", "Policy theme"),
         Binding("s", "swap", "Swap"),
         Binding("f", "toggle_phrases", "Phrases"),
         Binding("m", "theme_matrix", "Matrix"),
@@ -78,6 +81,14 @@ class MainScreen(PairViewScreen):
             index += step
         self.notify("no more changes", timeout=2)
 
+    def action_page_panes(self, step: int) -> None:
+        """Scroll both panes a page down (``step`` 1) or up (-1)."""
+        left = self.side_by_side.panes[0]
+        if step > 0:
+            left.scroll_page_down(animate=False)
+        else:
+            left.scroll_page_up(animate=False)
+
     def action_swap(self) -> None:
         """Swap the left and right documents (the same alignment, mirrored)."""
         if self.session is None or not self.left:
@@ -112,54 +123,10 @@ class MainScreen(PairViewScreen):
             index = 0
         self.set_pair(*pairs[(index + step) % len(pairs)])
 
-    # ------------------------------------------------------------------ search
-
-    def action_search(self) -> None:
-        """Search both documents."""
-        from policydiff_tui.screens.search import SearchScreen
-
-        if self.session is None or not self.left:
-            return
-        docs = [self.session.document(self.left), self.session.document(self.right)]
-        self.app.push_screen(SearchScreen(docs, self.search_query), self._search_done)
-
-    def _search_done(self, result: tuple[str, int, str] | None) -> None:
-        if result is None:
-            return
-        doc_id, offset, query = result
-        self.search_query = query
-        if not query:
-            self._redraw_overlays()
-            return
-        side = "left" if doc_id == self.left else "right"
-        self.goto_offset(side, offset)
-
-    def goto_offset(self, side: str, offset: int) -> None:
-        """Show the row whose ``side`` section holds document offset ``offset`` and scroll to it
-        (clearing the theme filter when it hides that row)."""
-        index = row_for_offset(self.rows, side, offset)
-        if index is None and self.theme_filter is not None:
-            self.theme_filter = None
-            self._apply_filter()
-            index = row_for_offset(self.rows, side, offset)
-        if index is None:
-            return
-        row = self.rows[index]
-        relative = offset - (row.left_span if side == "left" else row.right_span)[0]
-        self._pending_offset = (side, relative)
-        if self.current is not None and row.key == self.current.key and (
-            self.shown_diff_key == self._diff_key(row)
-        ):
-            self._pending_offset = None
-            self._redraw_overlays()
-            self.side_by_side.scroll_to_offset(side, relative)
-        else:
-            self.section_list.select_index(index)
-
     # ------------------------------------------------------------------ themes and pairs
 
     def action_theme_filter(self) -> None:
-        """Show only the pairs about one theme."""
+        """Show only the section pairs about one policy theme."""
         from policydiff_tui.screens.theme_filter import ThemeFilterScreen
 
         if self.session is None:

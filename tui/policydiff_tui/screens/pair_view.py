@@ -37,6 +37,7 @@ from policydiff_tui.messages import (
     WorkProgressed,
 )
 from policydiff_tui.pairs import PairRow, filter_rows, row_titles
+from policydiff_tui.search import MAX_MARKS, find_in
 from policydiff_tui.widgets.comparison_header import ComparisonHeader
 from policydiff_tui.widgets.diff_pane import RoleSpan
 from policydiff_tui.widgets.phrase_panel import PhrasePanel
@@ -54,9 +55,6 @@ if TYPE_CHECKING:
     """Opens the session (in a worker thread), telling ``progress`` how reading advances."""
 
 NEED_TWO = "the viewer needs at least two documents"
-
-MAX_SEARCH_MARKS = 2000
-"""Search hits marked in one pane (a one-character query can match thousands of times)."""
 
 
 class PairViewScreen(Screen[None]):
@@ -86,6 +84,10 @@ class PairViewScreen(Screen[None]):
         self.pair_phrases: tuple[PairPhrase, ...] = ()
         self.phrase_index: int | None = None
         self.search_query = ""
+        self.search_forms: tuple[str, ...] = ()
+        """The query as typed and in its normalized form (both are looked for)."""
+        self.original = True
+        """Show the text as written (True) or the normalized text the comparison uses."""
         self._row_index: dict[str, int] = {}
         self._pending_offset: tuple[str, int] | None = None
         self._keep_key: str | None = None
@@ -196,6 +198,7 @@ class PairViewScreen(Screen[None]):
         self._keep_key = keep
         self.header.docs = (self.session.document(left), self.session.document(right))
         self.header.similarity = None
+        self.header.counts = None
         self._align(left, right)
 
     @work(thread=True, group="align", exclusive=True, exit_on_error=False)
@@ -226,6 +229,10 @@ class PairViewScreen(Screen[None]):
         keep = self._keep_key or (self.current.key if self.current else None)
         self._keep_key = None
         self._apply_filter(keep=keep)
+        self.after_alignment()
+
+    def after_alignment(self) -> None:
+        """What to do once a new pair's rows are listed (``MainScreen``: go to a search hit)."""
 
     def _apply_filter(self, *, keep: str | None = None) -> None:
         assert self.session is not None
@@ -243,10 +250,11 @@ class PairViewScreen(Screen[None]):
     def _diff_key(self, row: PairRow) -> tuple[str, str, str]:
         return (self.left, self.right, row.key)
 
-    def _texts(self, row: PairRow) -> tuple[str, str]:
-        """The text each side of ``row`` shows."""
+    def _texts(self, row: PairRow, *, original: bool | None = None) -> tuple[str, str]:
+        """The text each side of ``row`` shows (as written, or normalized)."""
         assert self.session is not None
-        return self.session.texts(self.left, self.right, row)
+        shown = self.original if original is None else original
+        return self.session.texts(self.left, self.right, row, original=shown)
 
     # ------------------------------------------------------------------ the current row
 
@@ -291,7 +299,7 @@ class PairViewScreen(Screen[None]):
 
     def _show_diff(self, row: PairRow, diff: TextDiff) -> None:
         assert self.session is not None
-        self.side_by_side.show_diff(diff)
+        self.side_by_side.show_diff(diff, texts=self._texts(row))
         self.shown_diff_key = self._diff_key(row)
         self._update_phrases()
         if self._pending_offset is not None:
@@ -362,15 +370,19 @@ class PairViewScreen(Screen[None]):
             for phrase in self.pair_phrases:
                 left += [(s - a0, e - a0, "phrase") for s, e in phrase.spans_a]
                 right += [(s - b0, e - b0, "phrase") for s, e in phrase.spans_b]
-        if self.search_query:
-            a_text, b_text = self._texts(row)
-            left += find_all(a_text, self.search_query, "search")
-            right += find_all(b_text, self.search_query, "search")
+        if self.search_forms:
+            left += self._search_marks(row, 0)
+            right += self._search_marks(row, 1)
         if self.phrase_index is not None and self.phrase_index < len(self.pair_phrases):
             phrase = self.pair_phrases[self.phrase_index]
             left += [(s - a0, e - a0, "phrase-current") for s, e in phrase.spans_a]
             right += [(s - b0, e - b0, "phrase-current") for s, e in phrase.spans_b]
         self.side_by_side.set_overlays(left, right)
+
+    def _search_marks(self, row: PairRow, side: int) -> list[RoleSpan]:
+        """The search hits of one side of ``row``, in both forms of its text."""
+        texts = (self._texts(row, original=True)[side], self._texts(row, original=False)[side])
+        return [(s, e, "search") for s, e in find_in(texts, self.search_forms, MAX_MARKS)]
 
     def on_phrase_chosen(self, message: PhraseChosen) -> None:
         row = self.current
@@ -382,19 +394,6 @@ class PairViewScreen(Screen[None]):
         self.side_by_side.scroll_to_offsets(
             phrase.spans_a[0][0] - row.left_span[0], phrase.spans_b[0][0] - row.right_span[0]
         )
-
-
-def find_all(text: str, query: str, role: str) -> list[RoleSpan]:
-    """Every occurrence of ``query`` in ``text`` (case-insensitive), at most a few thousand."""
-    spans: list[RoleSpan] = []
-    haystack, needle = text.casefold(), query.casefold()
-    if not needle or len(haystack) != len(text):
-        haystack, needle = text, query
-    pos = haystack.find(needle)
-    while pos != -1 and len(spans) < MAX_SEARCH_MARKS:
-        spans.append((pos, pos + len(needle), role))
-        pos = haystack.find(needle, pos + max(1, len(needle)))
-    return spans
 
 
 def one_line(exc: BaseException) -> str:

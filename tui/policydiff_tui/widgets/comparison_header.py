@@ -26,10 +26,13 @@ class ComparisonHeader(Widget):
 
     docs: reactive[tuple[Document, Document] | None] = reactive(None)
     similarity: reactive[float | None] = reactive(None)
-    counts: reactive[tuple[int, int, int, int]] = reactive((0, 0, 0, 0))
-    """Rows shown, one-to-one matches, left-only and right-only sections."""
+    counts: reactive[tuple[int, int, int, int] | None] = reactive(None)
+    """Rows shown, one-to-one matches, left-only and right-only sections (``None`` until the
+    pair is aligned: the header then says so instead of showing zeros)."""
     position: reactive[str] = reactive("")
     theme_label: reactive[str] = reactive("")
+    search_label: reactive[str] = reactive("")
+    """The search on show and the current hit (``“城中村” 2/12``; app-made, already safe)."""
     message: reactive[str] = reactive("")
     """App text shown instead of the documents while nothing is loaded (or on failure)."""
 
@@ -69,18 +72,23 @@ class ComparisonHeader(Widget):
                 self._doc(right, half - 4),
             ]
         )
-        _rows, matched, only_left, only_right = self.counts
         figures: list[Content | str | tuple[str, Style | str]] = []
         if self.similarity is not None:
             figures += ["similarity ", (f"{self.similarity:.0%}", self._style("figure")), "  "]
-        figures += [
-            (str(matched), self._style("figure")), " matched  ",
-            (str(only_left), self._style("figure")), f" only {left.id}  ",
-            (str(only_right), self._style("figure")), f" only {right.id}  ",
-            (self.position, self._style("dim")),
-        ]
+        if self.counts is None:
+            figures += [("aligning…", self._style("dim"))]
+        else:
+            _rows, matched, only_left, only_right = self.counts
+            figures += [
+                (str(matched), self._style("figure")), " matched  ",
+                (str(only_left), self._style("figure")), f" only {left.id}  ",
+                (str(only_right), self._style("figure")), f" only {right.id}  ",
+                (self.position, self._style("dim")),
+            ]
         if self.theme_label:
             figures += ["  theme: ", sanitize.line(self.theme_label, self._style("figure"))]
+        if self.search_label:
+            figures += ["  ", sanitize.line(self.search_label, self._style("dim"))]
         line2 = sanitize.join(figures)
         return sanitize.join(
             [sanitize.truncate(line1, width), "\n", sanitize.truncate(line2, width)]

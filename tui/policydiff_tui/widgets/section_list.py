@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.style import Style
 from textual.widgets import OptionList
@@ -28,7 +29,15 @@ TAG_CELLS = 4
 
 
 class SectionList(OptionList):
-    """Aligned section pairs in reading order; the highlighted row is the pair on show."""
+    """Aligned section pairs in reading order; the highlighted row is the pair on show.
+
+    PgUp / PgDn scroll the panes (as they do in a pane), not the list: one key, one meaning.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "screen.page_panes(-1)", "Page up", show=False),
+        Binding("pagedown", "screen.page_panes(1)", "Page down", show=False),
+    ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "section-list--score",

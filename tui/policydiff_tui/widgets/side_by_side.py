@@ -11,7 +11,8 @@ Rules:
 - The colours of a run follow its role (``diff_layers``): a replaced run is ``changed``, the
   differing characters of a refined one also ``deleted``/``inserted``, pure deletions and
   insertions ``deleted``/``inserted``, changed text that moved ``moved``.
-- Re-wrapping (resize) keeps the row at the top of the view at the top.
+- Re-wrapping (resize, another form of the texts) keeps the text at the top of the view at the
+  top (the line holding it, not the start of its paragraph).
 """
 
 from __future__ import annotations
@@ -68,14 +69,17 @@ def diff_layers(layout_rows: Sequence[rows.Row]) -> tuple[list[RoleSpan], list[R
 def build_layout(
     diff: TextDiff, left_width: int, right_width: int,
     layout_rows: Sequence[rows.Row] | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> Layout:
-    """Wrap every row of ``diff`` to the pane widths and pad the sides to equal height."""
+    """Wrap every row of ``diff`` to the pane widths and pad the sides to equal height;
+    ``texts`` are the texts shown (default ``diff.a``, ``diff.b``; the same offsets)."""
     layout_rows = list(layout_rows if layout_rows is not None else rows.side_by_side_rows(diff))
+    a_text, b_text = texts if texts is not None else (diff.a, diff.b)
     left: list[PaneLine] = []
     right: list[PaneLine] = []
     for index, row in enumerate(layout_rows):
-        a_lines = rows.cell_lines(diff.a, row.left_span, left_width)
-        b_lines = rows.cell_lines(diff.b, row.right_span, right_width)
+        a_lines = rows.cell_lines(a_text, row.left_span, left_width)
+        b_lines = rows.cell_lines(b_text, row.right_span, right_width)
         for k in range(max(len(a_lines), len(b_lines), 1)):
             left.append(PaneLine(a_lines[k] if k < len(a_lines) else None, index, k == 0))
             right.append(PaneLine(b_lines[k] if k < len(b_lines) else None, index, k == 0))
@@ -134,6 +138,8 @@ class SideBySideDiff(Horizontal):
         self.roles: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
         self.overlays: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
         self.change_index: int | None = None
+        self.texts: tuple[str, str] = ("", "")
+        """The texts shown (the diff's own, or as written: same offsets)."""
         self._widths = (0, 0)
 
     def compose(self) -> ComposeResult:
@@ -156,9 +162,14 @@ class SideBySideDiff(Horizontal):
         a.border_title, b.border_title = left, right
         a.border_subtitle, b.border_subtitle = left_sub, right_sub
 
-    def show_diff(self, diff: TextDiff | None, *, note: str = "") -> None:
-        """Show ``diff`` (left text = ``diff.a``), or nothing with a ``note`` when ``None``."""
+    def show_diff(
+        self, diff: TextDiff | None, *, note: str = "", texts: tuple[str, str] | None = None
+    ) -> None:
+        """Show ``diff`` (left text = ``diff.a``), or nothing with a ``note`` when ``None``;
+        ``texts`` are what each side shows in place of ``diff.a``/``diff.b`` (the same
+        offsets: the text as written)."""
         self.diff = diff
+        self.texts = texts if texts is not None else (diff.a, diff.b) if diff else ("", "")
         self.layout_rows = rows.side_by_side_rows(diff) if diff is not None else []
         self.roles = diff_layers(self.layout_rows)
         self.overlays = ([], [])
@@ -172,7 +183,14 @@ class SideBySideDiff(Horizontal):
         a.set_layers(self.roles[0] + self.overlays[0])
         b.set_layers(self.roles[1] + self.overlays[1])
 
+    def set_texts(self, texts: tuple[str, str]) -> None:
+        """Show other forms of the same texts (as written / normalized), keeping the place."""
+        if self.diff is not None and texts != self.texts:
+            self.texts = texts
+            self._relayout(keep_row=True)
+
     def on_resize(self) -> None:
+        self._rewrap_if_needed()
         self.call_after_refresh(self._rewrap_if_needed)
 
     def _rewrap_if_needed(self) -> None:
@@ -180,28 +198,40 @@ class SideBySideDiff(Horizontal):
         if (a.text_width, b.text_width) != self._widths and self.diff is not None:
             self._relayout(keep_row=True)
 
+    def top_offset(self) -> tuple[str, int] | None:
+        """The side and text offset of the first text on the top line of the view."""
+        layout = self.current_layout
+        if layout is None or not layout.left:
+            return None
+        a, _b = self.panes
+        top = min(int(a.scroll_y), len(layout.left) - 1)
+        for side, lines in (("left", layout.left), ("right", layout.right)):
+            for line in lines[top:]:
+                if line.span is not None:
+                    return side, line.span[0]
+        return None
+
     def _relayout(self, *, keep_row: bool, note: str = "") -> None:
         a, b = self.panes
-        top_row = None
-        if keep_row and self.current_layout is not None and self.current_layout.left:
-            top = min(int(a.scroll_y), len(self.current_layout.left) - 1)
-            top_row = self.current_layout.left[top].row
+        keep = self.top_offset() if keep_row else None
         self._widths = (a.text_width, b.text_width)
         if self.diff is None:
             self.current_layout = None
             a.show("", (), (), note=note)
             b.show("", (), (), note=note)
             return
-        self.current_layout = build_layout(self.diff, *self._widths, self.layout_rows)
+        self.current_layout = build_layout(
+            self.diff, *self._widths, self.layout_rows, self.texts
+        )
         missing = "no counterpart on this side"
-        a.show(self.diff.a, self.current_layout.left, self.roles[0] + self.overlays[0],
+        a.show(self.texts[0], self.current_layout.left, self.roles[0] + self.overlays[0],
                note=missing)
-        b.show(self.diff.b, self.current_layout.right, self.roles[1] + self.overlays[1],
+        b.show(self.texts[1], self.current_layout.right, self.roles[1] + self.overlays[1],
                note=missing)
-        if top_row is not None:
-            lines = self.current_layout.left
-            line = next((k for k, ln in enumerate(lines) if ln.row == top_row and ln.first), 0)
-            self.scroll_to_line(line, center=False)
+        if keep is not None:
+            # The line holding the text that was at the top stays at the top (re-wrapping
+            # moves it: it is not the start of its paragraph).
+            self.scroll_to_line(self.current_layout.line_of(*keep), center=False)
         else:
             a.scroll_to(y=0, animate=False, immediate=True)
         self._mark_change()
