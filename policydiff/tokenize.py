@@ -59,6 +59,8 @@ class Segmenter(Protocol):
 
     def cut(self, text: str) -> list[str]: ...
 
+    def tag(self, text: str) -> list[tuple[str, str]]: ...
+
 
 class _Rjieba:
     """rjieba's default instance with the policy terms added."""
@@ -75,6 +77,9 @@ class _Rjieba:
     def cut(self, text: str) -> list[str]:
         return self._jieba.cut(text, USE_HMM)
 
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        return [(word, flag) for word, flag in self._jieba.tag(text, USE_HMM)]
+
 
 class _Jieba:
     """A private ``jieba.Tokenizer`` with the policy terms added (the fallback)."""
@@ -86,6 +91,12 @@ class _Jieba:
 
     def cut(self, text: str) -> list[str]:
         return list(self._tokenizer.cut(text, HMM=USE_HMM))
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        from jieba import posseg
+
+        tagger = posseg.POSTokenizer(self._tokenizer)
+        return [(p.word, p.flag) for p in tagger.cut(text, HMM=USE_HMM)]
 
 
 _lock = threading.Lock()
@@ -269,6 +280,17 @@ def tokenize(text: str) -> list[str]:
         # character tokens to silently corrupting offsets.
         return list(text)
     return tokens
+
+
+def word_class(word: str) -> str:
+    """The segmenter's part-of-speech tag of one token (jieba's tag set: ``n`` noun, ``v``
+    verb, ``vn`` verbal noun, ``d`` adverb, ``m`` numeral, ``ns`` place name, …; policy terms
+    are ``nz``); ``x`` when the token is not one word of the dictionary. The formulation
+    finder (``changes/formulations.py``) tells terms from verb phrases and numbers with it."""
+    if not word:
+        return "x"
+    tagged = get_tokenizer().tag(word)
+    return tagged[0][1] if len(tagged) == 1 else "x"
 
 
 def tokenize_spans(text: str) -> list[Span]:

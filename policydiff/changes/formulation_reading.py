@@ -1,0 +1,333 @@
+"""One document read for formulations (提法): its words with their word classes, its clauses,
+the part of the report each offset is in (review of the past year, plan, other), the sentence
+and the section of an offset, and its candidate formulations (``candidates``).
+
+A *candidate* is a unit a reader could call a formulation, found three ways:
+- ``quoted``: the contents of a short quotation (“两重”, “千村示范、万村整治”), except names of
+  things (“嫦娥六号”, “梦想”号: a quotation ending in or followed by 号);
+- ``term``: a word of the policy dictionary (``data/userdict.txt``: 新质生产力, 两新);
+- ``phrase``: a noun phrase of the text: a run of words of noun-like classes (``NOUN_LIKE``)
+  inside one clause, ending in a noun, with no numeral, place or person name (facts and events
+  are made of those: 嫦娥六号, 2024年); a run of one-character words the dictionary does not
+  know (具/身) counts as one unknown word and may stand anywhere. Verb phrases (推动科技,
+  持续优化, 更大力度) are not phrases: they become formulations only when quoted or listed.
+Which sub-run of a noun phrase is the candidate is decided by the caller (``phrase_runs``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from policydiff.chars import HAN_OR_ZERO_RE
+from policydiff.model import Document, Section, Span
+
+NOUN_LIKE = frozenset({"n", "nz", "vn", "an", "ng", "j", "b", "x"})
+"""Word classes a noun phrase is made of (jieba's tags; ``x``: an unknown merged word). Not
+idioms and set phrases (``i``, ``l``: 循序渐进, 全面提高), which are verb phrases in these
+reports."""
+
+MODIFIERS = frozenset({"a", "ad", "ag"})
+"""Word classes that may modify a noun inside a noun phrase but not end it (耐心资本, 好房子)."""
+
+HEADS = frozenset({"n", "nz", "vn", "an", "ng", "x"})
+"""Word classes a noun phrase may end with."""
+
+NAME_SUFFIX = "号"
+"""A quotation ending in, or followed by, this is the name of a thing (“嫦娥六号”, “梦想”号)."""
+
+MIN_PHRASE_HAN, MAX_HAN = 3, 12
+"""Length of a phrase candidate, in Han characters (shorter formulations are quoted or in the
+dictionary: 两重, 两新)."""
+
+MAX_QUOTE = 20
+
+_QUOTE_RE = re.compile(
+    rf"“([^“”\n。；！？]{{1,{MAX_QUOTE}}})”|「([^「」\n。；！？]{{1,{MAX_QUOTE}}})」"
+    rf"|『([^『』\n。；！？]{{1,{MAX_QUOTE}}})』"
+)
+_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_REVIEW_RE = re.compile(r"回顾|过去一年|过去五年|过去的一年|工作总结|回望")
+_DIGITS = str.maketrans("0123456789０１２３４５６７８９", "0" * 20)
+SENTENCE_ENDS = frozenset("。！？!?\n")
+CLAUSE_BREAKS = frozenset("，。；：！？、,;:!?（）()《》〈〉【】〔〕…—\n\r\t ")
+QUOTE_MARKS = frozenset("“”「」『』‘’\"'")
+
+
+def fold(text: str) -> str:
+    """Text as compared for novelty: digits read as 0 (``2025年`` is not new next to ``2024年``)
+    and quotation marks dropped (“两重” is the same term as 两重)."""
+    return "".join(c for c in text.translate(_DIGITS) if c not in QUOTE_MARKS)
+
+
+def han_count(text: str) -> int:
+    return len(HAN_OR_ZERO_RE.findall(text))
+
+
+def document_year(doc: Document) -> int | None:
+    """The year a document is of, read from its label, title or file name (None: unknown)."""
+    for source in (doc.label, doc.title, doc.path):
+        found = _YEAR_RE.findall(source or "")
+        if found:
+            return int(found[-1]) if source == doc.path else int(found[0])
+    return None
+
+
+@lru_cache(maxsize=1)
+def dictionary_terms() -> frozenset[str]:
+    """The policy terms of the tokenizer's user dictionary."""
+    from policydiff.tokenize import policy_terms
+
+    return frozenset(word for word, _, _ in policy_terms())
+
+
+@lru_cache(maxsize=65536)
+def _word_class(word: str) -> str:
+    from policydiff.tokenize import word_class
+
+    return word_class(word)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate formulation: its text, how it was found, and every occurrence's span."""
+
+    text: str
+    kind: str
+    spans: tuple[Span, ...]
+
+
+@dataclass
+class Reading:
+    """A document read for formulations (see the module docstring)."""
+
+    doc: Document
+    words: list[Span] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    folded: str = ""
+    year: int | None = None
+    _starts: list[int] = field(default_factory=list)
+    _sections: list[Section] = field(default_factory=list)
+    _review: set[str] = field(default_factory=set)
+    _plan: set[str] = field(default_factory=set)
+    _headings: list[Span] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, doc: Document, *, cache: bool | None = None) -> Reading:
+        from policydiff.document import document_tokens
+
+        reading = cls(doc)
+        reading.words = _merged_unknown(doc.text, document_tokens(doc, cache=cache).spans())
+        reading.classes = [_class_of(doc.text[s:e]) for s, e in reading.words]
+        reading.folded = fold(doc.text)
+        reading.year = document_year(doc)
+        flat = sorted(doc.sections, key=lambda sec: sec.own_span[0])
+        reading._sections = flat
+        reading._starts = [sec.own_span[0] for sec in flat]
+        reading._headings = [
+            sec.heading_span for sec in flat if sec.heading_span[1] > sec.heading_span[0]
+        ]
+        for top in doc.root.children:
+            heading = top.heading or ""
+            target = reading._review if _REVIEW_RE.search(heading) else reading._plan
+            if top.kind == "heading":
+                target.update(sec.id for sec in top.walk())
+        return reading
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    def section_of(self, pos: int) -> Section | None:
+        """The deepest section whose own text holds ``pos``."""
+        k = bisect.bisect_right(self._starts, pos) - 1
+        return self._sections[k] if k >= 0 else None
+
+    def part_weight(self, pos: int) -> float:
+        """How much a formulation at ``pos`` counts by where it is: the plan part (tasks,
+        targets) 1.0, the review of the past year 0.3 (facts and results), elsewhere 0.7."""
+        sec = self.section_of(pos)
+        if sec is None:
+            return 0.7
+        if sec.id in self._review:
+            return 0.3
+        if sec.id in self._plan and self._review:
+            return 1.0
+        return 0.7
+
+    def in_heading(self, span: Span) -> bool:
+        k = bisect.bisect_right(self._headings, (span[0], len(self.text) + 1)) - 1
+        return k >= 0 and self._headings[k][0] <= span[0] and span[1] <= self._headings[k][1]
+
+    def sentence(self, span: Span) -> str:
+        """The sentence holding ``span`` (between sentence ends or line breaks), stripped."""
+        text = self.text
+        start = span[0]
+        while start > 0 and text[start - 1] not in SENTENCE_ENDS:
+            start -= 1
+        end = span[1]
+        while end < len(text) and text[end] not in SENTENCE_ENDS:
+            end += 1
+        if end < len(text) and text[end] != "\n":
+            end += 1
+        return text[start:end].strip()
+
+    def occurrences(self, text: str) -> tuple[Span, ...]:
+        out = []
+        pos = self.text.find(text)
+        while pos >= 0:
+            out.append((pos, pos + len(text)))
+            pos = self.text.find(text, pos + len(text))
+        return tuple(out)
+
+    def words_in(self, span: Span) -> list[str]:
+        """The words inside ``span``."""
+        k = bisect.bisect_left(self.words, (span[0], span[0]))
+        out = []
+        while k < len(self.words) and self.words[k][1] <= span[1]:
+            out.append(self.text[self.words[k][0] : self.words[k][1]])
+            k += 1
+        return out
+
+    def clauses(self) -> Iterator[list[int]]:
+        """Indexes of ``words``, clause by clause (punctuation and quotation marks end one)."""
+        clause: list[int] = []
+        text = self.text
+        for k, (s, e) in enumerate(self.words):
+            if any(c in CLAUSE_BREAKS or c in QUOTE_MARKS for c in text[s:e]):
+                if clause:
+                    yield clause
+                clause = []
+            else:
+                clause.append(k)
+        if clause:
+            yield clause
+
+
+def _class_of(word: str) -> str:
+    """The class of a word; a word of several characters the dictionary does not know (one
+    joined by ``_merged_unknown``) is ``x``, or ``v`` when one of its characters is a verb
+    (提/振: a verb the dictionary lacks, not a new noun)."""
+    if any(c.isdigit() for c in word):
+        return "m"
+    tag = _word_class(word)
+    if tag == "x" and len(word) > 1 and word not in dictionary_terms():
+        return "v" if any(_word_class(c) == "v" for c in word) else "x"
+    return tag
+
+
+def _merged_unknown(text: str, spans: list[Span]) -> list[Span]:
+    """Tokens with each run of two or more one-character Han tokens that are not words of
+    their own in the dictionary joined into one word (具/身 → 具身)."""
+    out: list[Span] = []
+    run: list[Span] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            out.append((run[0][0], run[-1][1]))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for s, e in spans:
+        ch = text[s:e]
+        if e - s == 1 and HAN_OR_ZERO_RE.match(ch) and _single_is_fragment(ch):
+            run.append((s, e))
+            continue
+        close()
+        out.append((s, e))
+    close()
+    return out
+
+
+_FUNCTION_CLASSES = frozenset(
+    {"p", "c", "u", "r", "d", "m", "q", "f", "y", "e", "o", "t", "k", "h", "uj", "ul", "uz",
+     "ug", "ud", "uv", "zg"}
+)
+_FUNCTION_CHARS = frozenset(
+    "的了和与及并等之要将是把对在为以从向被让使给不也都又更最很其各每这该或"
+)
+
+
+def _single_is_fragment(char: str) -> bool:
+    """A one-character token that is no function word: a piece of a word the dictionary
+    lacks (具/身 of 具身智能), joined with its neighbours by ``_merged_unknown``."""
+    return char not in _FUNCTION_CHARS and _word_class(char) not in _FUNCTION_CLASSES
+
+
+def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
+    """The quoted terms of the document (see the module docstring), by text."""
+    text = reading.text
+    found: dict[str, list[Span]] = {}
+    for match in _QUOTE_RE.finditer(text):
+        group = next(g for g in range(1, 4) if match.group(g) is not None)
+        s, e = match.span(group)
+        term = text[s:e].strip()
+        if han_count(term) < 2 or "，" in term or "," in term:
+            continue
+        if term.endswith(NAME_SUFFIX) or text[match.end() : match.end() + 1] == NAME_SUFFIX:
+            continue
+        found.setdefault(term, []).append((s, e))
+    out = {}
+    for term, spans in found.items():
+        every = reading.occurrences(term)
+        weak = (
+            han_count(term) == 2 and len(term) == 2 and term not in dictionary_terms()
+            and _word_class(term) in {"n", "v", "vn", "a", "ad", "an", "d"}
+        )
+        out[term] = Candidate(term, "quoted word" if weak else "quoted", every or tuple(spans))
+    return out
+
+
+def term_candidates(reading: Reading) -> dict[str, Candidate]:
+    """The words of the policy dictionary the document uses, by text."""
+    terms = dictionary_terms()
+    text = reading.text
+    seen: dict[str, list[Span]] = {}
+    for s, e in reading.words:
+        word = text[s:e]
+        if word in terms and han_count(word) >= 2:
+            seen.setdefault(word, []).append((s, e))
+    return {w: Candidate(w, "term", reading.occurrences(w)) for w in seen}
+
+
+def noun_phrases(reading: Reading) -> Iterator[list[int]]:
+    """Maximal runs of noun-like words (indexes of ``reading.words``) inside a clause."""
+    for clause in reading.clauses():
+        run: list[int] = []
+        for k in clause:
+            cls = reading.classes[k]
+            if cls in NOUN_LIKE or cls in MODIFIERS:
+                run.append(k)
+                continue
+            if run:
+                yield run
+            run = []
+        if run:
+            yield run
+
+
+def phrase_runs(reading: Reading, run: list[int]) -> Iterator[tuple[int, int]]:
+    """Sub-runs ``(i, j)`` (inclusive indexes into ``run``) that may be a phrase candidate,
+    shortest first: suffixes of the noun phrase (Chinese noun phrases end in their head:
+    地方中小 of 地方中小银行 is no phrase) of at least two words, ``MIN_PHRASE_HAN`` to
+    ``MAX_HAN`` Han characters, not starting with a one-character word (实战化军事训练 gives
+    no 化军事训练)."""
+    text = reading.text
+    words = reading.words
+    j = len(run) - 1
+    while j >= 0 and reading.classes[run[j]] not in HEADS:
+        j -= 1
+    if j < 1:
+        return
+    acc = han_count(text[words[run[j]][0] : words[run[j]][1]])
+    for i in range(j - 1, -1, -1):
+        s, e = words[run[i]]
+        acc += han_count(text[s:e])
+        if acc > MAX_HAN:
+            return
+        if acc >= MIN_PHRASE_HAN and e - s >= 2:  # not from a one-character word (化, 版)
+            yield i, j

@@ -1,0 +1,304 @@
+"""New, dropped and renamed formulations (提法) between two reports, and the formulations
+distinctive of one report among its peers (issue 13, items 2, 3 and 5).
+
+A *formulation* is a policy term or phrase (具身智能, 耐心资本, “两重”, 好房子), not a fact or
+an event (嫦娥六号, “梦想”号) and not a generic run of words (持续优化, 推动科技, 服务体系).
+Candidates come from ``formulation_reading`` (quoted terms, the policy dictionary, noun
+phrases); what decides is evidence:
+
+- **novelty**: a new formulation of B is a candidate whose text, digits read as 0 and
+  quotation marks dropped, occurs nowhere in A (人工智能+ is not new in 2025: 2024 has
+  开展“人工智能+”行动). Of the noun phrases of B only the smallest sub-runs absent from A count
+  (发展具身智能 → 具身智能);
+- **the corpus** (``others``, the other reports of the comparison, each with its year when its
+  label, title or file name has one): a noun phrase found in many of them is common
+  vocabulary, not a formulation (``GENERIC_SHARE``); a candidate of B found in reports older
+  than B is an old term coming back (双一流, 三保障), not a new one: a noun phrase is dropped,
+  a quoted or dictionary term ranks low (``RETURNING``); a candidate taken up by later or
+  contemporary reports (具身智能 in the 2026 provincial reports) ranks higher, and a noun
+  phrase some report quotes counts as a quoted term;
+- **importance**: the part of the report (the plan part counts fully, the review of the past
+  year 0.3: its new words are mostly results and events), repetition, being in a heading.
+
+*Dropped* formulations are the new formulations of A relative to B (older and newer swap).
+Renamed ones (``renames.py``) are pairs of a dropped and a new formulation found in the same
+context; they are listed apart and left out of both lists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from policydiff.changes.formulation_reading import (
+    Candidate,
+    Reading,
+    document_year,
+    fold,
+    han_count,
+    noun_phrases,
+    phrase_runs,
+    quoted_candidates,
+    term_candidates,
+)
+from policydiff.config import Config
+from policydiff.model import Document
+
+GENERIC_SHARE = 0.25
+"""A noun phrase found in at least this share of the other reports (5 or more) is common
+vocabulary."""
+
+MIN_GENERIC_DOCS = 5
+"""Fewer other reports than this say nothing about what is common vocabulary."""
+
+RETURNING = 0.25
+"""Score factor of a quoted or dictionary term that older reports already used."""
+
+BASE = {"quoted": 3.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
+"""Score of a candidate by how it was found, before importance (``quoted word``: an ordinary
+two-character word in quotation marks, often a figure of speech: “帽子”, “面子”)."""
+
+ONCE = 0.4
+"""Score factor of a noun phrase said once and found in no other report."""
+
+OLD_WORDS = 0.6
+"""Score factor of a noun phrase all of whose words the other report uses (政策落地)."""
+
+_Absent = Callable[[str], bool]
+
+DISTINCTIVE_SHARE = 0.1
+"""A formulation of a report is distinctive among peers when at most this share of the other
+reports (and at least one) also has it."""
+
+
+@dataclass(frozen=True)
+class Formulation:
+    """A formulation of one document: its text, its score (higher: more important), where its
+    most important occurrence is (``section`` id, ``start``/``end`` in ``Document.text``), and
+    the sentence of that occurrence (normalized text)."""
+
+    text: str
+    score: float
+    section: str
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    """One formulation replaced by another in the same context (千村示范、万村整治 → 千万工程)."""
+
+    old: Formulation
+    new: Formulation
+
+
+@dataclass(frozen=True)
+class FormulationChanges:
+    """New and dropped formulations, best first, and renamed ones (in neither list)."""
+
+    new: tuple[Formulation, ...]
+    dropped: tuple[Formulation, ...]
+    renamed: tuple[Rename, ...]
+
+
+@dataclass(frozen=True)
+class _Other:
+    """Another report as evidence: its text folded, its year, its quoted terms."""
+
+    folded: str
+    year: int | None
+    quoted: frozenset[str]
+
+
+def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
+    from policydiff.changes.formulation_reading import _QUOTE_RE
+
+    out = []
+    for doc in docs:
+        if any(doc is s or (doc.sha256 and doc.sha256 == s.sha256) or doc.text == s.text
+               for s in skip):
+            continue
+        quoted = frozenset(
+            fold(next(g for g in m.groups() if g is not None)) for m in _QUOTE_RE.finditer(doc.text)
+        )
+        out.append(_Other(fold(doc.text), document_year(doc), quoted))
+    return out
+
+
+def formulation_changes(
+    old: Document, new: Document, *, others: Sequence[Document] = (), config: Config
+) -> FormulationChanges:
+    """The new, dropped and renamed formulations of ``new`` relative to ``old`` (see the
+    module docstring); ``others``: the other reports of the corpus, as evidence."""
+    from policydiff.changes.renames import find_renames
+
+    r_old, r_new = Reading.of(old, cache=config.cache), Reading.of(new, cache=config.cache)
+    rest = _others(others, (old, new))
+    quoted_anywhere = _quoted_set(rest, r_old, r_new)
+    new_list = _novel(r_new, r_old, rest, quoted_anywhere, later=True)
+    dropped_list = _novel(r_old, r_new, rest, quoted_anywhere, later=False)
+    renamed, new_left, dropped_left = find_renames(r_old, r_new, dropped_list, new_list)
+    return FormulationChanges(tuple(new_left), tuple(dropped_left), tuple(renamed))
+
+
+def distinctive_formulations(
+    doc: Document, others: Sequence[Document], *, config: Config
+) -> tuple[Formulation, ...]:
+    """The formulations of ``doc`` that few of ``others`` have (at most ``DISTINCTIVE_SHARE``
+    of them, at least one), best first: what a report among peers (31 provinces) says of its
+    own, not what is new relative to the previous argument."""
+    reading = Reading.of(doc, cache=config.cache)
+    rest = _others(others, (doc,))
+    quoted_anywhere = _quoted_set(rest, reading)
+    allowed = max(1, int(DISTINCTIVE_SHARE * len(rest)))
+    joined = "\n".join(o.folded for o in rest)
+    units = _candidates(reading, lambda folded: folded not in joined, quoted_anywhere)
+    scored = []
+    for cand in units.values():
+        folded = fold(cand.text)
+        df = sum(folded in o.folded for o in rest) if cand.kind != "phrase" else 0
+        if df > allowed:
+            continue
+        if cand.kind == "phrase" and len(cand.spans) < 2 and not _in_heading(reading, cand):
+            continue  # a noun phrase said once is rarely a slogan of the report
+        score = _importance(reading, cand) * (1.0 - df / max(1, len(rest)))
+        scored.append(_formulation(reading, cand, score))
+    return tuple(_best_first(scored))
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _quoted_set(rest: Sequence[_Other], *readings: Reading) -> frozenset[str]:
+    found: set[str] = set()
+    for other in rest:
+        found |= other.quoted
+    for reading in readings:
+        found |= {fold(text) for text in quoted_candidates(reading)}
+    return frozenset(found)
+
+
+def _candidates(
+    reading: Reading, absent: _Absent, quoted_anywhere: frozenset[str]
+) -> dict[str, Candidate]:
+    """The candidates of ``reading`` that ``absent`` (a test of folded text) lets through:
+    quoted terms, dictionary terms, then the smallest absent sub-runs of noun phrases that
+    overlap no quoted term."""
+    units: dict[str, Candidate] = {}
+    for cand in (*quoted_candidates(reading).values(), *term_candidates(reading).values()):
+        if cand.text not in units and absent(fold(cand.text)):
+            units[cand.text] = cand
+    text, words = reading.text, reading.words
+    for run in noun_phrases(reading):
+        for i, j in phrase_runs(reading, run):
+            piece = text[words[run[i]][0] : words[run[j]][1]]
+            if not absent(fold(piece)):
+                continue
+            if piece not in units:
+                kind = "quoted" if fold(piece) in quoted_anywhere else "phrase"
+                units[piece] = Candidate(piece, kind, reading.occurrences(piece))
+            break  # the shortest absent suffix is what is new
+    return _without_contained(units)
+
+
+def _without_contained(units: dict[str, Candidate]) -> dict[str, Candidate]:
+    """Drop a noun phrase every occurrence of which lies inside another candidate's."""
+    spans = [(s, e, text) for text, c in units.items() for s, e in c.spans]
+    out = {}
+    for text, cand in units.items():
+        if cand.kind == "phrase" and all(
+            any(os <= s and e <= oe and other != text for os, oe, other in spans)
+            for s, e in cand.spans
+        ):
+            continue
+        out[text] = cand
+    return out
+
+
+def _novel(
+    target: Reading,
+    ref: Reading,
+    rest: Sequence[_Other],
+    quoted_anywhere: frozenset[str],
+    *,
+    later: bool,
+) -> list[Formulation]:
+    """The formulations of ``target`` that ``ref`` lacks, best first. ``later``: target is
+    the newer report (its returning terms are those of older reports), else the older."""
+    ref_folded = ref.folded
+    units = _candidates(target, lambda folded: folded not in ref_folded, quoted_anywhere)
+    year = target.year
+    out = []
+    for cand in units.values():
+        folded = fold(cand.text)
+        having = [o for o in rest if folded in o.folded]
+        if cand.kind == "phrase" and len(rest) >= MIN_GENERIC_DOCS and (
+            len(having) >= GENERIC_SHARE * len(rest)
+        ):
+            continue  # common vocabulary
+        before = [o for o in having if _before(o.year, year, later)]
+        if before and cand.kind == "phrase":
+            continue  # an old phrase coming back
+        score = _importance(target, cand)
+        if cand.kind == "phrase":
+            if not _has_new_word(target, cand, ref_folded):
+                score *= OLD_WORDS  # a new combination of words the other report uses
+            if len(cand.spans) < 2 and not having:
+                score *= ONCE  # said once, in no other report: no sign it is a unit
+        if before:
+            score *= RETURNING
+        else:
+            taken_up = sum(1 for o in having if not _before(o.year, year, later))
+            score *= 1.0 + 0.15 * math.log2(1 + taken_up)
+        out.append(_formulation(target, cand, score))
+    return _best_first(out)
+
+
+def _before(other: int | None, year: int | None, later: bool) -> bool:
+    """Whether a report of year ``other`` precedes (``later``) or follows the target's year."""
+    if other is None or year is None:
+        return False
+    return other < year if later else other > year
+
+
+def _has_new_word(reading: Reading, cand: Candidate, ref_folded: str) -> bool:
+    """Whether a word of the candidate (two Han characters or more) is not in the reference."""
+    return any(
+        han_count(word) >= 2 and fold(word) not in ref_folded
+        for word in reading.words_in(cand.spans[0])
+    )
+
+
+def _in_heading(reading: Reading, cand: Candidate) -> bool:
+    return any(reading.in_heading(span) for span in cand.spans)
+
+
+def _importance(reading: Reading, cand: Candidate) -> float:
+    """Kind, part of the report, repetition, heading (see the module docstring)."""
+    count = len(cand.spans) or 1
+    weight = max((reading.part_weight(s) for s, _ in cand.spans), default=0.7)
+    score = BASE[cand.kind] * weight * (1.0 + 0.5 * math.log2(count))
+    if _in_heading(reading, cand):
+        score += 1.0
+    return score
+
+
+def _formulation(reading: Reading, cand: Candidate, score: float) -> Formulation:
+    """The formulation at its most important occurrence (the first in the plan part)."""
+    spans = cand.spans or ((0, 0),)
+    best = max(spans, key=lambda span: (reading.part_weight(span[0]), -span[0]))
+    sec = reading.section_of(best[0])
+    return Formulation(
+        text=cand.text,
+        score=round(score, 4),
+        section=sec.id if sec is not None else reading.doc.id,
+        start=best[0],
+        end=best[1],
+        sentence=reading.sentence(best),
+    )
+
+
+def _best_first(items: list[Formulation]) -> list[Formulation]:
+    return sorted(items, key=lambda f: (-f.score, f.start, f.text))

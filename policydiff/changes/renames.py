@@ -1,0 +1,135 @@
+"""Renamed formulations: a dropped formulation of the old report and a new one of the new report
+said in the same context (学习运用“千村示范、万村整治”工程经验 → 学习运用“千万工程”经验), linked as
+one change (issue 13, item 3).
+
+Two formulations are a rename when, for some pair of their occurrences,
+- the words just around them agree: at least ``MIN_EDGE`` characters right before or right
+  after the term are the same on both sides (quotation marks aside), and
+- their clauses (between commas, semicolons and sentence ends), each term replaced by one
+  placeholder, are alike: a difflib ratio of at least ``MIN_CLAUSE`` with at least
+  ``MIN_SHARED`` characters in common besides the placeholder (提高优抚标准 and
+  提高人才队伍质量 share only 提高).
+Each formulation is in at most one rename; the pairs with the most alike contexts are linked
+first.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policydiff.changes.formulation_reading import Reading
+    from policydiff.changes.formulations import Formulation, Rename
+
+MIN_EDGE = 2
+"""Characters of context right before or after the term that must agree."""
+
+MIN_CLAUSE = 0.6
+"""Least difflib ratio of the two clauses with the terms replaced by a placeholder."""
+
+MIN_SHARED = 4
+"""Least number of characters the two clauses share besides the placeholder."""
+
+CONTEXT = 12
+"""Characters of context read on each side of an occurrence."""
+
+MAX_OCCURRENCES = 4
+"""Occurrences of each formulation compared (the first ones)."""
+
+_QUOTES = str.maketrans("", "", "“”「」『』‘’\"'")
+_HOLE = "\ufffc"
+
+
+def find_renames(
+    old: Reading,
+    new: Reading,
+    dropped: Sequence[Formulation],
+    added: Sequence[Formulation],
+) -> tuple[list[Rename], list[Formulation], list[Formulation]]:
+    """The renames among ``dropped`` (formulations of ``old``) and ``added`` (of ``new``),
+    and what is left of ``added`` and ``dropped``, in their order."""
+    from policydiff.changes.formulations import Rename
+
+    pairs: list[tuple[float, int, int]] = []
+    old_contexts = [_contexts(old, f.text) for f in dropped]
+    new_contexts = [_contexts(new, f.text) for f in added]
+    for i, oc in enumerate(old_contexts):
+        for j, nc in enumerate(new_contexts):
+            if dropped[i].text in added[j].text or added[j].text in dropped[i].text:
+                continue  # one extends the other: a new and a dropped term, not a rename
+            likeness = _likeness(oc, nc)
+            if likeness > 0:
+                pairs.append((likeness, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    renames: list[tuple[int, Rename]] = []
+    for _, i, j in pairs:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        renames.append((j, Rename(old=dropped[i], new=added[j])))
+    renames.sort(key=lambda r: r[0])
+    left_new = [f for j, f in enumerate(added) if j not in used_new]
+    left_dropped = [f for i, f in enumerate(dropped) if i not in used_old]
+    return [r for _, r in renames], left_new, left_dropped
+
+
+_Context = tuple[str, str, str, int, int]
+"""(left, right, sentence with a placeholder, start, end) of one occurrence."""
+
+
+def _contexts(reading: Reading, text: str) -> list[_Context]:
+    out = []
+    for start, end in reading.occurrences(text)[:MAX_OCCURRENCES]:
+        left = reading.text[max(0, start - CONTEXT) : start]
+        right = reading.text[end : end + CONTEXT]
+        clause = _clause_part(left, reverse=True) + _HOLE + _clause_part(right, reverse=False)
+        out.append((left.translate(_QUOTES), right.translate(_QUOTES),
+                    clause.translate(_QUOTES), start, end))
+    return out
+
+
+def _likeness(old: list[_Context], new: list[_Context]) -> float:
+    """How alike the best pair of contexts is (0: not a rename)."""
+    best = 0.0
+    for ol, orr, osent, _, _ in old:
+        for nl, nr, nsent, _, _ in new:
+            edge = _common_suffix(ol, nl) + _common_prefix(orr, nr)
+            if max(_common_suffix(ol, nl), _common_prefix(orr, nr)) < MIN_EDGE:
+                continue
+            matcher = difflib.SequenceMatcher(None, osent, nsent, autojunk=False)
+            shared = sum(b.size for b in matcher.get_matching_blocks()) - 1
+            ratio = matcher.ratio()
+            if ratio >= MIN_CLAUSE and shared >= MIN_SHARED:
+                best = max(best, ratio + edge / 100)
+    return best
+
+
+_CLAUSE_ENDS = frozenset("，,；;。！？!?：:\n")
+
+
+def _clause_part(context: str, *, reverse: bool) -> str:
+    """The part of ``context`` within the term's clause (``reverse``: context before it)."""
+    if reverse:
+        cut = max((k for k, c in enumerate(context) if c in _CLAUSE_ENDS), default=-1)
+        return context[cut + 1 :]
+    cut = next((k for k, c in enumerate(context) if c in _CLAUSE_ENDS), len(context))
+    return context[:cut]
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
