@@ -203,6 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bom_option(p)
     add_compare_options(p)
 
+    p = sub.add_parser(
+        "changes", help="what changed from A to B: targets and indicators, new, dropped and "
+        "renamed formulations, themes; each cited as file:line",
+    )
+    p.add_argument("files", nargs=2, metavar="FILE", help="the old and the new document")
+    _add_output_options(p, ("text", "md", "json", "html", "csv"))
+    p.add_argument("--top", type=_in_range(1, 10_000), default=30,
+                   help="formulations listed in each list (text, md, html; json has all)")
+    _add_bom_option(p)
+    add_compare_options(p)
+
     for name, plugin in _plugins().items():
         p = sub.add_parser(name, help=plugin.help)
         plugin.add_arguments(p)
@@ -634,12 +645,37 @@ def _write_all_tables(args: argparse.Namespace, comparison: Comparison, built: A
     return EXIT_SAME
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    from policydiff.changes.build import change_report
+    from policydiff.render import changes as shown
+
+    comparison = _comparison(args, args.files)
+    report = change_report(comparison, "d1", "d2")
+    to_file = bool(args.output and args.output != "-")
+    if args.format == "json":
+        from policydiff.formats.changes import render_json
+
+        text = render_json(report)
+    elif args.format == "csv":
+        bom = not args.no_bom and (to_file or not sys.stdout.isatty())
+        text = shown.render_csv(report, bom=bom)
+    elif args.format == "html":
+        text = shown.render_html(report, top=args.top)
+    elif args.format == "md":
+        text = shown.render_markdown(report, top=args.top)
+    else:
+        text = shown.render_text(report, top=args.top)
+    _write_or_print(args, text, comparison)
+    return EXIT_SAME
+
+
 BUILTIN_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "normalize": cmd_normalize,
     "sections": cmd_sections,
     "align": cmd_align,
     "diff": cmd_diff,
     "phrases": cmd_phrases,
+    "changes": cmd_changes,
     "compare": cmd_compare,
 }
 

@@ -111,7 +111,7 @@ def theme_summary(
     removed: Sequence[str],
     added: Sequence[str],
 ) -> list[ThemeChange]:
-    """The summary by theme, most changed first (themes with no text and no change left out).
+    """The summary by theme, most changed first (themes where nothing changed left out).
     ``removed``/``added``: ids of the sections of one side only."""
     tally = {theme.id: _Tally() for theme in themes}
     where_old, where_new = passages(old, themes), passages(new, themes)
@@ -152,5 +152,5 @@ def theme_summary(
         )
         for theme_id, t in tally.items()
     ]
-    rows = [row for row in rows if row.chars or row.amount]
+    rows = [row for row in rows if row.amount > 0]
     return sorted(rows, key=lambda row: -row.amount)

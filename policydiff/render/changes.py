@@ -1,0 +1,330 @@
+"""The change report shown: terminal text, Markdown, an HTML page and CSV.
+
+Every indicator and formulation is cited as ``file:line`` of the source file
+(``policydiff.citations``) with its section id. Lists of formulations show the ``TOP`` best
+ranked (the JSON has them all). Document text is made safe for where it goes: terminal text
+through ``cli._out`` (``textsafe``), Markdown through ``md_escape``, HTML through
+``page.escape``, CSV through ``table_csv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from policydiff.changes.model import ChangeReport, Entry, Figure, Indicator
+from policydiff.records import Table
+from policydiff.render.page import back_link, escape, page_end, page_head, plural
+from policydiff.render.phrases import md_escape, table_csv
+from policydiff.render.rows import text_width
+
+TOP = 30
+"""Formulations listed in text, Markdown and HTML (each list)."""
+
+ARROWS = {
+    "raised": "↑", "lowered": "↓", "unchanged": "=", "changed": "≠", "new": "+", "dropped": "−",
+}
+DIRECTION_ZH = {
+    "raised": "提高", "lowered": "降低", "unchanged": "持平", "changed": "变化", "new": "新增",
+    "dropped": "删去",
+}
+NAME_CHARS = 20
+"""Characters of an indicator's name shown in the terminal (longer ones end in …)."""
+SENTENCE_CHARS = 48
+"""Characters of a sentence shown around a formulation in the terminal."""
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def excerpt(sentence: str, term: str, chars: int = SENTENCE_CHARS) -> str:
+    """The part of ``sentence`` around the first ``term``, at most ``chars`` characters."""
+    if len(sentence) <= chars:
+        return sentence
+    at = max(0, sentence.find(term))
+    start = max(0, min(at - chars // 3, len(sentence) - chars))
+    part = sentence[start : start + chars]
+    return ("…" if start else "") + part + ("…" if start + chars < len(sentence) else "")
+
+
+def _theme_names(report: ChangeReport) -> dict[str, str]:
+    return {row.theme: row.name for row in report.themes}
+
+
+def _side(fig: Figure | None) -> str:
+    return fig.value if fig is not None else "—"
+
+
+def _where(fig: Figure | None) -> str:
+    return fig.citation.where if fig is not None else ""
+
+
+def _heading(report: ChangeReport) -> str:
+    kind = "new follows old" if report.kind == "series" else "peers: what is distinctive of each"
+    return f"{report.old.label} → {report.new.label} ({kind})"
+
+
+# --------------------------------------------------------------------------- text
+
+
+def render_text(report: ChangeReport, *, top: int = TOP) -> str:
+    """The report for a terminal: indicators with ``file:line`` of both sides, the top new,
+    dropped and renamed formulations, the themes most changed first."""
+    out = [_heading(report), f"  old: {report.old.file}   new: {report.new.file}", ""]
+    out += _text_indicators(report)
+    titles = _list_titles(report)
+    for title, entries in ((titles[0], report.new_formulations),
+                           (titles[1], report.dropped_formulations)):
+        out += ["", f"{title} (top {min(top, len(entries))} of {len(entries)})"]
+        width = max((text_width(e.text) for e in entries[:top]), default=0)
+        for rank, e in enumerate(entries[:top], 1):
+            out.append(f"  {rank:>2}. {_pad(e.text, width)}  {e.citation.where}  {e.section}  "
+                       f"{excerpt(e.sentence, e.text)}")
+    if report.renamed:
+        out += ["", f"Renamed formulations ({len(report.renamed)})"]
+        for pair in report.renamed[:top]:
+            out.append(f"  {pair.old.text} → {pair.new.text}   {pair.old.citation.where} → "
+                       f"{pair.new.citation.where}")
+    out += ["", "Themes, most changed first", *_text_themes(report)]
+    out += [f"note: {note}" for note in report.notes]
+    return "\n".join(out) + "\n"
+
+
+def _text_indicators(report: ChangeReport) -> list[str]:
+    rows = report.indicators
+    changed = len(report.changed_indicators())
+    out = [f"Targets and indicators: {len(rows)}, {changed} changed"]
+    if not rows:
+        return out
+    names = _theme_names(report)
+    cells = [
+        (f"{ARROWS[i.direction]} {i.direction}", _cut(i.name, NAME_CHARS), _side(i.old),
+         _side(i.new),
+         names.get(i.theme, i.theme), _where(i.old), _where(i.new))
+        for i in rows
+    ]
+    head = ("", "indicator", report.old.label, report.new.label, "theme", "old line",
+            "new line")
+    widths = [max(text_width(row[k]) for row in (head, *cells)) for k in range(len(head))]
+    for row in (head, *cells):
+        out.append("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
+                   .rstrip())
+    return out
+
+
+def _text_themes(report: ChangeReport) -> list[str]:
+    head = ("theme", "targets", "new", "dropped", "renamed", "rewritten", "sections +/−")
+    cells = [
+        (row.name, str(row.targets), str(row.new), str(row.dropped), str(row.renamed),
+         f"{row.rewritten:.0%}", f"+{len(row.sections_added)} −{len(row.sections_removed)}")
+        for row in report.themes
+    ]
+    widths = [max(text_width(row[k]) for row in (head, *cells)) for k in range(len(head))]
+    return ["  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in (head, *cells)]
+
+
+def _list_titles(report: ChangeReport) -> tuple[str, str]:
+    if report.kind == "series":
+        return "New formulations", "Dropped formulations"
+    return (f"Distinctive of {report.new.label}", f"Distinctive of {report.old.label}")
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def render_markdown(report: ChangeReport, *, top: int = TOP) -> str:
+    """The report as Markdown: the same tables as the text, with each side's sentence."""
+    out = [f"# {md_escape(_heading(report))}", "",
+           f"- old: `{md_escape(report.old.file)}` ({md_escape(report.old.label)})",
+           f"- new: `{md_escape(report.new.file)}` ({md_escape(report.new.label)})", ""]
+    names = _theme_names(report)
+    out += [f"## Targets and indicators ({len(report.indicators)}, "
+            f"{len(report.changed_indicators())} changed)", "",
+            f"| indicator | {md_escape(report.old.label)} | {md_escape(report.new.label)} | "
+            "change | theme | where (old → new) | sentence (new, else old) |",
+            "|---|---|---|---|---|---|---|"]
+    for ind in report.indicators:
+        shown = ind.new or ind.old
+        sentence = md_escape(shown.sentence) if shown else ""
+        where = " → ".join(w for w in (_where(ind.old), _where(ind.new)) if w)
+        out.append(f"| {md_escape(ind.name)} | {md_escape(_side(ind.old))} | "
+                   f"{md_escape(_side(ind.new))} | {ARROWS[ind.direction]} {ind.direction} | "
+                   f"{md_escape(names.get(ind.theme, ind.theme))} | {md_escape(where)} | "
+                   f"{sentence} |")
+    titles = _list_titles(report)
+    for title, entries in ((titles[0], report.new_formulations),
+                           (titles[1], report.dropped_formulations)):
+        out += ["", f"## {md_escape(title)} (top {min(top, len(entries))} of {len(entries)})",
+                "", *_md_entries(entries[:top])]
+    if report.renamed:
+        out += ["", f"## Renamed formulations ({len(report.renamed)})", "",
+                "| from | to | where (old → new) |", "|---|---|---|"]
+        out += [f"| {md_escape(p.old.text)} | {md_escape(p.new.text)} | "
+                f"{md_escape(p.old.citation.where)} → {md_escape(p.new.citation.where)} |"
+                for p in report.renamed[:top]]
+    out += ["", "## Themes, most changed first", "",
+            "| theme | targets | new | dropped | renamed | rewritten | sections added | "
+            "sections removed |", "|---|---|---|---|---|---|---|---|"]
+    out += [f"| {md_escape(r.name)} | {r.targets} | {r.new} | {r.dropped} | {r.renamed} | "
+            f"{r.rewritten:.0%} | {', '.join(r.sections_added)} | "
+            f"{', '.join(r.sections_removed)} |" for r in report.themes]
+    out += [f"\n_note: {md_escape(note)}_" for note in report.notes]
+    return "\n".join(out) + "\n"
+
+
+def _md_entries(entries: Sequence[Entry]) -> list[str]:
+    if not entries:
+        return ["(none)"]
+    out = ["| # | formulation | score | where | section | sentence |",
+           "|---|---|---|---|---|---|"]
+    out += [f"| {rank} | {md_escape(e.text)} | {e.score:.2f} | "
+            f"{md_escape(e.citation.where)} | {e.section} | {md_escape(e.sentence)} |"
+            for rank, e in enumerate(entries, 1)]
+    return out
+
+
+# --------------------------------------------------------------------------- HTML
+
+CSS = """
+td.dir { white-space: nowrap; } td.value { white-space: nowrap; font-weight: 600; }
+tr.raised td.dir { color: #0b6b2b; } tr.lowered td.dir { color: #a3141e; }
+tr.new td.dir { color: #0b57a4; } tr.dropped td.dir { color: #6a4b00; }
+tr.unchanged td { color: #555; } td.where { font-family: ui-monospace, monospace;
+  font-size: 0.85em; white-space: nowrap; } td.sentence { font-size: 0.9em; min-width: 20em; }
+mark { background: #fff2a8; }
+"""
+
+
+def render_html(report: ChangeReport, *, top: int = TOP, index: str | None = None) -> str:
+    """The report as a page of its own (``render.page``'s shell; ``index``: the link back)."""
+    title = f"Changes: {_heading(report)}"
+    out = page_head(title, CSS) + back_link(index)
+    out.append(f"<h1>{escape(title)}</h1>")
+    out.append(f'<p class="meta">old: <code>{escape(report.old.file)}</code> · new: '
+               f"<code>{escape(report.new.file)}</code> · "
+               f"{plural(len(report.indicators), 'indicator')}, "
+               f"{len(report.changed_indicators())} changed</p>")
+    out += _html_indicators(report)
+    titles = _list_titles(report)
+    for title_text, entries in ((titles[0], report.new_formulations),
+                                (titles[1], report.dropped_formulations)):
+        out.append(f"<h2>{escape(title_text)} <span class=\"meta\">(top "
+                   f"{min(top, len(entries))} of {len(entries)})</span></h2>")
+        out += _html_entries(entries[:top])
+    if report.renamed:
+        out.append(f"<h2>Renamed formulations ({len(report.renamed)})</h2>")
+        out.append('<div class="scroll"><table class="grid"><thead><tr><th>from</th><th>to</th>'
+                   "<th>where</th></tr></thead><tbody>")
+        out += [f"<tr><td>{escape(p.old.text)}</td><td>{escape(p.new.text)}</td>"
+                f'<td class="where">{escape(p.old.citation.where)} → '
+                f"{escape(p.new.citation.where)}</td></tr>" for p in report.renamed[:top]]
+        out.append("</tbody></table></div>")
+    out += _html_themes(report)
+    out += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
+    out += page_end()
+    return "\n".join(out)
+
+
+def _marked(sentence: str, term: str) -> str:
+    at = sentence.find(term) if term else -1
+    if at < 0:
+        return escape(sentence)
+    end = at + len(term)
+    return f"{escape(sentence[:at])}<mark>{escape(term)}</mark>{escape(sentence[end:])}"
+
+
+def _html_indicators(report: ChangeReport) -> list[str]:
+    names = _theme_names(report)
+    out = ['<h2 id="indicators">Targets and indicators</h2>',
+           '<div class="scroll"><table class="grid indicators"><thead><tr><th>indicator</th>'
+           f"<th>{escape(report.old.label)}</th><th>{escape(report.new.label)}</th>"
+           "<th>change</th><th>theme</th><th>where</th><th>sentence</th></tr></thead><tbody>"]
+    for ind in report.indicators:
+        sentences = [f"{_marked(fig.sentence, fig.value)}" for fig in (ind.old, ind.new) if fig]
+        where = "<br>".join(escape(_where(fig)) for fig in (ind.old, ind.new) if fig)
+        out.append(
+            f'<tr class="{ind.direction}"><td>{escape(ind.name)}</td>'
+            f'<td class="value">{escape(_side(ind.old))}</td>'
+            f'<td class="value">{escape(_side(ind.new))}</td>'
+            f'<td class="dir">{ARROWS[ind.direction]} {DIRECTION_ZH[ind.direction]}</td>'
+            f"<td>{escape(names.get(ind.theme, ind.theme))}</td>"
+            f'<td class="where">{where}</td>'
+            f'<td class="sentence">{"<hr>".join(sentences)}</td></tr>'
+        )
+    out.append("</tbody></table></div>")
+    return out
+
+
+def _html_entries(entries: Sequence[Entry]) -> list[str]:
+    if not entries:
+        return ['<p class="meta">(none)</p>']
+    out = ['<div class="scroll"><table class="grid"><thead><tr><th class="num">#</th>'
+           "<th>formulation</th><th class=\"num\">score</th><th>where</th><th>section</th>"
+           "<th>sentence</th></tr></thead><tbody>"]
+    out += [f'<tr><td class="num">{rank}</td><td>{escape(e.text)}</td>'
+            f'<td class="num">{e.score:.2f}</td><td class="where">'
+            f"{escape(e.citation.where)}</td><td class=\"id\">{escape(e.section)}</td>"
+            f'<td class="sentence">{_marked(e.sentence, e.text)}</td></tr>'
+            for rank, e in enumerate(entries, 1)]
+    out.append("</tbody></table></div>")
+    return out
+
+
+def _html_themes(report: ChangeReport) -> list[str]:
+    out = ['<h2 id="themes">Themes, most changed first</h2>',
+           '<div class="scroll"><table class="grid"><thead><tr><th>theme</th>'
+           '<th class="num">targets</th><th class="num">new</th><th class="num">dropped</th>'
+           '<th class="num">renamed</th><th class="num">rewritten</th><th>sections added</th>'
+           "<th>sections removed</th></tr></thead><tbody>"]
+    out += [f"<tr><td>{escape(r.name)}</td><td class=\"num\">{r.targets}</td>"
+            f'<td class="num">{r.new}</td><td class="num">{r.dropped}</td>'
+            f'<td class="num">{r.renamed}</td><td class="num">{r.rewritten:.0%}</td>'
+            f'<td class="id">{escape(", ".join(r.sections_added))}</td>'
+            f'<td class="id">{escape(", ".join(r.sections_removed))}</td></tr>'
+            for r in report.themes]
+    out.append("</tbody></table></div>")
+    return out
+
+
+# --------------------------------------------------------------------------- CSV
+
+INDICATOR_COLUMNS = (
+    "indicator", "theme", "direction",
+    "old_value", "old_file", "old_line", "old_section", "old_sentence",
+    "new_value", "new_file", "new_line", "new_section", "new_sentence",
+)
+
+
+def indicator_table(report: ChangeReport) -> Table:
+    """The indicators as a table of plain rows (one per indicator)."""
+    rows = []
+    for ind in report.indicators:
+        row: dict[str, object] = {"indicator": ind.name, "theme": ind.theme,
+                                  "direction": ind.direction}
+        for side, fig in (("old", ind.old), ("new", ind.new)):
+            row.update(_figure_cells(side, fig))
+        rows.append(row)
+    return Table(INDICATOR_COLUMNS, rows)
+
+
+def _figure_cells(side: str, fig: Figure | None) -> dict[str, object]:
+    if fig is None:
+        return {f"{side}_{k}": None for k in ("value", "file", "line", "section", "sentence")}
+    return {f"{side}_value": fig.value, f"{side}_file": fig.citation.file,
+            f"{side}_line": fig.citation.line, f"{side}_section": fig.section,
+            f"{side}_sentence": fig.sentence}
+
+
+def render_csv(report: ChangeReport, *, bom: bool = False) -> str:
+    """The indicators table as CSV (``render.phrases.table_csv``)."""
+    return table_csv(indicator_table(report), bom=bom)
+
+
+def indicator_line(ind: Indicator) -> str:
+    """One indicator in a line: ``赤字率 3% → 4%左右 (raised)``."""
+    return f"{ind.name} {_side(ind.old)} → {_side(ind.new)} ({ind.direction})"
