@@ -1,0 +1,193 @@
+"""``corpus build``: read documents into the store, as Dask tasks.
+
+Each task reads a few documents with the core's own stages (``document.load_document``:
+decode, normalize, segment, themes; ``document.document_tokens``: tokens) and returns their
+rows; the client writes them as one new part of every table (``store.py``). A document that
+fails becomes a row with its one-line error and does not stop the build; documents already in
+the store (same bytes, same settings) are not read again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from policydiff.corpus.manifest import Entry, describe
+from policydiff.corpus.store import FAILED, OK, Store, document_key, settings_signature
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from policydiff.config import Config
+    from policydiff.corpus.run import Runner
+    from policydiff.model import Document
+
+DOCUMENTS_PER_TASK = 8
+SHINGLE_CHARS = 4
+"""The shingle length stored with each document (the default shortest phrase)."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    added: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class _Task:
+    entries: tuple[Entry, ...]
+    config: Config
+
+
+def build_store(entries: Sequence[Entry], store_path: str, config: Config, runner: Runner
+                ) -> BuildResult:
+    """Add ``entries`` to the store at ``store_path`` (made when missing)."""
+    from policydiff.decode import read_input
+
+    store = Store.create_or_open(store_path, settings_signature(config))
+    known = store.known_keys()
+    result = BuildResult()
+    todo: list[Entry] = []
+    keys: set[str] = set()
+    for entry in entries:
+        try:
+            data = read_input(entry.path)
+        except Exception as exc:  # recorded, never stops the build
+            result.failed.append((entry.path, str(exc)))
+            continue
+        key = document_key(data, store.signature)
+        if key in known:
+            result.skipped += 1
+        elif key in keys:
+            result.duplicates += 1
+        else:
+            keys.add(key)
+            todo.append(entry)
+    chunks = [_Task(tuple(todo[i : i + DOCUMENTS_PER_TASK]), config)
+              for i in range(0, len(todo), DOCUMENTS_PER_TASK)]
+    rows: list[dict[str, list[dict[str, Any]]]] = runner.map("reading", read_chunk, chunks)
+    tables: dict[str, list[dict[str, Any]]] = {"documents": [], "sections": [], "themes": [],
+                                               "shingles": []}
+    for part in rows:
+        for name, found in part.items():
+            tables[name].extend(found)
+    for path, error in result.failed:
+        tables["documents"].append(_failed_row(path, "", error))
+    for row in tables["documents"]:
+        if row["status"] == OK:
+            result.added += 1
+        elif row["path"] not in dict(result.failed):
+            result.failed.append((row["path"], row["error"]))
+    store.write_part({name: _arrow(name, found) for name, found in tables.items()})
+    return result
+
+
+def read_chunk(task: _Task) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a few documents (the task body)."""
+    from policydiff.decode import read_input
+    from policydiff.themes import load_themes
+
+    config = task.config
+    themes = load_themes(config.themes_file)
+    signature = settings_signature(config)
+    out: dict[str, list[dict[str, Any]]] = {"documents": [], "sections": [], "themes": [],
+                                            "shingles": []}
+    for entry in task.entries:
+        key = ""
+        try:
+            data = read_input(entry.path)
+            key = document_key(data, signature)
+            _read_one(entry, data, key, config, themes, out)
+        except Exception as exc:  # one bad document never stops the build
+            out["documents"].append(_failed_row(entry.path, key, _one_line(exc)))
+    return out
+
+
+def _read_one(entry: Entry, data: bytes, key: str, config: Config, themes: Any,
+              out: dict[str, list[dict[str, Any]]]) -> None:
+    import numpy as np
+
+    from policydiff.corpus.phrases import window_hashes
+    from policydiff.document import document_tokens, load_document
+
+    doc = load_document(entry.path, doc_id="d1", encoding=config.encoding,
+                        config=config.normalize, themes=themes, cache=config.cache, data=data)
+    tokens = document_tokens(doc, cache=config.cache)
+    ends = tokens.ends.tolist()
+    lengths = [e - s for s, e in zip([0, *ends][:-1], ends, strict=True)]
+    year, region, level = describe(entry, doc)
+    out["documents"].append({
+        "key": key, "path": entry.path, "title": doc.title, "year": year, "region": region,
+        "level": level, "extra": json.dumps(entry.extra, ensure_ascii=False), "status": OK,
+        "error": "", "chars": len(doc.text), "text": doc.text, "source": doc.source_text,
+        "token_lengths": lengths,
+    })
+    out["sections"].extend(_section_rows(key, doc))
+    out["themes"].extend(_theme_rows(key, doc))
+    hashes = np.unique(window_hashes(doc.text, SHINGLE_CHARS))
+    out["shingles"].append({"key": key, "hashes": hashes.astype("<u8").tobytes()})
+
+
+def _section_rows(key: str, doc: Document) -> list[dict[str, Any]]:
+    return [{
+        "key": key, "section": sec.id.split("/", 1)[-1], "level": sec.level,
+        "heading": sec.heading, "start": sec.span[0], "end": sec.span[1],
+        "source_start": sec.source_span[0], "source_end": sec.source_span[1],
+        "theme": sec.themes[0].id if sec.themes else "",
+    } for sec in doc.sections]
+
+
+def _theme_rows(key: str, doc: Document) -> list[dict[str, Any]]:
+    """The document's row of the theme matrix: per theme, the sections whose best theme it
+    is and the share of the document's characters in their own text."""
+    counts: dict[str, list[int]] = {}
+    for sec in doc.sections:
+        if sec.themes:
+            start, end = sec.own_span
+            entry = counts.setdefault(sec.themes[0].id, [0, 0])
+            entry[0] += 1
+            entry[1] += end - start
+    total = max(1, len(doc.text))
+    return [{"key": key, "theme": theme, "sections": n, "share": round(chars / total, 4)}
+            for theme, (n, chars) in sorted(counts.items())]
+
+
+def _failed_row(path: str, key: str, error: str) -> dict[str, Any]:
+    return {"key": key or f"failed:{path}", "path": path, "title": "", "year": None,
+            "region": "", "level": "", "extra": "{}", "status": FAILED, "error": error,
+            "chars": 0, "text": "", "source": "", "token_lengths": []}
+
+
+def _one_line(exc: Exception) -> str:
+    from policydiff.textsafe import visible
+
+    return visible(" ".join(str(exc).split()) or type(exc).__name__)
+
+
+def _arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    import pyarrow as pa
+
+    schemas = {
+        "documents": pa.schema([
+            ("key", pa.string()), ("path", pa.string()), ("title", pa.string()),
+            ("year", pa.int32()), ("region", pa.string()), ("level", pa.string()),
+            ("extra", pa.string()), ("status", pa.string()), ("error", pa.string()),
+            ("chars", pa.int64()), ("text", pa.large_string()), ("source", pa.large_string()),
+            ("token_lengths", pa.list_(pa.int32())),
+        ]),
+        "sections": pa.schema([
+            ("key", pa.string()), ("section", pa.string()), ("level", pa.int32()),
+            ("heading", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+            ("source_start", pa.int64()), ("source_end", pa.int64()), ("theme", pa.string()),
+        ]),
+        "themes": pa.schema([("key", pa.string()), ("theme", pa.string()),
+                             ("sections", pa.int32()), ("share", pa.float64())]),
+        "shingles": pa.schema([("key", pa.string()), ("hashes", pa.large_binary())]),
+    }
+    return pa.Table.from_pylist(rows, schema=schemas[name])

@@ -1,0 +1,168 @@
+"""The corpus store: a folder of Parquet tables, added to part by part.
+
+Layout (``STORE/``)::
+
+    store.json                 format marker and the settings every document was read with
+    documents/part-NNNNN.parquet   one row per document: key, path, title, year, region, level,
+                               extra manifest columns (JSON), status (ok/failed), error, chars,
+                               text (normalized), source (decoded), token_lengths
+    sections/part-NNNNN.parquet    key, section, level, heading, start, end, source_start,
+                               source_end, theme (best theme or empty)
+    themes/part-NNNNN.parquet      the theme matrix: key, theme, sections, share (of the
+                               document's characters in sections of that theme)
+    shingles/part-NNNNN.parquet    key, hashes: the distinct 4-character shingle hashes of the
+                               document (``phrases.window_hashes``), for the phrase miner
+
+Rules:
+- A document's key is the sha256 of its bytes with the settings signature: a document seen
+  before with the same settings is not read again; the same bytes under two paths are one
+  document (the first path is kept).
+- A document that failed is a row with ``status = failed`` and its one-line error; it is tried
+  again by the next build, and a later success replaces it.
+- Every part is written with ``files.write_atomic``: an interrupted build leaves the store as
+  it was, or with whole new parts.
+- A store made with other settings (encoding, themes, normalization) is refused when added to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policydiff.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from policydiff.config import Config
+
+FORMAT = "policydiff-corpus@1"
+MARKER = "store.json"
+TABLES = ("documents", "sections", "themes", "shingles")
+OK = "ok"
+FAILED = "failed"
+
+
+def settings_signature(config: Config) -> str:
+    """What a document's stored form depends on besides its bytes: the settings and the
+    package version (a new version reads the documents again)."""
+    from policydiff import __version__
+
+    parts = [__version__, repr(config.encoding), repr(config.normalize),
+             repr(str(config.themes_file) if config.themes_file else None)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def document_key(data: bytes, signature: str) -> str:
+    """The store key of a document: its bytes and the settings."""
+    digest = hashlib.sha256(data)
+    digest.update(signature.encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass
+class Store:
+    """An opened store (see the module docstring)."""
+
+    path: Path
+    signature: str
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open an existing store; ``InputError`` when ``path`` is not one."""
+        folder = Path(path)
+        marker = folder / MARKER
+        try:
+            info = json.loads(marker.read_text("utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{path}: not a corpus store (no {MARKER}; make one with "
+                             "`policydiff corpus build FILES... -o STORE`)") from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: unreadable corpus store ({exc})") from None
+        if not isinstance(info, dict) or info.get("format") != FORMAT:
+            raise InputError(f"{path}: not a {FORMAT} store")
+        return cls(folder, str(info.get("settings", "")))
+
+    @classmethod
+    def create_or_open(cls, path: str | Path, signature: str) -> Store:
+        """The store at ``path`` for adding documents read with ``signature``; made when it
+        does not exist. ``InputError`` when it holds documents read with other settings."""
+        from policydiff.files import write_atomic
+
+        folder = Path(path)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"{path}: exists and is not a folder")
+        if (folder / MARKER).exists():
+            store = cls.open(folder)
+            if store.signature != signature:
+                raise InputError(
+                    f"{path}: this store was built with other settings (encoding, themes, "
+                    "normalization or policydiff version); build a new store")
+            return store
+        if folder.exists() and any(folder.iterdir()):
+            raise InputError(f"{path}: folder exists, is not empty and is not a corpus store")
+        info = {"format": FORMAT, "settings": signature}
+        write_atomic(folder / MARKER, json.dumps(info) + "\n")
+        return cls(folder, signature)
+
+    def parts(self, table: str) -> list[Path]:
+        """The part files of ``table``, oldest first."""
+        folder = self.path / table
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.name.endswith(".parquet"))
+
+    def stamp(self) -> str:
+        """Changes whenever a part is added (for caches of what was read)."""
+        names = [f"{p.name}:{p.stat().st_mtime_ns}" for t in TABLES for p in self.parts(t)]
+        return hashlib.sha256("\n".join([str(self.path.resolve()), *names]).encode()).hexdigest()
+
+    def write_part(self, tables: dict[str, pa.Table]) -> None:
+        """Add one part to each table (tables without rows are skipped)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from policydiff.files import write_atomic
+
+        number = max((int(p.stem.split("-")[1]) for t in TABLES for p in self.parts(t)),
+                     default=-1) + 1
+        for name, table in tables.items():
+            if table.num_rows == 0:
+                continue
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink, compression="zstd")
+            data = sink.getvalue().to_pybytes()
+            write_atomic(self.path / name / f"part-{number:05d}.parquet", data)
+
+    def read(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """All rows of ``table`` (``columns`` only), parts in order."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        frames = [pq.read_table(p, columns=columns) for p in self.parts(table)]
+        if not frames:
+            return pd.DataFrame(columns=columns or [])
+        return pa.concat_tables(frames, promote_options="default").to_pandas()
+
+    def documents(self, columns: list[str] | None = None, *, failed: bool = False
+                  ) -> pd.DataFrame:
+        """The documents, one row per key in the order they were first added: the rows that
+        were read (``failed``: the rows of documents whose last attempt failed instead)."""
+        wanted = None if columns is None else list(dict.fromkeys(["key", "status", *columns]))
+        frame = self.read("documents", wanted)
+        if frame.empty:
+            return frame
+        ok = frame[frame["status"] == OK].drop_duplicates("key", keep="first")
+        if not failed:
+            return ok.reset_index(drop=True)
+        bad = frame[frame["status"] == FAILED].drop_duplicates("key", keep="last")
+        return bad[~bad["key"].isin(ok["key"])].reset_index(drop=True)
+
+    def known_keys(self) -> set[str]:
+        """Keys of the documents read successfully."""
+        return set(self.documents(["key"])["key"])
