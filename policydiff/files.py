@@ -17,17 +17,21 @@ over an input, through a symbolic link, over a device, or over an existing file 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import secrets
+import signal
 import stat
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from policydiff.errors import InputError, OutputError
 from policydiff.textsafe import one_line
 
-__all__ = ["KINDS", "FileKind", "os_reason", "read_file", "write_atomic"]
+__all__ = ["KINDS", "MANIFEST", "FileKind", "os_reason", "read_file", "write_atomic", "write_set"]
 
 
 @dataclass(frozen=True)
@@ -390,3 +394,298 @@ def _path_advice(exc: OSError) -> str:
 def os_reason(exc: OSError) -> str:
     """Why the OS refused, in lower case, for a message (``permission denied``)."""
     return (exc.strerror or exc.__class__.__name__).lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# A set of outputs (a compare's folder): complete or not at all
+
+MANIFEST = ".policydiff.json"
+"""The file, in a folder a set was written to, that lists the files of the tool's own making
+there (so that a later run removes only those that went stale, never anything else)."""
+_TEMP_PREFIX = ".policydiff-set-"
+_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")  # held while the set moves into place
+_CAUGHT = ("SIGTERM", "SIGHUP")  # end the run cleanly while it is written (SIGINT already does)
+
+
+def write_set(
+    folder: str | Path,
+    files: dict[str, Callable[[], str | bytes]],
+    *,
+    force: bool = False,
+    protect: Iterable[str | Path] = (),
+    stale: Callable[[str], bool] | None = None,
+) -> list[Path]:
+    """Write the files ``files`` (name -> renderer) into ``folder`` as one set; their paths.
+
+    Rules (each refusal one ``OutputError`` line; on any failure, the folder is as before):
+    - every target is checked before anything is rendered: without ``force`` none may exist
+      (one message lists them all); with it each must be a regular file that is not an input
+      (``protect``) nor a symbolic link, else nothing is written;
+    - the set is rendered and written, one file at a time, into a temporary folder inside
+      ``folder`` (same file system; missing folders are created and removed again on
+      failure), and only once it is complete moved into place, file by file with
+      ``os.replace``, while SIGTERM, SIGINT and SIGHUP wait; a full disk or a signal before
+      that leaves the previous results as they were and no temporary folder behind;
+    - runs into the same folder hold a lock (``flock`` on the folder) while they move their
+      files, and the targets are checked again under it, so parallel ``--force`` runs leave
+      one run's whole set, never a mix;
+    - with ``stale`` (a set whose size varies: a compare's), ``MANIFEST`` lists what the tool
+      wrote there; a file it lists, that is not in the new set and for which ``stale(name)``
+      holds, is removed (the pair pages of an earlier, larger compare). Nothing it does not
+      list is ever removed; without ``stale`` the manifest is neither read nor written. Temporary folders of a run
+      that was killed are removed by the next run.
+    """
+    out = Path(folder)
+    protected = list(protect)
+    _check_set(out, list(files), force=force, protect=protected)
+    created = _make_parents(out, one_line(str(out)))
+    with _TempSet(out, created) as temp:
+        for name, render in files.items():
+            temp.add(name, render())
+        temp.install(list(files), force=force, protect=protected, stale=stale)
+    return [out / name for name in files]
+
+
+def _check_set(out: Path, names: list[str], *, force: bool, protect: list[str | Path]) -> None:
+    """Every target of the set, before anything is written (``write_set``'s first rule)."""
+    shown = one_line(str(out))
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise OutputError(f"{shown}: is a file, not a folder; choose a folder with -o")
+    if not force:
+        taken = [name for name in names if os.path.lexists(out / name)]
+        if taken:
+            raise OutputError(
+                f"{shown}: already holds {', '.join(taken)}; pass --force to overwrite, or "
+                "choose another folder with -o"
+            )
+    for name in names:
+        target = out / name
+        _refuse_path(target, one_line(str(target)), protect)
+        _existing(target, one_line(str(target)), force=True)
+
+
+class _TempSet:
+    """The temporary folder a set is written into, locked for its lifetime; removed on exit."""
+
+    def __init__(self, out: Path, created: list[Path]) -> None:
+        self.out = out
+        self.created = created
+        self.path = out / f"{_TEMP_PREFIX}{secrets.token_hex(6)}.tmp"
+        self.fd = -1
+        self.old_handlers: dict[int, Any] = {}
+
+    def __enter__(self) -> _TempSet:
+        shown = one_line(str(self.out))
+        _remove_dead_sets(self.out)
+        try:
+            os.mkdir(self.path, 0o700)
+            self.fd = os.open(self.path, os.O_RDONLY)
+        except OSError as exc:
+            _remove_folders(self.created)
+            raise OutputError(
+                f"{shown}: cannot write in this folder ({os_reason(exc)}); {_path_advice(exc)}"
+            ) from None
+        _lock(self.fd, blocking=False)
+        self._catch_signals()
+        return self
+
+    def add(self, name: str, data: str | bytes) -> None:
+        shown = one_line(str(self.out / name))
+        payload = _payload(data, shown)
+        try:
+            fd = os.open(self.path / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise OutputError(
+                f"{shown}: could not write it ({os_reason(exc)}); nothing was changed: "
+                f"{_path_advice(exc)}"
+            ) from None
+
+    def install(
+        self, names: list[str], *, force: bool, protect: list[str | Path],
+        stale: Callable[[str], bool] | None,
+    ) -> None:
+        """Move the finished set into place under the folder's lock, signals held."""
+        lock = os.open(self.out, os.O_RDONLY)
+        try:
+            _lock(lock, blocking=True)
+            _check_set(self.out, names, force=force, protect=protect)  # again, under the lock
+            held = _hold_signals()
+            try:
+                for name in names:
+                    _move_into_place(self.path / name, self.out / name, force=force)
+                if stale is not None:
+                    _update_manifest(self.out, names, stale)
+            finally:
+                _release_signals(held)
+            _sync_folder(self.out)
+        finally:
+            os.close(lock)
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        _remove_tree(self.path)
+        os.close(self.fd)
+        self._restore_signals()
+        if exc is not None:
+            _remove_folders(self.created)
+        if isinstance(exc, _Signalled):
+            signal.signal(exc.signum, signal.SIG_DFL)
+            os.kill(os.getpid(), exc.signum)  # end as the signal asked, now that all is clean
+
+    def _catch_signals(self) -> None:
+        """While the set is written, a signal raises ``_Signalled`` so that the temporary
+        folder is removed before the process ends (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for name in _CAUGHT:
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            current = signal.getsignal(signum)
+            if current == signal.SIG_DFL:
+                self.old_handlers[signum] = current
+                signal.signal(signum, _raise_signalled)
+
+    def _restore_signals(self) -> None:
+        for signum, handler in self.old_handlers.items():
+            signal.signal(signum, handler)
+
+
+class _Signalled(BaseException):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, frame: object) -> None:
+    raise _Signalled(signum)
+
+
+def _hold_signals() -> set[int] | None:
+    """Block the termination signals (they are delivered once released); None where the OS
+    has no signal masks."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    wanted = {getattr(signal, name) for name in _SIGNALS if hasattr(signal, name)}
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, wanted))
+
+
+def _release_signals(held: set[int] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _lock(fd: int, *, blocking: bool) -> None:
+    """An exclusive ``flock`` on ``fd`` (a folder); nothing where there is no ``fcntl``."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+
+
+def _move_into_place(source: Path, target: Path, *, force: bool) -> None:
+    """One finished file over its target (keeping the target's permission bits), or beside
+    none: without ``force`` a link that fails if the target appeared."""
+    try:
+        existing = os.lstat(target)
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and stat.S_ISREG(existing.st_mode):
+        os.chmod(source, stat.S_IMODE(existing.st_mode))
+    try:
+        _install(source, target, overwrite=force)
+    except OSError as exc:
+        shown = one_line(str(target))
+        if isinstance(exc, FileExistsError):
+            raise OutputError(f"{shown}: already exists; pass --force to overwrite it") from None
+        raise OutputError(f"{shown}: could not move it into place ({os_reason(exc)})") from None
+
+
+def _update_manifest(out: Path, names: list[str], stale: Callable[[str], bool]) -> None:
+    """Remove the stale files the previous manifest lists, then list what is there now."""
+    before = _manifest(out)
+    kept = []
+    for name in before:
+        if name in names:
+            continue
+        path = out / name
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stale(name) and stat.S_ISREG(info.st_mode):
+            try:
+                os.unlink(path)
+            except OSError:
+                kept.append(name)
+        else:
+            kept.append(name)
+    listed = sorted(set(kept) | set(names))
+    payload = json.dumps({"format": "policydiff/outputs@1", "files": listed}, indent=1)
+    try:
+        write_atomic(out / MANIFEST, payload + "\n", force=True)
+    except OutputError:
+        pass  # without it, a later run removes nothing: never more than it should
+
+
+def _manifest(out: Path) -> list[str]:
+    """The names the manifest in ``out`` lists (none when it is missing or damaged)."""
+    try:
+        data = json.loads(read_file(out / MANIFEST, "cache", limit=1_000_000))
+    except (InputError, ValueError, RecursionError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        return []
+    return [name for name in files if isinstance(name, str) and _plain_name(name)]
+
+
+def _plain_name(name: str) -> bool:
+    """A file name without a folder part (a manifest never reaches outside its folder)."""
+    return name not in ("", ".", "..", MANIFEST) and "/" not in name and "\\" not in name
+
+
+def _remove_dead_sets(out: Path) -> None:
+    """Remove the temporary folders of runs that were killed (no run holds their lock)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    try:
+        entries = [e for e in os.scandir(out) if e.name.startswith(_TEMP_PREFIX)
+                   and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a live run's
+        _remove_tree(Path(entry.path))
+        os.close(fd)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a temporary folder of ours and the plain files in it (best effort)."""
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.unlink(path / name)
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass

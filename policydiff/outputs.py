@@ -21,13 +21,11 @@ The set, for documents d1…dN:
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policydiff.errors import OutputError
 from policydiff.render.page import INDEX
 
 PHRASES_PAGE = "phrases.html"
@@ -205,24 +203,20 @@ def write_outputs(
     force: bool = False,
     protect: Iterable[str | Path] = (),
 ) -> list[Path]:
-    """Write every file of ``outputs`` into ``folder``, each atomically; returns the paths.
+    """Write every file of ``outputs`` into ``folder`` as one set; returns the paths.
 
-    All or nothing when not ``force``: if any target exists, nothing is written (refusing at
-    the third file would leave a mix of old and new outputs). Inputs (``protect``) are never
-    overwritten.
+    ``files.write_set``: every target is checked before anything is written (without
+    ``force`` none may exist; inputs, ``protect``, are never overwritten), the set is written
+    into a temporary folder and moved into place only once complete, so a full disk, a
+    blocked target or SIGTERM leaves the previous results as they were. A compare's set (one
+    with ``index.html``) also removes the pair pages and change reports an earlier, larger
+    compare wrote there (the ones its manifest lists), never anything else.
     """
-    from policydiff.files import write_atomic
+    from policydiff.files import write_set
 
-    out = Path(folder)
-    protected = list(protect)
-    if not force:
-        taken = [name for name in outputs.files if os.path.lexists(out / name)]
-        if taken:
-            raise OutputError(
-                f"{out}: already holds {', '.join(taken)}; pass --force to overwrite, or choose "
-                "another folder with -o"
-            )
-    return [
-        write_atomic(out / name, render(), force=force, protect=protected)
-        for name, render in outputs.files.items()
-    ]
+    def stale(name: str) -> bool:
+        return name.startswith(("diff-", "changes-")) and name.endswith((".html", ".md", ".json"))
+
+    compare_set = INDEX in outputs.files
+    return write_set(folder, dict(outputs.files), force=force, protect=protect,
+                     stale=stale if compare_set else None)

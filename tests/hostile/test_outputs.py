@@ -142,7 +142,8 @@ OUTPUT_CASES = (
                    "alignment.json", "phrases.json", "phrases.md", "diff-d1-d2.html",
                    "index.html", "phrases.html", "documents.csv", "alignment.csv",
                    "themes.csv", "phrases.csv", "occurrences.csv", "overlap.csv",
-                   "changes.csv")))),
+                   "changes.csv",
+                   ".policydiff.json")))),  # the manifest of the set (issue 17, class 5)
 )
 
 
