@@ -16,7 +16,10 @@ phrases); what decides is evidence:
   than B is an old term coming back (双一流, 三保障), not a new one: a noun phrase is dropped,
   a quoted or dictionary term ranks low (``RETURNING``); a candidate taken up by later or
   contemporary reports (具身智能 in the 2026 provincial reports) ranks higher, and a noun
-  phrase some report quotes counts as a quoted term;
+  phrase some report quotes counts as a quoted term. For dropped formulations (A's relative
+  to B) the roles of older and later reports swap, except that a quoted or dictionary term
+  later reports still use is not demoted (六稳 and 六保 left the national report in 2024
+  whatever the provinces say);
 - **importance**: the part of the report (the plan part counts fully, the review of the past
   year 0.3: its new words are mostly results and events), repetition, being in a heading.
 
@@ -27,11 +30,13 @@ context; they are listed apart and left out of both lists.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from policydiff.changes.formulation_reading import (
+    QUOTE_MARKS,
     Candidate,
     Reading,
     document_year,
@@ -42,6 +47,7 @@ from policydiff.changes.formulation_reading import (
     quoted_candidates,
     term_candidates,
 )
+from policydiff.chars import HAN_OR_ZERO_RE
 from policydiff.config import Config
 from policydiff.model import Document
 
@@ -58,6 +64,9 @@ RETURNING = 0.25
 BASE = {"quoted": 3.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
 """Score of a candidate by how it was found, before importance (``quoted word``: an ordinary
 two-character word in quotation marks, often a figure of speech: “帽子”, “面子”)."""
+
+VERBAL = 0.5
+"""Score factor of a noun phrase used as a verb somewhere (``_used_as_verb``)."""
 
 ONCE = 0.4
 """Score factor of a noun phrase said once and found in no other report."""
@@ -232,8 +241,12 @@ def _novel(
     year = target.year
     out = []
     for cand in units.values():
+        if cand.kind == "phrase" and _touches_quote(target, cand):
+            continue
         folded = fold(cand.text)
         having = [o for o in rest if folded in o.folded]
+        if cand.kind == "phrase" and _is_fragment(folded, target.folded, having):
+            continue
         if cand.kind == "phrase" and len(rest) >= MIN_GENERIC_DOCS and (
             len(having) >= GENERIC_SHARE * len(rest)
         ):
@@ -247,7 +260,9 @@ def _novel(
                 score *= OLD_WORDS  # a new combination of words the other report uses
             if len(cand.spans) < 2 and not having:
                 score *= ONCE  # said once, in no other report: no sign it is a unit
-        if before:
+            if _used_as_verb(target, cand):
+                score *= VERBAL
+        if before and later:
             score *= RETURNING
         else:
             taken_up = sum(1 for o in having if not _before(o.year, year, later))
@@ -268,6 +283,49 @@ def _has_new_word(reading: Reading, cand: Candidate, ref_folded: str) -> bool:
     return any(
         han_count(word) >= 2 and fold(word) not in ref_folded
         for word in reading.words_in(cand.spans[0])
+    )
+
+
+def _used_as_verb(reading: Reading, cand: Candidate) -> bool:
+    """Whether the phrase ends in a verbal noun that takes an object somewhere (动态调整政策:
+    动态调整 is an action there, not a term)."""
+    words = reading.words
+    for _, end in cand.spans:
+        k = bisect.bisect_left(words, (end, end))
+        if k < len(words) and words[k][0] == end and reading.classes[k] in ("n", "nz", "vn"):
+            last = bisect.bisect_left(words, (end, end)) - 1
+            if last >= 0 and reading.classes[last] == "vn":
+                return True
+    return False
+
+
+def _is_fragment(folded: str, own: str, having: Sequence[_Other]) -> bool:
+    """Whether the phrase is always followed by the same Han character, in the target and the
+    other reports (two occurrences or more): 改革有机 of 改革有机结合, 流动性合理 of 流动性合理充裕
+    (a word-class error of the segmenter cut the noun phrase short)."""
+    after: set[str] = set()
+    seen = 0
+    for text in (own, *(o.folded for o in having)):
+        pos = text.find(folded)
+        while pos >= 0 and seen < 50:
+            seen += 1
+            nxt = text[pos + len(folded) : pos + len(folded) + 1]
+            if not nxt or not HAN_OR_ZERO_RE.match(nxt):
+                return False
+            after.add(nxt)
+            if len(after) > 1:
+                return False
+            pos = text.find(folded, pos + len(folded))
+    return seen >= 2
+
+
+def _touches_quote(reading: Reading, cand: Candidate) -> bool:
+    """Whether every occurrence of the phrase follows or precedes a quotation (“高效办成一件事”
+    重点事项清单: the quoted term stands for it)."""
+    text = reading.text
+    return all(
+        (s > 0 and text[s - 1] in QUOTE_MARKS) or (e < len(text) and text[e] in QUOTE_MARKS)
+        for s, e in cand.spans
     )
 
 

@@ -3,8 +3,10 @@ said in the same context (学习运用“千村示范、万村整治”工程经
 one change (issue 13, item 3).
 
 Two formulations are a rename when, for some pair of their occurrences,
-- the words just around them agree: at least ``MIN_EDGE`` characters right before or right
-  after the term are the same on both sides (quotation marks aside), and
+- the words just around them, within their clause, agree: at least ``MIN_EDGE`` characters
+  right before or right after the term are the same on both sides (quotation marks aside;
+  ``MIN_EDGE_UNAKIN`` characters before and after unless the two terms begin with the same
+  character), and
 - their clauses (between commas, semicolons and sentence ends), each term replaced by one
   placeholder, are alike: a difflib ratio of at least ``MIN_CLAUSE`` with at least
   ``MIN_SHARED`` characters in common besides the placeholder (提高优抚标准 and
@@ -19,12 +21,17 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from policydiff.chars import HAN_OR_ZERO_RE
+
 if TYPE_CHECKING:
     from policydiff.changes.formulation_reading import Reading
     from policydiff.changes.formulations import Formulation, Rename
 
 MIN_EDGE = 2
 """Characters of context right before or after the term that must agree."""
+
+MIN_EDGE_UNAKIN = 3
+"""Characters of context on both sides that must agree when the terms do not begin alike."""
 
 MIN_CLAUSE = 0.6
 """Least difflib ratio of the two clauses with the terms replaced by a placeholder."""
@@ -59,7 +66,7 @@ def find_renames(
         for j, nc in enumerate(new_contexts):
             if dropped[i].text in added[j].text or added[j].text in dropped[i].text:
                 continue  # one extends the other: a new and a dropped term, not a rename
-            likeness = _likeness(oc, nc)
+            likeness = _likeness(oc, nc, _begin_alike(dropped[i].text, added[j].text))
             if likeness > 0:
                 pairs.append((likeness, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -85,21 +92,32 @@ _Context = tuple[str, str, str, int, int]
 def _contexts(reading: Reading, text: str) -> list[_Context]:
     out = []
     for start, end in reading.occurrences(text)[:MAX_OCCURRENCES]:
-        left = reading.text[max(0, start - CONTEXT) : start]
-        right = reading.text[end : end + CONTEXT]
-        clause = _clause_part(left, reverse=True) + _HOLE + _clause_part(right, reverse=False)
+        left = _clause_part(reading.text[max(0, start - CONTEXT) : start], reverse=True)
+        right = _clause_part(reading.text[end : end + CONTEXT], reverse=False)
+        clause = left + _HOLE + right
         out.append((left.translate(_QUOTES), right.translate(_QUOTES),
                     clause.translate(_QUOTES), start, end))
     return out
 
 
-def _likeness(old: list[_Context], new: list[_Context]) -> float:
-    """How alike the best pair of contexts is (0: not a rename)."""
+def _begin_alike(a: str, b: str) -> bool:
+    """Whether the two terms begin alike (保交楼/保交房, 千村示范、万村整治/千万工程): what
+    makes two terms in the same context look like one renamed."""
+    return bool(a and b and a[0] == b[0] and HAN_OR_ZERO_RE.match(a[0]))
+
+
+def _likeness(old: list[_Context], new: list[_Context], akin: bool) -> float:
+    """How alike the best pair of contexts is (0: not a rename). Terms that do not begin
+    alike (千村示范、万村整治 and 千万工程 do) need ``MIN_EDGE_UNAKIN`` characters of context on
+    each side."""
     best = 0.0
     for ol, orr, osent, _, _ in old:
         for nl, nr, nsent, _, _ in new:
-            edge = _common_suffix(ol, nl) + _common_prefix(orr, nr)
-            if max(_common_suffix(ol, nl), _common_prefix(orr, nr)) < MIN_EDGE:
+            left, right = _common_suffix(ol, nl), _common_prefix(orr, nr)
+            edge = left + right
+            if max(left, right) < MIN_EDGE:
+                continue
+            if not akin and min(left, right) < MIN_EDGE_UNAKIN:
                 continue
             matcher = difflib.SequenceMatcher(None, osent, nsent, autojunk=False)
             shared = sum(b.size for b in matcher.get_matching_blocks()) - 1
