@@ -486,11 +486,11 @@ async def test_a_theme_change_recolours_the_diff() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         pane = app.main.query_one("#left-pane", DiffPane)
-        before = pane._role_styles()["deleted"]
+        before = pane.role_styles()["deleted"]
         app.theme = "gruvbox"
         await pilot.pause()
         await pilot.pause()
-        after = pane._role_styles()["deleted"]
+        after = pane.role_styles()["deleted"]
         assert before.background != after.background
         assert app.main.section_list.option_count == len(app.main.rows)
 

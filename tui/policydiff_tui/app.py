@@ -27,6 +27,7 @@ from textual.screen import Screen
 from policydiff.config import Config
 from policydiff_tui.keys import binding_rows
 from policydiff_tui.messages import ComparisonLoaded, ExportWritten
+from policydiff_tui.palette import DEPTHS, depth_of
 from policydiff_tui.screens.main import MainScreen
 from policydiff_tui.session import ViewerSession, open_comparison
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 class PolicyDiffApp(App[int]):
     """The viewer. Build it with ``make_app`` (same arguments)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "colours.tcss"]  # noqa: RUF012 (typed by Textual)
     TITLE = "policydiff"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit", priority=False)]
 
@@ -51,8 +52,12 @@ class PolicyDiffApp(App[int]):
         pair: tuple[str, str] | None = None,
         export_dir: str | Path = "policydiff-out",
         labels: Sequence[str] = (),
+        palette: str | None = None,
     ) -> None:
         super().__init__()
+        self.palette_choice = palette
+        self.depth = "truecolor"
+        """The palette depth in use (``policydiff_tui.palette``), set on mount."""
         self.paths = [str(p) for p in paths]
         self.labels = tuple(labels)
         self.config = config
@@ -63,6 +68,15 @@ class PolicyDiffApp(App[int]):
         self.last_export: ExportWritten | None = None
         self.error = ""
         """Why the documents could not be shown (empty when they could)."""
+
+    def on_mount(self) -> None:
+        self.set_depth(depth_of(self.console.color_system, self.palette_choice))
+
+    def set_depth(self, depth: str) -> None:
+        """Draw the diff colours for palette ``depth`` (``16``, ``256``, ``truecolor``)."""
+        for name in DEPTHS:
+            self.set_class(name == depth, f"-depth-{name}")
+        self.depth = depth
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.open_session, pair=self.initial_pair, export_dir=self.export_dir)
@@ -114,12 +128,13 @@ def make_app(
     pair: tuple[str, str] | None = None,
     export_dir: str | Path = "policydiff-out",
     labels: Sequence[str] = (),
+    palette: str | None = None,
 ) -> PolicyDiffApp:
     """The viewer for ``paths`` (the bundled seeds when empty), or for the inputs of an
     alignment export (``from_json``), read with ``config`` (``Config()`` when None); ``ref``
     aligns every document against that one. ``pair`` picks the documents shown first
     (default: the comparison's first pair); ``export_dir`` is the folder the export dialog
-    proposes."""
+    proposes; ``palette`` forces a palette depth (``policydiff_tui.palette``)."""
     if from_json is None and not paths:
         from policydiff.seeds import seed_paths
 
@@ -132,5 +147,6 @@ def make_app(
         pair=pair,
         export_dir=export_dir,
         labels=labels,
+        palette=palette,
     )
 

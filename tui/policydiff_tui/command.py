@@ -41,6 +41,10 @@ class ViewCommand:
         parser.add_argument("files", nargs="*", metavar="FILE", help="documents (default: seeds)")
         parser.add_argument("--from", dest="from_json", metavar="JSON",
                             help="reopen an alignment export (its inputs must be unchanged)")
+        parser.add_argument("--palette", choices=("auto", "16", "256", "truecolor"),
+                            default=None,
+                            help="colours the terminal shows (default: what it says; "
+                                 "also POLICYDIFF_PALETTE)")
 
     def run(self, args: argparse.Namespace, config: Config) -> int:
         """Check the arguments, run the viewer in the terminal; the exit code."""
@@ -70,7 +74,7 @@ class ViewCommand:
             return _fail(NOT_A_TERMINAL)
         app = make_app(
             files, config=config, from_json=from_json, ref=getattr(args, "ref", None),
-            labels=getattr(args, "label", None) or (),
+            labels=getattr(args, "label", None) or (), palette=args.palette,
         )
         app.run()
         if app.error:

@@ -228,7 +228,9 @@ class MainScreen(SearchKeys):
         """Keys and colours."""
         from policydiff_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(binding_rows(type(self))))
+        left, right = self.side_by_side.panes
+        styles = (left.role_styles(), right.role_styles())
+        self.app.push_screen(HelpScreen(binding_rows(type(self)), styles))
 
 
 def _tops(row: PairRow) -> list[str]:

@@ -7,8 +7,8 @@ aligned) and hands each pane its lines. The pane turns a line into display conte
 spaces the layout measured), and caches the result until the layout, the highlights, the width
 or the theme change.
 
-Highlight colours are the component classes below, themed in ``app.tcss``; nothing here names
-a colour.
+Highlight colours are the component classes below, themed in ``colours.tcss`` per palette depth
+and light/dark theme; nothing here names a colour.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ ROLES = (
     "note",
     "gutter-change",
     "gutter-moved",
+    "gutter-search",
+    "line-number",
     "cursor",
 )
 """Highlight roles; each is the component class ``side-by-side--<role>``."""
@@ -159,7 +161,8 @@ class DiffPane(ScrollView, can_focus=True):
         if self.partner is not None and self.partner.scroll_y != new_value:
             self.partner.scroll_y = new_value
 
-    def _role_styles(self) -> dict[str, Style]:
+    def role_styles(self) -> dict[str, Style]:
+        """The style of every role (``ROLES``) in this pane, as drawn (the legend uses them)."""
         if self._styles is None:
             self._styles = {role: self._component_style(f"side-by-side--{role}") for role in ROLES}
         return self._styles
@@ -207,7 +210,7 @@ class DiffPane(ScrollView, can_focus=True):
     def _render_pane_line(self, index: int, width: int) -> Strip:
         base = self.visual_style
         rich_base = base.rich_style
-        styles = self._role_styles()
+        styles = self.role_styles()
         if index == 0 and not self.text and self._empty_note:
             content = sanitize.join(["  ", sanitize.line(self._empty_note, styles["note"])])
             return Strip(content.render_segments(base)).adjust_cell_length(width, rich_base)
@@ -231,10 +234,13 @@ class DiffPane(ScrollView, can_focus=True):
         return Strip(content.render_segments(base)).adjust_cell_length(width, rich_base)
 
     def _gutter(self, index: int, roles: set[str]) -> Content:
-        """The change marker of line ``index``: the current change, moved text, a change."""
-        styles = self._role_styles()
+        """The change marker of line ``index``: the current change, a search hit, moved text,
+        a change."""
+        styles = self.role_styles()
         if index == self.cursor_line:
             return sanitize.join([("▶", styles["cursor"]), " "])
+        if "search" in roles:
+            return sanitize.join([("*", styles["gutter-search"]), " "])
         if "moved" in roles:
             return sanitize.join([("»", styles["gutter-moved"]), " "])
         if roles & CHANGE_ROLES:
