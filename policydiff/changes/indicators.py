@@ -29,7 +29,8 @@ from policydiff.citations import cite
 from policydiff.model import Document, Section
 from policydiff.themes import Theme, classify
 
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"(?:\d{1,3}(?:[, \u00a0\u2009]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+"""A number; thousands may be grouped by commas or spaces (``11,680``, ``11 400``)."""
 FIGURE_RE = re.compile(
     r"(?P<pre>超过|达到|不低于|不少于|不超过|不高于|高于|低于|约|近|逾)?"
     rf"(?P<num>{_NUM}(?:[%％]?[-－—~～至到]{_NUM})?)"
@@ -52,7 +53,9 @@ REVIEW_HEADING_RE = re.compile(
 
 PAST_SENTENCE_RE = re.compile(r"^(?:去年|过去一年|过去五年|上年|一年来|五年来)")
 
-CLAUSE_RE = re.compile(r"[^，；：、,;:。！？!?]+")
+CLAUSE_RE = re.compile(r"(?:[^，；：、,;:。！？!?]|(?<=\d),(?=\d{3}))+")
+"""A clause: up to a comma, semicolon, colon, enumeration comma or sentence end (a comma
+between digits is a thousands separator: ``11,680个``)."""
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 LEADING = (
@@ -63,7 +66,7 @@ LEADING = (
 
 TRAILING = (
     "拟按", "拟安排", "拟发行", "安排", "发行", "达到", "达", "为", "约", "超过", "保持在",
-    "控制在", "稳定在", "按", "拟", "是", "分别", "全年", "从",
+    "控制在", "稳定在", "按", "拟", "是", "分别", "全年", "从", "只有", "约有", "约为", "共有",
 )
 """Words that lead into a figure at the end of its name (trimmed, repeatedly)."""
 
@@ -74,7 +77,8 @@ EMPTY_NAMES = frozenset({
 
 VERBS = frozenset({
     "守住", "坚决守住", "新建", "使用", "改造", "完成", "实现", "新增", "建设", "筹集", "提供",
-    "培训", "支持", "带动", "将", "建成", "开工", "吸纳",
+    "培训", "支持", "带动", "将", "建成", "开工", "吸纳", "争取", "推动", "打造", "培育", "引进",
+    "招引", "认定", "涉及", "受惠", "推出",
 })
 """Verbs that stand before a figure whose object follows it (``新建1亿亩高标准农田``)."""
 
@@ -149,7 +153,7 @@ def name_key(name: str) -> str:
 
 
 def _amount(m: re.Match[str]) -> float:
-    numbers = [float(x) for x in re.findall(_NUM, m.group("num"))]
+    numbers = [float(re.sub(r"[, \u00a0\u2009]", "", x)) for x in re.findall(_NUM, m.group("num"))]
     return sum(numbers) / len(numbers) * MULTIPLIERS[m.group("mult") or ""]
 
 

@@ -230,12 +230,19 @@ def render_html(report: ChangeReport, *, top: int = TOP, index: str | None = Non
     return "\n".join(out)
 
 
-def _marked(sentence: str, term: str) -> str:
-    at = sentence.find(term) if term else -1
+HTML_SENTENCE_CHARS = 90
+"""Characters of a sentence shown around a figure or formulation on the page (the whole
+sentence is the cell's tooltip)."""
+
+
+def _marked(sentence: str, term: str, chars: int = HTML_SENTENCE_CHARS) -> str:
+    """The part of ``sentence`` around ``term``, with ``term`` marked."""
+    part = excerpt(sentence, term, chars)
+    at = part.find(term) if term else -1
     if at < 0:
-        return escape(sentence)
+        return escape(part)
     end = at + len(term)
-    return f"{escape(sentence[:at])}<mark>{escape(term)}</mark>{escape(sentence[end:])}"
+    return f"{escape(part[:at])}<mark>{escape(term)}</mark>{escape(part[end:])}"
 
 
 def _html_indicators(report: ChangeReport) -> list[str]:
@@ -247,6 +254,7 @@ def _html_indicators(report: ChangeReport) -> list[str]:
     for ind in report.indicators:
         sentences = [f"{_marked(fig.sentence, fig.value)}" for fig in (ind.old, ind.new) if fig]
         where = "<br>".join(escape(_where(fig)) for fig in (ind.old, ind.new) if fig)
+        full = "\n".join(fig.sentence for fig in (ind.old, ind.new) if fig)
         out.append(
             f'<tr class="{ind.direction}"><td>{escape(ind.name)}</td>'
             f'<td class="value">{escape(_side(ind.old))}</td>'
@@ -254,7 +262,7 @@ def _html_indicators(report: ChangeReport) -> list[str]:
             f'<td class="dir">{ARROWS[ind.direction]} {DIRECTION_ZH[ind.direction]}</td>'
             f"<td>{escape(names.get(ind.theme, ind.theme))}</td>"
             f'<td class="where">{where}</td>'
-            f'<td class="sentence">{"<hr>".join(sentences)}</td></tr>'
+            f'<td class="sentence" title="{escape(full)}">{"<hr>".join(sentences)}</td></tr>'
         )
     out.append("</tbody></table></div>")
     return out
@@ -269,7 +277,8 @@ def _html_entries(entries: Sequence[Entry]) -> list[str]:
     out += [f'<tr><td class="num">{rank}</td><td>{escape(e.text)}</td>'
             f'<td class="num">{e.score:.2f}</td><td class="where">'
             f"{escape(e.citation.where)}</td><td class=\"id\">{escape(e.section)}</td>"
-            f'<td class="sentence">{_marked(e.sentence, e.text)}</td></tr>'
+            f'<td class="sentence" title="{escape(e.sentence)}">{_marked(e.sentence, e.text)}'
+            "</td></tr>"
             for rank, e in enumerate(entries, 1)]
     out.append("</tbody></table></div>")
     return out

@@ -1,0 +1,147 @@
+"""The change report as a user gets it: citations, the per-theme summary, the changes@1 JSON
+(validated with jsonschema, as the other schemas are), the ``changes`` command and the files
+``compare`` writes. Expected lines and columns were read from the files by hand (quoted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from policydiff.changes.build import change_report
+from policydiff.changes.summary import passages
+from policydiff.citations import cite
+from policydiff.comparison import compare
+from policydiff.config import Config
+from policydiff.document import load_document
+from policydiff.formats.changes import changes_json, changes_schema
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policydiff", *args], capture_output=True, text=True,
+        timeout=600, encoding="utf-8",
+    )
+
+
+def test_citation_is_the_source_line_and_column(seed_files: dict[str, Path]) -> None:
+    """Seed 001 is Traditional Chinese with pinyin after many characters (經(jīng)); its
+    normalized text is Simplified without them, so offsets differ from the file's."""
+    doc = load_document(seed_files["001"], doc_id="d1", cache=False)
+    # line 58: 2023年全區(qū)經(jīng)濟(jì)社會(huì)發(fā)展主要預(yù)期目標(biāo)建議為:
+    #   預 is the 39th character of the line
+    at = doc.text.index("主要预期目标建议为")
+    where = cite(doc, (at + 2, at + 6))
+    assert (where.line, where.column, where.end_line) == (58, 39, 58)
+    assert where.where == "001_377fd206c21df32a.txt:58"
+    assert where.where_column == "001_377fd206c21df32a.txt:58:39"
+    # line 20: 現(xiàn)代農(nóng)業(yè)提質(zhì)增效。新建高標(biāo)準(zhǔn)
+    #   農(nóng)田4.48萬畝 — its 4 is the 56th character of the line
+    at = doc.text.index("4.48万亩")
+    assert (cite(doc, (at, at + 6)).line, cite(doc, (at, at + 6)).column) == (20, 56)
+    # a span from the end of line 58 into line 59 (實(shí)現(xiàn)上述目標(biāo)) ends on line 59
+    end = doc.text.index("实现上述目标")
+    assert cite(doc, (at, end + 2)).end_line == 59
+    assert cite(doc, (end, end + 2)).section == "d1/3"
+
+
+def test_schema_is_valid_and_a_seed_report_validates(seed_files: dict[str, Path]) -> None:
+    jsonschema.Draft202012Validator.check_schema(changes_schema())
+    comparison = compare([seed_files["001"], seed_files["002"]], Config(cache=False))
+    data = changes_json(change_report(comparison, "d1", "d2"))
+    jsonschema.validate(data, changes_schema())
+    assert data["schema"] == "policydiff/changes@1"
+    assert [d["role"] for d in data["documents"]] == ["old", "new"]
+    # seed 002:20 今年全区经济社会发展的主要预期目标是：生产总值增长*%以上 — a masked figure is
+    # not a number: no indicator carries a mask
+    assert all("*" not in (ind["to"] or ind["from"])["value"] for ind in data["indicators"])
+    damaged = json.loads(json.dumps(data))
+    damaged["indicators"] = [{"name": "x", "theme": "", "direction": "up", "from": None,
+                              "to": None}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(damaged, changes_schema())
+
+
+@pytest.fixture(scope="module")
+def national(corpus_dir: Path) -> list[Path]:
+    return [corpus_dir / "national-2024.txt", corpus_dir / "national-2025.txt"]
+
+
+def test_closing_passages_have_their_own_theme(national: list[Path]) -> None:
+    comparison = compare(national, Config())
+    new = comparison.document("d2")
+    where = passages(new, comparison.themes)
+    # 2025:162 过去一年，国防和军队建设取得新的重要进展。— inside 提升行政效能和水平 (2025:158)
+    at = new.text.index("过去一年，国防和军队建设")
+    section = next(s for s in new.sections if s.own_span[0] <= at < s.own_span[1])
+    assert section.heading.startswith("提升行政效能和水平")
+    assert where.theme_at(at) == "defense_foreign"
+    # 2025:168 我们要坚持独立自主的和平外交政策
+    assert where.theme_at(new.text.index("我们要坚持独立自主的和平外交政策")) == "defense_foreign"
+    assert where.theme_at(section.own_span[0]) == section.themes[0].id != "defense_foreign"
+    report = change_report(comparison, "d1", "d2")
+    assert report.kind == "series"
+    themes = {row.theme: row for row in report.themes}
+    assert themes["defense_foreign"].chars > 1000  # 2024:191-197 and 2025:162-168
+    assert themes["macro"].targets >= 10  # the fiscal paragraph's figures
+
+
+def test_changes_command_text_json_html(national: list[Path], tmp_path: Path) -> None:
+    a, b = map(str, national)
+    proc = run("changes", a, b, "--no-pager", "--color=never")
+    assert proc.returncode == 0, proc.stderr
+    # 2025:53 今年赤字率拟按4%左右安排 ; 2024:81 赤字率拟按3%安排
+    line = next(x for x in proc.stdout.splitlines() if " 赤字率 " in x)
+    assert "3%" in line and "4%左右" in line and "raised" in line
+    assert "national-2024.txt:81" in line and "national-2025.txt:53" in line
+    proc = run("changes", a, b, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    jsonschema.validate(data, changes_schema())
+    deficit = next(i for i in data["indicators"] if i["name"] == "赤字率")
+    assert deficit["from"]["value"] == "3%" and deficit["from"]["line"] == 81
+    assert deficit["to"]["value"] == "4%左右" and deficit["to"]["line"] == 53
+    assert deficit["to"]["section"] == "d2/2.1"  # 实施更加积极的财政政策
+    page = tmp_path / "changes.html"
+    assert run("changes", a, b, "--format", "html", "-o", str(page)).returncode == 0
+    html = page.read_text("utf-8")
+    assert "<mark>4.4万亿元</mark>" in html and "national-2025.txt:53" in html
+    again = run("changes", a, b, "--format", "html", "-o", str(page))
+    assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1
+    missing = run("changes", a, str(tmp_path / "none.txt"))
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+    csv = run("changes", a, b, "--format", "csv", "--no-bom")
+    assert csv.stdout.splitlines()[0].startswith("indicator,theme,direction,old_value")
+
+
+def test_peers_report_what_is_distinctive(corpus_dir: Path) -> None:
+    comparison = compare(
+        [corpus_dir / "national-2025.txt", corpus_dir / "prov-2026-zhejiang.txt"], Config()
+    )
+    report = change_report(comparison, "d1", "d2")
+    assert report.kind == "peers"
+    data = changes_json(report)
+    jsonschema.validate(data, changes_schema())
+    assert data["kind"] == "peers" and data["renamed"] == []
+
+
+def test_compare_writes_a_change_report_per_consecutive_pair(
+    tmp_path: Path, seed_files: dict[str, Path]
+) -> None:
+    out = tmp_path / "out"
+    paths = [str(seed_files[k]) for k in ("000", "001", "002")]
+    proc = run("compare", *paths, "-o", str(out), "--no-pager")
+    assert proc.returncode == 0, proc.stderr
+    for pair in ("d1-d2", "d2-d3"):
+        for ext in ("html", "md", "json"):
+            assert (out / f"changes-{pair}.{ext}").is_file()
+        jsonschema.validate(json.loads((out / f"changes-{pair}.json").read_text("utf-8")),
+                            changes_schema())
+    assert not (out / "changes-d1-d3.html").exists()  # consecutive pairs only
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="changes-d1-d2.html"' in index and 'href="changes-d2-d3.html"' in index
+    assert 'href="index.html"' in (out / "changes-d1-d2.html").read_text("utf-8")
