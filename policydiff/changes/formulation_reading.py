@@ -5,7 +5,7 @@ and the section of an offset, and its candidate formulations (``candidates``).
 A *candidate* is a unit a reader could call a formulation, found three ways:
 - ``quoted``: the contents of a short quotation (“两重”, “千村示范、万村整治”), except names of
   things (“嫦娥六号”, “梦想”号: a quotation ending in or followed by 号) and short names
-  given in brackets (香港房屋委员会（「房委会」）);
+  of bodies given in brackets (房屋委员会(“房委会”));
 - ``term``: a word of the policy dictionary (``data/userdict.txt``: 新质生产力, 两新);
 - ``phrase``: a noun phrase of the text: a run of words of noun-like classes (``NOUN_LIKE``)
   inside one clause, ending in a noun, with no numeral, place or person name (facts and events
@@ -39,6 +39,10 @@ HEADS = frozenset({"n", "nz", "vn", "an", "ng", "x"})
 
 NAME_SUFFIX = "号"
 """A quotation ending in, or followed by, this is the name of a thing (“嫦娥六号”, “梦想”号)."""
+
+BODY_SUFFIXES = frozenset("会局署办处部委院所厅")
+"""Last characters of the names of bodies: a short name in brackets ending in one (房屋委员会
+(“房委会”)) names a body, not a policy (综合社会保障援助(“综援”) stays)."""
 
 MIN_PHRASE_HAN, MAX_HAN = 3, 12
 """Length of a phrase candidate, in Han characters (shorter formulations are quoted or in the
@@ -271,10 +275,8 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
             continue
         if term.endswith(NAME_SUFFIX) or text[match.end() : match.end() + 1] == NAME_SUFFIX:
             continue
-        if text[match.start() - 1 : match.start()] in "（(" and text[
-            match.end() : match.end() + 1
-        ] in "）)，、":
-            continue  # 香港房屋委员会（「房委会」）: the short name of a body
+        if term[-1] in BODY_SUFFIXES and text[match.start() - 1 : match.start()] in "（(":
+            continue  # 房屋委员会(“房委会”): the short name of a body
         found.setdefault(term, []).append((s, e))
     out = {}
     for term, spans in found.items():

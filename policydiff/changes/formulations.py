@@ -78,7 +78,7 @@ _Absent = Callable[[str], bool]
 
 DISTINCTIVE_SHARE = 0.1
 """A formulation of a report is distinctive among peers when at most this share of the other
-reports (and at least one) also has it."""
+reports also has it (rounded down: with fewer than 10 peers, none)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def distinctive_formulations(
     reading = Reading.of(doc, cache=config.cache)
     rest = _others(others, (doc,))
     quoted_anywhere = _quoted_set(rest, reading)
-    allowed = max(1, int(DISTINCTIVE_SHARE * len(rest)))
+    allowed = int(DISTINCTIVE_SHARE * len(rest))
     joined = "\n".join(o.folded for o in rest)
     units = _candidates(reading, lambda folded: folded not in joined, quoted_anywhere)
     scored = []

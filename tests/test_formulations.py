@@ -1,0 +1,217 @@
+"""New, dropped, renamed and distinctive formulations (policydiff.changes.formulations).
+
+Every expectation was chosen by reading the reports (the line or the count quoted in the
+comment); none is the tool's output asserted back. Corpus tests skip when the corpus is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policydiff.changes.formulation_reading import fold
+from policydiff.changes.formulations import (
+    FormulationChanges,
+    distinctive_formulations,
+    formulation_changes,
+)
+from policydiff.config import Config
+from policydiff.document import build_document, load_document
+from policydiff.model import Document
+
+CONFIG = Config()
+TOP = 30
+
+
+def _doc(text: str, doc_id: str, path: str) -> Document:
+    return build_document(text, doc_id=doc_id, path=path)
+
+
+def _texts(items: object, n: int = TOP) -> list[str]:
+    return [f.text for f in list(items)[:n]]  # type: ignore[call-overload]
+
+
+# --------------------------------------------------------------------------- small documents
+# Sentences copied from the national reports (2024 and 2025).
+
+OLD_2024 = (
+    "一、2024年工作回顾\n"
+    "过去一年，我们推动经济回升向好。\n"
+    "二、2025年政府工作任务\n"
+    "深入推进数字经济创新发展。制定支持数字经济高质量发展政策，积极推进数字产业化、产业数字化，"
+    "深入推进数字经济创新发展，开展“人工智能+”行动。\n"
+    "锚定建设农业强国目标，学习运用“千村示范、万村整治”工程经验，因地制宜、分类施策。\n"
+)
+NEW_2025 = (
+    "一、2024年工作回顾\n"
+    "“嫦娥六号”实现人类首次月背采样，“梦想”号大洋钻探船建成入列。\n"
+    "二、2025年政府工作任务\n"
+    "持续推进“人工智能+”行动，将数字技术与制造优势、市场优势更好结合起来。"
+    "培育生物制造、量子科技、具身智能、6G等未来产业。\n"
+    "坚持农业农村优先发展，学习运用“千万工程”经验，完善强农惠农富农支持制度。\n"
+)
+
+
+def _small_changes() -> FormulationChanges:
+    old = _doc(OLD_2024, "d1", "national-2024.txt")
+    new = _doc(NEW_2025, "d2", "national-2025.txt")
+    return formulation_changes(old, new, config=CONFIG)
+
+
+def test_a_quoted_term_the_other_report_has_is_not_new() -> None:
+    # 2024: 开展“人工智能+”行动; 2025: 持续推进“人工智能+”行动 — the same term.
+    changes = _small_changes()
+    assert "人工智能+" not in _texts(changes.new, 1000)
+    assert "人工智能+" not in _texts(changes.dropped, 1000)
+
+
+def test_names_of_things_are_not_formulations() -> None:
+    # “嫦娥六号” (a probe) and “梦想”号 (a ship) are facts of the review, not policy terms.
+    texts = _texts(_small_changes().new, 1000)
+    assert "嫦娥六号" not in texts and "梦想" not in texts
+
+
+def test_a_renamed_formulation_is_one_change() -> None:
+    # 学习运用“千村示范、万村整治”工程经验 (2024) → 学习运用“千万工程”经验 (2025)
+    changes = _small_changes()
+    pairs = [(r.old.text, r.new.text) for r in changes.renamed]
+    assert ("千村示范、万村整治", "千万工程") in pairs
+    assert "千万工程" not in _texts(changes.new, 1000)
+    assert "千村示范、万村整治" not in _texts(changes.dropped, 1000)
+
+
+def test_a_new_term_carries_its_place() -> None:
+    # 具身智能 is new in 2025 and sits in the plan part; its sentence and offsets are exact.
+    changes = _small_changes()
+    new = {f.text: f for f in changes.new}
+    assert "具身智能" in new
+    found = new["具身智能"]
+    doc = _doc(NEW_2025, "d2", "national-2025.txt")
+    assert doc.text[found.start : found.end] == "具身智能"
+    assert found.sentence == "培育生物制造、量子科技、具身智能、6G等未来产业。"
+    assert doc.section(found.section).heading.endswith("2025年政府工作任务")
+
+
+def test_seeds_formulations_point_at_their_text(seed_files: dict[str, Path]) -> None:
+    # Two 2022 seed reports (a district's and a city's): whatever is found, each formulation
+    # is the text at its offsets, inside its sentence and its section, and none of the "new"
+    # ones occurs in the other report.
+    old = load_document(seed_files["002"], doc_id="d1")
+    new = load_document(seed_files["003"], doc_id="d2")
+    changes = formulation_changes(old, new, config=CONFIG)
+    assert changes.new and changes.dropped
+    for doc, other, items in ((new, old, changes.new), (old, new, changes.dropped)):
+        for f in items:
+            assert doc.text[f.start : f.end] == f.text
+            assert f.text in f.sentence
+            sec = doc.section(f.section)
+            assert sec.span[0] <= f.start and f.end <= sec.span[1]
+            assert fold(f.text) not in fold(other.text)
+    scores = [f.score for f in changes.new]
+    assert scores == sorted(scores, reverse=True)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_dir: Path) -> dict[str, Document]:
+    paths = sorted(corpus_dir.glob("*.txt"))
+    return {p.name: load_document(p, doc_id=f"d{k}") for k, p in enumerate(paths)}
+
+
+def _changes(corpus: dict[str, Document], a: str, b: str) -> FormulationChanges:
+    others = [doc for name, doc in corpus.items() if name not in (a, b)]
+    return formulation_changes(corpus[a], corpus[b], others=others, config=CONFIG)
+
+
+def _nothing_new_the_other_has(changes: FormulationChanges, old: Document, new: Document) -> None:
+    for f in changes.new:
+        assert fold(f.text) not in fold(old.text), f.text
+    for f in changes.dropped:
+        assert fold(f.text) not in fold(new.text), f.text
+
+
+def test_national_2024_to_2025(corpus: dict[str, Document]) -> None:
+    changes = _changes(corpus, "national-2024.txt", "national-2025.txt")
+    _nothing_new_the_other_has(changes, corpus["national-2024.txt"], corpus["national-2025.txt"])
+    top_new = _texts(changes.new)
+    # Each occurs in 2025 and not in 2024 (grep -c: 2024 0, 2025 ≥ 1): “两重”, “好房子”,
+    # “投资于人”, 具身智能, 耐心资本, “内卷式”竞争, “沙戈荒”, “土特产”.
+    for term in ("两重", "好房子", "投资于人", "具身智能", "耐心资本", "内卷式", "沙戈荒", "土特产"):
+        assert term in top_new, term
+    # Noise of today's list (issue 13): facts, old terms back from earlier reports (双一流:
+    # 2018; 三保障: 2019, 2023) and generic runs of words.
+    for noise in ("嫦娥六号", "梦想", "双一流", "三保障", "动态调整", "持续优化", "更大力度",
+                  "推动科技", "服务体系"):
+        assert noise not in top_new, noise
+    assert "人工智能+" not in _texts(changes.new, 10_000)  # 2024: 开展“人工智能+”行动
+    # 2024 has 建设海洋强国, 人才强国 and “消费促进年”; 2025 has none of them.
+    top_dropped = _texts(changes.dropped)
+    for term in ("海洋强国", "人才强国", "消费促进年"):
+        assert term in top_dropped, term
+    for noise in ("深入开展", "产业发展", "薄弱环节"):  # the issue's dropped noise
+        assert noise not in top_dropped, noise
+    pairs = {(r.old.text, r.new.text) for r in changes.renamed}
+    # 推动“保交楼” (2024, 1×) → “保交房” (2025, 2×, 2024 0×); and the 千万工程 sentence.
+    assert {("保交楼", "保交房"), ("千村示范、万村整治", "千万工程")} <= pairs
+
+
+def test_national_2023_to_2024(corpus: dict[str, Document]) -> None:
+    changes = _changes(corpus, "national-2023.txt", "national-2024.txt")
+    _nothing_new_the_other_has(changes, corpus["national-2023.txt"], corpus["national-2024.txt"])
+    # First written in 2024 (grep -c 2023: 0): 新质生产力, 开展“人工智能+”行动, 低空经济,
+    # 未来产业, 超长期特别国债, 银发经济, “高效办成一件事”.
+    top_new = _texts(changes.new)
+    for term in ("新质生产力", "人工智能+", "低空经济", "未来产业", "超长期特别国债", "银发经济",
+                 "高效办成一件事"):
+        assert term in top_new, term
+    # 2023 still speaks of “六稳”“六保”; 2024 no more.
+    top_dropped = _texts(changes.dropped)
+    assert "六稳" in top_dropped and "六保" in top_dropped
+
+
+def test_national_2021_to_2022(corpus: dict[str, Document]) -> None:
+    changes = _changes(corpus, "national-2021.txt", "national-2022.txt")
+    _nothing_new_the_other_has(changes, corpus["national-2021.txt"], corpus["national-2022.txt"])
+    # 2022 introduces 专精特新, “两个确立”, 全国统一大市场, 爱国者治港 (2021: 0 each).
+    top_new = _texts(changes.new)
+    for term in ("专精特新", "两个确立", "全国统一大市场", "爱国者治港"):
+        assert term in top_new, term
+    # 2021 (the plan's first year) has “十三五” 3×, 三去一降一补, 保市场主体 4×; 2022 none.
+    top_dropped = _texts(changes.dropped)
+    for term in ("十三五", "三去一降一补", "保市场主体"):
+        assert term in top_dropped, term
+
+
+def test_hong_kong_address_2014_to_2015(corpus: dict[str, Document]) -> None:
+    a, b = "hk-policy-address-2014-zht.txt", "hk-policy-address-2015-zht.txt"
+    changes = _changes(corpus, a, b)
+    _nothing_new_the_other_has(changes, corpus[a], corpus[b])
+    # 2015: 是國內外的“超級聯繫人” (2014: 0); 房屋委員會(“房委會”) is a body's short name.
+    top_new = _texts(changes.new)
+    assert "超级联系人" in top_new
+    assert "房委会" not in _texts(changes.new, 10_000)
+    # 2014 has 綜援 13× and “雙非”兒童; 2015 neither.
+    top_dropped = _texts(changes.dropped)
+    assert "综援" in top_dropped and "双非" in top_dropped
+
+
+def test_guangdong_among_the_provinces(corpus: dict[str, Document]) -> None:
+    provinces = {n: d for n, d in corpus.items() if n.startswith("prov-2026-")}
+    assert len(provinces) == 31
+    me = provinces["prov-2026-guangdong.txt"]
+    others = [d for n, d in provinces.items() if n != "prov-2026-guangdong.txt"]
+    found = distinctive_formulations(me, others, config=CONFIG)
+    top = _texts(found)
+    # Guangdong's own programmes, written by no other province (grep -l: only guangdong):
+    # 百县千镇万村高质量发展工程 and 百万英才汇南粤.
+    assert "百县千镇万村高质量发展工程" in top[:10]
+    assert "百万英才汇南粤" in top[:10]
+    # Distinctive: no formulation of the top is written by more than 3 of the 30 others
+    # (高质量发展 or 新质生产力 are in all of them).
+    for text in top:
+        having = sum(fold(text) in fold(d.text) for d in others)
+        assert having <= 3, (text, having)
+    assert "新质生产力" not in _texts(found, 10_000)
