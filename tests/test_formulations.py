@@ -139,7 +139,8 @@ def test_national_2024_to_2025(corpus: dict[str, Document]) -> None:
     top_new = _texts(changes.new)
     # Each occurs in 2025 and not in 2024 (grep -c: 2024 0, 2025 ≥ 1): “两重”, “好房子”,
     # “投资于人”, 具身智能, 耐心资本, “内卷式”竞争, “沙戈荒”, “土特产”.
-    for term in ("两重", "好房子", "投资于人", "具身智能", "耐心资本", "内卷式", "沙戈荒", "土特产"):
+    expected = ("两重", "好房子", "投资于人", "具身智能", "耐心资本", "内卷式", "沙戈荒", "土特产")
+    for term in expected:
         assert term in top_new, term
     # Noise of today's list (issue 13): facts, old terms back from earlier reports (双一流:
     # 2018; 三保障: 2019, 2023) and generic runs of words.
