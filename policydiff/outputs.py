@@ -5,7 +5,7 @@ comparison produces and write them with ``write_outputs``. Each output is render
 it is written (a renderer per file name).
 
 The set, for documents d1…dN:
-- ``alignment.json``: the alignment export (``policydiff/alignment@1``);
+- ``alignment.json``: the alignment export (``policydiff/alignment@2``);
 - ``phrases.json``, ``phrases.md``: the phrase-overlap report; its new/dropped phrases between
   consecutive documents of ``Comparison.change_series()``: all inputs in order up to
   ``records.MAX_CHANGE_DOCUMENTS`` documents or with ``--series``, else only the series found
@@ -14,6 +14,8 @@ The set, for documents d1…dN:
 - ``index.html``: the documents, each pair's alignment (a list of pairs beyond
   ``MAX_HTML_PAIRS``), the theme matrix, links to the pair pages and to ``phrases.html``, the
   phrase report as a page (``render.index``, ``render.phrases.render_html``);
+- ``changes-dA-dB.{html,md,json}``: the change report of every consecutive pair of
+  ``Comparison.change_series()`` (``changes.files``), linked from the index;
 - ``diff-dA-dB.html``: a page per pair (``render.html``) for the pairs ``page_pairs`` chooses
   (``pair_pages``: ``auto``, ``all`` or ``none``; see ``PAIR_PAGES``).
 """
@@ -86,6 +88,7 @@ def comparison_outputs(
     start with a UTF-8 byte-order mark (Excel needs it to read UTF-8). ``pair_pages``: which
     pair pages (``page_pairs``)."""
     from policydiff import records
+    from policydiff.changes.files import change_files
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
     from policydiff.formats.phrases import render_json
@@ -104,6 +107,7 @@ def comparison_outputs(
         "phrases.md": lambda: render_markdown(phrase_report()),
     }
     files.update(_csv_files(comparison, phrase_report))
+    files.update(change_files(comparison, index=INDEX))
     others: list[str] = []  # the files beside the index, filled in once the set is known
     files.update(_pages(comparison, phrase_report, pair_pages, others))
     notes = []
@@ -116,7 +120,7 @@ def comparison_outputs(
     if names is not None:
         files = {name: render for name, render in files.items() if name in names}
     others += [name for name in files if name not in (INDEX, PHRASES_PAGE)
-               and not name.startswith("diff-")]
+               and not name.startswith(("diff-", "changes-"))]
     # The index depends on which pages there are: the choice is part of its cache name.
     files = {name: _cached(comparison, f"{name}?{pair_pages}" if name == INDEX else name, render)
              for name, render in files.items()}
@@ -176,10 +180,11 @@ def _pages(
         return render_html(phrase_report(), index=INDEX)
 
     def index_page() -> str:
+        from policydiff.changes.files import change_pairs
         from policydiff.render.index import index_html
 
         return index_html(comparison, pages=pages, report=phrase_report(), phrases=PHRASES_PAGE,
-                          files=others)
+                          files=others, changes=change_pairs(comparison))
 
     files: dict[str, Renderer] = {PHRASES_PAGE: phrases_page}
     files.update({name: _pair_page(comparison, a, b) for name, (a, b) in pages.items()})

@@ -49,10 +49,12 @@ def index_html(
     report: PhraseReport | None = None,
     phrases: str | None = None,
     files: Sequence[str] = (),
+    changes: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The index of a comparison. ``pages``: pair page file name -> (a, b) for every page
     written; ``phrases``: the phrase report page (None: not written); ``files``: the other
-    files written beside it (listed as links)."""
+    files written beside it (listed as links); ``changes``: the pairs with a change report
+    (``changes-dA-dB.html``, ``.md``, ``.json``: ``changes.files``)."""
     from policydiff import __version__
 
     docs = comparison.documents
@@ -65,10 +67,13 @@ def index_html(
                f"{plural(len(pages), 'pair page')}</p>")
     links = ['<a href="#documents">Documents</a>', '<a href="#pairs">Pairs</a>',
              '<a href="#themes">Themes</a>']
+    if changes:
+        links.append('<a href="#changes">What changed</a>')
     if phrases:
         links.append(f'<a href="{escape(phrases)}">Shared phrases (report)</a>')
     out.append(f'<nav class="links">{"".join(links)}</nav>')
     out += _documents(docs)
+    out += _changes(comparison, changes)
     out.append('<h2 id="pairs">Pairs</h2>')
     pairs = list(comparison.pairs)
     pairs += [pair for pair in pages.values() if pair not in pairs]
@@ -97,6 +102,26 @@ def index_html(
         out.append("</ul>")
     out += page_end()
     return "\n".join(out)
+
+
+def _changes(comparison: Comparison, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """Links to the change report of each pair (targets, formulations, themes)."""
+    if not pairs:
+        return []
+    from policydiff.changes.files import file_name
+
+    out = ['<h2 id="changes">What changed</h2>',
+           '<p class="meta">Targets and indicators, new, dropped and renamed formulations, '
+           "themes most changed first; each cited by its source line.</p><ul>"]
+    for a, b in pairs:
+        old, new = comparison.document(a), comparison.document(b)
+        page = escape(file_name(a, b, "html"))
+        out.append(f'<li><a href="{page}">{escape(document_label(old))} → '
+                   f"{escape(document_label(new))}</a> "
+                   f'<span class="meta">(<a href="{escape(file_name(a, b, "md"))}">md</a>, '
+                   f'<a href="{escape(file_name(a, b, "json"))}">json</a>)</span></li>')
+    out.append("</ul>")
+    return out
 
 
 def _documents(docs: Sequence[Document]) -> list[str]:
