@@ -85,7 +85,15 @@ def report_dict(report: PhraseReport) -> dict[str, Any]:
             for c in report.changes
         ],
         "themes": [{"theme": t.theme, "phrases": list(t.phrases)} for t in report.themes],
-    }
+    } | _coarse(report)
+
+
+def _coarse(report: PhraseReport) -> dict[str, Any]:
+    """``{"coarse": [notes]}`` when the work bound of phrase mining made the list coarse
+    (``PhraseSet.coarse``); nothing otherwise, so the exports of ordinary documents do not
+    change."""
+    notes = report.phrase_set.coarse
+    return {"coarse": list(notes)} if notes else {}
 
 
 def _unit(unit: NewPhrase) -> dict[str, Any]:
@@ -151,8 +159,10 @@ def _check(data: dict[str, Any], texts: Mapping[str, str] | None) -> None:
         data,
         "the export",
         required=("schema", "documents", "phrases", "overlap", "changes"),
-        optional=("generator", "min_chars", "min_docs", "themes"),
+        optional=("generator", "min_chars", "min_docs", "themes", "coarse"),
     )
+    if "coarse" in data:
+        _strings(data["coarse"], "coarse", min_length=1)
     if "generator" in data:
         generator = data["generator"]
         _fields(generator, "generator", required=("name", "version"), optional=())

@@ -4,7 +4,7 @@ quoted terms, and the kind of each phrase (rules in the package docstring)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -23,7 +23,10 @@ from policydiff.phrases.rules import (
     CLOSE_QUOTES,
     FORMULAIC_SHARE,
     MAX_OCCURRENCES,
+    OCCURRENCE_BUDGET,
+    OCCURRENCE_BUDGET_PER_CHAR,
     OPEN_QUOTES,
+    PERIODIC_KEEP,
     SHORT_SLOGAN_QUOTED,
     formulaic_regex,
     formulaic_share,
@@ -31,9 +34,7 @@ from policydiff.phrases.rules import (
     quoted_spans,
 )
 from policydiff.phrases.trim import needs_trim, trim, word_bounds
-
-Repeat = tuple[int, int, int]
-"""``(length, lb, rb)``: a maximal repeat, its occurrences at ``sa[lb..rb]``."""
+from policydiff.textsafe import one_line
 
 
 def find_shared_phrases(
@@ -61,10 +62,15 @@ def find_shared_phrases(
     with bulk_allocation():
         bounds = word_bounds(ids, docs, word_spans)
         corpus = Corpus(docs, bounds)
-        collector = _Collector(corpus, docs, min_chars, min_docs)
+        budget = OCCURRENCE_BUDGET + OCCURRENCE_BUDGET_PER_CHAR * corpus.n
+        collector = _Collector(corpus, docs, min_chars, min_docs, budget)
         collector.add_repeats()
         quoted_terms = collector.add_quoted_terms(min_slogan_chars)
         phrases = _phrases(collector, ids, quoted_terms, formulaic)
+        coarse = _periodic_notes(corpus, ids) + (
+            (collector.budget_note,) if collector.budget_note else ()
+        )
+        del collector, corpus
     return PhraseSet(
         doc_ids=ids,
         texts=docs,
@@ -73,25 +79,33 @@ def find_shared_phrases(
         min_docs=min_docs,
         boundaries=tuple(bounds),
         formulaic=formulaic,
+        coarse=coarse,
     )
 
 
 class _Collector:
-    """The phrases found so far (text -> sorted global positions), and how to add more."""
+    """The phrases found so far (text -> sorted global positions), and how to add more.
 
-    def __init__(self, corpus: Corpus, docs: tuple[str, ...], min_chars: int, min_docs: int):
+    Work is bounded by ``budget`` occurrences for the repeats and as many for the lookups of
+    trimmed or quoted texts (``budget_note`` says what was left out when it was reached)."""
+
+    def __init__(
+        self, corpus: Corpus, docs: tuple[str, ...], min_chars: int, min_docs: int,
+        budget: int,
+    ) -> None:  # fmt: skip
         self.corpus = corpus
         self.docs = docs
         self.min_chars = min_chars
         self.min_docs = min_docs
-        self.isb: list[bool] = corpus.isb.tolist()
+        self.isb = corpus.isb_view
         self.starts: list[int] = corpus.starts.tolist()
-        self.sa: list[int] = corpus.sa.tolist()
-        self.doc_of: list[int] = corpus.doc_of.tolist()
+        self.sa = corpus.sa_view
+        self.doc_of = corpus.doc_view
         self.found: dict[str, list[int]] = {}
         self.seen_raw: set[tuple[int, int]] = set()
-        # nearest word boundary at or after / at or before each global position
-        self.nxt, self.prv = corpus.nearest_boundaries()
+        self.budget = budget
+        self.lookups = 0
+        self.budget_note = ""
 
     def accept(
         self, text: str, positions: list[int], quoted: set[int], min_quoted: float = 0
@@ -106,6 +120,19 @@ class _Collector:
         if len(docs) >= self.min_docs and len(quoted) >= min_quoted * len(keep):
             self.found[text] = keep
 
+    def lookup(self, pos: int, length: int) -> list[int] | None:
+        """``corpus.interval``, or None once the lookups have used up the budget."""
+        if self.lookups > self.budget:
+            if not self.budget_note:
+                self.budget_note = (
+                    f"the texts are too repetitive: phrase mining stopped after examining "
+                    f"{self.budget:,} occurrences; the phrase list is incomplete"
+                )
+            return None
+        positions = self.corpus.interval(pos, length)
+        self.lookups += len(positions)
+        return positions
+
     def add_repeats(self) -> None:
         """The maximal repeats, each trimmed to word boundaries.
 
@@ -113,25 +140,43 @@ class _Collector:
         inside 理科/技创/新能/力): each group of equally aligned occurrences is trimmed on its
         own, and ``accept`` then keeps the word-aligned occurrences of the result.
         """
-        repeats = _han_repeats(self.corpus, self.min_chars, self.min_docs)
-        uniform = _uniformly_aligned(self.corpus, repeats)
-        for (length, lb, rb), same in zip(repeats, uniform, strict=True):
-            groups = self._groups(self.sa[lb : rb + 1], length, same)
-            for (rel_start, rel_end), members in groups.items():
-                self._add_group(members, rel_start, rel_end, length, same)
+        repeats = self._within_budget(_han_repeats(self.corpus, self.min_chars, self.min_docs))
+        for chunk in _chunks(repeats):
+            rel_starts, rel_ends, offsets, uniform = _alignment(self.corpus, chunk)
+            for row, (length, lb, rb) in enumerate(chunk.tolist()):
+                positions = self.sa[lb : rb + 1].tolist()
+                first = int(offsets[row])
+                same = bool(uniform[row])
+                if same:
+                    groups = {(int(rel_starts[first]), int(rel_ends[first])): positions}
+                else:
+                    groups = {}
+                    starts = rel_starts[first : first + len(positions)].tolist()
+                    ends = rel_ends[first : first + len(positions)].tolist()
+                    for p, rel in zip(positions, zip(starts, ends, strict=True), strict=True):
+                        groups.setdefault(rel, []).append(p)
+                for (rel_start, rel_end), members in groups.items():
+                    self._add_group(members, rel_start, rel_end, length, same)
 
-    def _groups(
-        self, positions: list[int], length: int, same: bool
-    ) -> dict[tuple[int, int], list[int]]:
-        """Occurrences by the offsets of their first and last word boundary inside the repeat."""
-        nxt, prv = self.nxt, self.prv
-        if same:
-            p = positions[0]
-            return {(nxt[p] - p, prv[p + length] - p): positions}
-        groups: dict[tuple[int, int], list[int]] = {}
-        for p in positions:
-            groups.setdefault((nxt[p] - p, prv[p + length] - p), []).append(p)
-        return groups
+    def _within_budget(self, repeats: np.ndarray) -> np.ndarray:
+        """``repeats``, or when their occurrences exceed the budget, those with the fewest
+        occurrences that fit in it (in their order), noting what was left out."""
+        sizes = repeats[:, 2] - repeats[:, 1] + 1
+        total = int(sizes.sum())
+        if total <= self.budget:
+            return repeats
+        order = np.argsort(sizes, kind="stable")
+        fits = np.cumsum(sizes[order]) <= self.budget
+        keep = np.zeros(len(repeats), dtype=bool)
+        keep[order[fits]] = True
+        left = int(sizes[~keep].sum())
+        self.budget_note = (
+            f"the texts are too repetitive: {int((~keep).sum()):,} repeated strings with "
+            f"{left:,} occurrences (the most frequent ones) were not examined, over the budget "
+            f"of {self.budget:,} occurrences; the phrase list is incomplete"
+        )
+        kept: np.ndarray = repeats[keep]
+        return kept
 
     def _add_group(
         self, members: list[int], rel_start: int, rel_end: int, length: int, same: bool
@@ -163,7 +208,9 @@ class _Collector:
         if same and start == off and end == off + length:
             self.found[phrase_text] = sorted(members)  # untrimmed, every occurrence aligned
         else:
-            self.accept(phrase_text, self.corpus.interval(key[0], key[1]), set())
+            positions = self.lookup(key[0], key[1])
+            if positions is not None:
+                self.accept(phrase_text, positions, set())
 
     def add_quoted_terms(self, min_slogan_chars: int) -> frozenset[str]:
         """Quoted terms, even short ones, when quoted in at least ``min_docs`` documents;
@@ -175,25 +222,50 @@ class _Collector:
             if any(c in PHRASE_BARRIERS for c in term):
                 continue
             if han_count(term) >= self.min_chars:
-                self.accept(term, self.corpus.interval(min(qpos), len(term)), qpos)
+                found = self.lookup(min(qpos), len(term))
+                if found is not None:
+                    self.accept(term, found, qpos)
             elif len(quoted_docs[term]) >= self.min_docs:
                 # a short term must be quoted in min_docs documents and in a third of its
                 # uses: “两重” is a coined formula, a stray “人民” is not
-                positions = self.corpus.interval(min(qpos), len(term))
-                self.accept(term, positions, qpos, SHORT_SLOGAN_QUOTED)
+                positions = self.lookup(min(qpos), len(term))
+                if positions is not None:
+                    self.accept(term, positions, qpos, SHORT_SLOGAN_QUOTED)
         return frozenset(quoted_positions)
 
 
-def _han_repeats(corpus: Corpus, min_chars: int, min_docs: int) -> list[Repeat]:
-    """The maximal repeats with at least ``min_chars`` Han characters (a repeat with fewer
-    cannot become a phrase)."""
-    repeats = corpus.maximal_repeats(min_chars, min_docs)
-    if not repeats:
-        return repeats
-    rep = np.asarray(repeats, dtype=np.int64)
-    first = corpus.sa[rep[:, 1]]
+def _han_repeats(corpus: Corpus, min_chars: int, min_docs: int) -> np.ndarray:
+    """The maximal repeats (rows ``(length, lb, rb)``) with at least ``min_chars`` Han
+    characters (a repeat with fewer cannot become a phrase)."""
+    rep = corpus.maximal_repeats(min_chars, min_docs)
+    if not len(rep):
+        return rep
+    first = corpus.sa[rep[:, 1]].astype(np.int64)
     han = corpus.han_prefix[first + rep[:, 0]] - corpus.han_prefix[first]
-    return [r for r, keep in zip(repeats, (han >= min_chars).tolist(), strict=True) if keep]
+    kept: np.ndarray = rep[han >= min_chars]
+    return kept
+
+
+def _periodic_notes(corpus: Corpus, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """One line per collapsed periodic run (``Corpus.periodic``): where, and what repeats."""
+    notes = []
+    for run in corpus.periodic[:MAX_PERIODIC_NOTES]:
+        doc = int(corpus.doc_of[run.start])
+        start = run.start - int(corpus.starts[doc])
+        text = corpus.texts[doc]
+        unit = one_line(text[start : start + run.period])
+        notes.append(
+            f"{ids[doc]}: characters {start}–{start + run.end - run.start} repeat "
+            f"“{unit}” {(run.end - run.start) // run.period:,} times; phrases use only its "
+            f"first {PERIODIC_KEEP * run.period} characters"
+        )
+    if len(corpus.periodic) > MAX_PERIODIC_NOTES:
+        notes.append(f"{len(corpus.periodic) - MAX_PERIODIC_NOTES:,} more such runs")
+    return tuple(notes)
+
+
+MAX_PERIODIC_NOTES = 10
+"""Periodic runs named one by one in ``PhraseSet.coarse``; the others are counted."""
 
 
 def _quoted_terms(
@@ -246,25 +318,39 @@ def _phrases(
     return phrases
 
 
-def _uniformly_aligned(corpus: Corpus, repeats: list[Repeat]) -> list[bool]:
-    """For each repeat: do all its occurrences have the same nearest word boundaries inside
-    it? (The common case, decided in bulk with numpy so that only the rest loop in Python.)"""
-    if not repeats:
-        return []
-    rep = np.asarray(repeats, dtype=np.int64)
-    sizes = rep[:, 2] - rep[:, 1] + 1
+_CHUNK_OCCURRENCES = 1 << 20
+"""Occurrences of repeats whose word alignment is computed at once (bounds the arrays)."""
+
+
+def _chunks(repeats: np.ndarray) -> Iterator[np.ndarray]:
+    """``repeats`` in consecutive pieces of about ``_CHUNK_OCCURRENCES`` occurrences."""
+    if not len(repeats):
+        return
+    sizes = repeats[:, 2] - repeats[:, 1] + 1
+    piece = np.cumsum(sizes) // _CHUNK_OCCURRENCES
+    cuts = np.flatnonzero(np.diff(piece)) + 1
+    yield from np.split(repeats, cuts)
+
+
+def _alignment(
+    corpus: Corpus, repeats: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every occurrence of ``repeats`` (in suffix array order, repeat after repeat): the
+    offsets, inside it, of its first and last word boundary; where each repeat's occurrences
+    begin in those arrays; and whether all its occurrences agree on both (the common case,
+    decided in bulk with numpy so that only the rest loop in Python)."""
+    sizes = repeats[:, 2] - repeats[:, 1] + 1
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    owner = np.repeat(np.arange(len(rep)), sizes)
-    idx = rep[owner, 1] + (np.arange(int(sizes.sum())) - offsets[owner])
-    pos = corpus.sa[idx]
-    where = np.flatnonzero(corpus.isb)
-    after = where[np.minimum(np.searchsorted(where, pos), len(where) - 1)] - pos
-    ends = pos + rep[owner, 0]
-    before = where[np.maximum(np.searchsorted(where, ends, side="right") - 1, 0)] - pos
-    same = np.ones(len(rep), dtype=bool)
-    for values in (after, before):
+    owner = np.repeat(np.arange(len(repeats)), sizes)
+    idx = repeats[owner, 1] + (np.arange(int(sizes.sum())) - offsets[owner])
+    pos = corpus.sa[idx].astype(np.int64)
+    del idx
+    rel_starts = corpus.boundary_after(pos) - pos
+    rel_ends = corpus.boundary_before(pos + repeats[owner, 0]) - pos
+    same = np.ones(len(repeats), dtype=bool)
+    for values in (rel_starts, rel_ends):
         same &= np.minimum.reduceat(values, offsets) == np.maximum.reduceat(values, offsets)
-    return same.tolist()
+    return rel_starts, rel_ends, offsets, same
 
 
 def _unquote(text: str) -> str:

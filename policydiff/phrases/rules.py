@@ -26,6 +26,27 @@ MAX_OCCURRENCES = 10_000
 reports the most frequent phrase (高质量发展, 31 provinces) occurs about 500 times, and skipping
 such strings keeps repetitive or hostile input from costing quadratic time."""
 
+MAX_PERIOD = 32
+"""Longest unit of a periodic run that is collapsed (``corpus.periodic_runs``)."""
+
+PERIODIC_MIN_CHARS = 64
+PERIODIC_MIN_REPEATS = 8
+"""A stretch repeating one unit of at most ``MAX_PERIOD`` characters is a periodic run when it
+has at least ``PERIODIC_MIN_CHARS`` characters and ``PERIODIC_MIN_REPEATS`` units: 16 times
+one four-character word in a row, which no report writes (none of the 100 corpus documents
+has one)."""
+
+PERIODIC_KEEP = 2
+"""Units of a periodic run that take part in phrases; the rest of the run is a barrier."""
+
+OCCURRENCE_BUDGET = 2_000_000
+OCCURRENCE_BUDGET_PER_CHAR = 2
+"""The occurrences phrase mining examines at most: ``OCCURRENCE_BUDGET`` plus
+``OCCURRENCE_BUDGET_PER_CHAR`` per character of the documents. The 100 corpus documents (2.1
+million characters) need about 0.9 million; text repetitive beyond what periodic runs catch
+(a small vocabulary shuffled) needs far more: the repeats with the most occurrences are then
+left out and the phrase set says so (``PhraseSet.coarse``)."""
+
 SHORT_SLOGAN_QUOTED = 1 / 3
 """A quoted term shorter than ``min_chars`` must be quoted in at least this share of its
 occurrences to count as a phrase."""

@@ -67,6 +67,8 @@ def render_markdown(report: PhraseReport, *, top: int = TOP, for_terminal: bool 
         f"{len(ps.doc_ids)} documents, {len(ps.phrases)} shared phrases "
         f"(at least {ps.min_chars} Han characters, in at least {ps.min_docs} documents)."
     )
+    for note in ps.coarse:  # the work bound was reached: say where the list is coarse
+        lines += ["", f"Coarse: {e(note)}"]
     lines += ["", "## Documents", "", "| id | title | path |", "|---|---|---|"]
     for d in report.documents:
         lines.append(f"| {e(d.id)} | {e(d.title)} | {e(d.path)} |")
