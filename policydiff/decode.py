@@ -10,6 +10,8 @@ Decoding order (``decode_bytes`` without ``encoding=``):
 
 1. Empty input is ``''`` in UTF-8, not an error.
 2. A byte-order mark decides (UTF-32 and UTF-16 LE/BE, UTF-8, GB18030); the BOM is removed.
+   A UTF-16 mark is scored, not trusted: a valid UTF-8 body that reads as more plausible text
+   than its UTF-16 reading is UTF-8, with a doubt naming the stray mark.
 3. Binary formats are refused by their signature (PDF, ZIP/docx, OLE2 doc/wps, images,
    archives) or by their bytes (runs of NUL, many control bytes).
 4. When NUL bytes are present, UTF-16 without a BOM is accepted if one byte order gives
@@ -19,15 +21,18 @@ Decoding order (``decode_bytes`` without ``encoding=``):
 5. Valid UTF-8 is UTF-8, with one exception: a mostly non-ASCII UTF-8 reading without a
    single Han character, where GB18030 or Big5 read only common Chinese characters, is
    refused as ambiguous (short GBK can be valid UTF-8 by accident: 转 is D7 AA, Hebrew ת).
-6. Otherwise GB18030 and Big5 (then cp950, then big5hkscs) are each tried strictly and every
-   reading is scored by how common its Han characters are (``data/common_hans.txt`` and
+6. Otherwise GB18030 and the Big5 family (Big5, CP950, Big5-HKSCS: its variants scored
+   against each other, ``_family_reading``) are each tried strictly and every reading is
+   scored by how common its Han characters are (``data/common_hans.txt`` and
    ``common_hant.txt``, ranked by frequency): a naive-Bayes log-likelihood of "real Chinese"
    against "mis-decoded bytes" over four classes (top-500 character, other common character,
    rare Han, odd script such as kana, Hangul, PUA or box drawing). A reading is accepted when
    its posterior is at least 0.999 against the other reading and against "neither", and no
    stretch of it (a window of 80 characters) reads as garbage, which catches files that mix
-   two encodings. Otherwise the file is refused, saying what was tried and suggesting
-   ``--encoding NAME``. Six common characters are enough (政府工作报告); one or two are not.
+   two encodings; a line (or heading) of three or more Chinese characters that reads as garbage
+   in an accepted reading is named in a doubt (a Big5 report with one GBK line). Otherwise
+   the file is refused, saying what was tried and suggesting ``--encoding NAME``. Six common
+   characters are enough (政府工作报告); one or two are not.
 
 With ``encoding=`` the bytes are decoded strictly with that codec (any Python alias: ``gbk``,
 ``GB2312``, ``big5hkscs``, ...); binary signatures are still refused, NUL bytes are not (the
@@ -333,8 +338,7 @@ def _utf16_guess(data: bytes) -> tuple[str, float] | None:
             continue
         if len(text) < _UTF16_MIN_CHARS:
             continue
-        counts = _class_counts(text.translate(_class_table()))
-        share = (counts[_TOP] + counts[_MID] + counts[_GOOD]) / len(text)
+        share = _plausible_share(text)
         if share >= _UTF16_MIN_SHARE and (best is None or share > best[1]):
             best = (codec, share)
     return best
@@ -356,6 +360,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 def _decode_bom(data: bytes, shown: str, digest: str, bom: bytes, codec: str) -> DecodedText:
     body = data[len(bom) :]
+    if codec.startswith("utf-16"):
+        stray = _stray_utf16_bom(body, codec, digest)
+        if stray is not None:
+            return stray
     try:
         text = body.decode("utf-8" if codec == "utf-8-sig" else codec)
     except UnicodeDecodeError as exc:
@@ -366,6 +374,38 @@ def _decode_bom(data: bytes, shown: str, digest: str, bom: bytes, codec: str) ->
             "encodings: repair it, or pass --encoding NAME"
         ) from None
     return DecodedText(text, codec, 1.0, "BOM", digest)
+
+
+def _stray_utf16_bom(body: bytes, codec: str, digest: str) -> DecodedText | None:
+    """A UTF-16 byte-order mark is scored, not trusted: when the bytes after it are valid
+    UTF-8 that reads as more plausible text than the UTF-16 reading (or the UTF-16 reading
+    fails), they are UTF-8 and the mark a mistake, with a doubt saying so. Real UTF-16 is not
+    valid UTF-8 with more plausible characters (its ASCII holds NULs, its Chinese reads as
+    common characters; a tie goes to the mark)."""
+    try:
+        utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        utf16: str | None = body.decode(codec)
+    except UnicodeDecodeError:
+        utf16 = None
+    if utf16 is not None and _plausible_share(utf16) >= _plausible_share(utf8):
+        return None
+    doubt = (
+        f"starts with a {codec.upper()} byte-order mark, but the rest is UTF-8 text (the mark is "
+        "wrong and was dropped); check the text, or pass --encoding NAME"
+    )
+    return DecodedText(utf8, "utf-8", 0.99, f"UTF-8 after a stray {codec.upper()} BOM", digest,
+                       (doubt,))
+
+
+def _plausible_share(text: str) -> float:
+    """The share of ``text`` that is plausible characters (ASCII, common Chinese, punctuation)."""
+    if not text:
+        return 0.0
+    counts = _class_counts(text.translate(_class_table()))
+    return (counts[_TOP] + counts[_MID] + counts[_GOOD]) / len(text)
 
 
 def _decode_override(data: bytes, shown: str, digest: str, encoding: str) -> DecodedText:
@@ -427,6 +467,7 @@ _WINDOW = 80
 _MIN_WINDOW_SCORED = 24
 _UTF8_EVIDENCE = 4
 _BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
+_MIN_LINE_SCORED = 3
 
 # Ranges of the class table (BMP only; astral characters count as neutral).
 _GOOD_RANGES = (
@@ -463,18 +504,12 @@ def _guess_chinese(
     readings: list[_Reading] = []
     failures: list[str] = [_utf8_failure(data, utf8_error)]
     for family in (("gb18030",), _BIG5_FAMILY):
-        first_error: UnicodeDecodeError | None = None
-        for codec in family:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError as exc:
-                first_error = first_error or exc
-                continue
-            readings.append(_read(codec, text))
-            break
+        reading, error = _family_reading(data, family)
+        if reading is not None:
+            readings.append(reading)
         else:
-            assert first_error is not None
-            failures.append(_codec_failure(data, family[0], first_error))
+            assert error is not None
+            failures.append(_codec_failure(data, family[0], error))
 
     if not readings:
         raise InputError(
@@ -497,7 +532,7 @@ def _guess_chinese(
             "--encoding NAME"
         )
 
-    warnings: list[str] = []
+    warnings: list[str] = _garbage_lines(best)
     confidence = round(min(posterior, _MAX_GUESS_CONFIDENCE), 4)
     if posterior < 0.9999:
         warnings.append(
@@ -515,6 +550,77 @@ def _guess_chinese(
         + failures[1:]
     )
     return DecodedText(best.text, best.codec, confidence, reason, digest, tuple(warnings))
+
+
+def _family_reading(
+    data: bytes, family: tuple[str, ...]
+) -> tuple[_Reading | None, UnicodeDecodeError | None]:
+    """The best strict reading of ``data`` among the variants of one family of codecs, or the
+    first error when none decodes.
+
+    Variants are scored against each other, not taken by the first strict success: the class
+    score decides first (HKSCS list markers ①-⑩ ⑴-⑽ read as kana in Big5 and CP950; CP950's
+    ① reads as kana in HKSCS). Between readings that score alike, the first of ``family``
+    wins, except that CP950 wins over Big5 when their texts differ: they differ only in
+    symbols, where CP950 (what Windows writes) gives the forms Chinese text uses (～ ￥ ﹑ ‧
+    ￠ ￡ where Big5 gives ∼ ¥ ､ • ¢ £). Only the family's best competes with the other family,
+    so that two variants reading alike do not halve each other's posterior. (GBK needs no
+    reading of its own: every byte sequence valid in Python's GBK reads the same in GB18030.)
+    """
+    readings: list[_Reading] = []
+    first_error: UnicodeDecodeError | None = None
+    for codec in family:
+        try:
+            readings.append(_read(codec, data.decode(codec)))
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+    if not readings:
+        return None, first_error
+    top = max(reading.llr for reading in readings)
+    alike = [reading for reading in readings if reading.llr >= top - 1e-9]
+    by_codec = {reading.codec: reading for reading in alike}
+    big5, cp950 = by_codec.get("big5"), by_codec.get("cp950")
+    if big5 is not None and cp950 is not None and big5.text != cp950.text:
+        return cp950, None
+    return alike[0], None
+
+
+def _garbage_lines(best: _Reading) -> list[str]:
+    """A doubt naming the lines (headings included) of a guessed reading that read as
+    mis-decoded bytes although the whole does not: a Big5 report with one GBK line.
+
+    A line is judged when it holds at least ``_MIN_LINE_SCORED`` scored characters: on the
+    corpus no real line of three or more is taken for garbage, while 84% of GBK lines read as
+    Big5 are (most of the rest are two-character lines). Only lines with a rare or odd
+    character can read as garbage, so only those are looked at.
+    """
+    classes, text = best.classes, best.text  # one class code per character: same offsets
+    starts: set[int] = set()
+    for mark in (_RARE, _ODD):
+        pos = classes.find(mark)
+        while pos != -1:
+            starts.add(text.rfind("\n", 0, pos) + 1)
+            end = text.find("\n", pos)
+            pos = classes.find(mark, end) if end != -1 else -1
+    bad: list[int] = []
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        counts = {mark: classes.count(mark, start, end) for mark in _SCORED}
+        if _scored(counts) >= _MIN_LINE_SCORED and _llr(counts) < 0:
+            bad.append(start)
+    if not bad:
+        return []
+    numbers = [best.text.count("\n", 0, start) + 1 for start in bad[:3]]
+    end = best.text.find("\n", bad[0])
+    sample = _sample(best.text[bad[0] : end if end != -1 else len(best.text)])
+    more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+    listed = ", ".join(str(n) for n in numbers) + more
+    return [
+        f"mixed encodings: {len(bad)} line(s) ({listed}) do not read as {best.label} Chinese "
+        f"(line {numbers[0]}: {sample}); that part of the file seems to be in another "
+        "encoding: convert it to UTF-8, or check those lines"
+    ]
 
 
 def _replacement_doubts(text: str) -> tuple[str, ...]:
