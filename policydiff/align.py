@@ -30,12 +30,13 @@ Rules:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import heapq
 import math
 import zlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ import numpy as np
 from policydiff.assign import assign_positive
 from policydiff.chars import has_unified_han
 from policydiff.model import Document, Section
+from policydiff.roles import compatible, reviewed_in
 
 if TYPE_CHECKING:
     from policydiff.document import DocumentTokens
@@ -93,7 +95,11 @@ class Match:
     heading_similarity: float
     body_similarity: float
     shared_terms: tuple[str, ...]
-    kind: str = "match"  # "match", "split" (extra partner in B) or "merge" (extra in A)
+    kind: str = "match"  # "match", "split" (extra partner in B), "merge" (extra in A),
+    # or "reviewed_in" (a plan of A reviewed in B: ``Alignment.reviewed_in`` only)
+    source: str = "auto"  # "auto" (the aligner) or "manual" (an analyst's override)
+    group: str = ""  # split/merge: the id of the section with several partners, on every
+    # match of the group (its one-to-one match included); else ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,15 @@ class Alignment:
     matches: tuple[Match, ...]
     unmatched_a: tuple[str, ...]
     unmatched_b: tuple[str, ...]
-
+    reviewed_in: tuple[Match, ...] = ()
+    """Cross-role links, never among ``matches``: a plan (tasks, chapter) of A and the part
+    of B's review that reports on it (A the earlier report)."""
+    origins: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Part-level links of new parts: a top-level part of B without a match, and the
+    top-level parts of A its subsections are matched into (where its content came from)."""
+    stale: tuple[str, ...] = ()
+    """Analyst overrides for this pair that no longer apply (the document changed), one
+    line each; they were not applied (``policydiff.overrides``)."""
 
 
 _NO_HEADING_KINDS = ("preamble", "closing", "body")
@@ -131,6 +145,7 @@ class SectionFeatures:
     theme_ids: list[str]
     themes: np.ndarray  # (n, n_themes) L2-normalized theme scores
     text_digests: np.ndarray  # (n,) uint64 digest of each section's whole text
+    roles: list[str] = field(default_factory=list)  # part role per section (roles.py)
     kinds: np.ndarray = field(init=False, repr=False)  # kind code per section
     headless: np.ndarray = field(init=False, repr=False)  # True: no heading
     same_kind_ok: np.ndarray = field(init=False, repr=False)  # headless kinds that match alike
@@ -265,9 +280,12 @@ class Featurizer:
         held = self._tokens.get(doc.id)
         cut = held.heading_tokens if held is not None else tokenize
         heading_words = [" ".join(_content_words(cut(h))) or h for h in headings]
+        from policydiff.roles import role_codes, section_roles  # roles imports no numpy
+
         return SectionFeatures(
             doc.id, sections, headings, heading_words, columns, compact, terms, self.theme_ids,
             themes, _text_digests(doc.text, sections),
+            role_codes(section_roles(doc), [s.id for s in sections]),
         )
 
 
@@ -397,10 +415,70 @@ def _related(x: Section, y: Section) -> bool:
     return x.id == y.id or y.id.startswith(x.id + ".") or x.id.startswith(y.id + ".")
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """An analyst's decisions for one pair of documents, by section id (``policydiff.overrides``
+    turns an overrides file into this): ``pairs`` are kept as they are, before the aligner
+    fills the rest, as ``(a, b, kind)`` with kind ``match``, ``split`` (one of A, several of
+    B: one entry per section of B) or ``merge`` (several of A, one of B); ``forbidden`` pairs
+    are never chosen."""
+
+    pairs: tuple[tuple[str, str, str], ...] = ()
+    forbidden: tuple[tuple[str, str], ...] = ()
+
+
+def _role_matrix(fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, str], bool]
+                 ) -> np.ndarray:
+    """``test(role a, role b)`` for every pair of sections (all True when roles are absent)."""
+    n, m = len(fa.sections), len(fb.sections)
+    if len(fa.roles) != n or len(fb.roles) != m:
+        return np.ones((n, m), dtype=bool)
+    names_a, codes_a = np.unique(np.array(fa.roles, dtype=object), return_inverse=True)
+    names_b, codes_b = np.unique(np.array(fb.roles, dtype=object), return_inverse=True)
+    table = np.array([[test(x, y) for y in names_b] for x in names_a], dtype=bool)
+    out: np.ndarray = table[np.ix_(codes_a.reshape(-1), codes_b.reshape(-1))]
+    if test is compatible:
+        # Hong Kong sub-headings move between chapters (2013's 發展大嶼山 under housing is
+        # 2014's 大嶼山 under the economy): only chapters are held to their topic.
+        hk_a = np.array([r.startswith("hk:") for r in fa.roles], dtype=bool)
+        hk_b = np.array([r.startswith("hk:") for r in fb.roles], dtype=bool)
+        sub_a = np.array([s.level > 1 for s in fa.sections], dtype=bool)
+        sub_b = np.array([s.level > 1 for s in fb.sections], dtype=bool)
+        out |= np.outer(hk_a, hk_b) & (sub_a[:, None] | sub_b[None, :])
+    return out
+
+
+def _assign_in_context(
+    fa: SectionFeatures, fb: SectionFeatures, gain: np.ndarray, plausible: np.ndarray,
+    fixed: list[tuple[int, int]], options: AlignOptions,
+) -> list[tuple[int, int]]:
+    """The one-to-one pairs: a first assignment, then passes that prefer pairs whose parents
+    were matched to each other (or are both roots) until the choice is stable, so a task stays
+    inside its counterpart part instead of jumping to a look-alike elsewhere. ``fixed`` pairs
+    (an analyst's) count as matched parents and are not in ``gain``."""
+    pairs = assign_positive(gain)
+    previous_context = None
+    for _ in range(CONTEXT_PASSES):
+        in_context = _in_context(fa, fb, pairs + fixed)
+        if previous_context is not None and np.array_equal(in_context, previous_context):
+            break  # the same choice matrix as last pass: assign() would return ``pairs`` again
+        previous_context = in_context
+        choice = np.where(
+            in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
+        )
+        chosen = assign_positive(np.where(plausible, choice, 0.0))
+        if chosen == pairs:
+            break
+        pairs = chosen
+    return pairs
+
+
 def align_features(
-    fa: SectionFeatures, fb: SectionFeatures, options: AlignOptions | None = None
+    fa: SectionFeatures, fb: SectionFeatures, options: AlignOptions | None = None,
+    fixed: Fixed | None = None,
 ) -> Alignment:
-    """Align two documents from their precomputed features.
+    """Align two documents from their precomputed features; ``fixed``: an analyst's pairs
+    (kept, marked ``source="manual"``) and forbidden pairs, applied before the assignment.
 
     A pair with more than ``MAX_SECTION_PAIRS`` section pairs is refused (``InputError``)
     rather than run out of memory.
@@ -416,7 +494,7 @@ def align_features(
     options = options or AlignOptions()
     score, heading, body, _theme = score_matrices(fa, fb, options)
 
-    def make(i: int, j: int, kind: str = "match") -> Match:
+    def make(i: int, j: int, kind: str = "match", source: str = "auto", group: str = "") -> Match:
         sa, sb = fa.sections[i], fb.sections[j]
         return Match(
             a=sa.id,
@@ -427,67 +505,165 @@ def align_features(
             body_similarity=round(float(body[i, j]), 4),
             shared_terms=_shared_terms(fa.terms[i], fb.terms[j]),
             kind=kind,
+            source=source,
+            group=group,
         )
 
     plausible = (score >= options.threshold) & (
         (body >= options.min_body) | (heading >= options.strong_heading)
     )
+    allowed = _role_matrix(fa, fb, compatible)  # then without the analyst's rows and pairs
+    manual, forbidden = _fixed_indices(fa, fb, fixed or Fixed())
+    for i, j in forbidden:
+        allowed[i, j] = False
+    for i, j, _kind in manual:
+        allowed[i, :] = False
+        allowed[:, j] = False
+    plausible &= allowed
     gain = np.where(plausible, score, 0.0)
-    pairs = assign_positive(gain)
-    # Further passes: prefer pairs whose parents were matched to each other (or are both
-    # roots), so a task stays inside its counterpart part instead of jumping to a look-alike
-    # elsewhere. Repeated because a part's own match can change between passes.
-    previous_context = None
-    for _ in range(CONTEXT_PASSES):
-        in_context = _in_context(fa, fb, pairs)
-        if previous_context is not None and np.array_equal(in_context, previous_context):
-            break  # the same choice matrix as last pass: assign() would return ``pairs`` again
-        previous_context = in_context
-        choice = np.where(
-            in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
-        )
-        chosen = assign_positive(np.where(plausible, choice, 0.0))
-        if chosen == pairs:
-            break
-        pairs = chosen
+    fixed_pairs = [(i, j) for i, j, kind in manual if kind == "match"]
+    pairs = _assign_in_context(fa, fb, gain, plausible, fixed_pairs, options)
     matches = [make(i, j) for i, j in pairs]
+    for i, j, kind in manual:
+        group = ""
+        if kind != "match" or any(k != "match" and (x == i or y == j) for x, y, k in manual):
+            group = _manual_group(fa, fb, manual, i, j)
+        matches.append(make(i, j, kind, "manual", group))
+    one_to_one = pairs + [(i, j) for i, j, kind in manual]
     partner_a = {i: j for i, j in pairs}
     partner_b = {j: i for i, j in pairs}
-
-    extras: list[Match] = []
-    taken_b: set[int] = set()
-    taken_a: set[int] = set()
-    # Splits: a left-over section of B whose best section of A is matched elsewhere.
-    for j in range(len(fb.sections)):
-        if j in partner_b or not len(fa.sections):
-            continue
-        i = int(np.argmax(score[:, j]))
-        if i in partner_a and _is_extra(score, i, j, partner_a[i], options, axis=0):
-            sb, other = fb.sections[j], fb.sections[partner_a[i]]
-            if not _related(sb, other):
-                extras.append(make(i, j, "split"))
-                taken_b.add(j)
-    # Merges: a left-over section of A whose best section of B is matched elsewhere.
-    for i in range(len(fa.sections)):
-        if i in partner_a or not len(fb.sections):
-            continue
-        j = int(np.argmax(score[i, :]))
-        if j in partner_b and _is_extra(score, j, i, partner_b[j], options, axis=1):
-            sa, other = fa.sections[i], fa.sections[partner_b[j]]
-            if not _related(sa, other):
-                extras.append(make(i, j, "merge"))
-                taken_a.add(i)
-
+    extras = _extras(fa, fb, score, body, allowed, partner_a, partner_b, options)
+    extra_matches = [make(i, j, kind, group=group) for i, j, kind, group in extras]
+    grouped = {g for *_, g in extras}
+    matches = [
+        dataclasses.replace(m, group=m.a if m.a in grouped else m.b)
+        if m.source == "auto" and (m.a in grouped or m.b in grouped) else m
+        for m in matches
+    ]
+    taken_a = {i for i, _ in one_to_one} | {i for i, _, k, _ in extras if k == "merge"}
+    taken_b = {j for _, j in one_to_one} | {j for _, j, k, _ in extras if k == "split"}
     order_a = {s.id: k for k, s in enumerate(fa.sections)}
     order_b = {s.id: k for k, s in enumerate(fb.sections)}
-    all_matches = sorted(matches + extras, key=lambda m: (order_a[m.a], order_b[m.b]))
-    unmatched_a = tuple(
-        s.id for i, s in enumerate(fa.sections) if i not in partner_a and i not in taken_a
+    all_matches = sorted(matches + extra_matches, key=lambda m: (order_a[m.a], order_b[m.b]))
+    unmatched_a = tuple(s.id for i, s in enumerate(fa.sections) if i not in taken_a)
+    unmatched_b = tuple(s.id for j, s in enumerate(fb.sections) if j not in taken_b)
+    reviewed = _reviewed_links(fa, fb, score, body, options, make)
+    return Alignment(
+        fa.doc_id, fb.doc_id, tuple(all_matches), unmatched_a, unmatched_b,
+        reviewed_in=tuple(reviewed), origins=_origins(fb, all_matches, set(unmatched_b)),
     )
-    unmatched_b = tuple(
-        s.id for j, s in enumerate(fb.sections) if j not in partner_b and j not in taken_b
-    )
-    return Alignment(fa.doc_id, fb.doc_id, tuple(all_matches), unmatched_a, unmatched_b)
+
+
+def _fixed_indices(
+    fa: SectionFeatures, fb: SectionFeatures, fixed: Fixed
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    index_a = {s.id: k for k, s in enumerate(fa.sections)}
+    index_b = {s.id: k for k, s in enumerate(fb.sections)}
+    manual = [
+        (index_a[a], index_b[b], kind) for a, b, kind in fixed.pairs
+        if a in index_a and b in index_b
+    ]
+    forbidden = [
+        (index_a[a], index_b[b]) for a, b in fixed.forbidden if a in index_a and b in index_b
+    ]
+    return manual, forbidden
+
+
+def _manual_group(
+    fa: SectionFeatures, fb: SectionFeatures, manual: list[tuple[int, int, str]], i: int, j: int
+) -> str:
+    """The group of a manual split (named by its section of A) or merge (its section of B)."""
+    splits = [k for x, _, k in manual if x == i and k == "split"]
+    return fa.sections[i].id if splits else fb.sections[j].id
+
+
+SPLIT_GAIN = 1.3
+"""A split or merge group is kept when the body similarity summed over the group is at least
+this many times that of its best single member (the partners cover more together)."""
+
+MIN_SPLIT_BODY = 0.25
+"""The least body similarity of a split or merge partner with the section it shares."""
+
+
+def _extras(
+    fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,
+    allowed: np.ndarray, partner_a: dict[int, int], partner_b: dict[int, int],
+    options: AlignOptions,
+) -> list[tuple[int, int, str, str]]:
+    """Split and merge partners, as ``(i, j, kind, group)``.
+
+    A split: a left-over section of B whose best section of A (by score) is matched
+    elsewhere, that scores nearly as well with it as its partner (``_is_extra``), whose body
+    covers it (``MIN_SPLIT_BODY``), of a compatible role, and not inside that partner. The
+    group of that section of A (its partner and every such section) is kept only when the
+    summed body similarity is ``SPLIT_GAIN`` times its best member's. Merges likewise, sides
+    swapped. The group is named by the section with several partners.
+    """
+    out: list[tuple[int, int, str, str]] = []
+    for kind, rows, cols, partner, sim, ok in (
+        ("split", fa, fb, partner_a, score, allowed),
+        ("merge", fb, fa, partner_b, score.T, allowed.T),
+    ):
+        bodies = body if kind == "split" else body.T
+        used = set(partner.values())
+        candidates: dict[int, list[int]] = {}
+        for j in range(len(cols.sections)):
+            if j in used or not len(rows.sections):
+                continue
+            i = int(np.argmax(sim[:, j]))
+            if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
+                continue
+            mine, theirs = sim[i, j], sim[i, partner[i]]
+            if mine < options.threshold or mine < options.split_ratio * theirs:
+                continue
+            if _related(cols.sections[j], cols.sections[partner[i]]):
+                continue
+            candidates.setdefault(i, []).append(j)
+        for i, js in candidates.items():
+            members = [partner[i], *js]
+            values = [float(bodies[i, g]) for g in members]
+            if sum(values) < SPLIT_GAIN * max(values):
+                continue
+            group = rows.sections[i].id
+            for j in js:
+                out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
+    return out
+
+
+def _reviewed_links(
+    fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,
+    options: AlignOptions, make: Callable[..., Match],
+) -> list[Match]:
+    """Plans of A (tasks, chapters) and the sections of B's review that report on them: a
+    one-to-one assignment over those pairs only, by the same score and threshold."""
+    allowed = _role_matrix(fa, fb, reviewed_in)
+    if not allowed.any():
+        return []
+    ok = allowed & (score >= options.threshold) & (body >= options.min_body)
+    pairs = assign_positive(np.where(ok, score, 0.0))
+    return [make(i, j, "reviewed_in") for i, j in pairs]
+
+
+def _origins(
+    fb: SectionFeatures, matches: list[Match], unmatched_b: set[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each unmatched top-level part of B with the top-level parts of A that its subsections
+    are matched into, most matched first (``Alignment.origins``)."""
+    def top(section_id: str) -> str:
+        doc, _, path = section_id.partition("/")
+        return f"{doc}/{path.split('.')[0]}"
+
+    out = []
+    for sec in fb.sections:
+        if sec.level != 1 or sec.id not in unmatched_b:
+            continue
+        counts = Counter(
+            top(m.a) for m in matches if m.b.startswith(sec.id + ".") and m.kind != "merge"
+        )
+        if counts:
+            ranked = sorted(counts, key=lambda p: (-counts[p], p))
+            out.append((sec.id, tuple(ranked)))
+    return tuple(out)
 
 
 def _is_extra(

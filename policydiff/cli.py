@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from policydiff.config import Config
     from policydiff.console import Console
     from policydiff.outputs import Outputs
+    from policydiff.overrides import Overrides
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -118,6 +119,11 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
         "--series", action="store_true",
         help="the documents, in the given order, are one series (e.g. years of one issuer): "
         "pair them consecutively and report new/dropped phrases between them",
+    )
+    parser.add_argument(
+        "--overrides", metavar="FILE",
+        help="an analyst's pairs, unpairs and splits (TOML; default: "
+        "policydiff-overrides.toml beside the first document, if there is one)",
     )
 
 
@@ -332,7 +338,19 @@ def config_from_args(args: argparse.Namespace) -> Config:
         min_phrase_chars=min_chars,
         all_pairs=getattr(args, "all_pairs", False),
         series=getattr(args, "series", False),
+        overrides=_overrides(args),
     )
+
+
+def _overrides(args: argparse.Namespace) -> Overrides | None:
+    """The overrides ``--overrides`` names, else the file beside the documents, else None."""
+    from policydiff import overrides
+
+    path = getattr(args, "overrides", None)
+    if path is None and hasattr(args, "overrides"):
+        files = getattr(args, "files", None) or []
+        path = overrides.beside(files)
+    return overrides.load(path) if path is not None else None
 
 
 # --------------------------------------------------------------------------- output
@@ -478,6 +496,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         return _fail("align needs at least two documents")
     comparison = _comparison(args, args.files)
     comparison.alignments(progress=_progress_bar())
+    _warn_stale(comparison)
     if args.json == "-":
         _out(dumps(alignment_json(comparison)))
     else:
@@ -488,6 +507,14 @@ def cmd_align(args: argparse.Namespace) -> int:
             text = dumps(alignment_json(comparison))
             _wrote(write_atomic(args.json, text, force=args.force, protect=_inputs(comparison)))
     return _exit_code(args, comparison)
+
+
+def _warn_stale(comparison: Comparison) -> None:
+    """One warning per override that no longer applies (``Alignment.stale``)."""
+    path = comparison.config.overrides.path if comparison.config.overrides else None
+    for al in comparison.alignments():
+        if al.stale:
+            _warn(path or "overrides", [f"not applied: {line}" for line in al.stale])
 
 
 def _exit_code(args: argparse.Namespace, comparison: Comparison) -> int:
@@ -507,6 +534,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return _fail("compare needs at least two documents")
     comparison = _comparison(args, paths)
     comparison.alignments(progress=_progress_bar())
+    _warn_stale(comparison)
     outputs = comparison_outputs(comparison, bom=not args.no_bom, pair_pages=args.pair_pages)
     for note in outputs.notes:
         _note(note)
@@ -606,6 +634,10 @@ def cmd_phrases(args: argparse.Namespace) -> int:
         themes=dict(comparison.theme_matrix()),
         workers=comparison.batch_workers(),
     )
+    coarse = built.phrase_set.coarse  # phrase mining reached its work bound
+    if coarse:
+        more = f" (and {len(coarse) - 1} more notes)" if len(coarse) > 1 else ""
+        _warn("phrases", (f"the phrase list is coarse: {coarse[0]}{more}",))
     to_file = bool(args.output and args.output != "-")
     if args.format == "csv" and args.table == "all":
         return _write_all_tables(args, comparison, built)

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policydiff.align import Alignment, Featurizer, Match, SectionFeatures, align_features
+from policydiff.align import (
+    Alignment,
+    Featurizer,
+    Fixed,
+    Match,
+    SectionFeatures,
+    align_features,
+)
 from policydiff.cache import is_enabled as is_cache_enabled
 from policydiff.config import Config
 from policydiff.document import DocumentTokens, document_tokens, load_document
@@ -41,6 +48,7 @@ from policydiff.themes import Theme, load_themes
 
 if TYPE_CHECKING:
     from policydiff.diff import DiffOptions, TextDiff
+    from policydiff.overrides import Overrides
     from policydiff.pairs import PairSelection
     from policydiff.phrases import PhraseSet
     from policydiff.report import PhraseReport
@@ -235,10 +243,28 @@ class Comparison:
         with self._lock:
             found = self._alignments.get(key)
         if found is None:
-            found = align_features(self.features(a), self.features(b), self.config.align)
+            fixed, stale = self._overrides_for(a, b)
+            found = align_features(self.features(a), self.features(b), self.config.align, fixed)
+            if stale:
+                found = dataclasses.replace(found, stale=stale)
             with self._lock:
                 found = self._alignments.setdefault(key, found)
         return found
+
+    def _overrides_for(self, a: str, b: str) -> tuple[Fixed | None, tuple[str, ...]]:
+        """The analyst's decisions for a pair (``config.overrides``) and its stale entries."""
+        if self.config.overrides is None:
+            return None, ()
+        return self.config.overrides.for_pair(self.document(a), self.document(b))
+
+    def set_overrides(self, overrides: Overrides | None) -> None:
+        """Use these overrides from now on (the viewer after a manual pair, unpair or
+        split): the alignments and diffs are computed again, the features are kept."""
+        with self._lock:
+            self.config = dataclasses.replace(self.config, overrides=overrides)
+            self._alignments.clear()
+            self._diffs.clear()
+            self._result_key = None
 
     def result_key(self) -> str:
         """The key of this comparison's results in the result cache (``policydiff.results``)."""

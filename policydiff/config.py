@@ -13,6 +13,7 @@ from pathlib import Path
 from policydiff.align import AlignOptions
 from policydiff.diff import DiffOptions
 from policydiff.normalize import NormalizeConfig
+from policydiff.overrides import Overrides
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,10 @@ class Config:
     - ``all_pairs``: align every pair of documents, however many (``--all-pairs``; by default
       above ``pairs.SMALL_SET`` documents only the pairs that matter, see ``policydiff.pairs``);
     - ``series``: the documents, in the given order, are one series (``--series``): they are
-      paired consecutively and get new/dropped phrases (else series are found by name).
+      paired consecutively and get new/dropped phrases (else series are found by name);
+    - ``overrides``: an analyst's pairs, unpairs and splits (``--overrides FILE``, or the
+      ``policydiff-overrides.toml`` beside the documents; ``policydiff.overrides``), applied
+      before the automatic alignment.
     """
 
     encoding: str | None = None
@@ -42,3 +46,4 @@ class Config:
     min_phrase_chars: int = 4
     all_pairs: bool = False
     series: bool = False
+    overrides: Overrides | None = None

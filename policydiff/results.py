@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 KIND_ALIGNMENTS = "alignments"
 KIND_OUTPUTS = "outputs"
-FORMAT = "policydiff-results@1"
+FORMAT = "policydiff-results@2"
 
 
 def comparison_key(
@@ -114,32 +114,43 @@ def _alignment_data(al: Alignment) -> dict[str, Any]:
     return {
         "a": al.a,
         "b": al.b,
-        "matches": [
-            [m.a, m.b, m.score, list(m.themes), m.heading_similarity, m.body_similarity,
-             list(m.shared_terms), m.kind]
-            for m in al.matches
-        ],
+        "matches": [_match_data(m) for m in al.matches],
         "unmatched_a": list(al.unmatched_a),
         "unmatched_b": list(al.unmatched_b),
+        "reviewed_in": [_match_data(m) for m in al.reviewed_in],
+        "origins": [[part, list(parts)] for part, parts in al.origins],
+        "stale": list(al.stale),
     }
 
 
-def _alignment(data: dict[str, Any]) -> Alignment:
-    matches = []
-    for a, b, score, themes, heading, body, terms, kind in data["matches"]:
-        values = (score, heading, body)
-        if not all(isinstance(v, float | int) and 0.0 <= v <= 1.0 for v in values):
-            raise ValueError("score out of range")
-        if not all(isinstance(x, str) for x in (a, b, kind, *themes, *terms)):
-            raise TypeError("not a string")
-        matches.append(
-            Match(a, b, float(score), tuple(themes), float(heading), float(body), tuple(terms),
-                  kind)
-        )
-    unmatched_a, unmatched_b = data["unmatched_a"], data["unmatched_b"]
-    if not all(isinstance(x, str) for x in (data["a"], data["b"], *unmatched_a, *unmatched_b)):
+def _match_data(m: Match) -> list[Any]:
+    return [m.a, m.b, m.score, list(m.themes), m.heading_similarity, m.body_similarity,
+            list(m.shared_terms), m.kind, m.source, m.group]
+
+
+def _match(item: list[Any]) -> Match:
+    a, b, score, themes, heading, body, terms, kind, source, group = item
+    values = (score, heading, body)
+    if not all(isinstance(v, float | int) and 0.0 <= v <= 1.0 for v in values):
+        raise ValueError("score out of range")
+    if not all(isinstance(x, str) for x in (a, b, kind, source, group, *themes, *terms)):
         raise TypeError("not a string")
-    return Alignment(data["a"], data["b"], tuple(matches), tuple(unmatched_a), tuple(unmatched_b))
+    return Match(a, b, float(score), tuple(themes), float(heading), float(body), tuple(terms),
+                 kind, source, group)
+
+
+def _alignment(data: dict[str, Any]) -> Alignment:
+    matches = [_match(item) for item in data["matches"]]
+    reviewed = [_match(item) for item in data["reviewed_in"]]
+    unmatched_a, unmatched_b = data["unmatched_a"], data["unmatched_b"]
+    origins = tuple((part, tuple(parts)) for part, parts in data["origins"])
+    stale = data["stale"]
+    names = (data["a"], data["b"], *unmatched_a, *unmatched_b, *stale,
+             *(p for part, parts in origins for p in (part, *parts)))
+    if not all(isinstance(x, str) for x in names):
+        raise TypeError("not a string")
+    return Alignment(data["a"], data["b"], tuple(matches), tuple(unmatched_a), tuple(unmatched_b),
+                     tuple(reviewed), origins, tuple(stale))
 
 
 # --------------------------------------------------------------------------- outputs

@@ -139,7 +139,7 @@ def test_export_validates_and_is_deterministic(seed_files):
     assert first == second
     data = json.loads(first)
     jsonschema.validate(data, alignment_schema())
-    assert data["schema"] == "policydiff/alignment@1"
+    assert data["schema"] == "policydiff/alignment@2"
     assert [d["id"] for d in data["documents"]] == ["d1", "d2", "d3"]
     assert [(p["a"], p["b"]) for p in data["pairs"]] == [("d1", "d2"), ("d1", "d3"), ("d2", "d3")]
     import hashlib

@@ -37,8 +37,8 @@ def test_plain_documents() -> None:
     assert load_json_strict(
         b'{"a": [1, 2.5, "\xe4\xba\xa7\xe4\xb8\x9a", null, true]}', name="x"
     ) == {"a": [1, 2.5, "产业", None, True]}
-    assert load_json_strict('{"schema": "policydiff/alignment@1"}', name="x") == {
-        "schema": "policydiff/alignment@1"
+    assert load_json_strict('{"schema": "policydiff/alignment@2"}', name="x") == {
+        "schema": "policydiff/alignment@2"
     }
     assert load_json_strict("3", name="x") == 3
     assert load_json_strict(bytearray(b"[]"), name="x") == []
@@ -196,7 +196,7 @@ VALIDATOR = Draft202012Validator(SCHEMA)
 # The example of ARCHITECTURE.md, typed by hand; its "…" placeholders are filled with values of
 # the right shape (the sha256 is that of seeds/000_fa4a5ba1074ac6cc.txt as a 64-hex string).
 EXAMPLE: dict[str, Any] = {
-    "schema": "policydiff/alignment@1",
+    "schema": "policydiff/alignment@2",
     "generator": {"name": "policydiff", "version": "0.1.0"},
     "themes": [{"id": "industry", "name": "产业发展"}],
     "documents": [
@@ -283,8 +283,8 @@ BROKEN = [
     ("no schema", lambda d: d.pop("schema"), "'schema' is a required property"),
     (
         "wrong schema",
-        lambda d: d.update(schema="policydiff/alignment@2"),
-        "'policydiff/alignment@1' was expected",
+        lambda d: d.update(schema="policydiff/alignment@1"),
+        "'policydiff/alignment@2' was expected",
     ),
     ("no generator", lambda d: d.pop("generator"), "'generator' is a required property"),
     ("no matrix", lambda d: d.pop("matrix"), "'matrix' is a required property"),

@@ -393,7 +393,7 @@ async def test_export_writes_alignment_and_phrase_report(tmp_path: Path) -> None
         names = sorted(p.name for p in app.last_export.paths)
         assert names == ["alignment.json", "phrases.json", "phrases.md"]
         data = json.loads((tmp_path / "out" / "alignment.json").read_text("utf-8"))
-        assert data["schema"] == "policydiff/alignment@1"
+        assert data["schema"] == "policydiff/alignment@2"
         assert [Path(d["path"]).name for d in data["documents"]] == sorted(
             p.name for p in (ROOT / "seeds").glob("*.txt")
         )
@@ -482,7 +482,9 @@ async def test_help_and_command_palette_list_every_action() -> None:
 
 
 async def test_a_theme_change_recolours_the_diff() -> None:
-    app = make_app(FIRST_TWO)
+    # on a truecolor terminal the diff colours are blends of the theme's (at 256 and 16
+    # colours they are fixed palette colours: test_tui_colours)
+    app = make_app(FIRST_TWO, palette="truecolor")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         pane = app.main.query_one("#left-pane", DiffPane)

@@ -1,4 +1,4 @@
-"""The alignment JSON export (schema ``policydiff/alignment@1``): writer, schema and strict loader.
+"""The alignment JSON export (schema ``policydiff/alignment@2``): writer, schema and strict loader.
 
 Output is deterministic: the same inputs give byte-identical JSON (keys in a fixed order,
 floats rounded, UTF-8 without escapes, one trailing newline). The JSON Schema ships as
@@ -15,21 +15,23 @@ from policydiff.errors import ExportError
 from policydiff.model import Document, Section
 
 if TYPE_CHECKING:
+    from policydiff.align import Match
     from policydiff.comparison import Comparison
 
-ALIGNMENT_SCHEMA = "policydiff/alignment@1"
+ALIGNMENT_SCHEMA = "policydiff/alignment@2"
 MAX_EXPORT_BYTES = 200_000_000
 """The largest export ``load_alignment`` reads (an export is about 8 bytes per input byte)."""
 _EXPECTED = "pass an alignment.json written by `policydiff align --json` or `policydiff compare`"
 _DAMAGED = "the file was edited or damaged: re-export it with `policydiff align --json`"
 
 
-def section_json(sec: Section) -> dict[str, Any]:
+def section_json(sec: Section, role: str = "") -> dict[str, Any]:
     return {
         "id": sec.id,
         "parent": sec.parent,
         "level": sec.level,
         "kind": sec.kind,
+        "role": role or "body",
         "label": sec.label,
         "heading": sec.heading,
         "themes": [{"id": t.id, "score": round(t.score, 4)} for t in sec.themes],
@@ -41,6 +43,9 @@ def section_json(sec: Section) -> dict[str, Any]:
 
 
 def document_json(doc: Document) -> dict[str, Any]:
+    from policydiff.roles import section_roles
+
+    roles = section_roles(doc)
     return {
         "id": doc.id,
         "label": doc.name,
@@ -51,12 +56,27 @@ def document_json(doc: Document) -> dict[str, Any]:
         "script": doc.script,
         "warnings": list(doc.warnings),
         "chars": len(doc.text),
-        "sections": [section_json(s) for s in doc.sections],
+        "sections": [section_json(s, roles.get(s.id, "")) for s in doc.sections],
+    }
+
+
+def match_json(m: Match) -> dict[str, Any]:
+    return {
+        "a": m.a,
+        "b": m.b,
+        "kind": m.kind,
+        "source": m.source,
+        "group": m.group,
+        "score": m.score,
+        "themes": list(m.themes),
+        "heading_similarity": m.heading_similarity,
+        "body_similarity": m.body_similarity,
+        "shared_terms": list(m.shared_terms),
     }
 
 
 def alignment_json(comparison: Comparison) -> dict[str, Any]:
-    """The whole comparison as a ``policydiff/alignment@1`` document (plain data).
+    """The whole comparison as a ``policydiff/alignment@2`` document (plain data).
 
     When the pairs were selected (``policydiff.pairs``: many documents, no ``--all-pairs``),
     each pair says why it is there (``reasons``, ``similarity``) and ``pair_selection`` how
@@ -75,21 +95,12 @@ def alignment_json(comparison: Comparison) -> dict[str, Any]:
                 "a": al.a,
                 "b": al.b,
                 **why,
-                "matches": [
-                    {
-                        "a": m.a,
-                        "b": m.b,
-                        "kind": m.kind,
-                        "score": m.score,
-                        "themes": list(m.themes),
-                        "heading_similarity": m.heading_similarity,
-                        "body_similarity": m.body_similarity,
-                        "shared_terms": list(m.shared_terms),
-                    }
-                    for m in al.matches
-                ],
+                "matches": [match_json(m) for m in al.matches],
                 "unmatched_a": list(al.unmatched_a),
                 "unmatched_b": list(al.unmatched_b),
+                "reviewed_in": [match_json(m) for m in al.reviewed_in],
+                "origins": [{"part": p, "from": list(parts)} for p, parts in al.origins],
+                "stale": list(al.stale),
             }
         )
     out: dict[str, Any] = {
@@ -118,7 +129,7 @@ def alignment_json(comparison: Comparison) -> dict[str, Any]:
 
 
 def alignment_schema() -> dict[str, Any]:
-    """The JSON Schema of ``policydiff/alignment@1``."""
+    """The JSON Schema of ``policydiff/alignment@2``."""
     from policydiff.formats.jsontext import load_schema
 
     return load_schema("alignment.schema.json")

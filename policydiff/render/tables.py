@@ -22,7 +22,11 @@ SIDE_BY_SIDE_MIN_WIDTH = 100
 
 
 def section_rows(doc: Document, depth: int = 0) -> list[str]:
-    """One line per section: indented id, marker and heading, size and themes."""
+    """One line per section: indented id, marker and heading, size, the part's role (on the
+    top-level parts: ``<review>``) and themes."""
+    from policydiff.roles import section_roles
+
+    roles = section_roles(doc)
     rows = []
     for sec in doc.sections:
         if depth and sec.level > depth:
@@ -31,7 +35,8 @@ def section_rows(doc: Document, depth: int = 0) -> list[str]:
         name = sec.label + sec.heading if sec.kind == "heading" else f"[{sec.kind}]"
         themes = ",".join(t.id for t in sec.themes)
         suffix = f"  {{{themes}}}" if themes else ""
-        rows.append(f"{'  ' * (sec.level - 1)}{sec.id}  {name}  ({size}字){suffix}")
+        role = f"  <{roles[sec.id]}>" if sec.level == 1 and sec.id in roles else ""
+        rows.append(f"{'  ' * (sec.level - 1)}{sec.id}  {name}  ({size}字){role}{suffix}")
     return rows
 
 
@@ -44,6 +49,10 @@ def alignment_table(comparison: Comparison) -> list[str]:
         for m in al.matches:
             sa, sb = a.section(m.a), b.section(m.b)
             mark = {"match": "", "split": " [split]", "merge": " [merge]"}[m.kind]
+            if m.group:
+                mark += f" [group {m.group}]"
+            if m.source == "manual":
+                mark += " [manual]"
             theme = ",".join(m.themes) or "-"
             rows.append(
                 f"  {m.score:.2f}  {section_name(sa):<34.34}  ⇄  {section_name(sb):<34.34}  "
@@ -52,6 +61,22 @@ def alignment_table(comparison: Comparison) -> list[str]:
         for side, ids, doc in (("only in", al.unmatched_a, a), ("only in", al.unmatched_b, b)):
             for sid in ids:
                 rows.append(f"  ----  {side} {doc.tag}: {section_name(doc.section(sid))}")
+        rows.extend(_links(al, a, b))
+    return rows
+
+
+def _links(al: Alignment, a: Document, b: Document) -> list[str]:
+    """The cross-role links (a plan reviewed in the later review) and the origins of new
+    parts, after the parallel matches (``Alignment.reviewed_in``, ``Alignment.origins``)."""
+    rows = []
+    if al.reviewed_in:
+        rows.append(f"  -- reviewed in {b.tag} (plan of {a.tag} ⇄ review of it):")
+    for m in al.reviewed_in:
+        sa, sb = a.section(m.a), b.section(m.b)
+        rows.append(f"  {m.score:.2f}  {section_name(sa):<34.34}  →  {section_name(sb):<34.34}")
+    for part, parts in al.origins:
+        names = "; ".join(section_name(a.section(p)) for p in parts)
+        rows.append(f"  ++++  new in {b.tag}: {section_name(b.section(part))}  ← from {names}")
     return rows
 
 

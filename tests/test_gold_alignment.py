@@ -1,0 +1,251 @@
+"""The aligner scored against gold alignments written by hand (``tests/gold/*.toml``, see its
+README): recall of the analyst's pairs, precision of the matches between two gold-named
+sections and of every match touching one, splits and merges found as groups.
+
+Run as a script (``python tests/test_gold_alignment.py [--held-out]``) to print the figures
+per pair and per confidence band (docs/alignment.md).
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from policydiff.align import Alignment, Match
+from policydiff.comparison import compare
+from policydiff.config import Config
+from policydiff.model import Document
+
+GOLD = Path(__file__).parent / "gold"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@dataclass
+class Gold:
+    name: str
+    a: str
+    b: str
+    held_out: bool
+    pairs: list[tuple[str, str]]
+    groups: list[tuple[str, str, list[str]]]  # (kind, shared name, other names)
+    alone: list[tuple[str, str]]  # (side, name)
+
+
+@dataclass
+class Score:
+    gold_pairs: int = 0
+    found_pairs: int = 0
+    both_named: int = 0
+    both_right: int = 0
+    touching: int = 0
+    touching_right: int = 0
+    groups: int = 0
+    groups_found: int = 0
+    wrong: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    scored: list[tuple[float, bool]] = field(default_factory=list)  # (score, right) touching
+
+    def add(self, other: Score) -> None:
+        for name in ("gold_pairs", "found_pairs", "both_named", "both_right", "touching",
+                     "touching_right", "groups", "groups_found"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.wrong += other.wrong
+        self.missed += other.missed
+        self.scored += other.scored
+
+    def figures(self) -> tuple[float, float, float]:
+        return (
+            self.found_pairs / max(1, self.gold_pairs),
+            self.both_right / max(1, self.both_named),
+            self.touching_right / max(1, self.touching),
+        )
+
+
+def load_gold(path: Path) -> Gold:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    groups = [("split", e["a"], list(e["b"])) for e in data.get("split", [])]
+    groups += [("merge", e["b"], list(e["a"])) for e in data.get("merge", [])]
+    alone = [("a" if "a" in e else "b", e.get("a") or e["b"]) for e in data.get("alone", [])]
+    return Gold(
+        path.stem, data["a"], data["b"], bool(data.get("held_out", False)),
+        [(e["a"], e["b"]) for e in data.get("pair", [])], groups, alone,
+    )
+
+
+def gold_files() -> Iterator[Path]:
+    yield from sorted(GOLD.glob("*.toml"))
+
+
+def resolve(doc: Document, name: str) -> str:
+    """The id of the one section ``name`` names (label + heading, or a unique prefix)."""
+    if name in ("[preamble]", "[closing]"):
+        kind = name[1:-1]
+        found = [s.id for s in doc.sections if s.kind == kind]
+    else:
+        keys = [(s.id, s.label + s.heading) for s in doc.sections]
+        found = [i for i, key in keys if key == name] or [
+            i for i, key in keys if key.startswith(name)
+        ]
+    if len(found) != 1:
+        raise AssertionError(f"{doc.path}: {name!r} names {len(found)} sections")
+    return found[0]
+
+
+def document_path(name: str) -> Path:
+    return ROOT / name if name.startswith("seeds/") else CORPUS / name
+
+
+def score_alignment(gold: Gold, doc_a: Document, doc_b: Document, al: Alignment) -> Score:
+    ra = {n: resolve(doc_a, n) for n in _names(gold, "a")}
+    rb = {n: resolve(doc_b, n) for n in _names(gold, "b")}
+    right: set[tuple[str, str]] = {(ra[x], rb[y]) for x, y in gold.pairs}
+    for kind, shared, others in gold.groups:
+        for other in others:
+            right.add((ra[shared], rb[other]) if kind == "split" else (ra[other], rb[shared]))
+    named_a, named_b = set(ra.values()), set(rb.values())
+    found = {(m.a, m.b) for m in al.matches}
+    score = Score(gold_pairs=len(gold.pairs))
+    for x, y in gold.pairs:
+        if (ra[x], rb[y]) in found:
+            score.found_pairs += 1
+        else:
+            score.missed.append(f"{gold.name}: {x} ⇄ {y}")
+    for kind, shared, others in gold.groups:
+        score.groups += 1
+        score.gold_pairs += 1  # a group counts as one pair found when one member is matched
+        members = {
+            (ra[shared], rb[o]) if kind == "split" else (ra[o], rb[shared]) for o in others
+        }
+        if members & found:
+            score.found_pairs += 1
+        else:
+            score.missed.append(f"{gold.name}: {kind} {shared} ⇄ {others}")
+        if _found_as_group(al.matches, members):
+            score.groups_found += 1
+    for m in al.matches:
+        ok = (m.a, m.b) in right
+        if m.a in named_a and m.b in named_b:
+            score.both_named += 1
+            score.both_right += ok
+        if m.a in named_a or m.b in named_b:
+            score.touching += 1
+            score.touching_right += ok
+            score.scored.append((m.score, ok))
+            if not ok:
+                score.wrong.append(
+                    f"{gold.name}: {m.a} {_name(doc_a, m.a)} ⇄ {m.b} {_name(doc_b, m.b)}"
+                    f" [{m.kind} {m.score:.2f}]"
+                )
+    return score
+
+
+def _found_as_group(matches: tuple[Match, ...], members: set[tuple[str, str]]) -> bool:
+    """Every member of a gold group is matched, all in one group of the alignment."""
+    chosen = [m for m in matches if (m.a, m.b) in members]
+    return len(chosen) == len(members) and len({m.group for m in chosen}) == 1 and bool(
+        chosen[0].group
+    )
+
+
+def _names(gold: Gold, side: str) -> set[str]:
+    names = {x if side == "a" else y for x, y in gold.pairs}
+    for kind, shared, others in gold.groups:
+        if (kind == "split") == (side == "a"):
+            names.add(shared)
+        else:
+            names.update(others)
+    names.update(n for s, n in gold.alone if s == side)
+    return names
+
+
+def _name(doc: Document, section_id: str) -> str:
+    sec = doc.section(section_id)
+    return (sec.label + sec.heading)[:24] or f"[{sec.kind}]"
+
+
+def run(gold: Gold) -> Score:
+    comparison = compare([document_path(gold.a), document_path(gold.b)], Config())
+    doc_a, doc_b = comparison.documents
+    return score_alignment(gold, doc_a, doc_b, comparison.alignment(doc_a.id, doc_b.id))
+
+
+def total(held_out: bool) -> Score:
+    out = Score()
+    for path in gold_files():
+        gold = load_gold(path)
+        if gold.held_out == held_out:
+            out.add(run(gold))
+    return out
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_gold_names_each_name_one_section(corpus_dir: Path) -> None:
+    for path in gold_files():
+        gold = load_gold(path)
+        comparison = compare([document_path(gold.a), document_path(gold.b)], Config())
+        doc_a, doc_b = comparison.documents
+        for name in _names(gold, "a"):
+            resolve(doc_a, name)
+        for name in _names(gold, "b"):
+            resolve(doc_b, name)
+
+
+def test_tuning_gold(corpus_dir: Path) -> None:
+    # Floors at what the aligner reached on this gold when it was written (recall 89.6 %,
+    # both-named 99.4 %, touching 87.4 %): a change that loses pairs fails here. Issue 14's
+    # targets (95 %, 97 %, 90 %) are not all reached yet (docs/alignment.md).
+    score = total(held_out=False)
+    recall, both, touching = score.figures()
+    report = "\n".join(score.missed + score.wrong)
+    assert recall >= 0.88, report
+    assert both >= 0.97, report
+    assert touching >= 0.85, report
+
+
+def test_score_counts_a_wrong_match(corpus_dir: Path) -> None:
+    # The scorer itself: a gold pair turned around is a miss and a wrong match.
+    gold = Gold("t", "national-2024.txt", "national-2025.txt", False,
+                [("一、2023年工作回顾", "三、2025年政府工作任务")], [], [])
+    score = run(gold)
+    assert score.found_pairs == 0 and score.touching_right == 0 and score.touching >= 1
+
+
+def main(argv: list[str]) -> int:
+    held_out = "--held-out" in argv
+    everything = Score()
+    for path in gold_files():
+        gold = load_gold(path)
+        if gold.held_out != held_out:
+            continue
+        score = run(gold)
+        everything.add(score)
+        r, b, t = score.figures()
+        print(f"{gold.name:28} recall {r:6.1%}  both-named {b:6.1%} ({score.both_named})  "
+              f"touching {t:6.1%} ({score.touching})  groups {score.groups_found}/{score.groups}")
+    r, b, t = everything.figures()
+    print(f"{'all':28} recall {r:6.1%}  both-named {b:6.1%} ({everything.both_named})  "
+          f"touching {t:6.1%} ({everything.touching})  "
+          f"groups {everything.groups_found}/{everything.groups}")
+    bands = [(0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 1.01)]
+    for lo, hi in bands:
+        inside = [ok for s, ok in everything.scored if lo <= s < hi]
+        if inside:
+            print(f"  score {lo:.1f}–{min(hi, 1.0):.1f}: {sum(inside)}/{len(inside)} right "
+                  f"({sum(inside) / len(inside):.0%})")
+    if "-v" in argv:
+        print("\n".join(["missed:", *everything.missed, "wrong:", *everything.wrong]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "tests"))
+    pytest.importorskip  # noqa: B018 - the module is importable without pytest plugins
+    raise SystemExit(main(sys.argv[1:]))

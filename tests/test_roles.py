@@ -1,0 +1,75 @@
+"""Part roles (policydiff.roles) on the corpus and seeds, written from the documents' headings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policydiff.align import align
+from policydiff.document import load_document
+from policydiff.roles import compatible, reviewed_in, section_roles
+
+
+def top_roles(path: Path) -> list[str]:
+    doc = load_document(path)
+    roles = section_roles(doc)
+    return [roles[s.id] for s in doc.root.children]
+
+
+def test_national_report_roles(corpus_dir: Path) -> None:
+    # 一、2024年工作回顾 / 二、2024年经济社会发展总体要求和政策取向 / 三、2024年政府工作任务
+    assert top_roles(corpus_dir / "national-2024.txt") == [
+        "preamble", "review", "targets", "tasks", "closing",
+    ]
+    # 二、"十三五"时期发展成就和"十四五"时期主要目标任务 holds the 十四五 targets.
+    assert top_roles(corpus_dir / "national-2021.txt")[2] == "targets"
+
+
+def test_congress_report_roles(corpus_dir: Path) -> None:
+    roles = top_roles(corpus_dir / "cpc-congress-19th-2017.txt")
+    # 一、过去五年的工作和历史性变革; 三、新时代中国特色社会主义思想和基本方略;
+    # 五、贯彻新发展理念，建设现代化经济体系 … 十三、坚定不移全面从严治党
+    assert roles[1] == "review" and roles[3] == "principles"
+    assert roles[5:14] == ["chapter"] * 9 and roles[-1] == "closing"
+    # 十二、实现建军一百年奋斗目标，开创国防和军队现代化新局面 is a chapter, not the targets.
+    assert top_roles(corpus_dir / "cpc-congress-20th-2022.txt")[12] == "chapter"
+
+
+def test_hong_kong_chapter_roles(corpus_dir: Path) -> None:
+    roles = top_roles(corpus_dir / "hk-policy-address-2014-zht.txt")
+    # （一）引言 （二）經濟 （三）扶貧安老助弱 … （五）土地房屋與交通運輸 … （十）結語
+    assert roles[1:4] == ["hk:intro", "hk:economy", "hk:welfare"]
+    assert roles[5] == "hk:housing+transport" and roles[-1] == "hk:closing"
+
+
+def test_every_section_has_its_part_role(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "national-2025.txt")
+    roles = section_roles(doc)
+    tasks = doc.root.children[3]  # 三、2025年政府工作任务
+    assert {roles[s.id] for s in tasks.walk()} == {"tasks"}
+
+
+def test_seed_styled_parts_have_no_known_role(seed_files: dict[str, Path]) -> None:
+    # Seed 000: 第一，突出形态转变、品质塑造，建设更有魅力的宜居城市 … no review, no targets.
+    assert set(top_roles(seed_files["000"])[1:]) == {"part"}
+
+
+def test_compatibility_rules() -> None:
+    assert compatible("tasks", "chapter") and compatible("targets", "principles")
+    assert not compatible("tasks", "review") and not compatible("targets", "review")
+    assert compatible("part", "review") and compatible("hk:housing+transport", "hk:transport")
+    assert not compatible("hk:economy", "hk:welfare")
+    assert reviewed_in("tasks", "review") and not reviewed_in("review", "tasks")
+
+
+def test_plan_and_review_are_never_parallel(corpus_dir: Path) -> None:
+    a = load_document(corpus_dir / "national-2024.txt", doc_id="d1")
+    b = load_document(corpus_dir / "national-2025.txt", doc_id="d2")
+    al = align(a, b)
+    ra, rb = section_roles(a), section_roles(b)
+    assert all(compatible(ra[m.a], rb[m.b]) for m in al.matches)
+    # The issue's example: 2024 （八）推动城乡融合和区域协调发展 was split-matched onto 2025's
+    # review item 四是统筹城乡区域协调发展，优化经济布局; that is a "reviewed in" link now.
+    assert ("d1/3.8", "d2/1.4") not in {(m.a, m.b) for m in al.matches}
+    linked = {(m.a, m.b) for m in al.reviewed_in}
+    assert ("d1/3", "d2/1") in linked  # 三、2024年政府工作任务 → 一、2024年工作回顾
+    assert all(m.kind == "reviewed_in" for m in al.reviewed_in)
