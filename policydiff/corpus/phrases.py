@@ -124,6 +124,17 @@ def _barriers(text: str) -> np.ndarray:
     return np.asarray(index.barrier[: len(text)], dtype=bool)
 
 
+def is_shared(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """``hashes`` that are in the sorted array ``shared``."""
+    import numpy as np
+
+    if not len(shared):
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.minimum(np.searchsorted(shared, hashes), len(shared) - 1)
+    found: np.ndarray = shared[at] == hashes
+    return found
+
+
 class _Docs:
     """The documents of a store as a worker needs them, loaded once per process."""
 
@@ -231,7 +242,7 @@ def start_task(args: tuple[_Job, list[int], np.ndarray]) -> list[np.ndarray]:
         text = data.texts[d]
         barrier = data.barrier(d)
         hashes, valid = _windows(text, job.min_chars, barrier)
-        keep = valid & np.isin(hashes, shared, assume_unique=False)
+        keep = valid & is_shared(hashes, shared)
         pos = np.flatnonzero(keep)
         if not len(pos):
             continue
@@ -383,7 +394,7 @@ def occurrence_task(args: tuple[_Job, list[int], list[str], list[str], np.ndarra
         text = data.texts[d]
         bounds = data.bounds(d)
         hashes, valid = _windows(text, m, data.barrier(d))
-        for p in np.flatnonzero(valid & np.isin(hashes, shared)).tolist():
+        for p in np.flatnonzero(valid & is_shared(hashes, shared)).tolist():
             for term in index.get(text[p : p + m], ()):
                 if text.startswith(term, p):
                     out.setdefault(term, []).append((d, p, bool(bounds[p] and bounds[p + len(term)])))

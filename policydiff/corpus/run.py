@@ -99,9 +99,9 @@ class Runner:
 
         def finished(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
             done[0] += 1
-            self._report(stage, min(done[0], total), total + 1)
+            self._report(stage, min(done[0], total), total)
 
-        tasks = [dask.delayed(fn, pure=False)(item) for item in items]
+        tasks = [dask.delayed(_call, pure=False)(fn, _Box(item)) for item in items]
         options: dict[str, Any] = {"scheduler": "sync"}
         if self._pool is not None:
             options = {"scheduler": "processes", "pool": self._pool}
@@ -112,17 +112,30 @@ class Runner:
                      ) -> list[Any]:
         from distributed import as_completed
 
-        futures = self._client.map(fn, list(items), pure=False)
+        futures = self._client.map(_call, [fn] * len(items), [_Box(i) for i in items],
+                                   pure=False)
         total = len(futures)
         for done, future in enumerate(as_completed(futures), 1):
             if future.status == "error":
                 future.result()  # raises the task's exception here
-            self._report(stage, done, total + 1)
+            self._report(stage, done, total)
         return list(self._client.gather(futures))
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
+
+
+class _Box:
+    """A task's argument, kept whole: Dask looks inside lists and tuples for other tasks,
+    which for a list of 100,000 phrases took longer than the task."""
+
+    def __init__(self, item: Any) -> None:
+        self.item = item
+
+
+def _call(fn: Callable[[Any], Any], box: _Box) -> Any:
+    return fn(box.item)
 
 
 def _connect(address: str) -> Any:
