@@ -82,8 +82,9 @@ VERBS = frozenset({
 })
 """Verbs that stand before a figure whose object follows it (``新建1亿亩高标准农田``)."""
 
-AFTER_RE = re.compile(r"[^，；：、。！？支用纳投]{2,12}")
-"""The object after a figure, up to where the clause goes on (``支持``, ``用于``, ``纳入``)."""
+AFTER_RE = re.compile(r"(?!的)[^，；：、。！？支用纳投]{2,12}")
+"""The object after a figure, up to where the clause goes on (``支持``, ``用于``, ``纳入``);
+not an attribute (``6.5%左右的增速``)."""
 
 STEM_END_RE = re.compile(r"(?:增加|增长|提高|扩大)$")
 
@@ -94,7 +95,9 @@ CONNECTORS = frozenset({"和", "及", "或", "与", "", "至", "到", "提高到
 the first."""
 
 DELTA_RE = re.compile(r"^(?:比上年|比去年|较上年|较去年|同比|比上年年初预算)")
-DELTA_VERB_RE = re.compile(r"增加|提高|增长|减少|下降|降低|扩大|压减")
+DELTA_VERB_RE = re.compile(
+    r"增加|提高|增长|减少|下降|降低|扩大|压减|调低|调高|下调|上调|多|少|低|高"
+)
 
 ALIASES = (("地区生产总值", "国内生产总值"), ("全省", ""), ("全市", ""), ("全区", ""))
 """Rewritten in a name's key only: a province's 地区生产总值 is the national 国内生产总值."""
