@@ -1,8 +1,13 @@
-"""SVG snapshots of the viewer's screens on the seeds, at a fixed terminal size (120x36).
+"""SVG snapshots of the viewer's screens on the seeds, at fixed terminal sizes.
+
+One snapshot per screen and palette depth (``--palette``: the diff colours of 16, 256 and
+truecolor terminals; an SVG itself is always drawn in truecolor, so the 256 and 16 sets show
+exactly the palette colours the terminal gets). Each test's docstring says what its picture
+must show; look at a new picture before accepting it.
 
 The snapshots were generated with ``--snapshot-update`` after looking at them; regenerate them
-the same way when the core's output (normalization, segmentation, alignment, phrases)
-changes on purpose, and look at the new ones before committing.
+the same way when the core's output (normalization, segmentation, alignment, phrases) or the
+viewer's layout changes on purpose, and look at the new ones before committing.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import time
 from policydiff_tui.app import make_app
 
 SIZE = (120, 36)
+SMALL = (80, 24)
 
 
 async def _settle(pilot) -> None:
@@ -33,32 +39,90 @@ async def _at_row(pilot) -> None:
     await _settle(pilot)
 
 
-def test_main_screen(snap_compare) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=_at_row)
-
-
-def test_phrase_panel(snap_compare) -> None:
+def _main(snap_compare, palette: str, *, theme: str = "", size=SIZE) -> bool:
     async def run_before(pilot) -> None:
+        if theme:
+            pilot.app.theme = theme
         await _at_row(pilot)
-        await pilot.press("f", "down")
-        await _settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    return snap_compare(make_app(palette=palette), terminal_size=size, run_before=run_before)
 
 
-def test_theme_matrix(snap_compare) -> None:
-    async def run_before(pilot) -> None:
-        await _settle(pilot)
-        await pilot.press("m")
-        await pilot.pause()
+def test_main_screen(snap_compare) -> None:
+    """Truecolor, dark: seed 000's 一是推进城市更新 against seed 001's 加快实施城市更新, which
+    is shown in its own Traditional characters (老舊小區); the list on the left, the header
+    with labels, similarity and counts, file:line references under the panes; changed runs
+    tinted red (left) / green (right), their differing characters strong."""
+    assert _main(snap_compare, "truecolor")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+def test_main_screen_256(snap_compare) -> None:
+    """256 colours, dark: the same view in xterm palette colours: the changed tint (dark
+    red #5f0000 / dark green #005f00) visibly lighter than deleted #af0000 / inserted
+    #008700; moved text, where there is any, blue #005faf."""
+    assert _main(snap_compare, "256")
 
 
-def test_help_screen(snap_compare) -> None:
+def test_main_screen_256_light(snap_compare) -> None:
+    """256 colours, light theme: pale tints #ffd7d7 / #d7ffd7 against the strong #ff8787 /
+    #87d787; the text stays readable (dark on light)."""
+    assert _main(snap_compare, "256", theme="textual-light")
+
+
+def test_main_screen_16(snap_compare) -> None:
+    """16 colours: the changed tint is red / green text on the pane's background, deleted
+    and inserted characters have ANSI red / green backgrounds."""
+    assert _main(snap_compare, "16")
+
+
+def _help(snap_compare, palette: str) -> bool:
     async def run_before(pilot) -> None:
         await _settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    return snap_compare(make_app(palette=palette), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(snap_compare) -> None:
+    """Truecolor: every key with what it does (PgUp/PgDn scroll both panes, from the list
+    too), then the legend whose samples are in the panes' own colours (two samples for
+    changed and moved: left and right)."""
+    assert _help(snap_compare, "truecolor")
+
+
+def test_help_screen_256(snap_compare) -> None:
+    """256 colours: the legend's samples in the same palette colours as the 256 main screen."""
+    assert _help(snap_compare, "256")
+
+
+def test_help_screen_16(snap_compare) -> None:
+    """16 colours: the legend's samples in ANSI colours, changed as coloured text."""
+    assert _help(snap_compare, "16")
+
+
+def test_phrase_panel(snap_compare) -> None:
+    """The phrase panel open at the right (Shared phrases (n)), its first phrase chosen and
+    marked (bold, underlined, reversed) in both panes; the panes re-wrapped to their width
+    (no clipped line)."""
+
+    async def run_before(pilot) -> None:
+        await _at_row(pilot)
+        await pilot.press("f", "down")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_theme_matrix(snap_compare) -> None:
+    """Themes × the five seeds: columns headed by the documents' labels, the left document
+    marked ◀ and the right ▶, counts per cell, the documents listed under the table."""
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)

@@ -26,6 +26,11 @@ Rules:
   border and a character wider than the column gets a line of its own) and at a ``\\n``
   (which is on no line). A trailing empty line is dropped; an empty cell has no lines. A unit
   is one character as shown: a placeholder or a tab is never split across lines.
+- A line never ends inside a number (``3000``, ``1.3``, ``2,000``), a percentage (``5.5%``), a
+  date (``2025年3月5日``, ``3月5日``, ``2025-03-05``) or a Latin word (``GDP``, ``PM2.5``, ``5G``),
+  in half- or full-width characters (``UNBROKEN``): the line ends before it instead, unless it
+  starts the line; a date longer than the line is cut between its parts (``2025年`` /
+  ``3月5日``), any other run where the line is full.
 - Side by side, the shorter cell of a row is padded (blank on a terminal, filler in the
   viewer) so that every row starts on the same line on both sides.
 """
@@ -33,6 +38,7 @@ Rules:
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -226,6 +232,30 @@ def side_by_side_rows(
 # --------------------------------------------------------------------------- lines
 
 
+_DIGITS = "0-9０-９"
+_ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+_NUMBER_OR_WORD = f"[{_ALNUM}]+(?:[.,:/\\-．，：／－][{_ALNUM}]+)*[%％‰]?"
+UNBROKEN = re.compile(
+    f"[{_DIGITS}]+年[{_DIGITS}]+月(?:[{_DIGITS}]+日)?|[{_DIGITS}]+月[{_DIGITS}]+日"
+    f"|{_NUMBER_OR_WORD}"
+)
+"""What a line never ends inside: a date, or a number, percentage or Latin word."""
+UNBROKEN_PARTS = re.compile(f"[{_DIGITS}]+[年月日]|{_NUMBER_OR_WORD}")
+"""Where a date too long for a line may end it: between its parts (``2025年`` ``3月5日``)."""
+
+
+def run_starts(units: Sequence[str], pattern: re.Pattern[str] = UNBROKEN) -> list[int]:
+    """For each unit, the first unit of the run of ``pattern`` it belongs to (itself when it
+    belongs to none, or starts one); a unit of several characters ends any run."""
+    text = "".join(u if len(u) == 1 else "\0" for u in units)
+    starts = list(range(len(units)))
+    for match in pattern.finditer(text):
+        first, end = match.span()
+        for k in range(first + 1, end):
+            starts[k] = first
+    return starts
+
+
 def wrap(units: Sequence[str], width: int) -> list[Span]:
     """Soft-wrap display units into lines of at most ``width`` columns (see the module rules).
 
@@ -236,6 +266,8 @@ def wrap(units: Sequence[str], width: int) -> list[Span]:
     lines: list[Span] = []
     start = 0
     used = 0
+    run_start = run_starts(units)
+    part_start: list[int] | None = None
     for k, unit in enumerate(units):
         if unit == "\n":
             lines.append((start, k))
@@ -243,8 +275,12 @@ def wrap(units: Sequence[str], width: int) -> list[Span]:
             continue
         w = text_width(unit)
         if used + w > width and used > 0:
-            lines.append((start, k))
-            start, used = k, 0
+            cut = run_start[k]
+            if cut <= start:  # the run is longer than a line: cut between its parts
+                part_start = part_start or run_starts(units, UNBROKEN_PARTS)
+                cut = part_start[k] if part_start[k] > start else k
+            lines.append((start, cut))
+            start, used = cut, sum(text_width(u) for u in units[cut:k])
         used += w
     lines.append((start, len(units)))
     if len(lines) > 1 and lines[-1][0] == lines[-1][1]:

@@ -189,28 +189,36 @@ def row_for_offset(rows: Sequence[PairRow], side: str, offset: int) -> int | Non
     return None
 
 
-def section_name(doc: Document, sec: Section, *, limit: int = 40) -> str:
-    """What a reader calls a section: its marker and heading as written; for a section
-    without a heading (preamble, closing, an unheaded paragraph) the start of its text."""
+def section_name(
+    doc: Document, sec: Section, *, limit: int = 40, text: str | None = None
+) -> str:
+    """What a reader calls a section: its marker and heading; for a section without a
+    heading (preamble, closing, an unheaded paragraph) the start of its text. ``text`` is the
+    form of ``doc.text`` to take it from (the text as written: same offsets)."""
+    shown = doc.text if text is None else text
     name = f"{sec.label}{sec.heading}".strip()
     if name:
-        return name
-    snippet = doc.text[sec.span[0] : min(sec.span[1], sec.span[0] + limit)].split("\n")[0]
+        at = doc.text.find(name, sec.span[0], sec.span[0] + len(name) + 8)
+        return shown[at : at + len(name)] if at >= 0 else name
+    snippet = shown[sec.span[0] : min(sec.span[1], sec.span[0] + limit)].split("\n")[0]
     return f"({sec.kind}) {snippet}" if sec.kind != "heading" else f"… {snippet}"
 
 
 def row_titles(
-    left_doc: Document, right_doc: Document, row: PairRow
+    left_doc: Document, right_doc: Document, row: PairRow,
+    texts: tuple[str, str] | None = None,
 ) -> tuple[Content, Content, Content, Content]:
     """The titles and subtitles of the two panes for ``row``: left title, right title, left
-    subtitle, right subtitle (document, section id and name; score and kind)."""
+    subtitle, right subtitle (document, section id and name; score and kind; where the text
+    is in its file, for citation). ``texts``: the forms of the two documents' text shown."""
+    from policydiff_tui.script import citation
 
-    def title(doc: Document, sec: Section | None) -> Content:
+    def title(doc: Document, sec: Section | None, text: str | None) -> Content:
         if sec is None:
-            return sanitize.line(f"{doc.id} · (no counterpart)")
+            return sanitize.line(f"{doc.tag} · (no counterpart)")
         return sanitize.join(
-            [f"{doc.id} {sec.id.split('/', 1)[-1]} · ",
-             sanitize.truncate(sanitize.line(section_name(doc, sec)), 40)]
+            [sanitize.line(f"{doc.tag} {sec.id.split('/', 1)[-1]} · "),
+             sanitize.truncate(sanitize.line(section_name(doc, sec, text=text)), 40)]
         )
 
     if row.score is None:
@@ -218,12 +226,15 @@ def row_titles(
     else:
         sub = f"score {row.score:.2f}" + ("" if row.kind == "match" else f" · {row.kind}")
 
-    def subtitle(sec: Section | None, shown: Span) -> Content:
+    def subtitle(doc: Document, sec: Section | None, shown: Span) -> Content:
         # Subsections left out of the text shown have rows of their own.
         below = len(sec.children) if sec is not None and shown[1] < sec.span[1] else 0
-        return sanitize.line(sub + (f" · +{below} subsections" if below else ""))
+        where = f"{citation(doc, shown)} · " if sec is not None else ""
+        return sanitize.line(where + sub + (f" · +{below} subsections" if below else ""))
 
+    left_text, right_text = texts if texts is not None else (None, None)
     return (
-        title(left_doc, row.left), title(right_doc, row.right),
-        subtitle(row.left, row.left_span), subtitle(row.right, row.right_span),
+        title(left_doc, row.left, left_text), title(right_doc, row.right, right_text),
+        subtitle(left_doc, row.left, row.left_span),
+        subtitle(right_doc, row.right, row.right_span),
     )

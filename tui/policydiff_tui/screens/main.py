@@ -36,6 +36,7 @@ class MainScreen(SearchKeys):
         Binding("t", "theme_filter", "Policy theme"),
         Binding("s", "swap", "Swap"),
         Binding("f", "toggle_phrases", "Phrases"),
+        Binding("o", "toggle_script", "As written"),
         Binding("m", "theme_matrix", "Matrix"),
         Binding("d", "choose_pair", "Documents"),
         Binding("left_square_bracket", "cycle_pair(-1)", "Previous document pair",
@@ -108,6 +109,15 @@ class MainScreen(SearchKeys):
             self.query_one("#left-pane").focus()
         self.phrase_index = None
         self._redraw_overlays()
+
+    def action_toggle_script(self) -> None:
+        """Show the text as written (Traditional stays Traditional), or normalized as compared."""
+        if self.session is None or not self.left:
+            return
+        self.original = not self.original
+        self.notify("text as written" if self.original
+                    else "normalized text (as compared: Simplified, half-width)", timeout=3)
+        self._apply_filter(keep=self.current.key if self.current else None)
 
     def action_cycle_pair(self, step: int) -> None:
         """Go to the next (or previous) document pair of the comparison."""

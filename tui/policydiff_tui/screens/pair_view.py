@@ -241,7 +241,7 @@ class PairViewScreen(Screen[None]):
         names = {t.id: t.name for t in self.session.comparison.themes}
         self.header.theme_label = names.get(self.theme_filter, "") if self.theme_filter else ""
         docs = (self.session.document(self.left), self.session.document(self.right))
-        self.section_list.set_rows(self.rows, docs, names, keep=keep)
+        self.section_list.set_rows(self.rows, docs, names, keep=keep, texts=self.doc_texts())
         self.section_list.border_title = sanitize.line(
             f"Sections ({len(self.rows)})"
             + (f" · {names.get(self.theme_filter, self.theme_filter)}" if self.theme_filter else "")
@@ -249,6 +249,12 @@ class PairViewScreen(Screen[None]):
 
     def _diff_key(self, row: PairRow) -> tuple[str, str, str]:
         return (self.left, self.right, row.key)
+
+    def doc_texts(self) -> tuple[str, str]:
+        """The whole text of the left and right document, in the form shown."""
+        assert self.session is not None
+        return (self.session.text(self.left, original=self.original),
+                self.session.text(self.right, original=self.original))
 
     def _texts(self, row: PairRow, *, original: bool | None = None) -> tuple[str, str]:
         """The text each side of ``row`` shows (as written, or normalized)."""
@@ -269,7 +275,7 @@ class PairViewScreen(Screen[None]):
             return
         assert self.session is not None
         a_doc, b_doc = self.session.document(self.left), self.session.document(self.right)
-        self.side_by_side.set_titles(*row_titles(a_doc, b_doc, row))
+        self.side_by_side.set_titles(*row_titles(a_doc, b_doc, row, self.doc_texts()))
         index = self._row_index.get(row.key, 0)
         self.header.position = f"row {index + 1}/{len(self.rows)}"
         diff = self.session.cached_diff(self.left, self.right, row)
@@ -299,7 +305,10 @@ class PairViewScreen(Screen[None]):
 
     def _show_diff(self, row: PairRow, diff: TextDiff) -> None:
         assert self.session is not None
-        self.side_by_side.show_diff(diff, texts=self._texts(row))
+        if self.shown_diff_key == self._diff_key(row) and self.side_by_side.diff is diff:
+            self.side_by_side.set_texts(self._texts(row))  # another form: keep the place
+        else:
+            self.side_by_side.show_diff(diff, texts=self._texts(row))
         self.shown_diff_key = self._diff_key(row)
         self._update_phrases()
         if self._pending_offset is not None:

@@ -52,6 +52,7 @@ class SectionList(OptionList):
         self.rows: list[PairRow] = []
         self._docs: tuple[Document, Document] | None = None
         self._theme_names: Mapping[str, str] = {}
+        self._texts: tuple[str, str] | None = None
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._restyle)
@@ -68,14 +69,17 @@ class SectionList(OptionList):
         theme_names: Mapping[str, str],
         *,
         keep: str | None = None,
+        texts: tuple[str, str] | None = None,
     ) -> None:
         """Show ``rows``; highlight the row with key ``keep`` if it is there, else the first.
+        ``texts``: the form of each document's text to take the names from (as written).
 
         Always posts ``SectionSelected`` for the row that ends up highlighted (``None`` when
         there are no rows), so the panes follow even when the index did not change.
         """
         self.rows = list(rows)
         self._docs = docs
+        self._texts = texts
         self._theme_names = theme_names
         self.set_options(Option(self._prompt(row), id=row.key) for row in self.rows)
         index = next((k for k, row in enumerate(self.rows) if row.key == keep), 0)
@@ -120,16 +124,20 @@ class SectionList(OptionList):
     def _style(self, name: str) -> Style:
         return self.get_visual_style(f"section-list--{name}", partial=True)
 
-    def _side(self, doc: Document, sec: Section | None, only: str | None) -> Content:
+    def _side(
+        self, doc: Document, sec: Section | None, only: str | None, text: str | None
+    ) -> Content:
         if sec is None:
             return sanitize.line("—", self._style("missing"))
         indent = "  " * min(3, max(0, sec.level - 1))
         style = self._style(only) if only else ""
-        return sanitize.join([indent, sanitize.line(section_name(doc, sec), style)])
+        name = section_name(doc, sec, text=text)
+        return sanitize.join([indent, sanitize.line(name, style)])
 
     def _prompt(self, row: PairRow) -> Content:
         assert self._docs is not None
         left_doc, right_doc = self._docs
+        texts = self._texts or (None, None)
         score = "  - " if row.score is None else f"{row.score:.2f}"
         mark = KIND_MARKS.get(row.kind, " ")
         only = row.kind if row.kind in ("only-left", "only-right") else None
@@ -142,10 +150,12 @@ class SectionList(OptionList):
                 (score, self._style("score")),
                 mark,
                 " ",
-                self._side(left_doc, row.left, only if only == "only-left" else None),
+                self._side(left_doc, row.left, only if only == "only-left" else None,
+                           texts[0]),
                 "\n",
                 tag,
                 "  ",
-                self._side(right_doc, row.right, only if only == "only-right" else None),
+                self._side(right_doc, row.right, only if only == "only-right" else None,
+                           texts[1]),
             ]
         )
