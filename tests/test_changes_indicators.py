@@ -103,6 +103,11 @@ def test_national_2024_to_2025(corpus_dir: Path) -> None:
     # Results of the past year are not targets: 2025:12 国内生产总值达到134.9万亿元、增长5%
     values = {fig.value for ind in found.values() for fig in (ind.old, ind.new) if fig}
     assert "134.9万亿元" not in values and "126万亿元" not in values
+    # each figure is where it says, in its sentence and in the normalized text
+    for fig in (f for ind in found.values() for f in (ind.old, ind.new) if f):
+        assert fig.sentence[fig.at : fig.at + len(fig.value)] == fig.value
+        doc_text = fig.sentence  # the span indexes Document.text; the sentence holds the value
+        assert fig.span[1] - fig.span[0] == len(fig.value) and fig.value in doc_text
 
 
 def test_national_2023_to_2024(corpus_dir: Path) -> None:

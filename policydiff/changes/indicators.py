@@ -190,6 +190,7 @@ def sentence_figures(
                 unit=UNIT_CLASS.get(m.group("unit"), m.group("unit")),
                 qualifier=(m.group("pre") or "") + (m.group("post") or ""), delta=delta,
                 sentence=sentence.strip(), span=(start, clause.start + m.end()), theme=theme,
+                at=start - offset - (len(sentence) - len(sentence.lstrip())),
                 citation=cite(doc, (start, clause.start + m.end())),
             ))
         before.insert(0, clause.text)

@@ -29,7 +29,8 @@ class Figure:
     ``亿``, ``万`` multiplied out; the middle of a range), with ``unit`` (``%`` for percent and
     percentage points, ``元``, ``斤``, ``人`` …) and ``qualifier`` (``左右``, ``以上``,
     ``超过`` …). ``delta``: a change against the previous year (``比上年增加1000亿元``).
-    ``span`` is the value's span in ``Document.text``; ``sentence`` the sentence it is in.
+    ``span`` is the value's span in ``Document.text``; ``sentence`` the sentence it is in and
+    ``at`` where the value starts in it.
     """
 
     name: str
@@ -43,6 +44,7 @@ class Figure:
     span: Span
     theme: str
     citation: Citation
+    at: int = 0
 
     @property
     def section(self) -> str:

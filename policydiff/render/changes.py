@@ -197,6 +197,7 @@ tr.new td.dir { color: #0b57a4; } tr.dropped td.dir { color: #6a4b00; }
 tr.unchanged td { color: #555; } td.where { font-family: ui-monospace, monospace;
   font-size: 0.85em; white-space: nowrap; } td.sentence { font-size: 0.9em; min-width: 20em; }
 mark { background: #fff2a8; }
+@media (max-width: 40em) { td.sentence { min-width: 14em; } }
 """
 
 
@@ -235,14 +236,20 @@ HTML_SENTENCE_CHARS = 90
 sentence is the cell's tooltip)."""
 
 
-def _marked(sentence: str, term: str, chars: int = HTML_SENTENCE_CHARS) -> str:
-    """The part of ``sentence`` around ``term``, with ``term`` marked."""
-    part = excerpt(sentence, term, chars)
-    at = part.find(term) if term else -1
+def _marked(
+    sentence: str, term: str, chars: int = HTML_SENTENCE_CHARS, at: int | None = None
+) -> str:
+    """The part of ``sentence`` around ``term`` (at ``at``, else its first occurrence), with
+    ``term`` marked."""
+    if at is None or sentence[at : at + len(term)] != term:
+        at = sentence.find(term) if term else -1
     if at < 0:
-        return escape(part)
-    end = at + len(term)
-    return f"{escape(part[:at])}<mark>{escape(term)}</mark>{escape(part[end:])}"
+        return escape(excerpt(sentence, term, chars))
+    start = max(0, min(at - chars // 3, len(sentence) - chars))
+    end = min(len(sentence), start + chars)
+    lead, tail = ("…" if start else ""), ("…" if end < len(sentence) else "")
+    return (f"{lead}{escape(sentence[start:at])}<mark>{escape(term)}</mark>"
+            f"{escape(sentence[at + len(term) : end])}{tail}")
 
 
 def _html_indicators(report: ChangeReport) -> list[str]:
@@ -252,7 +259,8 @@ def _html_indicators(report: ChangeReport) -> list[str]:
            f"<th>{escape(report.old.label)}</th><th>{escape(report.new.label)}</th>"
            "<th>change</th><th>theme</th><th>where</th><th>sentence</th></tr></thead><tbody>"]
     for ind in report.indicators:
-        sentences = [f"{_marked(fig.sentence, fig.value)}" for fig in (ind.old, ind.new) if fig]
+        sentences = [_marked(fig.sentence, fig.value, at=fig.at) for fig in (ind.old, ind.new)
+                     if fig]
         where = "<br>".join(escape(_where(fig)) for fig in (ind.old, ind.new) if fig)
         full = "\n".join(fig.sentence for fig in (ind.old, ind.new) if fig)
         out.append(
