@@ -32,10 +32,17 @@ Rules:
   there is one, else ``policydiff: warning: FILE: N doubts about the text (e.g. mojibake at
   source 2746-2756); --verbose lists them``. ``--verbose`` prints each warning on its own line;
   ``--quiet`` prints no warnings, notes or ``wrote`` lines. Errors always go out.
+- **Encodings** (``prepare_streams``): stdout and stderr never fail on a character they cannot
+  encode: in GBK or CP950 (``PYTHONIOENCODING=gbk``, redirected output on Chinese Windows)
+  ``⇄`` becomes ``<->``, ``…`` ``...`` and so on (``FALLBACKS``), anything else ``?``; a file
+  name's undecodable bytes (lone surrogates) become ``�`` where the encoding has it.
+- **Failed output**: stdout closed, or on a full disk (``/dev/full``), is one ``OutputError``
+  line and exit code 2, not an internal error (a pipe whose reader left is not an error).
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import signal
@@ -44,8 +51,9 @@ import sys
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
+from policydiff.errors import OutputError
 from policydiff.textsafe import one_line, visible
 
 __all__ = [
@@ -67,6 +75,65 @@ PROGRESS_DELAY_ENV = "POLICYDIFF_PROGRESS_DELAY"
 EXAMPLE_WIDTH = 60
 """Characters of the first warning quoted in a document's one warning line."""
 _SHELL_CANNOT_RUN = (126, 127)
+
+
+FALLBACKS = {
+    "⇄": "<->", "→": "->", "←": "<-", "↔": "<->", "…": "...", "—": "--", "–": "-",
+    "“": '"', "”": '"', "‘": "'", "’": "'", "·": ".", "×": "x", "│": "|", "─": "-",
+    "█": "#", "░": ".", "▏": "|", "✓": "v", "≈": "~", "≥": ">=", "≤": "<=", "±": "+-",
+    "␛": "^[", "␊": "\\n", "␉": "\\t", "␀": "^@", "\ufffd": "?",
+}  # fmt: skip
+"""What a character the output encoding lacks is written as (others: ``?``)."""
+ERRORS = "policydiff-fallback"
+"""The codec error handler ``prepare_streams`` sets on stdout and stderr."""
+
+
+def _fallback(exc: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    try:
+        "\ufffd".encode(exc.encoding)
+        lost = "\ufffd"
+    except (UnicodeError, LookupError):
+        lost = "?"
+    chunk = exc.object[exc.start : exc.end]
+    text = "".join(lost if "\ud800" <= ch <= "\udfff" else FALLBACKS.get(ch, "?") for ch in chunk)
+    # Bytes, not text: the UTF-8 encoder takes only ASCII text back from a handler.
+    return text.encode(exc.encoding, "replace"), exc.end
+
+
+codecs.register_error(ERRORS, _fallback)
+
+
+def prepare_streams() -> None:
+    """Make ``sys.stdout`` and ``sys.stderr`` write any text: a character their encoding
+    lacks goes out as its ``FALLBACKS`` form (see the module rules)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=ERRORS)
+            except (ValueError, OSError):
+                pass
+
+
+def _output_failed(exc: OSError | None) -> OutputError:
+    """The one-line error for output that cannot be written (closed, full disk, …); stdout
+    is pointed at /dev/null so that the interpreter's last flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    except OSError:
+        pass
+    if exc is None:
+        return OutputError(
+            "standard output is closed; run the command with its output going to a terminal, "
+            "a file (> out.txt) or a pipe"
+        )
+    reason = (exc.strerror or exc.__class__.__name__).lower()
+    return OutputError(
+        f"standard output: cannot write the output ({reason}); free some space or send it "
+        "elsewhere (-o FILE, or > another file)"
+    )
 
 
 def _set(env: Mapping[str, str], name: str, off: tuple[str, ...] = ("", "0")) -> bool:
@@ -167,6 +234,19 @@ class ProgressBar:
             self.shown = False
 
 
+class _Closed:
+    """Where stdout goes when there is none (``>&-``): every write is refused."""
+
+    def write(self, text: str) -> int:
+        raise ValueError("I/O operation on closed file")
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+
 class Console:
     """The output of one run of the command line (see the module rules)."""
 
@@ -181,7 +261,11 @@ class Console:
         stderr: TextIO | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self.stdout = sys.stdout if stdout is None else stdout
+        if stdout is None and stderr is None:
+            prepare_streams()
+        chosen = sys.stdout if stdout is None else stdout
+        self.closed = chosen is None  # ">&-": Python sets sys.stdout to None
+        self.stdout = chosen if chosen is not None else cast(TextIO, _Closed())
         self.stderr = sys.stderr if stderr is None else stderr
         self.env = os.environ if env is None else env
         self.quiet = quiet
@@ -206,15 +290,38 @@ class Console:
         if self._paging:
             self._buffer.append(text)
         else:
+            self._emit(text, flush=False)
+
+    def _emit(self, text: str, *, flush: bool) -> None:
+        """Write to stdout; a closed stdout or a full disk is one ``OutputError``."""
+        if self.closed:
+            raise _output_failed(None)
+        try:
             self.stdout.write(text)
+            if flush:
+                self.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_failed(exc) from None
+        except ValueError:  # "I/O operation on closed file"
+            raise _output_failed(None) from None
 
     def close(self) -> None:
         """Show what was collected (through the pager when it is longer than the screen),
         then the stderr lines that waited for it. Idempotent."""
         text = "".join(self._buffer)
         self._buffer.clear()
+        if not self.closed:
+            try:
+                self.stdout.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise _output_failed(exc) from None
+            except ValueError:
+                raise _output_failed(None) from None
         if text:
-            self.stdout.flush()
             size = shutil.get_terminal_size((80, 24))
             command = pager_command(self.env)
             if command is None or screen_rows(text, size.columns, size.lines) < size.lines:
@@ -228,8 +335,7 @@ class Console:
 
     def _write(self, text: str) -> None:
         try:
-            self.stdout.write(text)
-            self.stdout.flush()
+            self._emit(text, flush=True)
         except BrokenPipeError:  # the reader went away: not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), self.stdout.fileno())
 
@@ -242,7 +348,7 @@ class Console:
             proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
         except OSError:
             return False
-        data = text.encode(getattr(self.stdout, "encoding", None) or "utf-8", "replace")
+        data = text.encode(getattr(self.stdout, "encoding", None) or "utf-8", ERRORS)
         try:  # ^C belongs to the pager while it runs (as in git)
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         except ValueError:  # not the main thread

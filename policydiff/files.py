@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 import signal
 import stat
@@ -194,16 +195,18 @@ def write_atomic(
 
 
 def _payload(data: str | bytes, shown: str) -> bytes:
-    """The bytes to write: ``str`` as UTF-8 (a lone surrogate is refused), bytes as they are."""
+    """The bytes to write: ``str`` as UTF-8, bytes as they are. A lone surrogate (the bytes of
+    a file name that is not UTF-8, such as GBK names from a Windows archive, as Python reads
+    them) is written as U+FFFD: the name is shown with replacement characters."""
     if not isinstance(data, str):
         return bytes(data)
     try:
         return data.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise OutputError(
-            f"{shown}: the text cannot be written as UTF-8 (character {exc.start} is a lone "
-            "surrogate); this is a bug, please report it"
-        ) from None
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", data).encode("utf-8")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _refuse_path(target: Path, shown: str, protect: Iterable[str | Path]) -> None:
@@ -432,8 +435,8 @@ def write_set(
     - with ``stale`` (a set whose size varies: a compare's), ``MANIFEST`` lists what the tool
       wrote there; a file it lists, that is not in the new set and for which ``stale(name)``
       holds, is removed (the pair pages of an earlier, larger compare). Nothing it does not
-      list is ever removed; without ``stale`` the manifest is neither read nor written. Temporary folders of a run
-      that was killed are removed by the next run.
+      list is ever removed; without ``stale`` the manifest is neither read nor written.
+      Temporary folders of a run that was killed are removed by the next run.
     """
     out = Path(folder)
     protected = list(protect)

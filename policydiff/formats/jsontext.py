@@ -263,8 +263,12 @@ def dumps(data: Any) -> str:
     return escape_terminal_unsafe(text)
 
 
-TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Characters JSON may hold raw but a terminal acts on: DEL, C1 controls, bidi controls."""
+TERMINAL_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""Characters JSON may hold raw but a terminal acts on: DEL, C1 controls, bidi controls; and
+lone surrogates (a file name's bytes that are not UTF-8, as Python reads them: the escape
+keeps the name exact, so the export can be loaded back, and the file can be written)."""
 
 
 def escape_terminal_unsafe(text: str) -> str:
