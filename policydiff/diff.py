@@ -19,12 +19,13 @@ How it works, and why:
   fallback is ``rapidfuzz.distance.Indel.opcodes`` (an optimal LCS, bit-parallel), on whole
   sentences or paragraphs first when the token grid is too large, and the diff is flagged
   ``coarse``.
-- A one-character equal run between two larger changes, such as a shared 新 or 、 inside
-  a rewritten passage, is folded into one change, as diff-match-patch's semantic cleanup
-  does.
+- A figure (``3.9万亿元``, ``5%左右``, ``9月26日``) is one token, and a short equal run (at most
+  two characters) between two larger changes, such as a shared 新, 、 or 消费 inside a
+  rewritten passage, is folded into one change, as diff-match-patch's semantic cleanup does
+  (``policydiff.diffunits``).
 - Each ``replace`` run is refined character by character when the two sides are similar
-  enough to make that readable (增长5% → 增长6% highlights one character); otherwise the run
-  is one replaced block.
+  enough to make that readable (城市 → 城镇化 highlights 镇化), a figure staying whole
+  (增长5% → 增长6% is ``{-5%-}{+6%+}``); otherwise the run is one replaced block.
 
 What ``equal`` means: the two spans have the same comparison keys. With no ignore option set
 that is identical text. Under ignore options the spans may differ in exactly the ignored ways
@@ -64,6 +65,7 @@ from policydiff.chars import (
     NOT_PUNCTUATION,
     SENTENCE_END,
 )
+from policydiff.diffunits import absorb_tiny_anchors, merge_numbers, refine_units
 
 Span = tuple[int, int]
 Block = tuple[int, int, int]
@@ -89,10 +91,6 @@ the common characters are incidental (的, ，) and highlighting them would only
 INDEL_MAX_CELLS = 400_000_000
 """Largest token grid (len a x len b) handed to ``Indel.opcodes`` at once (about 0.15 s);
 larger inputs are first aligned by whole sentences or paragraphs."""
-
-INCIDENTAL_MAX_CHARS = 1
-"""Longest equal run (in characters) that ``_absorb_incidental_matches`` may fold into the
-changes around it."""
 
 MOVE_MIN_CHARS = 8
 MOVE_MIN_SIMILARITY = 0.9
@@ -292,8 +290,9 @@ def _ignored_chars(folded: str, options: DiffOptions) -> list[int]:
 def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list[str | None]]:
     """Token spans of ``text`` and the key each token is compared by (``None``: ignored).
 
-    Without ignore options the tokens are ``tokenize_spans(text)`` and each key is the token's
-    text. With options the text is first reduced to what is compared (width-folded, without
+    Without ignore options the tokens are ``tokenize_spans(text)`` with each figure joined
+    into one token (``diffunits.merge_numbers``) and each key is the token's text. With
+    options the text is first reduced to what is compared (width-folded, without
     ignored whitespace and punctuation) and THAT is tokenized, so that 高质量　发展 and
     高质量发展 give the same words; the token spans are then mapped back onto ``text``. A token
     may therefore contain ignored characters, and each ignored character between tokens is a
@@ -309,7 +308,7 @@ def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list
 
     if not options.ignores_anything:
         plain_spans = tokenize_spans(text)
-        return plain_spans, [text[s:e] for s, e in plain_spans]
+        return merge_numbers(text, plain_spans, [text[s:e] for s, e in plain_spans])
     folded = fold_width(text) if options.ignore_width else text
     dropped = (
         _ignored_chars(folded, options)
@@ -346,7 +345,7 @@ def comparison_tokens(text: str, options: DiffOptions) -> tuple[list[Span], list
     for gap in range(cursor, len(text)):
         spans.append((gap, gap + 1))
         keys.append(None)
-    return spans, keys
+    return merge_numbers(text, spans, keys)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,60 +620,6 @@ def _to_token_ops(
     return ops
 
 
-def _absorb_incidental_matches(
-    token_ops: list[tuple[str, int, int, int, int]],
-    a: str,
-    a_spans: Sequence[Span],
-    b_spans: Sequence[Span],
-) -> list[tuple[str, int, int, int, int]]:
-    """Fold short equal runs that sit between two larger changes into one change.
-
-    On rewritten passages difflib (and even more an LCS) keeps single shared characters such
-    as 新, 、 or 还 as matches, which scatters a rewrite into confetti. As in diff-match-patch's
-    semantic cleanup, an equal run between two changes is absorbed when it is shorter, in
-    characters, than each of them (a change's length being that of its longer side) and at most
-    ``INCIDENTAL_MAX_CHARS`` long: without that cap the merges cascade on prose and swallow
-    shared phrases such as 扩大国内需求. A sentence end (。；…) is structure, not an accident,
-    and is never absorbed. Repeated until nothing changes; the result still tiles both texts.
-    """
-
-    def chars(spans: Sequence[Span], start: int, end: int) -> int:
-        return spans[end - 1][1] - spans[start][0] if end > start else 0
-
-    def size(op: tuple[str, int, int, int, int]) -> int:
-        return max(chars(a_spans, op[1], op[2]), chars(b_spans, op[3], op[4]))
-
-    def a_text(op: tuple[str, int, int, int, int]) -> str:
-        return a[a_spans[op[1]][0]:a_spans[op[2] - 1][1]]
-
-    ops = list(token_ops)
-    changed = True
-    while changed:
-        changed = False
-        out: list[tuple[str, int, int, int, int]] = []
-        index = 0
-        while index < len(ops):
-            op = ops[index]
-            if (
-                op[0] == EQUAL
-                and out
-                and out[-1][0] != EQUAL
-                and index + 1 < len(ops)
-                and size(op) <= INCIDENTAL_MAX_CHARS
-                and a_text(op) not in DIFF_SENTENCE_END
-                and size(op) < min(size(out[-1]), size(ops[index + 1]))
-            ):
-                left, right = out.pop(), ops[index + 1]
-                out.append((REPLACE, left[1], right[2], left[3], right[4]))
-                index += 2
-                changed = True
-                continue
-            out.append(op)
-            index += 1
-        ops = out
-    return ops
-
-
 def _char_opcodes(
     token_ops: list[tuple[str, int, int, int, int]],
     a_spans: Sequence[Span],
@@ -702,16 +647,20 @@ def _refine(op: Opcode, a: str, b: str, options: DiffOptions) -> list[Opcode]:
     if options.ignore_width:
         a_text, b_text = fold_width(a_text), fold_width(b_text)
     ids: dict[str, int] = {}
-    a_keys = [ids.setdefault(c, len(ids)) for c in a_text]
-    b_keys = [ids.setdefault(c, len(ids)) for c in b_text]
+    a_units, b_units = refine_units(a_text), refine_units(b_text)
+    a_keys = [ids.setdefault(a_text[i:j], len(ids)) for i, j in a_units]
+    b_keys = [ids.setdefault(b_text[i:j], len(ids)) for i, j in b_units]
     blocks, _coarse = _match(a_keys, b_keys, options, ())
-    matched = sum(size for _i, _j, size in blocks)
+    matched = sum(a_units[i + size - 1][1] - a_units[i][0] for i, _j, size in blocks if size)
     if 2 * matched < REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text)):
         return [op]
     toks = (op.a_tok_start, op.a_tok_end, op.b_tok_start, op.b_tok_end)
+    a_at = [i for i, _ in a_units] + [len(a_text)]
+    b_at = [j for j, _ in b_units] + [len(b_text)]
     return [
-        Opcode(tag, op.a_start + i1, op.a_start + i2, op.b_start + j1, op.b_start + j2, *toks)
-        for tag, i1, i2, j1, j2 in _block_opcodes(blocks, len(a_text), len(b_text))
+        Opcode(tag, op.a_start + a_at[i1], op.a_start + a_at[i2], op.b_start + b_at[j1],
+               op.b_start + b_at[j2], *toks)
+        for tag, i1, i2, j1, j2 in _block_opcodes(blocks, len(a_units), len(b_units))
     ]
 
 
@@ -729,16 +678,17 @@ def diff_tokens(
 ) -> TextDiff:
     """``diff_texts`` for callers that already hold the token spans of both texts.
 
-    The spans must tile their text (as ``tokenize_spans`` gives them). They are used as given
-    only when no ignore option is set; with one, both texts are tokenized again as
+    The spans must tile their text (as ``tokenize_spans`` gives them). They are used (with
+    each figure joined into one token, as ``comparison_tokens`` does) only when no ignore
+    option is set; with one, both texts are tokenized again as
     ``comparison_tokens`` requires.
     """
     options = options or DiffOptions()
     if options.ignores_anything:
         return diff_texts(a, b, options=options)
-    a_keys: list[str | None] = [a[s:e] for s, e in a_spans]
-    b_keys: list[str | None] = [b[s:e] for s, e in b_spans]
-    return _diff(a, b, a_spans, a_keys, b_spans, b_keys, options)
+    a_merged, a_keys = merge_numbers(a, a_spans, [a[s:e] for s, e in a_spans])
+    b_merged, b_keys = merge_numbers(b, b_spans, [b[s:e] for s, e in b_spans])
+    return _diff(a, b, a_merged, a_keys, b_merged, b_keys, options)
 
 
 def _diff(
@@ -761,7 +711,7 @@ def _diff(
     blocks, coarse = _match(a_ids, b_ids, options, levels)
     kept_ops = _block_opcodes(blocks, len(a_ids), len(b_ids))
     token_ops = _to_token_ops(kept_ops, a_kept, b_kept, len(a_spans), len(b_spans))
-    token_ops = _absorb_incidental_matches(token_ops, a, a_spans, b_spans)
+    token_ops = absorb_tiny_anchors(token_ops, a, a_spans, b_spans, DIFF_SENTENCE_END)
     opcodes = _char_opcodes(token_ops, a_spans, b_spans, len(a), len(b))
     refined: list[Opcode] = []
     for op in opcodes:

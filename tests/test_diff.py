@@ -88,11 +88,13 @@ def test_word_change_is_one_replace_not_scattered_characters() -> None:
     assert [op.as_tuple() for op in diff.refined] == [("replace", 2, 4, 2, 5)]
 
 
-def test_growth_target_change_is_one_character() -> None:
+def test_growth_target_change_is_one_figure() -> None:
+    # A changed figure is one replacement, the percent sign with it (issue 13: "a changed
+    # figure is one replacement"; this test expected the digit alone before); 左右 stays.
     diff = diff_texts("国内生产总值增长5%左右", "国内生产总值增长6%左右")
-    assert changes(diff) == [("replace", "5", "6")]
-    assert diff.opcodes[1].as_tuple() == ("replace", 8, 9, 8, 9)
-    assert diff.similarity == pytest.approx(22 / 24)
+    assert changes(diff) == [("replace", "5%", "6%")]
+    assert diff.opcodes[1].as_tuple() == ("replace", 8, 10, 8, 10)
+    assert diff.similarity == pytest.approx(20 / 24)
 
 
 def test_replaced_word_is_refined_to_the_changed_character() -> None:
@@ -146,7 +148,9 @@ def test_ignore_punctuation_compares_without_hiding_the_text() -> None:
 
 def test_ignore_punctuation_keeps_percent_and_decimal_point() -> None:
     options = DiffOptions(ignore_punctuation=True)
-    assert changes(diff_texts("增长5%", "增长5", options=options)) == [("delete", "%", "")]
+    # % is no punctuation: the figure 5% became 5 (one figure, one replacement: issue 13;
+    # this expected a deleted "%" before figures were single tokens).
+    assert changes(diff_texts("增长5%", "增长5", options=options)) == [("replace", "5%", "5")]
     assert diff_texts("涨幅5.5%", "涨幅55%", options=options).changed
 
 
@@ -252,13 +256,14 @@ def test_real_targets_paragraph() -> None:
     diff = diff_texts(TARGETS_2024, TARGETS_2025)
     assert_well_formed(diff)
     assert diff.apply() == TARGETS_2025
-    # Read by hand: CPI target 3% → 2%, grain 1.3 → 1.4 (以上 → 左右), energy 2.5% → 3%.
+    # Read by hand: CPI target 3% → 2%, grain 1.3万亿斤以上 → 1.4万亿斤左右, energy 2.5% → 3%.
+    # Each figure is one replacement (issue 13), not digit by digit (3 → 2, 3 → 4, 2.5 → 3
+    # before); the grain figure and its qualifier both changed, so they are one change.
     found = changes(diff)
     for expected in [
-        ("replace", "3", "2"),
-        ("replace", "3", "4"),
-        ("replace", "以上", "左右"),
-        ("replace", "2.5", "3"),
+        ("replace", "3%", "2%"),
+        ("replace", "1.3万亿斤以上", "1.4万亿斤左右"),
+        ("replace", "2.5%", "3%"),
     ]:
         assert expected in found
     # The two employment clauses swapped places; difflib keeps the first one (城镇新增就业…,
@@ -268,7 +273,7 @@ def test_real_targets_paragraph() -> None:
     assert move.text == "城镇调查失业率5.5%左右"
     assert move.a_span == (40, 53) and move.b_span == (25, 38)
     # Everything else that changed is that moved clause (with its comma).
-    others = [c for c in found if c[1] not in ("3", "以上", "2.5")]
+    others = [c for c in found if c[1] not in ("3%", "1.3万亿斤以上", "2.5%")]
     assert sorted(others) == [("delete", "，城镇调查失业率5.5%左右", ""),
                               ("insert", "", "城镇调查失业率5.5%左右，")]
 
