@@ -145,3 +145,18 @@ def test_compare_writes_a_change_report_per_consecutive_pair(
     index = (out / "index.html").read_text("utf-8")
     assert 'href="changes-d1-d2.html"' in index and 'href="changes-d2-d3.html"' in index
     assert 'href="index.html"' in (out / "changes-d1-d2.html").read_text("utf-8")
+    # the three seeds are reports of three places, not one series: peers get what is
+    # distinctive of each against the other two
+    assert json.loads((out / "changes-d1-d2.json").read_text("utf-8"))["kind"] == "peers"
+    assert 'href="changes-distinctive.html"' in index
+    page = (out / "changes-distinctive.html").read_text("utf-8")
+    assert all(f'id="d{k}"' in page for k in (1, 2, 3))
+    assert "## " in (out / "changes-distinctive.md").read_text("utf-8")
+
+
+def test_a_series_gets_no_peers_report(national: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("compare", *map(str, national), "-o", str(out), "--no-pager")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "changes-d1-d2.html").is_file()
+    assert not (out / "changes-distinctive.html").exists()  # 2024, 2025: one series

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from policydiff.changes.indicators import indicators as indicator_table
-from policydiff.changes.model import ChangeReport, DocumentRef, Entry, Renamed
+from policydiff.changes.model import ChangeReport, Distinctive, DocumentRef, Entry, Renamed
 from policydiff.changes.summary import Passages, passages, theme_summary
 from policydiff.citations import cite, file_name
 from policydiff.model import Document
@@ -108,3 +108,20 @@ def _formulations(
         "dropped": formulations.distinctive_formulations(old, rest_old, config=config),
         "renamed": (),
     }, []
+
+
+def distinctive_report(comparison: Comparison, *, top: int = 30) -> tuple[Distinctive, ...]:
+    """For peers (documents that are not one series): each document's ``top`` distinctive
+    formulations against all the others, cited."""
+    from policydiff.changes import formulations
+
+    docs = comparison.documents
+    found = []
+    for doc in docs:
+        others = [d for d in docs if d.id != doc.id]
+        where = passages(doc, comparison.themes)
+        ranked = formulations.distinctive_formulations(doc, others, config=comparison.config)
+        found.append(Distinctive(
+            document_ref(doc), tuple(_entry(doc, f, where) for f in ranked[:top])
+        ))
+    return tuple(found)

@@ -3,7 +3,9 @@
 ``change_files(comparison)`` gives ``changes-dA-dB.{html,md,json}`` for each pair of
 consecutive documents of ``Comparison.change_series()`` (all inputs in order up to 12
 documents or with ``--series``, else the series found by name), each rendered when written;
-the three files of a pair share one report. ``outputs.comparison_outputs`` adds them to the
+the three files of a pair share one report. Peers (``has_peers``: documents that are not one
+series, such as 31 provinces) also get ``changes-distinctive.html`` and ``.md``: what is distinctive
+of each document against all the others. ``outputs.comparison_outputs`` adds them to the
 output set and the index links the pages (``render.index``).
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from policydiff.changes.model import ChangeReport
+    from policydiff.changes.model import ChangeReport, Distinctive
     from policydiff.comparison import Comparison
 
 FORMATS = ("html", "md", "json")
@@ -51,7 +53,45 @@ def change_files(
 
         for fmt in FORMATS:
             files[file_name(a, b, fmt)] = _renderer(report, fmt, index)
+    if has_peers(comparison):
+        files.update(_distinctive_files(comparison, index))
     return files
+
+
+DISTINCTIVE = "changes-distinctive"
+"""The stem of the peers' report: ``changes-distinctive.html`` and ``.md``."""
+
+
+def has_peers(comparison: Comparison) -> bool:
+    """Whether the documents are peers rather than one series: at least 3 documents, no series
+    found by name and no ``--series``. They then get ``changes-distinctive.{html,md}``."""
+    return (len(comparison.documents) >= 3 and not comparison.config.series
+            and not comparison.series())
+
+
+def _distinctive_files(
+    comparison: Comparison, index: str | None
+) -> dict[str, Callable[[], str]]:
+    built: dict[str, tuple[Distinctive, ...]] = {}
+
+    def items() -> tuple[Distinctive, ...]:
+        if "items" not in built:
+            from policydiff.changes.build import distinctive_report
+
+            built["items"] = distinctive_report(comparison)
+        return built["items"]
+
+    def html() -> str:
+        from policydiff.render.changes import render_distinctive_html
+
+        return render_distinctive_html(items(), index=index)
+
+    def md() -> str:
+        from policydiff.render.changes import render_distinctive_markdown
+
+        return render_distinctive_markdown(items())
+
+    return {f"{DISTINCTIVE}.html": html, f"{DISTINCTIVE}.md": md}
 
 
 def _renderer(

@@ -146,3 +146,11 @@ class ChangeReport:
     def changed_indicators(self) -> list[Indicator]:
         """The indicators whose value is not the same."""
         return [ind for ind in self.indicators if ind.direction != "unchanged"]
+
+
+@dataclass(frozen=True)
+class Distinctive:
+    """What is distinctive of one document among peers (its formulations the others lack)."""
+
+    document: DocumentRef
+    entries: tuple[Entry, ...]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policydiff.changes.model import ChangeReport, Entry, Figure, Indicator
+from policydiff.changes.model import ChangeReport, Distinctive, Entry, Figure, Indicator
 from policydiff.records import Table
 from policydiff.render.page import back_link, escape, page_end, page_head, plural
 from policydiff.render.phrases import md_escape, table_csv
@@ -29,6 +29,8 @@ DIRECTION_ZH = {
 }
 NAME_CHARS = 20
 """Characters of an indicator's name shown in the terminal (longer ones end in …)."""
+MD_SENTENCE_CHARS = 80
+"""Characters of a sentence shown around a figure or formulation in Markdown."""
 SENTENCE_CHARS = 48
 """Characters of a sentence shown around a formulation in the terminal."""
 
@@ -41,11 +43,15 @@ def _cut(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
-def excerpt(sentence: str, term: str, chars: int = SENTENCE_CHARS) -> str:
-    """The part of ``sentence`` around the first ``term``, at most ``chars`` characters."""
+def excerpt(
+    sentence: str, term: str, chars: int = SENTENCE_CHARS, at: int | None = None
+) -> str:
+    """The part of ``sentence`` around ``term`` (at ``at``, else its first occurrence), at most
+    ``chars`` characters."""
     if len(sentence) <= chars:
         return sentence
-    at = max(0, sentence.find(term))
+    if at is None:
+        at = max(0, sentence.find(term))
     start = max(0, min(at - chars // 3, len(sentence) - chars))
     part = sentence[start : start + chars]
     return ("…" if start else "") + part + ("…" if start + chars < len(sentence) else "")
@@ -150,7 +156,9 @@ def render_markdown(report: ChangeReport, *, top: int = TOP) -> str:
             "|---|---|---|---|---|---|---|"]
     for ind in report.indicators:
         shown = ind.new or ind.old
-        sentence = md_escape(shown.sentence) if shown else ""
+        sentence = ""
+        if shown is not None:
+            sentence = md_escape(excerpt(shown.sentence, shown.value, MD_SENTENCE_CHARS, shown.at))
         where = " → ".join(w for w in (_where(ind.old), _where(ind.new)) if w)
         out.append(f"| {md_escape(ind.name)} | {md_escape(_side(ind.old))} | "
                    f"{md_escape(_side(ind.new))} | {ARROWS[ind.direction]} {ind.direction} | "
@@ -183,7 +191,8 @@ def _md_entries(entries: Sequence[Entry]) -> list[str]:
     out = ["| # | formulation | score | where | section | sentence |",
            "|---|---|---|---|---|---|"]
     out += [f"| {rank} | {md_escape(e.text)} | {e.score:.2f} | "
-            f"{md_escape(e.citation.where)} | {e.section} | {md_escape(e.sentence)} |"
+            f"{md_escape(e.citation.where)} | {e.section} | "
+            f"{md_escape(excerpt(e.sentence, e.text, MD_SENTENCE_CHARS))} |"
             for rank, e in enumerate(entries, 1)]
     return out
 
@@ -345,3 +354,35 @@ def render_csv(report: ChangeReport, *, bom: bool = False) -> str:
 def indicator_line(ind: Indicator) -> str:
     """One indicator in a line: ``赤字率 3% → 4%左右 (raised)``."""
     return f"{ind.name} {_side(ind.old)} → {_side(ind.new)} ({ind.direction})"
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def render_distinctive_markdown(items: Sequence[Distinctive]) -> str:
+    """What is distinctive of each of a set of peers, as Markdown."""
+    out = [f"# What is distinctive of each document ({len(items)} documents)", "",
+           "Formulations of each document that the other documents do not have, ranked; each "
+           "cited as file:line.", ""]
+    for item in items:
+        out += [f"## {md_escape(item.document.label)} (`{md_escape(item.document.file)}`)", "",
+                *_md_entries(item.entries), ""]
+    return "\n".join(out)
+
+
+def render_distinctive_html(items: Sequence[Distinctive], *, index: str | None = None) -> str:
+    """What is distinctive of each of a set of peers, as a page."""
+    title = f"What is distinctive of each document ({len(items)} documents)"
+    out = page_head(title, CSS) + back_link(index)
+    out.append(f"<h1>{escape(title)}</h1>")
+    out.append('<p class="meta">Formulations of each document that the other documents do not '
+               "have, ranked; each cited by its source line.</p>")
+    out.append('<nav class="links">' + " · ".join(
+        f'<a href="#{escape(item.document.id)}">{escape(item.document.label)}</a>'
+        for item in items) + "</nav>")
+    for item in items:
+        out.append(f'<h2 id="{escape(item.document.id)}">{escape(item.document.label)} '
+                   f'<span class="meta">{escape(item.document.file)}</span></h2>')
+        out += _html_entries(item.entries)
+    out += page_end()
+    return "\n".join(out)

@@ -56,6 +56,7 @@ def index_html(
     files written beside it (listed as links); ``changes``: the pairs with a change report
     (``changes-dA-dB.html``, ``.md``, ``.json``: ``changes.files``)."""
     from policydiff import __version__
+    from policydiff.changes.files import has_peers
 
     docs = comparison.documents
     page_of = {pair: name for name, pair in pages.items()}
@@ -67,7 +68,7 @@ def index_html(
                f"{plural(len(pages), 'pair page')}</p>")
     links = ['<a href="#documents">Documents</a>', '<a href="#pairs">Pairs</a>',
              '<a href="#themes">Themes</a>']
-    if changes:
+    if changes or has_peers(comparison):
         links.append('<a href="#changes">What changed</a>')
     if phrases:
         links.append(f'<a href="{escape(phrases)}">Shared phrases (report)</a>')
@@ -105,14 +106,22 @@ def index_html(
 
 
 def _changes(comparison: Comparison, pairs: Sequence[tuple[str, str]]) -> list[str]:
-    """Links to the change report of each pair (targets, formulations, themes)."""
-    if not pairs:
-        return []
-    from policydiff.changes.files import file_name
+    """Links to the change report of each pair (targets, formulations, themes) and, for
+    peers, to what is distinctive of each document."""
+    from policydiff.changes.files import DISTINCTIVE, file_name, has_peers
 
-    out = ['<h2 id="changes">What changed</h2>',
-           '<p class="meta">Targets and indicators, new, dropped and renamed formulations, '
-           "themes most changed first; each cited by its source line.</p><ul>"]
+    peers = has_peers(comparison)
+    if not pairs and not peers:
+        return []
+    out = ['<h2 id="changes">What changed</h2>']
+    if peers:
+        out.append(f'<p><a href="{DISTINCTIVE}.html">What is distinctive of each document</a> '
+                   f'<span class="meta">(<a href="{DISTINCTIVE}.md">md</a>): the documents are '
+                   "peers, not one series</span></p>")
+    if not pairs:
+        return out
+    out += ['<p class="meta">Targets and indicators, new, dropped and renamed formulations, '
+            "themes most changed first; each cited by its source line.</p><ul>"]
     for a, b in pairs:
         old, new = comparison.document(a), comparison.document(b)
         page = escape(file_name(a, b, "html"))
