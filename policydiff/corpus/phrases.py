@@ -89,7 +89,8 @@ def window_hashes(text: str, m: int, barrier: np.ndarray | None = None) -> np.nd
     """The hashes of the ``m``-character windows of ``text`` that hold no barrier (in
     position order; ``phrases.corpus.Corpus`` decides what a barrier is)."""
     hashes, valid = _windows(text, m, _barriers(text) if barrier is None else barrier)
-    return hashes[valid]
+    found: np.ndarray = hashes[valid]
+    return found
 
 
 def _windows(text: str, m: int, barrier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,7 +132,7 @@ def is_shared(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
     if not len(shared):
         return np.zeros(len(hashes), dtype=bool)
     at = np.minimum(np.searchsorted(shared, hashes), len(shared) - 1)
-    found: np.ndarray = shared[at] == hashes
+    found: np.ndarray = np.asarray(shared[at] == hashes)
     return found
 
 
@@ -147,6 +148,8 @@ class _Docs:
         self._lengths: list[Any] = list(frame["token_lengths"])
         self._bounds: dict[int, np.ndarray] = {}
         self._barriers: dict[int, np.ndarray] = {}
+        self._stored: dict[str, bytes] | None = None
+        self.store_path = store_path
 
     def bounds(self, d: int) -> np.ndarray:
         """Word boundaries of document ``d`` (``phrases.trim.boundary_array``)."""
@@ -159,6 +162,22 @@ class _Docs:
             spans = list(zip([0, *ends][:-1], ends, strict=True))
             self._bounds[d] = boundary_array(self.texts[d], spans)
         return self._bounds[d]
+
+    def shingles(self, d: int, m: int) -> np.ndarray:
+        """The distinct shingle hashes of document ``d``: stored by the build for the
+        stored length, else computed."""
+        import numpy as np
+
+        from policydiff.corpus.build import SHINGLE_CHARS
+
+        if m == SHINGLE_CHARS:
+            if self._stored is None:
+                frame = Store.open(self.store_path).read("shingles", ["key", "hashes"])
+                self._stored = dict(zip(frame["key"], frame["hashes"], strict=True))
+            data = self._stored.get(self.keys[d])
+            if data is not None:
+                return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+        return np.unique(window_hashes(self.texts[d], m, self.barrier(d)))
 
     def barrier(self, d: int) -> np.ndarray:
         if d not in self._barriers:
@@ -191,7 +210,11 @@ class _Job:
     buckets: int
 
 
-def shingle_task(args: tuple[_Job, list[int]]) -> tuple[list[tuple[Any, Any]], dict[str, list]]:
+Quoted = dict[str, list[tuple[int, int]]]
+"""Quoted terms: the (document, offset) of each quotation of each term."""
+
+
+def shingle_task(args: tuple[_Job, list[int]]) -> tuple[list[tuple[Any, Any]], Quoted]:
     """Stage 1: per hash partition, the distinct shingles of these documents with the number
     of documents holding each; and the quoted terms with their (document, offset)."""
     import numpy as np
@@ -200,8 +223,7 @@ def shingle_task(args: tuple[_Job, list[int]]) -> tuple[list[tuple[Any, Any]], d
 
     job, docs = args
     data = _docs(job.store, job.stamp)
-    found = [np.unique(window_hashes(data.texts[d], job.min_chars, data.barrier(d)))
-             for d in docs]
+    found = [data.shingles(d, job.min_chars) for d in docs]
     every = np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
     values, counts = np.unique(every, return_counts=True)
     part = values % np.uint64(job.partitions)
@@ -397,11 +419,13 @@ def occurrence_task(args: tuple[_Job, list[int], list[str], list[str], np.ndarra
         for p in np.flatnonzero(valid & is_shared(hashes, shared)).tolist():
             for term in index.get(text[p : p + m], ()):
                 if text.startswith(term, p):
-                    out.setdefault(term, []).append((d, p, bool(bounds[p] and bounds[p + len(term)])))
+                    aligned = bool(bounds[p] and bounds[p + len(term)])
+                    out.setdefault(term, []).append((d, p, aligned))
         for term in short_terms:
             p = text.find(term)
             while p >= 0:
-                out.setdefault(term, []).append((d, p, bool(bounds[p] and bounds[p + len(term)])))
+                aligned = bool(bounds[p] and bounds[p + len(term)])
+                out.setdefault(term, []).append((d, p, aligned))
                 p = text.find(term, p + 1)
     return out
 
@@ -430,8 +454,8 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
     first = runner.map("shingles", shingle_task, [(job, g) for g in groups])
     quoted: dict[str, list[tuple[int, int]]] = {}
     for _, found in first:
-        for term, places in found.items():
-            quoted.setdefault(term, []).extend(places)
+        for term, spots in found.items():
+            quoted.setdefault(term, []).extend(spots)
     counted = runner.map("counting", count_task, [
         (min_docs, [parts[j] for parts, _ in first]) for j in range(PARTITIONS)])
     shared = np.sort(np.concatenate(counted)) if counted else np.zeros(0, dtype=np.uint64)
@@ -446,9 +470,9 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
     del tables
     long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs, min_slogan_chars)
     places: dict[str, list[tuple[int, int, bool]]] = {}
-    for found in runner.map("finding", occurrence_task, [
+    for spots in runner.map("finding", occurrence_task, [
             (job, g, long_terms, short_terms, shared) for g in groups]):
-        for term, where in found.items():
+        for term, where in spots.items():
             places.setdefault(term, []).extend(where)
     phrases = _keep(candidates, quoted, places, len(keys), min_chars, min_docs,
                     min_slogan_chars)

@@ -92,8 +92,9 @@ class Runner:
 
     def _map_local(self, stage: str, fn: Callable[..., Any], items: Sequence[Any]) -> list[Any]:
         import dask
-        from dask.callbacks import Callback
+        import dask.callbacks
 
+        api: Any = dask  # untyped
         done = [0]
         total = len(items)
 
@@ -101,21 +102,22 @@ class Runner:
             done[0] += 1
             self._report(stage, min(done[0], total), total)
 
-        tasks = [dask.delayed(_call, pure=False)(fn, _Box(item)) for item in items]
+        tasks = [api.delayed(_call, pure=False)(fn, _Box(item)) for item in items]
         options: dict[str, Any] = {"scheduler": "sync"}
         if self._pool is not None:
             options = {"scheduler": "processes", "pool": self._pool}
-        with Callback(posttask=finished):
-            return list(dask.compute(*tasks, **options))
+        with api.callbacks.Callback(posttask=finished):
+            return list(api.compute(*tasks, **options))
 
     def _map_cluster(self, stage: str, fn: Callable[..., Any], items: Sequence[Any]
                      ) -> list[Any]:
-        from distributed import as_completed
+        import distributed
 
+        api: Any = distributed  # untyped
         futures = self._client.map(_call, [fn] * len(items), [_Box(i) for i in items],
                                    pure=False)
         total = len(futures)
-        for done, future in enumerate(as_completed(futures), 1):
+        for done, future in enumerate(api.as_completed(futures), 1):
             if future.status == "error":
                 future.result()  # raises the task's exception here
             self._report(stage, done, total)
@@ -142,10 +144,11 @@ def _connect(address: str) -> Any:
     """A client of the scheduler at ``address``; one line when it cannot be reached."""
     if "://" not in address:
         raise InputError(f"--scheduler {address}: give an address such as tcp://host:8786")
-    from distributed import Client
+    import distributed
 
+    api: Any = distributed  # untyped
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return api.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise InputError(f"--scheduler {address}: cannot reach the scheduler ({exc})") from None
 

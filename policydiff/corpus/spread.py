@@ -5,8 +5,9 @@ For every shared phrase of the corpus (``corpus.phrases.find_phrases``) used by 
 document: its first national year Y; the provinces (documents of level ``province``, counted
 by region) using it in each later year, as a share of the provinces with a document that year.
 A phrase some province used before Y did not come from the centre and is left out. Ranked by
-the share in the first later year with provincial documents (then the earlier first national
-year, then the longer phrase); formulaic phrases (``kind``) are kept but marked.
+speed: the share in the first later year with provincial documents divided by the years it
+took (a phrase of the 2025 report in every 2026 provincial report: 1.0 a year; one of 1954
+in all of them: 0.014), then the longer phrase; formulaic phrases (``kind``) are kept but marked.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def spread(store_path: str, result: PhraseResult, *, top: int = TOP) -> dict[str
     for doc in docs:
         if doc.level == PROVINCE_LEVEL and _year(doc.year) is not None and doc.region:
             provinces_by_year.setdefault(_year(doc.year) or 0, set()).add(doc.region)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for phrase in result.phrases:
         national = [_year(docs[d].year) for d in phrase.occurrences
                     if docs[d].level == NATIONAL_LEVEL and _year(docs[d].year) is not None]
@@ -56,10 +57,11 @@ def spread(store_path: str, result: PhraseResult, *, top: int = TOP) -> dict[str
         rows.append({
             "text": phrase.text, "kind": phrase.kind, "first_national_year": first,
             "provinces_by_year": {str(y): sorted(used.get(y, ())) for y in later},
-            "share_by_year": shares, "first_share": shares[str(later[0])],
+            "share_by_year": shares,
+            "speed": round(shares[str(later[0])] / (later[0] - first), 4),
             "_han": han_count(phrase.text),
         })
-    rows.sort(key=lambda r: (-r["first_share"], r["first_national_year"], -r["_han"], r["text"]))
+    rows.sort(key=lambda r: (-r["speed"], -r["_han"], r["text"]))
     for row in rows:
         del row["_han"]
     return {
@@ -85,13 +87,13 @@ def render_markdown(result: dict[str, Any]) -> str:
         f"{result['phrases_from_national']} shared phrases start in a national report before "
         "any province uses them; share of provinces using each, by year "
         "(provinces with a report that year in brackets).", "",
-        f"| phrase | kind | first national year | {head} |",
-        "|---|---|---:|" + "---:|" * len(years),
+        f"| phrase | kind | first national year | {head} | share a year |",
+        "|---|---|---:|" + "---:|" * (len(years) + 1),
     ]
     for row in result["spread"]:
         cells = " | ".join(
             f"{row['share_by_year'][y]:.0%}" if y in row["share_by_year"] else ""
             for y in years)
         lines.append(f"| {md_escape(row['text'])} | {row['kind']} | "
-                     f"{row['first_national_year']} | {cells} |")
+                     f"{row['first_national_year']} | {cells} | {row['speed']:.2f} |")
     return "\n".join(lines) + "\n"
