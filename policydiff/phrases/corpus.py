@@ -8,7 +8,6 @@ position): about 40 bytes per character at the peak of the suffix sort, 25 after
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -76,6 +75,8 @@ class Corpus:
             isb[self.starts[i] : self.starts[i] + len(b)] = b
         self.isb = isb
         self.sa, self.lcp, self.rank = _suffix_array(arr, barrier)
+        if self.periodic:
+            _clip_at_runs(self.sa, self.lcp, self.periodic, n)
         # plain indexing (a Python int per access, no copy) for the loops of the collector
         self.sa_view = self.sa.data
         self.isb_view = self.isb.data
@@ -260,6 +261,19 @@ def _symbol_barriers(arr: np.ndarray, han: np.ndarray) -> np.ndarray:
     return barrier
 
 
+def _clip_at_runs(sa: np.ndarray, lcp: np.ndarray, runs: list[PeriodicRun], n: int) -> None:
+    """Clip ``lcp[k]`` also at the collapsed part of a periodic run in front of the second
+    suffix ``sa[k + 1]`` (the barrier clip looks at the first one only, which suffices for
+    barrier characters: equal text has them at the same places; a collapsed run is a place,
+    not a character), so that no occurrence found through the LCP runs into it."""
+    collapsed = np.zeros(n, dtype=bool)
+    for run in runs:
+        collapsed[run.start + PERIODIC_KEEP * run.period : run.end] = True
+    idx = np.where(collapsed, np.arange(n, dtype=sa.dtype), sa.dtype.type(n))
+    distance = np.minimum.accumulate(idx[::-1])[::-1] - np.arange(n, dtype=sa.dtype)
+    np.minimum(lcp[:-1], distance[sa[1:]], out=lcp[:-1])
+
+
 def _suffix_array(arr: np.ndarray, barrier: np.ndarray) -> tuple[np.ndarray, ...]:
     """``sa``, ``lcp`` (clipped at the next barrier and at ``MAX_PHRASE_CHARS``) and ``rank``
     of ``arr``, as int32 (int64 beyond 2**31 characters).
@@ -300,8 +314,9 @@ def _suffix_array(arr: np.ndarray, barrier: np.ndarray) -> tuple[np.ndarray, ...
 
 # --------------------------------------------------------------------------- periodic runs
 
-_SAMPLE = 16
-"""Positions sampled by ``periodic_runs`` (a run long enough spans two samples)."""
+_BLOCK = 16
+"""``periodic_runs`` checks aligned blocks of this many positions (a run long enough holds a
+whole one)."""
 
 
 def periodic_runs(arr: np.ndarray, barrier: np.ndarray) -> list[PeriodicRun]:
@@ -313,59 +328,48 @@ def periodic_runs(arr: np.ndarray, barrier: np.ndarray) -> list[PeriodicRun]:
     Why: such a stretch of L characters holds about L / period occurrences of each of its
     substrings, and the maximal repeats among them number about period × min(L, 500), each
     with all those occurrences: quadratic work and output (two documents of ``发展改革`` ×
-    4,900 took 2.3 GB). Found in near-linear time: a stretch long enough has equal characters
-    ``period`` apart at two consecutive sampled positions; only those candidates are checked.
+    4,900 took 2.3 GB). Found with numpy in linear time, without a Python loop over
+    candidates: for each period, the aligned blocks of ``_BLOCK`` positions whose characters
+    all equal those one period on (only blocks whose first position does are checked), joined
+    into stretches and extended by less than a block at each end.
     """
     n = len(arr)
     found: list[PeriodicRun] = []
     if n < PERIODIC_MIN_CHARS:
         return found
-    samples = np.arange(0, n, _SAMPLE)
+    in_run = np.zeros(n, dtype=bool)
+    barriers_before = np.concatenate(([0], np.cumsum(barrier, dtype=np.int64)))
+    lanes = np.arange(_BLOCK)
     for period in range(1, MAX_PERIOD + 1):
+        m = n - period  # arr[k] == arr[k + period] is defined for k < m
+        starts = np.arange(m // _BLOCK, dtype=np.int64) * _BLOCK
+        cand = starts[arr[starts] == arr[starts + period]]
+        cells = cand[:, None] + lanes
+        blocks = cand[(arr[cells] == arr[cells + period]).all(axis=1)] // _BLOCK
+        del cells
+        if not len(blocks):
+            continue
+        breaks = np.flatnonzero(np.diff(blocks) != 1) + 1
+        lo = blocks[np.concatenate(([0], breaks))] * _BLOCK
+        hi = (blocks[np.concatenate((breaks - 1, [len(blocks) - 1]))] + 1) * _BLOCK
+        lo -= _equal_run(arr, lo[:, None] - 1 - lanes, period, m)
+        hi += _equal_run(arr, hi[:, None] + lanes, period, m)
         need = max(PERIODIC_MIN_CHARS, PERIODIC_MIN_REPEATS * period) - period
-        usable = samples[samples + period < n]
-        same = arr[usable] == arr[usable + period]
-        pairs = usable[:-1][same[:-1] & same[1:]]
-        known = sorted((r.start, r.end) for r in found)
-        known_starts = [start for start, _ in known]
-        k = 0
-        while k < len(pairs):
-            pos = int(pairs[k])
-            at = bisect_right(known_starts, pos) - 1
-            if at >= 0 and known[at][1] > pos:  # inside a stretch of a smaller period
-                k = int(np.searchsorted(pairs, known[at][1]))
-                continue
-            start, end = _periodic_extent(arr, pos, period)
-            k = int(np.searchsorted(pairs, end - period))
-            if end - start - period >= need and not barrier[start : start + period].any():
-                found.append(PeriodicRun(start, end, period))
+        unit_clear = barriers_before[lo + period] == barriers_before[lo]
+        for start, end in zip(*(x[(hi - lo >= need) & unit_clear].tolist() for x in (lo, hi)),
+                              strict=True):  # fmt: skip
+            if not in_run[start : end + period].all():  # else found with a smaller period
+                found.append(PeriodicRun(start, end + period, period))
+                in_run[start : end + period] = True
     found.sort(key=lambda r: r.start)
     return found
 
 
-def _periodic_extent(arr: np.ndarray, pos: int, period: int) -> tuple[int, int]:
-    """``[start, end)``: the maximal stretch around ``pos`` with ``arr[k] == arr[k + period]``
-    for ``start <= k < end - period``."""
-    n = len(arr)
-    end = pos
-    step = 64
-    while end + period < n:
-        window = arr[end : min(n - period, end + step)]
-        diff = np.flatnonzero(window != arr[end + period : end + period + len(window)])
-        if len(diff):
-            end += int(diff[0])
-            break
-        end += len(window)
-        step *= 4
-    start = pos
-    step = 64
-    while start > 0:
-        lo = max(0, start - step)
-        window = arr[lo:start]
-        diff = np.flatnonzero(window != arr[lo + period : start + period])
-        if len(diff):
-            start = lo + int(diff[-1]) + 1
-            break
-        start = lo
-        step *= 4
-    return start, end + period
+def _equal_run(arr: np.ndarray, cells: np.ndarray, period: int, m: int) -> np.ndarray:
+    """Per row of positions ``cells`` (shape ``(k, _BLOCK)``): how many of its first cells in
+    a row have ``arr[c] == arr[c + period]`` (cells outside ``0..m-1`` do not)."""
+    inside = (cells >= 0) & (cells < m)
+    safe = np.where(inside, cells, 0)
+    equal = inside & (arr[safe] == arr[safe + period])
+    counts: np.ndarray = np.where(equal.all(axis=1), _BLOCK, np.argmin(equal, axis=1))
+    return counts

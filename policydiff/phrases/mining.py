@@ -27,6 +27,7 @@ from policydiff.phrases.rules import (
     OCCURRENCE_BUDGET_PER_CHAR,
     OPEN_QUOTES,
     PERIODIC_KEEP,
+    REPEAT_COST,
     SHORT_SLOGAN_QUOTED,
     formulaic_regex,
     formulaic_share,
@@ -159,14 +160,14 @@ class _Collector:
                     self._add_group(members, rel_start, rel_end, length, same)
 
     def _within_budget(self, repeats: np.ndarray) -> np.ndarray:
-        """``repeats``, or when their occurrences exceed the budget, those with the fewest
-        occurrences that fit in it (in their order), noting what was left out."""
+        """``repeats``, or when their occurrences (plus ``REPEAT_COST`` each) exceed the
+        budget, those with the fewest occurrences that fit in it (in their order), noting what
+        was left out."""
         sizes = repeats[:, 2] - repeats[:, 1] + 1
-        total = int(sizes.sum())
-        if total <= self.budget:
+        if int(sizes.sum()) + REPEAT_COST * len(sizes) <= self.budget:
             return repeats
         order = np.argsort(sizes, kind="stable")
-        fits = np.cumsum(sizes[order]) <= self.budget
+        fits = np.cumsum(sizes[order] + REPEAT_COST) <= self.budget
         keep = np.zeros(len(repeats), dtype=bool)
         keep[order[fits]] = True
         left = int(sizes[~keep].sum())

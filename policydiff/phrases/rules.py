@@ -39,13 +39,19 @@ has one)."""
 PERIODIC_KEEP = 2
 """Units of a periodic run that take part in phrases; the rest of the run is a barrier."""
 
-OCCURRENCE_BUDGET = 2_000_000
+OCCURRENCE_BUDGET = 20_000
 OCCURRENCE_BUDGET_PER_CHAR = 2
 """The occurrences phrase mining examines at most: ``OCCURRENCE_BUDGET`` plus
-``OCCURRENCE_BUDGET_PER_CHAR`` per character of the documents. The 100 corpus documents (2.1
-million characters) need about 0.9 million; text repetitive beyond what periodic runs catch
-(a small vocabulary shuffled) needs far more: the repeats with the most occurrences are then
-left out and the phrase set says so (``PhraseSet.coarse``)."""
+``OCCURRENCE_BUDGET_PER_CHAR`` per character of the documents. Reports need about half an
+occurrence per character (the 31 provinces: 0.24 million for 0.61 million characters; the 100
+corpus documents: 1.04 million for 2.1 million; 1,000 synthetic ones: 7.4 million for 13.8
+million); text repetitive beyond what periodic runs catch (two words shuffled at random: 5.8
+per character) needs more: the repeats with the most occurrences are then left out and the
+phrase set says so (``PhraseSet.coarse``)."""
+
+REPEAT_COST = 8
+"""What a repeat costs of the budget besides its occurrences (each can become a phrase, and
+every phrase costs the report about as much as eight occurrences)."""
 
 SHORT_SLOGAN_QUOTED = 1 / 3
 """A quoted term shorter than ``min_chars`` must be quoted in at least this share of its
