@@ -323,6 +323,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
         raise PolicyDiffError(f"--min-chars {min_chars}: must be at least 2")
     if min_chars > MAX_PHRASE_MIN:
         raise PolicyDiffError(f"--min-chars {min_chars}: must be at most {MAX_PHRASE_MIN}")
+    encoding = getattr(args, "encoding", None)
+    if encoding is not None and not (0 < len(encoding) <= 40):
+        raise PolicyDiffError("--encoding: a codec name such as gbk, big5 or utf-16-le")
     diff = DiffOptions(
         ignore_punctuation=getattr(args, "ignore_punctuation", False),
         ignore_width=getattr(args, "ignore_width", False),
@@ -458,15 +461,55 @@ def cmd_sections(args: argparse.Namespace) -> int:
     return EXIT_SAME
 
 
+MAX_DOCUMENTS = 300
+"""The most documents one command compares (200 of the seeds' size: 588 pairs, 18 s)."""
+MAX_ALL_PAIRS = 2_000
+"""The most pairs ``--all-pairs`` may ask for (64 documents; 60 take 26 s)."""
+
+
+def _check_document_count(args: argparse.Namespace, count: int) -> None:
+    """Refuse more documents than ``MAX_DOCUMENTS`` and ``--all-pairs`` beyond
+    ``MAX_ALL_PAIRS`` pairs, in one line each, before anything is read."""
+    from policydiff.errors import PolicyDiffError
+
+    if count > MAX_DOCUMENTS:
+        raise PolicyDiffError(
+            f"{count} documents: at most {MAX_DOCUMENTS} at once; compare smaller groups of them"
+        )
+    pairs = count * (count - 1) // 2
+    if getattr(args, "all_pairs", False) and args.ref is None and pairs > MAX_ALL_PAIRS:
+        raise PolicyDiffError(
+            f"--all-pairs with {count} documents means {pairs:,} alignments, over the limit of "
+            f"{MAX_ALL_PAIRS:,}; leave out --all-pairs (each document is then aligned with "
+            "the documents of its series and its 3 most similar ones), or use --ref DOC"
+        )
+
+
+def _say_which_pairs(comparison: Comparison) -> None:
+    """Above ``pairs.SMALL_SET`` documents not every pair is aligned: say how many are."""
+    from policydiff.pairs import SMALL_SET
+
+    count = len(comparison.documents)
+    if count <= SMALL_SET or comparison.ref is not None or comparison.config.all_pairs:
+        return
+    _note(
+        f"{count} documents: aligning {len(comparison.pairs)} of the {count * (count - 1) // 2} "
+        "pairs (consecutive documents of a series and each document's 3 most similar); "
+        "--all-pairs for every pair, --ref DOC for each against one"
+    )
+
+
 def _comparison(args: argparse.Namespace, paths: Sequence[str]) -> Comparison:
     from policydiff.comparison import compare
 
+    _check_document_count(args, len(paths))
     comparison = compare(
         paths, config_from_args(args), ref=args.ref, progress=_progress_bar(),
         labels=getattr(args, "label", None) or (),
     )
     for doc in comparison.documents:
         _warn(doc.path, doc.warnings)
+    _say_which_pairs(comparison)
     # The documents, their tokens and every module live until the command ends: the cyclic
     # collector need not walk them again at each collection (nor touch the pages the pool's
     # forked workers share with this process).

@@ -58,6 +58,7 @@ class CliResult:
             line for line in self.err_lines
             if not line.startswith(("policydiff: warning:", "policydiff: wrote "))
             and not (line.startswith("policydiff: ") and " pairs: no HTML diffs" in line)
+            and not (line.startswith("policydiff: ") and " documents: aligning " in line)
         ]
 
     @property
