@@ -11,7 +11,7 @@ that a changed paragraph reads as a few whole changes (issue 13, item 6):
   change: the document's tokens (``DocumentTokens``, the cache, the phrase miner) are not.
 - **Tiny anchors are absorbed.** ``absorb_tiny_anchors`` folds an unchanged run of at most
   ``TINY_ANCHOR_CHARS`` characters that sits between two larger changes into one change
-  (``消费``, ``、``, a lone ``。`` between two rewritten sentences).
+  (``消费``, ``推进``, ``、``); a sentence end stays.
 """
 
 from __future__ import annotations
@@ -109,11 +109,9 @@ def absorb_tiny_anchors(
     semantic cleanup, an equal run between two changes is absorbed when it is shorter, in
     characters, than each of them (a change's length being that of its longer side) and at most
     ``TINY_ANCHOR_CHARS`` long: without that cap the merges cascade on prose and swallow
-    shared phrases such as 扩大国内需求. A sentence end (``sentence_ends``: 。；…) between two
-    changes is absorbed only when both are at least a clause long (``SENTENCE_END_NEIGHBOUR``
-    characters): two rewritten sentences then read as one rewritten passage, while a changed
-    word at the end of a sentence keeps its full stop outside the change. Repeated until
-    nothing changes; the result still tiles both texts.
+    shared phrases such as 扩大国内需求. A sentence end (``sentence_ends``: 。；…) is structure,
+    not an accident, and is never absorbed: the side-by-side rows break at the full stops both
+    sides share. Repeated until nothing changes; the result still tiles both texts.
     """
 
     def chars(spans: Sequence[Span], start: int, end: int) -> int:
@@ -129,9 +127,7 @@ def absorb_tiny_anchors(
         n = size(op)
         if n > TINY_ANCHOR_CHARS or n >= min(size(left), size(right)):
             return False
-        if any(c in sentence_ends for c in a_text(op)):
-            return min(size(left), size(right)) >= SENTENCE_END_NEIGHBOUR
-        return True
+        return not any(c in sentence_ends for c in a_text(op))
 
     ops = list(token_ops)
     changed = True
@@ -158,6 +154,3 @@ def absorb_tiny_anchors(
         ops = out
     return ops
 
-
-SENTENCE_END_NEIGHBOUR = 8
-"""Least size (characters) of both changes around a sentence end for it to be absorbed."""

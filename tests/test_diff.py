@@ -278,6 +278,67 @@ def test_real_targets_paragraph() -> None:
                               ("insert", "", "城镇调查失业率5.5%左右，")]
 
 
+# The fiscal paragraph of the 2024 and 2025 national reports (the lines as written).
+FISCAL_2024 = (
+    "今年赤字率拟按3%安排，赤字规模4.06万亿元，比上年年初预算增加1800亿元。"
+    "拟安排地方政府专项债券3.9万亿元、比上年增加1000亿元。"
+)
+FISCAL_2025 = (
+    "今年赤字率拟按4%左右安排、比上年提高1个百分点，赤字规模5.66万亿元、比上年增加1.6万亿元。"
+    "拟安排地方政府专项债券4.4万亿元、比上年增加5000亿元。"
+)
+
+
+def _cuts_a_figure(text: str, start: int, end: int) -> bool:
+    def inside(pos: int) -> bool:
+        return 0 < pos < len(text) and text[pos - 1].isdigit() and (
+            text[pos].isdigit() or text[pos] in ".%"
+        )
+
+    return start < end and (inside(start) or inside(end))
+
+
+def test_a_changed_figure_is_one_replacement() -> None:
+    # 专项债券3.9万亿元 → 4.4万亿元 and 比上年增加1000亿元 → 5000亿元 (read in the two reports):
+    # each figure is one replacement, not [-3-]{+4+}.[-9-]{+4+}万亿元 or [-1-]{+5+}000亿元.
+    diff = diff_texts(FISCAL_2024, FISCAL_2025)
+    assert_well_formed(diff)
+    assert diff.apply() == FISCAL_2025
+    found = changes(diff)
+    assert ("replace", "3.9万亿元", "4.4万亿元") in found
+    assert ("replace", "1000亿元", "5000亿元") in found
+    # No changed run, token-level or refined, starts or ends inside a figure.
+    for op in (*diff.opcodes, *diff.refined):
+        if op.tag != EQUAL:
+            assert not _cuts_a_figure(diff.a, op.a_start, op.a_end), op
+            assert not _cuts_a_figure(diff.b, op.b_start, op.b_end), op
+
+
+def test_figures_and_dates_are_single_tokens() -> None:
+    # 2025: 坚决贯彻落实9月26日中央政治局会议…; a date, a percentage, a figure with its
+    # magnitude and unit, a number of percentage points are each one token of the diff.
+    text = "落实9月26日会议，提高1个百分点，增长5.5%左右，达134.9万亿元"
+    _spans, keys = comparison_tokens(text, DiffOptions())
+    assert {"9月26日", "1个百分点", "5.5%", "134.9万亿元"} <= set(keys)
+    assert "左右" in keys  # the qualifier stays a word: 5%左右 → 5%以上 shows it changed
+    diff = diff_texts("坚决贯彻落实9月26日中央政治局会议", "坚决贯彻落实12月11日中央政治局会议")
+    assert changes(diff) == [("replace", "9月26日", "12月11日")]
+
+
+def test_a_tiny_anchor_between_two_changes_is_absorbed() -> None:
+    # 2024 第三，注重精准施策、示范引领，推进更高水平的乡村振兴 (seed 000) against 2022's
+    # （六）狠抓融合发展，在推进乡村振兴上实现新突破 (seed 002): the shared 推进 (two characters)
+    # sits between two larger changes and is folded into one change; 乡村振兴 (four) stays.
+    a = "第三，注重精准施策、示范引领，推进更高水平的乡村振兴。"
+    b = "（六）狠抓融合发展，在推进乡村振兴上实现新突破。"
+    diff = diff_texts(a, b)
+    equal = [a[op.a_start : op.a_end] for op in diff.opcodes if op.tag == EQUAL]
+    assert equal == ["乡村振兴", "。"]
+    # A full stop is structure, never absorbed, however short: the rows break there.
+    short = diff_texts("加快发展。深化改革", "全面推进。扩大开放")
+    assert [op.tag for op in short.opcodes] == ["replace", "equal", "replace"]
+
+
 def _covered(diff: TextDiff, side: str, word: str, *, equal: bool) -> bool:
     text = diff.a if side == "a" else diff.b
     start = text.index(word)
