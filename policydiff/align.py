@@ -73,7 +73,7 @@ class AlignOptions:
     partner's match score. Weights are renormalized when a section has no heading.
     """
 
-    threshold: float = 0.3
+    threshold: float = 0.32
     split_ratio: float = 0.85
     heading_weight: float = 0.35
     body_weight: float = 0.45
@@ -82,6 +82,7 @@ class AlignOptions:
     strong_heading: float = 0.75
     context_bonus: float = 0.15
     context_penalty: float = 0.3
+    children_bonus: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class SectionFeatures:
     headless: np.ndarray = field(init=False, repr=False)  # True: no heading
     same_kind_ok: np.ndarray = field(init=False, repr=False)  # headless kinds that match alike
     has_heading: np.ndarray = field(init=False, repr=False)  # heading, or a headless kind above
+    empty: np.ndarray = field(init=False, repr=False)  # a heading with no text under it
     parents: np.ndarray = field(init=False, repr=False)  # parent index (root: n)
     # ``vectors`` by column (its non-zero entries, column by column): what _body_matrix reads
     col_start: np.ndarray = field(init=False, repr=False)  # (k + 1,) first entry of column
@@ -163,6 +165,10 @@ class SectionFeatures:
         self.headless = np.array([not h for h in self.headings], dtype=bool)
         self.same_kind_ok = self.kinds >= 0
         self.has_heading = ~self.headless | self.same_kind_ok
+        self.empty = np.array(
+            [not s.children and s.body_span[1] - s.body_span[0] < EMPTY_BODY
+             and s.kind == "heading" for s in self.sections], dtype=bool,
+        )
         index = {s.id: k for k, s in enumerate(self.sections)}
         self.parents = np.array(
             [index.get(s.parent or "", len(self.sections)) for s in self.sections],
@@ -457,20 +463,69 @@ def _assign_in_context(
     inside its counterpart part instead of jumping to a look-alike elsewhere. ``fixed`` pairs
     (an analyst's) count as matched parents and are not in ``gain``."""
     pairs = assign_positive(gain)
-    previous_context = None
+    previous: tuple[np.ndarray, np.ndarray] | None = None
     for _ in range(CONTEXT_PASSES):
         in_context = _in_context(fa, fb, pairs + fixed)
-        if previous_context is not None and np.array_equal(in_context, previous_context):
+        agreement = _children_agreement(fa, fb, pairs + fixed)
+        if previous is not None and np.array_equal(in_context, previous[0]) and np.array_equal(
+            agreement, previous[1]
+        ):
             break  # the same choice matrix as last pass: assign() would return ``pairs`` again
-        previous_context = in_context
+        previous = (in_context, agreement)
         choice = np.where(
             in_context, gain + options.context_bonus, gain * (1.0 - options.context_penalty)
         )
+        choice = choice + options.children_bonus * agreement
         chosen = assign_positive(np.where(plausible, choice, 0.0))
         if chosen == pairs:
             break
         pairs = chosen
     return pairs
+
+
+def _children_agreement(
+    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]]
+) -> np.ndarray:
+    """For every pair of sections, the share of their matched descendants that are matched to
+    each other (bottom-up evidence: 2013's （六）教育 is 2014's （四）培育下一代 because their
+    sub-headings match each other), from ``pairs``; 0 where neither has matched descendants."""
+    out, matched_a, matched_b = _descendant_matches(fa, fb, pairs)
+    most = np.maximum(matched_a[:, None], matched_b[None, :])
+    share: np.ndarray = np.divide(out, most, out=np.zeros_like(out), where=most > 0)
+    return share
+
+
+def _descendant_matches(
+    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(count, matched_a, matched_b): how many pairs join a descendant of section i to a
+    descendant of section j, and how many pairs hold a descendant of each section."""
+    n, m = len(fa.sections), len(fb.sections)
+    out = np.zeros((n, m), dtype=np.float64)
+    matched_a = np.zeros(n)
+    matched_b = np.zeros(m)
+    if not pairs:
+        return out, matched_a, matched_b
+    up_a = [_ancestors(fa.parents, i) for i in range(n)]
+    up_b = [_ancestors(fb.parents, j) for j in range(m)]
+    for i, j in pairs:
+        for x in up_a[i]:
+            matched_a[x] += 1
+            for y in up_b[j]:
+                out[x, y] += 1
+        for y in up_b[j]:
+            matched_b[y] += 1
+    return out, matched_a, matched_b
+
+
+def _ancestors(parents: np.ndarray, i: int) -> list[int]:
+    """The sections above section ``i`` (its parent first), roots excluded."""
+    out = []
+    k = int(parents[i])
+    while k < len(parents):
+        out.append(k)
+        k = int(parents[k])
+    return out
 
 
 def align_features(
@@ -513,6 +568,10 @@ def align_features(
         (body >= options.min_body) | (heading >= options.strong_heading)
     )
     allowed = _role_matrix(fa, fb, compatible)  # then without the analyst's rows and pairs
+    # A heading with no text under it (Hong Kong 2014's group title 教育 above 幼兒教育 …) is
+    # matched only to another such heading, or to a near-identical heading.
+    one_empty = fa.empty[:, None] != fb.empty[None, :]
+    allowed &= ~one_empty | (heading >= SAME_HEADING)
     manual, forbidden = _fixed_indices(fa, fb, fixed or Fixed())
     for i, j in forbidden:
         allowed[i, j] = False
@@ -532,7 +591,14 @@ def align_features(
     one_to_one = pairs + [(i, j) for i, j, kind in manual]
     partner_a = {i: j for i, j in pairs}
     partner_b = {j: i for i, j in pairs}
-    extras = _extras(fa, fb, score, body, allowed, partner_a, partner_b, options)
+    count, matched_a, matched_b = _descendant_matches(fa, fb, one_to_one)
+    # The share of each section's matched descendants that went into the other section.
+    into_a = np.divide(count, matched_b[None, :], out=np.zeros_like(count),
+                       where=matched_b[None, :] >= 2)  # for a left-over section of B
+    into_b = np.divide(count, matched_a[:, None], out=np.zeros_like(count),
+                       where=matched_a[:, None] >= 2)  # for a left-over section of A
+    extras = _extras(fa, fb, score, body, allowed, (into_a, into_b), partner_a, partner_b,
+                     options)
     extra_matches = [make(i, j, kind, group=group) for i, j, kind, group in extras]
     grouped = {g for *_, g in extras}
     matches = [
@@ -577,6 +643,16 @@ def _manual_group(
     return fa.sections[i].id if splits else fb.sections[j].id
 
 
+EMPTY_BODY = 10
+"""A heading section with fewer characters of body than this and no subsections is empty."""
+
+SAME_HEADING = 0.9
+"""A heading similarity from which two headings are the same words (安老 ⇄ 安老)."""
+
+STRUCTURAL_AGREEMENT = 0.6
+"""The share of a left-over section's matched subsections that must be matched into one
+section for it to be that section's split or merge partner (``_extras``)."""
+
 SPLIT_GAIN = 1.3
 """A split or merge group is kept when the body similarity summed over the group is at least
 this many times that of its best single member (the partners cover more together)."""
@@ -587,8 +663,8 @@ MIN_SPLIT_BODY = 0.25
 
 def _extras(
     fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,
-    allowed: np.ndarray, partner_a: dict[int, int], partner_b: dict[int, int],
-    options: AlignOptions,
+    allowed: np.ndarray, into: tuple[np.ndarray, np.ndarray], partner_a: dict[int, int],
+    partner_b: dict[int, int], options: AlignOptions,
 ) -> list[tuple[int, int, str, str]]:
     """Split and merge partners, as ``(i, j, kind, group)``.
 
@@ -598,17 +674,31 @@ def _extras(
     group of that section of A (its partner and every such section) is kept only when the
     summed body similarity is ``SPLIT_GAIN`` times its best member's. Merges likewise, sides
     swapped. The group is named by the section with several partners.
+
+    A left-over section whose matched subsections are matched, for the most part
+    (``STRUCTURAL_AGREEMENT``), into one matched section of the other side is its extra
+    partner too, whatever the bodies say: its content went there (2019's task （六）促进区域
+    协调发展 into 2020's part 五、实施扩大内需战略).
     """
     out: list[tuple[int, int, str, str]] = []
-    for kind, rows, cols, partner, sim, ok in (
-        ("split", fa, fb, partner_a, score, allowed),
-        ("merge", fb, fa, partner_b, score.T, allowed.T),
+    for kind, rows, cols, partner, sim, ok, agree in (
+        ("split", fa, fb, partner_a, score, allowed, into[0]),
+        ("merge", fb, fa, partner_b, score.T, allowed.T, into[1].T),
     ):
         bodies = body if kind == "split" else body.T
         used = set(partner.values())
         candidates: dict[int, list[int]] = {}
+        structural: list[tuple[int, int]] = []
         for j in range(len(cols.sections)):
             if j in used or not len(rows.sections):
+                continue
+            i = int(np.argmax(agree[:, j]))
+            if (
+                agree[i, j] >= STRUCTURAL_AGREEMENT and i in partner and ok[i, j]
+                and sim[i, j] >= options.threshold / 2
+                and not _related(cols.sections[j], cols.sections[partner[i]])
+            ):
+                structural.append((i, j))
                 continue
             i = int(np.argmax(sim[:, j]))
             if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
@@ -619,15 +709,19 @@ def _extras(
             if _related(cols.sections[j], cols.sections[partner[i]]):
                 continue
             candidates.setdefault(i, []).append(j)
-        for i, js in candidates.items():
-            members = [partner[i], *js]
-            values = [float(bodies[i, g]) for g in members]
-            if sum(values) < SPLIT_GAIN * max(values):
-                continue
+        kept = [(i, j) for i, js in candidates.items() if _covers(bodies, i, [partner[i], *js])
+                for j in js]
+        for i, j in kept + structural:
             group = rows.sections[i].id
-            for j in js:
-                out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
+            out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
     return out
+
+
+def _covers(bodies: np.ndarray, i: int, members: list[int]) -> bool:
+    """Whether the group ``members`` covers section ``i`` clearly better than its best member
+    alone: summed body similarity at least ``SPLIT_GAIN`` times the best one's."""
+    values = [float(bodies[i, g]) for g in members]
+    return sum(values) >= SPLIT_GAIN * max(values)
 
 
 def _reviewed_links(
