@@ -85,6 +85,20 @@ class AlignOptions:
     children_bonus: float = 0.4
 
 
+CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = (
+    (0.6, 0.99), (0.5, 0.98), (0.4, 0.90), (0.0, 0.78),
+)
+"""(lowest score, precision): what share of the matches in each score band were right on the
+hand-written tuning gold (``tests/gold``, docs/alignment.md; 0.6 and up: 69 of 69)."""
+
+
+def confidence(score: float) -> float:
+    """The calibrated confidence of a match: the precision its score band had on the gold
+    (``CONFIDENCE_BANDS``), so that ``confidence >= 0.95`` keeps the bands that were right
+    95 % of the time. A manual match is certain (``Match.source``: 1.0, not from here)."""
+    return next(p for low, p in CONFIDENCE_BANDS if score >= low)
+
+
 @dataclass(frozen=True)
 class Match:
     """A section of A and its parallel in B, with the evidence for it."""

@@ -61,6 +61,8 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 
 def match_json(m: Match) -> dict[str, Any]:
+    from policydiff.align import confidence
+
     return {
         "a": m.a,
         "b": m.b,
@@ -68,6 +70,7 @@ def match_json(m: Match) -> dict[str, Any]:
         "source": m.source,
         "group": m.group,
         "score": m.score,
+        "confidence": 1.0 if m.source == "manual" else confidence(m.score),
         "themes": list(m.themes),
         "heading_similarity": m.heading_similarity,
         "body_similarity": m.body_similarity,
