@@ -148,7 +148,7 @@ def _connect(address: str) -> Any:
 
     api: Any = distributed  # untyped
     try:
-        return api.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return api.Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise InputError(f"--scheduler {address}: cannot reach the scheduler ({exc})") from None
 
