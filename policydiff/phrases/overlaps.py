@@ -5,51 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from policydiff.phrases.model import Overlap, PhraseSet
+from policydiff.phrases.model import Overlap, PhraseSet, bulk_allocation
 from policydiff.phrases.rules import han_flags
-
-
-class _OverlapIndex:
-    """Per document: which phrases occur in it, their occurrence spans as arrays, and the
-    Han-character flags of its text, so that every pair is a few numpy operations."""
-
-    def __init__(self, phrase_set: PhraseSet) -> None:
-        ids = phrase_set.doc_ids
-        position = {doc: i for i, doc in enumerate(ids)}
-        n_phr = len(phrase_set.phrases)
-        self.member = np.zeros((len(ids), n_phr), dtype=bool)
-        rows: list[list[tuple[int, int, int]]] = [[] for _ in ids]
-        for k, phrase in enumerate(phrase_set.phrases):
-            for occ in phrase.occurrences:
-                d = position[occ.doc]
-                self.member[d, k] = True
-                rows[d].append((k, occ.span[0], occ.span[1]))
-        self.occ = [np.asarray(r, dtype=np.int64).reshape(-1, 3) for r in rows]
-        self.han = [han_flags(text) for text in phrase_set.texts]
-
-    def coverage(self, d: int, other: int) -> float:
-        total = int(self.han[d].sum())
-        if not total:
-            return 0.0
-        occ = self.occ[d]
-        occ = occ[self.member[other, occ[:, 0]]]
-        depth = np.zeros(len(self.han[d]) + 1, dtype=np.int64)
-        np.add.at(depth, occ[:, 1], 1)
-        np.add.at(depth, occ[:, 2], -1)
-        covered = np.cumsum(depth)[:-1] > 0
-        return int((covered & self.han[d]).sum()) / total
-
-    def overlap(self, ids: tuple[str, ...], i: int, j: int) -> Overlap:
-        shared = int((self.member[i] & self.member[j]).sum())
-        union = int((self.member[i] | self.member[j]).sum())
-        return Overlap(
-            a=ids[i],
-            b=ids[j],
-            jaccard=shared / union if union else 0.0,
-            coverage_a=self.coverage(i, j),
-            coverage_b=self.coverage(j, i),
-            shared=shared,
-        )
 
 
 def overlap_matrix(phrase_set: PhraseSet) -> list[Overlap]:
@@ -58,7 +15,106 @@ def overlap_matrix(phrase_set: PhraseSet) -> list[Overlap]:
 
     Only phrases of ``phrase_set`` count, so with ``min_docs > 2`` phrases that only two
     documents share are not seen.
+
+    How: the phrases each pair shares are counted for all pairs at once (every two documents
+    of each phrase); the coverage of document ``a`` by ``b`` is the union of the occurrences
+    in ``a`` of phrases that ``b`` also has, swept once per document over all its partners
+    (intervals sorted by partner, then start). Work ~ occurrences × documents per phrase, not
+    pairs × document length (100 documents: 26 s before, under 2 s now; same figures).
     """
     ids = phrase_set.doc_ids
-    index = _OverlapIndex(phrase_set)
-    return [index.overlap(ids, i, j) for i in range(len(ids)) for j in range(i + 1, len(ids))]
+    n_docs = len(ids)
+    position = {doc: i for i, doc in enumerate(ids)}
+    occ = _occurrence_table(phrase_set, position)
+    entries = np.unique(occ[:, 1] * n_docs + occ[:, 0])  # (phrase, doc), by phrase then doc
+    ent_phrase, ent_doc = entries // n_docs, entries % n_docs
+    first = np.searchsorted(ent_phrase, np.arange(len(phrase_set.phrases) + 1))
+    per_phrase = np.diff(first)
+    shared = _shared_counts(ent_phrase, ent_doc, first, per_phrase, n_docs)
+    sizes = np.bincount(ent_doc, minlength=n_docs)
+    covered = np.zeros((n_docs, n_docs), dtype=np.int64)
+    totals = []
+    by_doc = np.argsort(occ[:, 0], kind="stable")
+    starts = np.searchsorted(occ[by_doc, 0], np.arange(n_docs + 1))
+    for d, text in enumerate(phrase_set.texts):
+        han = np.concatenate(([0], np.cumsum(han_flags(text), dtype=np.int64)))
+        totals.append(int(han[-1]))
+        rows = occ[by_doc[starts[d] : starts[d + 1]]]
+        covered[d] = _covered(rows, ent_doc, first, per_phrase, han, n_docs)
+    out = []
+    for i in range(n_docs):
+        for j in range(i + 1, n_docs):
+            both = int(shared[i, j])
+            union = int(sizes[i]) + int(sizes[j]) - both
+            out.append(
+                Overlap(
+                    a=ids[i],
+                    b=ids[j],
+                    jaccard=both / union if union else 0.0,
+                    coverage_a=int(covered[i, j]) / totals[i] if totals[i] else 0.0,
+                    coverage_b=int(covered[j, i]) / totals[j] if totals[j] else 0.0,
+                    shared=both,
+                )
+            )
+    return out
+
+
+def _occurrence_table(phrase_set: PhraseSet, position: dict[str, int]) -> np.ndarray:
+    """Rows ``(doc, phrase, start, end)`` of every occurrence."""
+    with bulk_allocation():  # no collector passes over the millions of occurrences
+        docs = [position[o.doc] for p in phrase_set.phrases for o in p.occurrences]
+        spans = [o.span for p in phrase_set.phrases for o in p.occurrences]
+    counts = [len(p.occurrences) for p in phrase_set.phrases]
+    table = np.empty((len(docs), 4), dtype=np.int64)
+    table[:, 0] = docs
+    table[:, 1] = np.repeat(np.arange(len(counts)), counts)
+    table[:, 2:] = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    return table
+
+
+def _expand(
+    groups: np.ndarray, first: np.ndarray, per_phrase: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each item of phrase ``groups[t]``: ``(t, index of one entry of that phrase)`` for
+    every entry (document) of the phrase."""
+    counts = per_phrase[groups]
+    owner = np.repeat(np.arange(len(groups)), counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, first[groups][owner] + offset
+
+
+def _shared_counts(
+    ent_phrase: np.ndarray, ent_doc: np.ndarray, first: np.ndarray, per_phrase: np.ndarray,
+    n_docs: int,
+) -> np.ndarray:  # fmt: skip
+    """``shared[i, j]``: how many phrases documents ``i`` and ``j`` both have."""
+    shared = np.zeros(n_docs * n_docs, dtype=np.int64)
+    step = max(1, (1 << 22) // max(1, int(per_phrase.max(initial=1))))
+    for lo in range(0, len(ent_phrase), step):  # pieces: the pairs of a piece fit in memory
+        owner, partner = _expand(ent_phrase[lo : lo + step], first, per_phrase)
+        shared += np.bincount(ent_doc[lo + owner] * n_docs + ent_doc[partner],
+                              minlength=n_docs * n_docs)  # fmt: skip
+    return shared.reshape(n_docs, n_docs)
+
+
+def _covered(
+    rows: np.ndarray, ent_doc: np.ndarray, first: np.ndarray, per_phrase: np.ndarray,
+    han: np.ndarray, n_docs: int,
+) -> np.ndarray:  # fmt: skip
+    """For one document (its occurrence ``rows``, ``han`` its Han prefix counts): per other
+    document, how many of its Han characters lie inside occurrences of phrases they share."""
+    found = np.zeros(n_docs, dtype=np.int64)
+    if not len(rows):
+        return found
+    owner, partner = _expand(rows[:, 1], first, per_phrase)
+    other = ent_doc[partner]
+    start, end = rows[owner, 2], rows[owner, 3]
+    order = np.lexsort((start, other))
+    other, start, end = other[order], start[order], end[order]
+    width = len(han)  # intervals of partner j shifted by j * width: one sweep for all
+    shifted_end = end + other * width
+    reach = np.concatenate(([-1], np.maximum.accumulate(shifted_end)[:-1]))
+    begin = np.maximum(start + other * width, reach) - other * width
+    gain = np.where(begin < end, han[end] - han[np.minimum(begin, end)], 0)
+    found += np.bincount(other, weights=gain, minlength=n_docs).astype(np.int64)
+    return found
