@@ -16,16 +16,16 @@ import pytest
 pytest.importorskip("dask")
 pytest.importorskip("pyarrow")
 
-from policydiff.config import Config  # noqa: E402
-from policydiff.corpus.build import build_store  # noqa: E402
-from policydiff.corpus.manifest import entries_of_files, read_manifest  # noqa: E402
-from policydiff.corpus.phrases import PhraseResult, find_phrases  # noqa: E402
-from policydiff.corpus.run import Runner  # noqa: E402
-from policydiff.corpus.spread import spread  # noqa: E402
-from policydiff.corpus.store import Store  # noqa: E402
-from policydiff.corpus.trace import trace  # noqa: E402
-from policydiff.document import document_tokens, load_document  # noqa: E402
-from policydiff.phrases import find_shared_phrases  # noqa: E402
+from policydiff.config import Config
+from policydiff.corpus.build import build_store
+from policydiff.corpus.manifest import entries_of_files, read_manifest
+from policydiff.corpus.phrases import PhraseResult, find_phrases
+from policydiff.corpus.run import Runner
+from policydiff.corpus.spread import spread
+from policydiff.corpus.store import Store
+from policydiff.corpus.trace import trace
+from policydiff.document import document_tokens, load_document
+from policydiff.phrases import find_shared_phrases
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
