@@ -553,11 +553,12 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def _warn_stale(comparison: Comparison) -> None:
-    """One warning per override that no longer applies (``Alignment.stale``)."""
+    """One warning line per override that no longer applies (``Alignment.stale``; not with
+    ``--quiet``)."""
     path = comparison.config.overrides.path if comparison.config.overrides else None
     for al in comparison.alignments():
-        if al.stale:
-            _warn(path or "overrides", [f"not applied: {line}" for line in al.stale])
+        for line in al.stale:
+            _note(f"warning: {path or 'overrides'}: not applied: {line}")
 
 
 def _exit_code(args: argparse.Namespace, comparison: Comparison) -> int:
