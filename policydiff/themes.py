@@ -119,8 +119,8 @@ def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
         raise ConfigError(f"{name}: invalid TOML: {_printable(str(exc))}") from None
     except RecursionError:
         raise ConfigError(
-            f"{name}: arrays or tables nested too deeply; a themes file is a list of [[theme]] "
-            "tables of term = weight"
+            f"{name}: arrays or tables nested too deeply; check the file: a themes file is a "
+            "list of [[theme]] tables of term = weight"
         ) from None
     extra = sorted(set(doc) - {"theme"})
     if extra:
@@ -131,7 +131,9 @@ def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{name}: no [[theme]] tables found")
     if len(raw) > MAX_THEMES:
-        raise ConfigError(f"{name}: {len(raw)} themes, over the limit of {MAX_THEMES}")
+        raise ConfigError(
+            f"{name}: {len(raw)} themes, over the limit of {MAX_THEMES}; split the taxonomy"
+        )
     themes: list[Theme] = []
     seen: dict[str, int] = {}
     for number, entry in enumerate(raw, start=1):
@@ -144,7 +146,9 @@ def _parse_themes(data: bytes, *, name: str) -> tuple[Theme, ...]:
         themes.append(theme)
     total = sum(len(theme.terms) for theme in themes)
     if total > MAX_TERMS:
-        raise ConfigError(f"{name}: {total} terms in all, over the limit of {MAX_TERMS}")
+        raise ConfigError(
+            f"{name}: {total} terms in all, over the limit of {MAX_TERMS}; remove rare terms"
+        )
     return tuple(themes)
 
 
@@ -187,7 +191,7 @@ def _parse_theme(entry: Any, *, number: int, name: str) -> Theme:
         if len(term) > MAX_TERM_CHARS:
             raise ConfigError(
                 f"{where}: a term of {len(term)} characters ({_short(term)}), over the limit of "
-                f"{MAX_TERM_CHARS}; a key term is a word or a short phrase"
+                f"{MAX_TERM_CHARS}; use a word or a short phrase as a key term"
             )
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             raise ConfigError(f"{where}: weight of {term!r} must be a number, got {_short(weight)}")

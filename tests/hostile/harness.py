@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,10 +86,27 @@ def cli_env(cache_dir: Path) -> dict[str, str]:
     return env
 
 
+def _address_space_limit(memory_mb: int | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` capping the child's address space at ``memory_mb`` (so a run that
+    would grow without bound dies at the cap instead of taking the machine with it)."""
+    if memory_mb is None:
+        return None
+
+    def limit() -> None:
+        import resource
+
+        cap = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    return limit
+
+
 def run_cli(
-    args: Sequence[str], *, env: dict[str, str], cwd: Path, timeout: float = CLI_TIMEOUT
+    args: Sequence[str], *, env: dict[str, str], cwd: Path, timeout: float = CLI_TIMEOUT,
+    memory_mb: int | None = None,
 ) -> CliResult:
-    """``python -m policydiff ARGS`` with stdin closed; its own peak RSS from ``wait4``.
+    """``python -m policydiff ARGS`` with stdin closed; its own peak RSS from ``wait4``;
+    ``memory_mb`` caps its address space (``RLIMIT_AS``).
 
     Output goes to files (no pipe can fill up), and the child is reaped here with ``wait4`` so
     that its resource usage is its own, not that of every child so far.
@@ -100,7 +117,7 @@ def run_cli(
         proc = subprocess.Popen(
             [sys.executable, "-m", "policydiff", *args],
             stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd, env=env,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=_address_space_limit(memory_mb),
         )
         deadline = start + timeout
         timed_out = False
