@@ -64,6 +64,8 @@ async def test_roles_stay_apart(depth: str, theme: str) -> None:
         assert look(left, "moved") != look(left, "deleted")
         assert look(left, "deleted") != look(right, "inserted")
         assert look(left, "changed") != look(right, "changed")
+        # the inline layout draws the right text in the left pane with the right pane's tint
+        assert look(left, "changed-right") == look(right, "changed")
         # a search hit sets no background: the diff colour under it stays
         assert left["search"].background is None and left["search"].foreground is not None
         if depth == "256":

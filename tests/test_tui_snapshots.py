@@ -126,3 +126,57 @@ def test_theme_matrix(snap_compare) -> None:
 
     assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
                         run_before=run_before)
+
+
+def test_small_screen(snap_compare) -> None:
+    """80×24, 256 colours: the section list hidden by itself, the two panes sharing the whole
+    width (about 36 cells of text each), the header's short figures ending with the row
+    position, the footer compact with ? Help first."""
+    assert _main(snap_compare, "256", size=SMALL)
+
+
+def test_inline_layout(snap_compare) -> None:
+    """80×24, 256 colours, u pressed: one pane; unchanged rows once, each changed row's
+    left lines (gutter -) and then its right lines (gutter +), the second pane hidden."""
+
+    async def run_before(pilot) -> None:
+        await _at_row(pilot)
+        await pilot.press("u")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(palette="256"), terminal_size=SMALL, run_before=run_before)
+
+
+def test_pair_switcher(snap_compare) -> None:
+    """The pair switcher over the five seeds with 麒麟 typed: the filter line, '4 of 10 pairs'
+    as the list's title, the four pairs with d2 named by their tags and similarities."""
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press(*"麒麟")
+        deadline = time.monotonic() + 30
+        screen = pilot.app.screen
+        while time.monotonic() < deadline and len(screen.similarities) < len(screen.pairs):
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_search_dialog(snap_compare) -> None:
+    """The search dialog with 城市更新 typed: the hit count per document in the list's title,
+    each hit with its document's tag and context, the match reversed; the 'all 5 documents'
+    checkbox unticked."""
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"城市更新")
+        await pilot.pause()
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)

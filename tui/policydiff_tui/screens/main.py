@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.widgets import Footer
 
 from policydiff_tui import sanitize
 from policydiff_tui.keys import binding_rows
@@ -21,31 +22,67 @@ from policydiff_tui.pairs import PairRow
 from policydiff_tui.screens.main_search import SearchKeys
 from policydiff_tui.screens.pair_view import one_line
 
+LIST_MIN_WIDTH = 100
+"""Below this many columns the section list hides by itself (``l`` brings it back)."""
+
 
 class MainScreen(SearchKeys):
     """Section pairs, side-by-side diff, phrase panel, and the keys that move through them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "next_pair", "Next pair", show=False),
-        Binding("k", "previous_pair", "Previous pair", show=False),
+        # The footer shows the keys in this order and cuts what does not fit: essentials first.
+        Binding("question_mark", "help", "Help"),
         Binding("n", "next_change", "Next change"),
         Binding("p", "previous_change", "Prev change"),
         Binding("slash", "search", "Search"),
         Binding("period", "next_hit", "Next hit", show=False),
         Binding("comma", "previous_hit", "Previous hit", show=False),
+        Binding("d", "choose_pair", "Documents"),
+        Binding("l", "toggle_list", "List"),
+        Binding("u", "toggle_inline", "Inline"),
+        Binding("o", "toggle_script", "As written"),
+        Binding("f", "toggle_phrases", "Phrases"),
+        Binding("e", "export", "Export"),
+        Binding("m", "theme_matrix", "Matrix"),
         Binding("t", "theme_filter", "Policy theme"),
         Binding("s", "swap", "Swap"),
-        Binding("f", "toggle_phrases", "Phrases"),
-        Binding("o", "toggle_script", "As written"),
-        Binding("m", "theme_matrix", "Matrix"),
-        Binding("d", "choose_pair", "Documents"),
+        Binding("j", "next_pair", "Next pair", show=False),
+        Binding("k", "previous_pair", "Previous pair", show=False),
         Binding("left_square_bracket", "cycle_pair(-1)", "Previous document pair",
                 show=False),
         Binding("right_square_bracket", "cycle_pair(1)", "Next document pair",
                 show=False),
-        Binding("e", "export", "Export"),
-        Binding("question_mark", "help", "Help"),
     ]
+
+    list_shown: bool | None = None
+    """The reader's choice for the section list (``None``: shown from ``LIST_MIN_WIDTH``
+    columns on, hidden below)."""
+
+    # ------------------------------------------------------------------ small screens
+
+    def on_resize(self) -> None:
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        width = self.size.width
+        shown = self.list_shown if self.list_shown is not None else width >= LIST_MIN_WIDTH
+        self.set_class(not shown, "-no-list")
+        if not shown and self.section_list.has_focus:
+            self.query_one("#left-pane").focus()
+        footer = self.query_one(Footer)
+        footer.compact = width < 120
+        footer.show_command_palette = width >= 100
+
+    def action_toggle_list(self) -> None:
+        """Hide or show the section list (hidden by itself below 100 columns)."""
+        self.list_shown = self.has_class("-no-list")
+        self._fit_width()
+
+    def action_toggle_inline(self) -> None:
+        """Inline layout (one pane: old lines, then new ones) or side by side."""
+        self.side_by_side.set_inline(not self.side_by_side.inline)
+        if self.side_by_side.inline and self.query_one("#right-pane").has_focus:
+            self.query_one("#left-pane").focus()
 
     # ------------------------------------------------------------------ moving
 

@@ -2,7 +2,11 @@
 
 Pick a cell to compare: Enter shows the current left document against the document of that
 column, filtered to the theme of that row; ``a`` makes the column's document the left one first.
-Column labels are document ids (``d1`` …); titles are listed under the table.
+Columns are headed by ``Document.tag`` (``d30 云南``) and scroll sideways over every document,
+the theme column staying in place; titles that say more than the labels are listed under the
+table.
+``s`` sorts the themes by the cursor column's counts (again: back to the taxonomy's order),
+``c`` the documents by the cursor row's counts (again: back to reading order).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
@@ -26,6 +31,8 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
         Binding("escape,m", "dismiss(None)", "Back"),
         Binding("enter", "compare", "Compare with left", priority=True),
         Binding("a", "make_left", "Make left"),
+        Binding("s", "sort_themes", "Sort themes"),
+        Binding("c", "sort_documents", "Sort documents"),
     ]
 
     def __init__(self, comparison: Comparison, left: str, right: str) -> None:
@@ -33,34 +40,33 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
         self.comparison = comparison
         self.left = left
         self.right = right
-        self.matrix = comparison.theme_matrix()
+        self.matrix = list(comparison.theme_matrix())  # sorted here: a copy
+        self.theme_order = [theme for theme, _cells in self.matrix]
         self.doc_ids = [d.id for d in comparison.documents]
+        self.sorted_by: tuple[str, str] | None = None
+        """``("themes", doc id)`` or ``("documents", theme id)`` when sorted."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="matrix-box"):
             yield Label(sanitize.line(""), id="matrix-help")
-            yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+            yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True,
+                            fixed_columns=1)
             yield Static(id="matrix-docs")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         self._fill(table)
-        docs = sanitize.join(
-            [
-                part
-                for doc in self.comparison.documents
-                for part in (
-                    f"{doc.id}  ",
-                    sanitize.truncate(sanitize.line(doc.name), 20),
-                    "  ",
-                    sanitize.truncate(sanitize.line(doc.title), 50)
-                    if doc.title not in (doc.label, doc.file_stem) else "",
-                    "\n",
-                )
-            ]
-        )
-        self.query_one("#matrix-docs", Static).update(docs)
+        parts: list[Content | str] = []
+        titles = [doc.title for doc in self.comparison.documents]
+        for doc in self.comparison.documents:
+            # a title that holds the label (2026年安徽省政府工作报告) or that several documents
+            # share (政府工作报告) says nothing the column head does not
+            if not doc.title or doc.label in doc.title or titles.count(doc.title) > 1:
+                continue
+            parts += ["   " if parts else "", sanitize.truncate(sanitize.line(doc.tag), 20), " ",
+                      sanitize.truncate(sanitize.line(doc.title), 40)]
+        self.query_one("#matrix-docs", Static).update(sanitize.join(parts))
         column = self.doc_ids.index(self.right) + 1 if self.right in self.doc_ids else 1
         table.move_cursor(row=0, column=column)
         table.focus()
@@ -70,8 +76,7 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
         table.add_column("theme", key="theme")
         for doc_id in self.doc_ids:
             mark = " ◀" if doc_id == self.left else " ▶" if doc_id == self.right else ""
-            label = self.comparison.document(doc_id).label[:8]
-            head = f"{doc_id} {label}{mark}" if label else f"{doc_id}{mark}"
+            head = self.comparison.document(doc_id).tag[:12] + mark
             table.add_column(sanitize.rich_text(head), key=doc_id)
         names = {t.id: t.name for t in self.comparison.themes}
         for theme, cells in self.matrix:
@@ -83,7 +88,8 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
             sanitize.line(
                 f"Sections per theme. Left document: {self.left}. "
                 "Enter: compare the left document with this column's, on this theme; "
-                "a: make this column the left document."
+                "a: make this column the left document; s / c: sort themes by this column / "
+                "documents by this row."
             )
         )
 
@@ -100,6 +106,40 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
         if doc is None or doc == self.left:
             doc = self.right
         self.dismiss((theme, self.left, doc))
+
+    def action_sort_themes(self) -> None:
+        """Sort the themes by the cursor column's counts, most first (again: the taxonomy's
+        order)."""
+        _theme, doc = self._cell()
+        if doc is None:
+            return
+        if self.sorted_by == ("themes", doc):
+            self.sorted_by = None
+            self.matrix.sort(key=lambda item: self.theme_order.index(item[0]))
+        else:
+            self.sorted_by = ("themes", doc)
+            self.matrix.sort(key=lambda item: -len(item[1].get(doc, [])))
+        self._refill()
+
+    def action_sort_documents(self) -> None:
+        """Sort the documents by the cursor row's counts, most first (again: reading order)."""
+        theme, _doc = self._cell()
+        if theme is None:
+            return
+        cells = dict(self.matrix)[theme]
+        if self.sorted_by == ("documents", theme):
+            self.sorted_by = None
+            self.doc_ids = [d.id for d in self.comparison.documents]
+        else:
+            self.sorted_by = ("documents", theme)
+            self.doc_ids.sort(key=lambda d: -len(cells.get(d, [])))
+        self._refill()
+
+    def _refill(self) -> None:
+        table = self.query_one(DataTable)
+        coordinate = table.cursor_coordinate
+        self._fill(table)
+        table.move_cursor(row=coordinate.row, column=coordinate.column)
 
     def action_make_left(self) -> None:
         """Make the cell's document the left one."""

@@ -13,6 +13,9 @@ from textual.widget import Widget
 from policydiff.model import Document
 from policydiff_tui import sanitize
 
+NARROW = 100
+"""Below this many columns the header's figures take their short forms."""
+
 
 class ComparisonHeader(Widget):
     """Two lines: the left and right documents, then similarity, pair counts and filter."""
@@ -73,18 +76,23 @@ class ComparisonHeader(Widget):
             ]
         )
         figures: list[Content | str | tuple[str, Style | str]] = []
+        narrow = width < NARROW
         if self.similarity is not None:
-            figures += ["similarity ", (f"{self.similarity:.0%}", self._style("figure")), "  "]
+            figures += ["" if narrow else "similarity ",
+                        (f"{self.similarity:.0%}", self._style("figure")), "  "]
         if self.counts is None:
             figures += [("aligning…", self._style("dim"))]
         else:
             _rows, matched, only_left, only_right = self.counts
-            figures += [
-                (str(matched), self._style("figure")), " matched  ",
-                (str(only_left), self._style("figure")), f" only {left.id}  ",
-                (str(only_right), self._style("figure")), f" only {right.id}  ",
-                (self.position, self._style("dim")),
-            ]
+            figure = self._style("figure")
+            figures += [(str(matched), figure), " matched  "]
+            if narrow:  # the row position must stay in sight
+                figures += [(str(only_left), figure), "/", (str(only_right), figure),
+                            " unmatched  "]
+            else:
+                figures += [(str(only_left), figure), f" only {left.id}  ",
+                            (str(only_right), figure), f" only {right.id}  "]
+            figures += [(self.position, self._style("dim"))]
         if self.theme_label:
             figures += ["  theme: ", sanitize.line(self.theme_label, self._style("figure"))]
         if self.search_label:

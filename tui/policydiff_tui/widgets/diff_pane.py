@@ -45,6 +45,7 @@ class PaneLine:
 
 ROLES = (
     "changed",
+    "changed-right",
     "deleted",
     "inserted",
     "moved",
@@ -65,7 +66,7 @@ ROLES = (
 GUTTER = 2
 """Cells left of the text: a change marker and a space."""
 
-CHANGE_ROLES = frozenset({"changed", "deleted", "inserted"})
+CHANGE_ROLES = frozenset({"changed", "changed-right", "deleted", "inserted"})
 
 
 class DiffPane(ScrollView, can_focus=True):
@@ -100,6 +101,9 @@ class DiffPane(ScrollView, can_focus=True):
         self.highlights: list[RoleSpan] = []
         self.cursor_line: int | None = None
         self.partner: DiffPane | None = None
+        self.split: int | None = None
+        """In the inline layout: where the right text starts in ``text`` (its lines are
+        marked ``+``, the left text's ``-``)."""
         self._cache: dict[int, Strip] = {}
         self._styles: dict[str, Style] | None = None
         self._cache_width = -1
@@ -244,7 +248,11 @@ class DiffPane(ScrollView, can_focus=True):
         if "moved" in roles:
             return sanitize.join([("»", styles["gutter-moved"]), " "])
         if roles & CHANGE_ROLES:
-            mark = "-" if self.side == "left" else "+"
+            right = self.side == "right"
+            span = self.lines[index].span if index < len(self.lines) else None
+            if self.split is not None and span is not None:
+                right = span[0] >= self.split
+            mark = "+" if right else "-"
             return sanitize.join([(mark, styles["gutter-change"]), " "])
         return sanitize.join(["  "])
 

@@ -28,6 +28,7 @@ from textual.content import Content
 from policydiff.diff import EQUAL, TextDiff
 from policydiff.render import rows
 from policydiff_tui.widgets.diff_pane import DiffPane, PaneLine, RoleSpan
+from policydiff_tui.widgets.inline import InlineLayout, build_inline_layout, inline_layers
 
 CLASSES = {
     "a": {rows.DELETE: ("deleted",), rows.REPLACE: ("changed",),
@@ -134,13 +135,16 @@ class SideBySideDiff(Horizontal):
         super().__init__(id=id)
         self.diff: TextDiff | None = None
         self.layout_rows: list[rows.Row] = []
-        self.current_layout: Layout | None = None
+        self.current_layout: Layout | InlineLayout | None = None
         self.roles: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
         self.overlays: tuple[list[RoleSpan], list[RoleSpan]] = ([], [])
         self.change_index: int | None = None
+        self.inline = False
+        """One pane: each changed row's old lines, then its new ones (``widgets.inline``)."""
         self.texts: tuple[str, str] = ("", "")
         """The texts shown (the diff's own, or as written: same offsets)."""
         self._widths = (0, 0)
+        self._laid_inline = False
 
     def compose(self) -> ComposeResult:
         yield DiffPane("left", id="left-pane")
@@ -180,8 +184,15 @@ class SideBySideDiff(Horizontal):
         """Highlights drawn over the diff colours (shared phrases, search hits)."""
         self.overlays = (list(left), list(right))
         a, b = self.panes
+        if self.inline and isinstance(self.current_layout, InlineLayout):
+            a.set_layers(self._inline_layers())
+            return
         a.set_layers(self.roles[0] + self.overlays[0])
         b.set_layers(self.roles[1] + self.overlays[1])
+
+    def _inline_layers(self) -> list[RoleSpan]:
+        return inline_layers(self.roles[0] + self.overlays[0], self.roles[1] + self.overlays[1],
+                             len(self.texts[0]))
 
     def set_texts(self, texts: tuple[str, str]) -> None:
         """Show other forms of the same texts (as written / normalized), keeping the place."""
@@ -189,13 +200,22 @@ class SideBySideDiff(Horizontal):
             self.texts = texts
             self._relayout(keep_row=True)
 
+    def set_inline(self, inline: bool) -> None:
+        """Show the inline layout (one pane) or side by side, keeping the place."""
+        if inline == self.inline:
+            return
+        self.inline = inline
+        self.set_class(inline, "-inline")
+        self.call_after_refresh(self._rewrap_if_needed)
+
     def on_resize(self) -> None:
         self._rewrap_if_needed()
         self.call_after_refresh(self._rewrap_if_needed)
 
     def _rewrap_if_needed(self) -> None:
         a, b = self.panes
-        if (a.text_width, b.text_width) != self._widths and self.diff is not None:
+        shown = (a.text_width, b.text_width, self.inline)
+        if shown != (*self._widths, self._laid_inline) and self.diff is not None:
             self._relayout(keep_row=True)
 
     def top_offset(self) -> tuple[str, int] | None:
@@ -205,6 +225,9 @@ class SideBySideDiff(Horizontal):
             return None
         a, _b = self.panes
         top = min(int(a.scroll_y), len(layout.left) - 1)
+        if isinstance(layout, InlineLayout):
+            line = next((ln for ln in layout.left[top:] if ln.span is not None), None)
+            return layout.side_of(line) if line is not None else None
         for side, lines in (("left", layout.left), ("right", layout.right)):
             for line in lines[top:]:
                 if line.span is not None:
@@ -215,19 +238,29 @@ class SideBySideDiff(Horizontal):
         a, b = self.panes
         keep = self.top_offset() if keep_row else None
         self._widths = (a.text_width, b.text_width)
+        self._laid_inline = self.inline
         if self.diff is None:
             self.current_layout = None
             a.show("", (), (), note=note)
             b.show("", (), (), note=note)
             return
-        self.current_layout = build_layout(
-            self.diff, *self._widths, self.layout_rows, self.texts
-        )
         missing = "no counterpart on this side"
-        a.show(self.texts[0], self.current_layout.left, self.roles[0] + self.overlays[0],
-               note=missing)
-        b.show(self.texts[1], self.current_layout.right, self.roles[1] + self.overlays[1],
-               note=missing)
+        if self.inline:
+            layout = build_inline_layout(self.diff, self._widths[0], self.layout_rows,
+                                         self.texts)
+            self.current_layout = layout
+            a.split = layout.shift
+            a.show("".join(self.texts), layout.left, self._inline_layers(), note=missing)
+            b.show("", (), (), note="")
+        else:
+            self.current_layout = build_layout(
+                self.diff, *self._widths, self.layout_rows, self.texts
+            )
+            a.split = None
+            a.show(self.texts[0], self.current_layout.left, self.roles[0] + self.overlays[0],
+                   note=missing)
+            b.show(self.texts[1], self.current_layout.right,
+                   self.roles[1] + self.overlays[1], note=missing)
         if keep is not None:
             # The line holding the text that was at the top stays at the top (re-wrapping
             # moves it: it is not the start of its paragraph).
