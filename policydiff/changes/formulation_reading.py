@@ -31,8 +31,9 @@ NOUN_LIKE = frozenset({"n", "nz", "vn", "an", "ng", "j", "b", "x"})
 idioms and set phrases (``i``, ``l``: 循序渐进, 全面提高), which are verb phrases in these
 reports."""
 
-MODIFIERS = frozenset({"a", "ad", "ag"})
-"""Word classes that may modify a noun inside a noun phrase but not end it (耐心资本, 好房子)."""
+MODIFIERS = frozenset({"a", "ag"})
+"""Word classes that may modify a noun inside a noun phrase but not end it (耐心资本, 好房子);
+not adverbial adjectives (``ad``: 顺利收官 is a predicate)."""
 
 HEADS = frozenset({"n", "nz", "vn", "an", "ng", "x"})
 """Word classes a noun phrase may end with."""

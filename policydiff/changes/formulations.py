@@ -8,8 +8,9 @@ phrases); what decides is evidence:
 
 - **novelty**: a new formulation of B is a candidate whose text, digits read as 0 and
   quotation marks dropped, occurs nowhere in A (人工智能+ is not new in 2025: 2024 has
-  开展“人工智能+”行动). Of the noun phrases of B only the smallest sub-runs absent from A count
-  (发展具身智能 → 具身智能);
+  开展“人工智能+”行动). Of a noun phrase of B its longest suffix absent from A counts (the
+  whole phrase, not a new tail of it: 行政裁量权基准制度, not 基准制度), and not when a quoted
+  or dictionary term inside it stands for it (壮大耐心资本 → 耐心资本);
 - **the corpus** (``others``, the other reports of the comparison, each with its year when its
   label, title or file name has one): a noun phrase found in many of them is common
   vocabulary, not a formulation (``GENERIC_SHARE``); a candidate of B found in reports older
@@ -72,7 +73,11 @@ ONCE = 0.4
 """Score factor of a noun phrase said once and found in no other report."""
 
 OLD_WORDS = 0.6
-"""Score factor of a noun phrase all of whose words the other report uses (政策落地)."""
+"""Score factor of a noun phrase made of words in common use (``_has_new_word``: 政策落地)."""
+
+RARE_DOCS = 1
+"""A word found in at most this many earlier reports (later ones, for dropped formulations)
+is new (``_has_new_word``)."""
 
 _Absent = Callable[[str], bool]
 
@@ -193,23 +198,32 @@ def _candidates(
     reading: Reading, absent: _Absent, quoted_anywhere: frozenset[str]
 ) -> dict[str, Candidate]:
     """The candidates of ``reading`` that ``absent`` (a test of folded text) lets through:
-    quoted terms, dictionary terms, then the smallest absent sub-runs of noun phrases that
-    overlap no quoted term."""
+    quoted terms, dictionary terms, then of each noun phrase its longest suffix that is absent
+    (行政裁量权基准制度, not its shortest new tail 基准制度), unless it names an event."""
     units: dict[str, Candidate] = {}
     for cand in (*quoted_candidates(reading).values(), *term_candidates(reading).values()):
         if cand.text not in units and absent(fold(cand.text)):
             units[cand.text] = cand
     text, words = reading.text, reading.words
     for run in noun_phrases(reading):
+        chosen = None
         for i, j in phrase_runs(reading, run):
             piece = text[words[run[i]][0] : words[run[j]][1]]
-            if not absent(fold(piece)):
-                continue
-            if piece not in units:
-                kind = "quoted" if fold(piece) in quoted_anywhere else "phrase"
-                units[piece] = Candidate(piece, kind, reading.occurrences(piece))
-            break  # the shortest absent suffix is what is new
+            if absent(fold(piece)):
+                chosen = piece  # the longest absent suffix: the whole noun phrase
+        if chosen is not None and chosen not in units and not _is_event(chosen):
+            kind = "quoted" if fold(chosen) in quoted_anywhere else "phrase"
+            units[chosen] = Candidate(chosen, kind, reading.occurrences(chosen))
     return _without_contained(units)
+
+
+EVENT_ENDS = ("会", "节", "赛", "论坛")
+"""Last characters of a noun phrase that names an event (世界运动会, 进博会, 论坛) or a body
+(委员会), not a policy."""
+
+
+def _is_event(text: str) -> bool:
+    return text.endswith(EVENT_ENDS)
 
 
 def _without_contained(units: dict[str, Candidate]) -> dict[str, Candidate]:
@@ -239,10 +253,14 @@ def _novel(
     ref_folded = ref.folded
     units = _candidates(target, lambda folded: folded not in ref_folded, quoted_anywhere)
     year = target.year
+    background = [o.folded for o in rest if _before(o.year, year, later)]
+    terms = [c.text for c in units.values() if c.kind != "phrase"]
     out = []
     for cand in units.values():
-        if cand.kind == "phrase" and _touches_quote(target, cand):
-            continue
+        if cand.kind == "phrase" and (
+            _touches_quote(target, cand) or any(t in cand.text for t in terms)
+        ):
+            continue  # the quoted or dictionary term inside stands for it (保交房工作)
         folded = fold(cand.text)
         having = [o for o in rest if folded in o.folded]
         if cand.kind == "phrase" and _is_fragment(folded, target.folded, having):
@@ -256,8 +274,8 @@ def _novel(
             continue  # an old phrase coming back
         score = _importance(target, cand)
         if cand.kind == "phrase":
-            if not _has_new_word(target, cand, ref_folded):
-                score *= OLD_WORDS  # a new combination of words the other report uses
+            if not _has_new_word(target, cand, ref_folded, background):
+                score *= OLD_WORDS  # a new combination of words in common use
             if len(cand.spans) < 2 and not having:
                 score *= ONCE  # said once, in no other report: no sign it is a unit
             if _used_as_verb(target, cand):
@@ -278,12 +296,19 @@ def _before(other: int | None, year: int | None, later: bool) -> bool:
     return other < year if later else other > year
 
 
-def _has_new_word(reading: Reading, cand: Candidate, ref_folded: str) -> bool:
-    """Whether a word of the candidate (two Han characters or more) is not in the reference."""
-    return any(
-        han_count(word) >= 2 and fold(word) not in ref_folded
-        for word in reading.words_in(cand.spans[0])
-    )
+def _has_new_word(
+    reading: Reading, cand: Candidate, ref_folded: str, background: Sequence[str]
+) -> bool:
+    """Whether a word of the candidate (two Han characters or more) is new: not in the
+    reference and in at most ``RARE_DOCS`` of the ``background`` reports (耐心 of 耐心资本;
+    not 工人 or 队伍 of 工人队伍)."""
+    for word in reading.words_in(cand.spans[0]):
+        folded = fold(word)
+        if han_count(word) < 2 or folded in ref_folded:
+            continue
+        if sum(folded in text for text in background) <= RARE_DOCS:
+            return True
+    return False
 
 
 def _used_as_verb(reading: Reading, cand: Candidate) -> bool:
