@@ -691,12 +691,12 @@ def cmd_phrases(args: argparse.Namespace) -> int:
         from policydiff.records import table
         from policydiff.render.phrases import table_csv
 
-        bom = not args.no_bom and (to_file or not sys.stdout.isatty())
+        bom = not args.no_bom and (to_file or not _console().terminal)
         text = table_csv(table(args.table, comparison, report=built), bom=bom)
     elif args.format == "html":
         text = render_html(built)
     else:
-        text = render_markdown(built, for_terminal=not to_file and sys.stdout.isatty())
+        text = render_markdown(built, for_terminal=not to_file and _console().terminal)
     _write_or_print(args, text, comparison)
     return EXIT_SAME
 
@@ -733,7 +733,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
         text = render_json(report)
     elif args.format == "csv":
-        bom = not args.no_bom and (to_file or not sys.stdout.isatty())
+        bom = not args.no_bom and (to_file or not _console().terminal)
         text = shown.render_csv(report, bom=bom)
     elif args.format == "html":
         text = shown.render_html(report, top=args.top)
@@ -799,7 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted")
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         return EXIT_SAME
     except MemoryError:
         return _fail("out of memory: the documents are too large to compare at once; "
