@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from policydiff.phrases.model import (
     Occurrence,
     PairPhrase,
@@ -48,24 +50,48 @@ def locate(phrase_set: PhraseSet, documents: Iterable[Document]) -> PhraseSet:
     contains them (the document root when a phrase straddles two sections).
 
     Documents are matched by id; occurrences in documents not given keep ``section=None``.
+    All occurrences of a document are placed at once, one depth of its heading tree at a
+    time (sections of one depth do not overlap: a binary search per depth; the deepest
+    depth whose section contains the span wins), instead of walking the tree per occurrence.
     """
     roots = {doc.id: doc.root for doc in documents}
-    where: dict[tuple[str, Span], str] = {}
-
-    def section_of(occ: Occurrence) -> Occurrence:
-        if occ.doc not in roots:
-            return occ
-        key = (occ.doc, occ.span)
-        if key not in where:
-            where[key] = _deepest(roots[occ.doc], occ.span).id
-        return Occurrence(occ.doc, occ.span, where[key])
-
     with bulk_allocation():
+        occurrences = [o for phrase in phrase_set.phrases for o in phrase.occurrences]
+        where: list[str | None] = [None] * len(occurrences)
+        by_doc: dict[str, list[int]] = {}
+        for t, occ in enumerate(occurrences):
+            by_doc.setdefault(occ.doc, []).append(t)
+        for doc, members in by_doc.items():
+            if doc in roots:
+                spans = np.asarray([occurrences[t].span for t in members], dtype=np.int64)
+                for t, section in zip(members, _deepest_all(roots[doc], spans), strict=True):
+                    where[t] = section
+        located = iter(
+            occ if section is None else Occurrence(occ.doc, occ.span, section)
+            for occ, section in zip(occurrences, where, strict=True)
+        )
         phrases = tuple(
-            replace(phrase, occurrences=tuple([section_of(occ) for occ in phrase.occurrences]))
+            replace(phrase, occurrences=tuple([next(located) for _ in phrase.occurrences]))
             for phrase in phrase_set.phrases
         )
     return replace(phrase_set, phrases=phrases)
+
+
+def _deepest_all(root: Section, spans: np.ndarray) -> list[str]:
+    """``_deepest(root, span).id`` for every row of ``spans``."""
+    best = np.zeros(len(spans), dtype=np.int64)  # index into ``ids``; 0: the root
+    ids = [root.id]
+    level = list(root.children)
+    while level:
+        starts = np.asarray([s.span[0] for s in level], dtype=np.int64)
+        ends = np.asarray([s.span[1] for s in level], dtype=np.int64)
+        k = np.searchsorted(starts, spans[:, 0], side="right") - 1
+        safe = np.maximum(k, 0)
+        inside = (k >= 0) & (starts[safe] <= spans[:, 0]) & (spans[:, 1] <= ends[safe])
+        best = np.where(inside, len(ids) + safe, best)
+        ids += [s.id for s in level]
+        level = [child for s in level for child in s.children]
+    return [ids[i] for i in best.tolist()]
 
 
 def pair_phrases(
