@@ -532,6 +532,43 @@ def _descendant_matches(
     return out, matched_a, matched_b
 
 
+def _repair_levels(
+    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]],
+    fixed: list[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """The pairs without those joining a section to a subsection of its real partner: a pair
+    (x, c) is dropped when c has no subsections, c's parent y is matched to another section,
+    and x's matched
+    subsections went (``STRUCTURAL_AGREEMENT`` of them, at least two) into y but none into c
+    (2019's （八）深化重点领域改革 matched to 2020's 4.1, a subsection of 四、依靠改革激发市场主体
+    活力, which holds its subsections). Such an x then becomes y's merge partner (``_extras``);
+    likewise with the sides swapped."""
+    count, matched_a, matched_b = _descendant_matches(fa, fb, pairs + fixed)
+    partner_a = {i: j for i, j in pairs + fixed}
+    partner_b = {j: i for i, j in pairs + fixed}
+    kept = []
+    for x, c in pairs:
+        y = int(fb.parents[c])
+        if y < len(fb.sections) and not fb.sections[c].children and partner_b.get(
+            y, x
+        ) != x and _went_into(count[x, :], matched_a[x], c, y):
+            continue
+        y = int(fa.parents[x])
+        if y < len(fa.sections) and not fa.sections[x].children and partner_a.get(
+            y, c
+        ) != c and _went_into(count[:, c], matched_b[c], x, y):
+            continue
+        kept.append((x, c))
+    return kept
+
+
+def _went_into(counts: np.ndarray, matched: float, wrong: int, right: int) -> bool:
+    """Whether a section's matched subsections went into ``right`` and none into ``wrong``."""
+    return bool(
+        matched >= 2 and counts[wrong] == 0 and counts[right] >= STRUCTURAL_AGREEMENT * matched
+    )
+
+
 def _ancestors(parents: np.ndarray, i: int) -> list[int]:
     """The sections above section ``i`` (its parent first), roots excluded."""
     out = []
@@ -596,6 +633,7 @@ def align_features(
     gain = np.where(plausible, score, 0.0)
     fixed_pairs = [(i, j) for i, j, kind in manual if kind == "match"]
     pairs = _assign_in_context(fa, fb, gain, plausible, fixed_pairs, options)
+    pairs = _repair_levels(fa, fb, pairs, fixed_pairs)
     matches = [make(i, j) for i, j in pairs]
     for i, j, kind in manual:
         group = ""
@@ -607,10 +645,11 @@ def align_features(
     partner_b = {j: i for i, j in pairs}
     count, matched_a, matched_b = _descendant_matches(fa, fb, one_to_one)
     # The share of each section's matched descendants that went into the other section.
+    least = STRUCTURAL_CHILDREN
     into_a = np.divide(count, matched_b[None, :], out=np.zeros_like(count),
-                       where=matched_b[None, :] >= 2)  # for a left-over section of B
+                       where=matched_b[None, :] >= least)  # for a left-over section of B
     into_b = np.divide(count, matched_a[:, None], out=np.zeros_like(count),
-                       where=matched_a[:, None] >= 2)  # for a left-over section of A
+                       where=matched_a[:, None] >= least)  # for a left-over section of A
     extras = _extras(fa, fb, score, body, allowed, (into_a, into_b), partner_a, partner_b,
                      options)
     extra_matches = [make(i, j, kind, group=group) for i, j, kind, group in extras]
@@ -666,6 +705,9 @@ SAME_HEADING = 0.9
 STRUCTURAL_AGREEMENT = 0.6
 """The share of a left-over section's matched subsections that must be matched into one
 section for it to be that section's split or merge partner (``_extras``)."""
+
+STRUCTURAL_CHILDREN = 2
+"""The least matched subsections a left-over section needs for structural evidence."""
 
 SPLIT_GAIN = 1.3
 """A split or merge group is kept when the body similarity summed over the group is at least
