@@ -11,6 +11,10 @@ Two formulations are a rename when, for some pair of their occurrences,
   placeholder, are alike: a difflib ratio of at least ``MIN_CLAUSE`` with at least
   ``MIN_SHARED`` characters in common besides the placeholder (提高优抚标准 and
   提高人才队伍质量 share only 提高).
+At least one of the two must be a term (quoted in its report, or in the policy dictionary):
+two reworded noun phrases (创业指导服务 → 创业服务) are an edit the diff shows, not a renamed
+formulation; nor is a term that holds the other (两新 → 两新一重). An abbreviation is one
+(自由贸易试验区 → 自贸试验区).
 Each formulation is in at most one rename; the pairs with the most alike contexts are linked
 first.
 """
@@ -62,10 +66,14 @@ def find_renames(
     pairs: list[tuple[float, int, int]] = []
     old_contexts = [_contexts(old, f.text) for f in dropped]
     new_contexts = [_contexts(new, f.text) for f in added]
+    old_strong = [_is_term(old, f.text) for f in dropped]
+    new_strong = [_is_term(new, f.text) for f in added]
     for i, oc in enumerate(old_contexts):
         for j, nc in enumerate(new_contexts):
+            if not (old_strong[i] or new_strong[j]):
+                continue  # two reworded noun phrases: an edit the diff shows, not a rename
             if dropped[i].text in added[j].text or added[j].text in dropped[i].text:
-                continue  # one extends the other: a new and a dropped term, not a rename
+                continue  # one extends the other (两新, 两新一重): a new and a dropped term
             likeness = _likeness(oc, nc, _begin_alike(dropped[i].text, added[j].text))
             if likeness > 0:
                 pairs.append((likeness, i, j))
@@ -98,6 +106,15 @@ def _contexts(reading: Reading, text: str) -> list[_Context]:
         out.append((left.translate(_QUOTES), right.translate(_QUOTES),
                     clause.translate(_QUOTES), start, end))
     return out
+
+
+def _is_term(reading: Reading, text: str) -> bool:
+    """Whether the formulation is a term: quoted in its report or in the policy dictionary."""
+    from policydiff.changes.formulation_reading import dictionary_terms
+
+    return text in dictionary_terms() or any(
+        f"{o}{text}{c}" in reading.text for o, c in ("“”", "「」", "『』")
+    )
 
 
 def _begin_alike(a: str, b: str) -> bool:
