@@ -227,3 +227,40 @@ def test_bad_input_is_one_line(seed_files, tmp_path):
                str(tmp_path / "s"))
     assert both.returncode == 2 and "either FILES or --manifest" in both.stderr
     assert not (tmp_path / "s").exists()
+
+
+def test_the_pairs_that_matter():
+    """Series: the same region in consecutive years only; national: every other document of
+    a year against that year's national report."""
+    import pandas as pd
+
+    from policydiff.corpus.align import choose_pairs
+
+    frame = pd.DataFrame([
+        {"key": "a20", "year": 2020, "region": "甲", "level": "prefecture"},
+        {"key": "a21", "year": 2021, "region": "甲", "level": "prefecture"},
+        {"key": "a23", "year": 2023, "region": "甲", "level": "prefecture"},
+        {"key": "n21", "year": 2021, "region": "全国", "level": "national"},
+        {"key": "b21", "year": 2021, "region": "乙", "level": "province"},
+        {"key": "x", "year": None, "region": "", "level": ""},
+    ])
+    assert choose_pairs(frame) == [(0, 1, "series"), (3, 1, "national"), (3, 4, "national")]
+
+
+def test_align_writes_the_pairs_into_the_store(seed_files, tmp_path):
+    """Two seeds of one region in consecutive years are aligned as a series."""
+    from policydiff.corpus.align import align_store
+
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"path,year,region\n{seed_files['000']},2021,x区\n"
+                        f"{seed_files['002']},2022,x区\n{seed_files['004']},2020,鹿城区\n",
+                        encoding="utf-8")
+    with Runner() as runner:
+        build_store(read_manifest(str(manifest)), str(tmp_path / "store"), Config(), runner)
+        rows = align_store(str(tmp_path / "store"), Config(), runner, neighbours=False)
+    assert list(rows["reason"]) == ["series"]
+    row = rows.iloc[0]
+    assert row["path_a"].endswith("000_fa4a5ba1074ac6cc.txt") and row["error"] == ""
+    assert 0 < row["matched"] <= min(row["sections_a"], row["sections_b"])
+    stored = Store.open(tmp_path / "store").read("alignments")
+    assert list(stored["reason"]) == ["series"]

@@ -1,4 +1,4 @@
-"""``policydiff corpus build|phrases|trace|spread``: corpus mode as a command of the CLI.
+"""``policydiff corpus build|phrases|trace|spread|align``: corpus mode as a command of the CLI.
 
 The CLI finds ``CORPUS`` through the entry-point group ``policydiff.commands`` and gives
 ``run`` the ``Config`` of the options. This module imports nothing heavy: when the corpus
@@ -10,7 +10,8 @@ extra (dask, distributed, pyarrow) is missing, every action says so in one line 
 - ``trace STORE PHRASE [--format md|json]``: first appearance, counts by year, level and
   region, the documents with sentence and source line;
 - ``spread STORE [--format md|json]``: formulations spreading from the national level to the
-  provinces.
+  provinces;
+- ``align STORE``: section alignment of the pairs that matter (``align.py``), into the store.
 
 Every action takes ``--scheduler ADDRESS`` (a ``dask.distributed`` scheduler, e.g.
 ``tcp://host:8786``); without it the work runs on this machine.
@@ -73,6 +74,12 @@ class CorpusCommand:
         p.add_argument("--min-chars", type=int, default=4,
                        help="shortest phrase, in Chinese characters")
         p.add_argument("--top", type=int, default=30, help="phrases listed (0: all)")
+        p = actions.add_parser("align", help="align the pairs that matter (series, national, "
+                               "nearest neighbour); rows into the store")
+        p.add_argument("store", metavar="STORE")
+        _output_options(p, ("md",))
+        p.add_argument("--no-neighbours", action="store_true",
+                       help="only series and national pairs")
         for action in actions.choices.values():
             action.add_argument("--scheduler", metavar="ADDRESS",
                                 help="a dask.distributed scheduler (tcp://host:8786); "
@@ -209,13 +216,23 @@ def _spread(args: argparse.Namespace, config: Config, console: Console) -> int:
     return EXIT_OK
 
 
+def _align(args: argparse.Namespace, config: Config, console: Console) -> int:
+    from policydiff.corpus.align import align_store, render_markdown
+
+    with _runner(args, console) as runner:
+        rows = align_store(args.store, config, runner, neighbours=not args.no_neighbours)
+    _emit(args, console, render_markdown(rows))
+    return EXIT_OK
+
+
 def _json(value: Any) -> str:
     from policydiff.formats.jsontext import dumps
 
     return dumps(value)
 
 
-_ACTIONS = {"build": _build, "phrases": _phrases, "trace": _trace, "spread": _spread}
+_ACTIONS = {"build": _build, "phrases": _phrases, "trace": _trace, "spread": _spread,
+            "align": _align}
 
 CORPUS = CorpusCommand()
 """The object the ``policydiff.commands`` entry point names."""

@@ -12,6 +12,7 @@ Layout (``STORE/``)::
                                document's characters in sections of that theme)
     shingles/part-NNNNN.parquet    key, hashes: the distinct 4-character shingle hashes of the
                                document (``phrases.window_hashes``), for the phrase miner
+    alignments/part-NNNNN.parquet  one row per aligned pair (``corpus align``, ``align.py``)
 
 Rules:
 - A document's key is the sha256 of its bytes with the settings signature: a document seen
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 FORMAT = "policydiff-corpus@1"
 MARKER = "store.json"
-TABLES = ("documents", "sections", "themes", "shingles")
+TABLES = ("documents", "sections", "themes", "shingles", "alignments")
 OK = "ok"
 FAILED = "failed"
 
