@@ -16,7 +16,16 @@ Rules (each is tested):
   four or more identical symbols (a ruled line) or a document boundary.
 - Bounded work: a phrase is at most ``MAX_PHRASE_CHARS`` characters (a longer shared passage
   is reported by its beginning) and a string occurring more than ``MAX_OCCURRENCES`` times is
-  not a phrase, so repetitive or hostile input stays near-linear.
+  not a phrase. A *periodic run* (a unit of at most ``MAX_PERIOD`` characters repeated at
+  least ``PERIODIC_MIN_REPEATS`` times over ``PERIODIC_MIN_CHARS`` characters, ``发展改革`` ×
+  4,900) takes part only with its first ``PERIODIC_KEEP`` units: the rest is a barrier
+  (no real report has one: none of the 100 corpus documents). Beyond that, an occurrence
+  budget (``OCCURRENCE_BUDGET`` + ``OCCURRENCE_BUDGET_PER_CHAR`` per character, each repeat
+  costing ``REPEAT_COST`` more) leaves out the repeats with the most occurrences. Either
+  way ``PhraseSet.coarse`` says so in one line each (phrases.json ``coarse``, phrases.md, a
+  warning of ``policydiff phrases``), like a coarse diff. Memory: the corpus index is numpy
+  arrays of one to four bytes per character (about 40 bytes per character at its peak);
+  the rest is the output itself.
 - A phrase neither starts nor ends in the middle of a word: raw repeats are trimmed to word
   boundaries that hold in every occurrence (word spans from ``policydiff.tokenize``), and an
   occurrence of the trimmed text that starts or ends mid-word elsewhere is not counted.
@@ -39,8 +48,17 @@ Rules (each is tested):
 - Empty documents and documents with nothing in common are not errors: they simply have no
   phrases.
 
+Pieces another miner can reuse to find the same phrases (``policydiff.corpus.phrases`` does):
+``corpus.text_barriers(text)`` (the barriers of one document, periodic runs collapsed, with no
+suffix array built), ``corpus.barriers(codes, han)`` (the same on code arrays, with the runs),
+``trim.boundary_array`` (word boundaries), ``trim.needs_trim``/``trim.trim`` (a candidate
+repeat trimmed given a test of which offsets are boundaries in every occurrence),
+``mining._kind`` (the kind of a phrase). A partitioned miner matches ``find_shared_phrases``
+whenever the budget is not reached (``coarse`` empty apart from periodic runs).
+
 Modules: ``model`` (the data returned), ``rules`` (limits, particles, quotations, the formulaic
-list), ``corpus`` (suffix array, LCP, maximal repeats), ``trim`` (word boundaries, trimming),
+list), ``corpus`` (suffix array, LCP, maximal repeats, periodic runs), ``trim`` (word
+boundaries, trimming),
 ``mining`` (``find_shared_phrases``), ``overlaps`` (``overlap_matrix``), ``location``
 (``locate``, ``pair_phrases``) and ``novelty`` (``changes_of``: new and dropped phrases).
 """
