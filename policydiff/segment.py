@@ -96,6 +96,7 @@ class _Event:
     heading: str
     number: int | None
     relative: int = 0  # 0: ranked by first appearance; 1: plain line; 2: lead sentence
+    inline: bool = False  # an 一是 item in the middle of a paragraph
 
 
 def cn_number(text: str) -> int | None:
@@ -284,7 +285,7 @@ def find_headings(text: str) -> list[_Event]:
             start = m.start(1)
             heading_end, heading = _heading_extent(text, m.end(), span[1])
             label = text[start : m.end()]
-            events.append(_Event(start, heading_end, "shi", label, heading, number))
+            events.append(_Event(start, heading_end, "shi", label, heading, number, inline=True))
             seen_heading = True
             last_shi = number
     return events
@@ -390,13 +391,25 @@ def _build_tree(events: list[_Event], text_len: int, closing: int | None) -> lis
             # 扶贫 / 低收入在职家庭津贴 / 一、… 二、… / 关爱基金).
             if event.relative == 1 and plain_parent is not None and plain_parent in stack:
                 del stack[stack.index(plain_parent) + 1 :]
-            while stack and stack[-1].event and stack[-1].event.relative >= event.relative:
+            # A lead or plain heading line ends the 一是 items of the paragraph before it
+            # (national 2017: 积极扩大有效投资。 after the paragraph of 三要整顿和规范市场秩序).
+            while stack and stack[-1].event and (
+                stack[-1].event.relative >= event.relative
+                or stack[-1].event.inline
+            ):
                 stack.pop()
             node.rank = (stack[-1].rank if stack else -1) + 0.5
             if event.relative == 1:
                 plain_parent = stack[-1] if stack else None
         else:
-            while stack and stack[-1].event and stack[-1].event.relative:
+            # 一是 items in the paragraph of a lead sentence are its items (national 2017:
+            # 多措并举降成本。…一是全面清理规范政府性基金…); else numbered headings close leads.
+            inside_lead = event.inline and stack and stack[-1].event is not None and (
+                stack[-1].event.relative == 2 or (stack[-1].event.inline and len(stack) > 1
+                                                  and stack[-2].event is not None
+                                                  and stack[-2].event.relative == 2)
+            )
+            while not inside_lead and stack and stack[-1].event and stack[-1].event.relative:
                 stack.pop()
             node.rank = LEAF_RANK if event.kind in LEAF_KINDS else order.index(event.kind)
             while stack and stack[-1].rank >= node.rank:

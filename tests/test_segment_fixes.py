@@ -87,3 +87,21 @@ def test_seed_001_numbered_tasks_under_review_lines(seed_files: dict[str, Path])
     review = doc.root.children[1]
     # Line 18: "(一)聚焦產業興區、蓄勢賦能,轉型升級勢頭強勁" is a heading, not a list item.
     assert any(c.label == "（一）" for c in review.children)
+
+
+def test_items_in_a_lead_paragraph_are_its_items(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "national-2017.txt")
+    first = part(doc, "2017年重点工作任务").children[0]  # （一）用改革的办法深入推进“三去一降一补”
+    # Line 186: "多措并举降成本。扩大小微企业享受减半征收所得税优惠的范围，…一是全面清理规范政府性
+    # 基金，…": the 一是…五是 items of that paragraph belong to 多措并举降成本.
+    cost = next(s for s in first.children if s.heading == "多措并举降成本")
+    assert [c.label for c in cost.children] == ["一是", "二是", "三是", "四是", "五是"]
+
+
+def test_a_lead_after_inline_items_is_not_inside_the_last_item(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "national-2017.txt")
+    demand = part(doc, "2017年重点工作任务").children[2]  # （三）进一步释放国内需求潜力
+    # Line 226: "积极扩大有效投资。引导资金更多投向补短板、…" follows the paragraph holding
+    # 三要整顿和规范市场秩序: a sibling of the 一要…三要 items, not inside 三要.
+    assert "积极扩大有效投资" in headings(demand)
+    assert all(c.children == () for c in demand.children if c.label == "三要")
