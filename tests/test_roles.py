@@ -80,8 +80,9 @@ def test_new_chapter_says_where_its_content_came_from(corpus_dir: Path) -> None:
     b = load_document(corpus_dir / "cpc-congress-20th-2022.txt", doc_id="d2")
     al = align(a, b)
     origins = dict(al.origins)
-    # 20th: 五、实施科教兴国战略，强化现代化建设人才支撑 is new; its （一）办好人民满意的教育 was the
-    # 19th's 八（一）优先发展教育事业 and its （二）完善科技创新体系 the 19th's 五（二）加快建设创新型国家.
+    # 20th: 五、实施科教兴国战略，强化现代化建设人才支撑 is new; its （一）办好人民满意的教育
+    # was the 19th's 八（一）优先发展教育事业 and its （二）完善科技创新体系 the 19th's
+    # 五（二）加快建设创新型国家.
     assert "d2/5" in origins
     assert {"d1/5", "d1/8"} <= set(origins["d2/5"])
 
@@ -94,7 +95,8 @@ def test_merge_is_one_group_in_the_table_and_json(corpus_dir: Path) -> None:
 
     c = compare([corpus_dir / "national-2019.txt", corpus_dir / "national-2020.txt"], Config())
     al = c.alignment("d1", "d2")
-    # 2019's 推动传统产业改造提升 and 促进新兴产业加快发展 are 2020's one 推动制造业升级和新兴产业发展.
+    # 2019's 推动传统产业改造提升 and 促进新兴产业加快发展 are 2020's one
+    # 推动制造业升级和新兴产业发展.
     group = [m for m in al.matches if m.b == "d2/4.4"]
     assert {c.document("d1").section(m.a).heading for m in group} == {
         "推动传统产业改造提升", "促进新兴产业加快发展",
