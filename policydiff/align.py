@@ -13,11 +13,19 @@ level, from three pieces of evidence:
 Matches are then chosen globally: an assignment that maximizes the total score (the Hungarian
 method), so reordered sections find each other and a strong pair is never lost to an earlier,
 weaker one. Further passes prefer pairs whose parents were matched to each other in the
-previous pass (a bonus) over pairs across unrelated parts (a penalty), until the choice is
-stable, so a task stays inside its counterpart part. Pairs below the threshold, or with almost
-no shared words and no strongly similar heading, stay unmatched. A section left over whose best
-partner is already matched, and which scores nearly as well with it, is reported as the extra
-partner of a split (one section of A became two in B) or a merge (two of A became one in B).
+previous pass (a bonus) over pairs across unrelated parts (a penalty), and pairs whose matched
+subsections match each other (a bonus), until the choice is stable, so a task stays inside its
+counterpart part. Pairs below the threshold, or with almost no shared words and no strongly
+similar heading, or of incompatible part roles (``policydiff.roles``: a plan never parallels a
+review), stay unmatched. A pair joining a section to a leaf subsection of its real partner is
+dropped (``_repair_levels``). A section left over whose best partner is already matched, and
+which covers it together with that partner's match (summed body similarity), or whose matched
+subsections went into it, is reported as the extra partner of a split (one section of A became
+two in B) or a merge (two of A became one in B); every match of the group carries its name.
+A plan of A and the part of B's review that reports on it are linked separately
+(``Alignment.reviewed_in``); a new part of B says which parts of A its content came from
+(``Alignment.origins``). An analyst's decisions (``Fixed``, from ``policydiff.overrides``) are
+kept before the assignment fills the rest.
 
 Rules:
 - Every section of each side appears exactly once among the one-to-one matches and the
@@ -71,6 +79,8 @@ class AlignOptions:
     ``threshold``: a pair scoring below it is not a match. ``split_ratio``: a left-over section
     becomes an extra (split/merge) partner when it scores at least this share of its best
     partner's match score. Weights are renormalized when a section has no heading.
+    ``children_bonus``: added, times the share of two sections' matched subsections that are
+    matched to each other, in the context passes.
     """
 
     threshold: float = 0.32
