@@ -385,6 +385,11 @@ async def test_export_writes_alignment_and_phrase_report(tmp_path: Path) -> None
         await settle(app, pilot)
         await pilot.press("e")
         await pilot.pause()
+        # the report files (the dialog proposes the section pair on screen first)
+        from textual.widgets import RadioButton
+
+        app.screen.query_one("#report", RadioButton).value = True
+        await pilot.pause()
         await pilot.press("enter")
         deadline = time.monotonic() + 60
         while app.last_export is None and time.monotonic() < deadline:

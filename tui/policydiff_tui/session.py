@@ -12,7 +12,10 @@ Rules:
 - A row's diff is ``Comparison.span_diff`` of the spans the row shows, so the viewer shows the
   diffs the exports hold.
 - The export writes what ``policydiff compare`` writes for ``EXPORT_NAMES``, with the same
-  writer (``policydiff.outputs``).
+  writer (``policydiff.outputs``). An export of what is on screen (the pair, or the section
+  pair) goes through the core's renderers: ``render.html.diff_html`` (the page ``policydiff
+  diff --format html`` writes), ``render.markdown.diff_markdown``, ``render.tables.diff_report``
+  (``policydiff diff`` as plain text), written the same way, into ``view-<a>-<b>[-<section>]``.
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ PREFETCH = 4
 """Rows diffed ahead of the current one (and two behind)."""
 
 EXPORT_NAMES = ("alignment.json", "phrases.json", "phrases.md")
-"""What the viewer's export writes, of what ``policydiff compare`` writes."""
+"""What the viewer's export of the report files writes, of what ``policydiff compare`` writes."""
+
+VIEW_FORMATS = {"html": "HTML", "md": "Markdown", "txt": "plain text"}
+"""The formats of an export of what is on screen (file extension -> name)."""
+
+TEXT_WIDTH = 100
+"""Columns of the plain-text export (``policydiff diff --width``)."""
 
 DiffKey = tuple[str, str, str]
 """``(left doc, right doc, row key)``: one row of one document pair, in one side order."""
@@ -221,3 +230,41 @@ class ViewerSession:
         outputs = comparison_outputs(self.comparison, names=EXPORT_NAMES)
         inputs = [d.path for d in self.comparison.documents]
         return write_outputs(folder, outputs, force=force, protect=inputs)
+
+    def render_view(self, left: str, right: str, section: str | None, fmt: str) -> str:
+        """Documents ``left`` against ``right`` (or only the pairs holding ``section``) in
+        ``fmt`` (a key of ``VIEW_FORMATS``), by the core's renderers."""
+        from policydiff.formats.diff import selected_diffs
+
+        comparison = self.comparison
+        if fmt == "html":
+            from policydiff.render.html import diff_html
+
+            return diff_html(comparison, left, right, section)
+        selected = selected_diffs(comparison, left, right, section)
+        if fmt == "md":
+            from policydiff.render.markdown import diff_markdown
+
+            return diff_markdown(comparison, selected, left, right)
+        from policydiff.render.tables import diff_report
+
+        return diff_report(comparison, selected, comparison.alignment(left, right),
+                           width=TEXT_WIDTH, color=False, unmatched=section is None)
+
+    def export_view(
+        self, folder: Path, left: str, right: str, section: str | None, fmt: str,
+        *, force: bool = False,
+    ) -> list[Path]:
+        """Write ``render_view`` into ``folder`` (same rules as ``export``); the path."""
+        from policydiff.outputs import Outputs, write_outputs
+
+        name = view_file_name(left, right, section, fmt)
+        outputs = Outputs({name: lambda: self.render_view(left, right, section, fmt)})
+        inputs = [d.path for d in self.comparison.documents]
+        return write_outputs(folder, outputs, force=force, protect=inputs)
+
+
+def view_file_name(left: str, right: str, section: str | None, fmt: str) -> str:
+    """``view-d1-d2.html``, ``view-d1-d2-d1-3.2.md``: the file an export of the view writes."""
+    tail = f"-{section.replace('/', '-')}" if section else ""
+    return f"view-{left}-{right}{tail}.{fmt}"

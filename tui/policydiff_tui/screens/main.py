@@ -8,25 +8,20 @@ change the view state. Heavy work (the export) runs in thread workers, through t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer
 
-from policydiff_tui import sanitize
 from policydiff_tui.keys import binding_rows
-from policydiff_tui.messages import ExportWritten
 from policydiff_tui.pairs import PairRow
-from policydiff_tui.screens.main_search import SearchKeys
-from policydiff_tui.screens.pair_view import one_line
+from policydiff_tui.screens.main_export import ExportKeys
 
 LIST_MIN_WIDTH = 100
 """Below this many columns the section list hides by itself (``l`` brings it back)."""
 
 
-class MainScreen(SearchKeys):
+class MainScreen(ExportKeys):
     """Section pairs, side-by-side diff, phrase panel, and the keys that move through them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +38,8 @@ class MainScreen(SearchKeys):
         Binding("o", "toggle_script", "As written"),
         Binding("f", "toggle_phrases", "Phrases"),
         Binding("e", "export", "Export"),
+        Binding("c", "copy_hunk", "Copy"),
+        Binding("C", "copy_section", "Copy section", show=False),
         Binding("m", "theme_matrix", "Matrix"),
         Binding("t", "theme_filter", "Policy theme"),
         Binding("s", "swap", "Swap"),
@@ -233,43 +230,7 @@ class MainScreen(SearchKeys):
         if pair is not None and pair != (self.left, self.right):
             self.set_pair(*pair)
 
-    # ------------------------------------------------------------------ export and help
-
-    def action_export(self) -> None:
-        """Write the alignment JSON and the phrase report into a folder."""
-        from policydiff_tui.screens.export import ExportScreen
-
-        if self.session is None:
-            return
-        self.app.push_screen(ExportScreen(self.export_dir), self._export_chosen)
-
-    def _export_chosen(self, result: tuple[Path, bool] | None) -> None:
-        if result is not None:
-            folder, force = result
-            self.export_dir = folder
-            self.export(folder, force=force)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def export(self, folder: Path, *, force: bool = False) -> None:
-        """Write the session's export (``ViewerSession.export``) into ``folder``."""
-        assert self.session is not None
-        label = "exporting"
-        self._progress(label, True)
-        try:
-            self.post_message(ExportWritten(self.session.export(folder, force=force)))
-        except Exception as exc:
-            self.post_message(ExportWritten([], error=one_line(exc)))
-        finally:
-            self._progress(label, False)
-
-    def on_export_written(self, message: ExportWritten) -> None:
-        """Say what was written. (The message then reaches the app, which keeps it.)"""
-        if message.error:
-            self.notify(sanitize.safe_str(message.error), title="Export failed",
-                        severity="error", timeout=10, markup=False)
-        else:
-            paths = "\n".join(str(p) for p in message.paths)
-            self.notify(sanitize.safe_str(paths), title="Export written", timeout=8, markup=False)
+    # ------------------------------------------------------------------ help
 
     def action_help(self) -> None:
         """Keys and colours."""

@@ -296,6 +296,18 @@ class SideBySideDiff(Horizontal):
         else:
             self.scroll_to_line(top)
 
+    def current_hunk(self) -> rows.Row | None:
+        """The layout row of the current change (``n``/``p``), else the one at the top of the
+        view: what ``c`` copies."""
+        layout = self.current_layout
+        if layout is None or not layout.rows:
+            return None
+        if self.change_index is not None:
+            line = layout.changes[self.change_index]
+        else:
+            line = min(int(self.panes[0].scroll_y), len(layout.left) - 1)
+        return layout.rows[layout.left[line].row]
+
     def move_change(self, step: int) -> bool:
         """Go to the next (``step=1``) or previous (``-1``) change; ``False`` at either end."""
         if self.current_layout is None or not self.current_layout.changes:
