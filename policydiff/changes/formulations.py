@@ -22,7 +22,8 @@ phrases); what decides is evidence:
   later reports still use is not demoted (六稳 and 六保 left the national report in 2024
   whatever the provinces say);
 - **importance**: the part of the report (the plan part counts fully, the review of the past
-  year 0.3: its new words are mostly results and events), repetition, being in a heading.
+  year 0.3 for noun phrases, whose new ones there are mostly results and events, and 0.6 for
+  quoted and dictionary terms), repetition, being in a heading.
 
 *Dropped* formulations are the new formulations of A relative to B (older and newer swap).
 Renamed ones (``renames.py``) are pairs of a dropped and a new formulation found in the same
@@ -61,6 +62,18 @@ MIN_GENERIC_DOCS = 5
 
 RETURNING = 0.25
 """Score factor of a quoted or dictionary term that older reports already used."""
+
+EMBEDDED = 0.5
+"""Score factor of a quoted or dictionary term that older reports used only inside a longer
+quoted formula (三保障 of “两不愁三保障”) and later ones do not use on its own
+(``_returning``)."""
+
+STANDALONE_DOCS = 2
+"""Later reports using a term on its own that make it a term of its own (``_returning``)."""
+
+REVIEW_TERM = 0.6
+"""Least part weight of a quoted or dictionary term: in the review of the past year only the
+noun phrases are mostly facts and results (the review's own weight, 0.3)."""
 
 BASE = {"quoted": 3.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
 """Score of a candidate by how it was found, before importance (``quoted word``: an ordinary
@@ -119,11 +132,18 @@ class FormulationChanges:
 
 @dataclass(frozen=True)
 class _Other:
-    """Another report as evidence: its text folded, its year, its quoted terms."""
+    """Another report as evidence: its text folded, its year, its quoted terms (folded, each
+    as often as it is quoted)."""
 
     folded: str
     year: int | None
-    quoted: frozenset[str]
+    quoted: tuple[str, ...]
+
+    def only_inside_longer_quotes(self, folded: str) -> bool:
+        """Whether every occurrence of ``folded`` here is inside a longer quoted term (两新 in
+        2021's “两新一重”): that report had another formulation, not this one."""
+        inside = sum(q.count(folded) for q in self.quoted if q != folded)
+        return inside > 0 and inside >= self.folded.count(folded)
 
 
 def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
@@ -134,7 +154,7 @@ def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
         if any(doc is s or (doc.sha256 and doc.sha256 == s.sha256) or doc.text == s.text
                for s in skip):
             continue
-        quoted = frozenset(
+        quoted = tuple(
             fold(next(g for g in m.groups() if g is not None)) for m in _QUOTE_RE.finditer(doc.text)
         )
         out.append(_Other(fold(doc.text), document_year(doc), quoted))
@@ -188,7 +208,7 @@ def distinctive_formulations(
 def _quoted_set(rest: Sequence[_Other], *readings: Reading) -> frozenset[str]:
     found: set[str] = set()
     for other in rest:
-        found |= other.quoted
+        found.update(other.quoted)
     for reading in readings:
         found |= {fold(text) for text in quoted_candidates(reading)}
     return frozenset(found)
@@ -281,12 +301,25 @@ def _novel(
             if _used_as_verb(target, cand):
                 score *= VERBAL
         if before and later:
-            score *= RETURNING
+            score *= _returning(folded, having, before)
         else:
             taken_up = sum(1 for o in having if not _before(o.year, year, later))
             score *= 1.0 + 0.15 * math.log2(1 + taken_up)
         out.append(_formulation(target, cand, score))
     return _best_first(out)
+
+
+def _returning(folded: str, having: Sequence[_Other], before: Sequence[_Other]) -> float:
+    """Score factor of a term older reports have: ``RETURNING``; but when they have it only
+    inside a longer quoted formula (两新 in “两新一重”), ``EMBEDDED``, and none when at least
+    ``STANDALONE_DOCS`` later or contemporary reports use it on its own (“两新”: 24 of the
+    2026 provincial reports; 三保障 stays inside “两不愁三保障” there)."""
+    if not all(o.only_inside_longer_quotes(folded) for o in before):
+        return RETURNING
+    standalone = sum(
+        1 for o in having if o not in before and not o.only_inside_longer_quotes(folded)
+    )
+    return 1.0 if standalone >= STANDALONE_DOCS else EMBEDDED
 
 
 def _before(other: int | None, year: int | None, later: bool) -> bool:
@@ -362,6 +395,8 @@ def _importance(reading: Reading, cand: Candidate) -> float:
     """Kind, part of the report, repetition, heading (see the module docstring)."""
     count = len(cand.spans) or 1
     weight = max((reading.part_weight(s) for s, _ in cand.spans), default=0.7)
+    if cand.kind != "phrase":  # a term the review names (“两新”工作) is a term all the same
+        weight = max(weight, REVIEW_TERM)
     score = BASE[cand.kind] * weight * (1.0 + 0.5 * math.log2(count))
     if _in_heading(reading, cand):
         score += 1.0
