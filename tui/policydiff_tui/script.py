@@ -12,8 +12,8 @@ Rules:
   character made nothing else (議 -> 议, ３ -> 3 are one to one); otherwise (several source
   characters folded into one, a character the normalizer added, a line break) the normalized
   character is shown. A control or line-break character of the source is never shown this way.
-- ``source_lines`` is the line reference of a span: the first and last line (1-based) of the
-  source file that the span's text comes from.
+- ``source_lines`` / ``citation`` are the line reference of a span (the first and last line of
+  the source file its text comes from), from ``policydiff.citations``.
 """
 
 from __future__ import annotations
@@ -51,24 +51,17 @@ def shown_text(doc: Document) -> str:
 
 
 def source_lines(doc: Document, span: Span) -> tuple[int, int]:
-    """First and last line (1-based) of the source file holding ``span`` of ``doc.text``.
+    """First and last line (1-based) of the source file holding ``span`` of ``doc.text``
+    (``policydiff.citations``, the core's owner of offset -> file:line)."""
+    from policydiff.citations import cite
 
-    To be replaced by ``policydiff.citations`` (the core's owner of offset -> file:line) once
-    it exists.
-    """
-    source = doc.source_text
-    start, end = doc.normalization.to_source(span) if source else (0, 0)
-    first = source.count("\n", 0, start) + 1
-    last = first + source.count("\n", start, max(start, end - 1))
-    return first, last
+    found = cite(doc, span, section="")
+    return found.line, found.end_line
 
 
 def citation(doc: Document, span: Span) -> str:
     """``file.txt:12`` or ``file.txt:12-14``: where ``span`` of ``doc.text`` is in its file."""
-    from pathlib import PurePath
+    from policydiff.citations import cite
 
-    from policydiff.textsafe import visible
-
-    first, last = source_lines(doc, span)
-    lines = f"{first}" if first == last else f"{first}-{last}"
-    return f"{visible(PurePath(doc.path).name)}:{lines}"
+    found = cite(doc, span, section="")
+    return found.where if found.end_line == found.line else f"{found.where}-{found.end_line}"
