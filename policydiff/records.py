@@ -98,7 +98,8 @@ def document_table(comparison: Comparison) -> Table:
 
 _ALIGNMENT_COLUMNS = (
     "a", "b", "a_label", "b_label", "kind", "section_a", "heading_a", "section_b", "heading_b",
-    "score", "heading_similarity", "body_similarity", "themes", "shared_terms",
+    "score", "heading_similarity", "body_similarity", "themes", "shared_terms", "group",
+    "source",
 )  # fmt: skip
 
 
@@ -119,6 +120,7 @@ def alignment_table(comparison: Comparison) -> Table:
                 "body_similarity": rounded(m.body_similarity),
                 "themes": LIST_SEP.join(m.themes),
                 "shared_terms": LIST_SEP.join(m.shared_terms),
+                "group": m.group, "source": m.source,
             })  # fmt: skip
         for kind, ids, doc in (("only_a", al.unmatched_a, a), ("only_b", al.unmatched_b, b)):
             for sid in ids:
@@ -129,7 +131,7 @@ def alignment_table(comparison: Comparison) -> Table:
                     f"section_{side}": sid, f"heading_{side}": _heading(doc.section(sid)),
                     f"section_{other}": None, f"heading_{other}": None,
                     "score": None, "heading_similarity": None, "body_similarity": None,
-                    "themes": "", "shared_terms": "",
+                    "themes": "", "shared_terms": "", "group": "", "source": "",
                 })  # fmt: skip
     return Table(_ALIGNMENT_COLUMNS, [{c: row[c] for c in _ALIGNMENT_COLUMNS} for row in rows])
 

@@ -334,9 +334,10 @@ def pair_rows(
     b_row: dict[str, PageRow] = {}
     for sd in selected:
         sa, sb = doc_a.section(sd.match.a), doc_b.section(sd.match.b)
+        group = f"  [group {sd.match.group}]" if sd.match.group else ""  # split/merge group
         row = PageRow(
-            sd.match.kind, f"{section_name(sa)} ⇄ {section_name(sb)}", sd.diff, side(sa),
-            side(sb), sd.match.score,
+            sd.match.kind, f"{section_name(sa)} ⇄ {section_name(sb)}{group}", sd.diff,
+            side(sa), side(sb), sd.match.score,
         )
         by_a.setdefault(sa.id, []).append(row)
         b_row[sb.id] = row
