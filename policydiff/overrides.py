@@ -254,12 +254,18 @@ def load(path: str | Path) -> Overrides:
     return replace(parse(text, str(path)), path=str(path))
 
 
+def default_path(paths: Sequence[str | Path]) -> Path | None:
+    """Where the overrides of these documents are kept: ``FILE_NAME`` in the folder of the
+    first document read from a file (None when every input is a stream); the viewer saves
+    there unless the overrides were read from elsewhere (``Overrides.path``)."""
+    for p in paths:
+        if str(p) != "-" and not str(p).startswith("/dev/fd/"):
+            return Path(p).parent / FILE_NAME
+    return None
+
+
 def beside(paths: Sequence[str | Path]) -> Path | None:
     """The overrides file kept beside the documents (``FILE_NAME`` in the first one's
     folder), if there is one."""
-    for p in paths:
-        if str(p) == "-":
-            continue
-        candidate = Path(p).parent / FILE_NAME
-        return candidate if candidate.is_file() else None
-    return None
+    candidate = default_path(paths)
+    return candidate if candidate is not None and candidate.is_file() else None
