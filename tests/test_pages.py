@@ -132,11 +132,14 @@ def test_seed_pages(tmp_path: Path, seed_files: dict[str, Path]) -> None:
     proc = run("compare", str(seed_files["000"]), str(seed_files["002"]), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     pages = check_folder(out)
-    assert set(pages) == {"index.html", "phrases.html", "diff-d1-d2.html"}
+    # changes-d1-d2.html: the change report of the pair (issue 13), linked from the index
+    assert set(pages) == {"index.html", "phrases.html", "diff-d1-d2.html", "changes-d1-d2.html"}
     index = pages["index.html"]
-    assert {"diff-d1-d2.html", "phrases.html", "alignment.json"} <= set(index.hrefs)
+    assert {"diff-d1-d2.html", "phrases.html", "alignment.json", "changes-d1-d2.html"} <= set(
+        index.hrefs
+    )
     assert any(h.startswith("diff-d1-d2.html#") for h in index.hrefs)  # alignment rows
-    for name in ("diff-d1-d2.html", "phrases.html"):
+    for name in ("diff-d1-d2.html", "phrases.html", "changes-d1-d2.html"):
         assert "index.html" in pages[name].hrefs
     comparison = compare([seed_files["000"], seed_files["002"]], Config(cache=False))
     page = check_every_section(pages, comparison, "d1", "d2")
@@ -253,7 +256,8 @@ def test_pair_pages_option(tmp_path: Path, seed_files: dict[str, Path]) -> None:
                "--pair-pages", "none")
     assert proc.returncode == 0, proc.stderr
     pages = check_folder(out)
-    assert set(pages) == {"index.html", "phrases.html"}
+    # no pair pages; the change report of the pair (issue 13) is not a pair page
+    assert set(pages) == {"index.html", "phrases.html", "changes-d1-d2.html"}
     assert "--pair-pages" in run("compare", "--help").stdout
     bad = run("compare", "--pair-pages", "some", "-o", str(tmp_path / "x"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1

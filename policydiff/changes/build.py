@@ -25,7 +25,9 @@ KINDS = ("series", "peers")
 
 
 def document_ref(doc: Document) -> DocumentRef:
-    return DocumentRef(id=doc.id, label=doc.name, path=doc.path, file=file_name(doc))
+    return DocumentRef(
+        id=doc.id, label=doc.name, path=doc.path, file=file_name(doc), title=doc.title
+    )
 
 
 def pair_kind(comparison: Comparison, a: str, b: str) -> str:

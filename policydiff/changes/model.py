@@ -115,12 +115,13 @@ class ThemeChange:
 
 @dataclass(frozen=True)
 class DocumentRef:
-    """A document of the report: id, label (``2025``), path and file name."""
+    """A document of the report: id, label (``2025``), path, file name and title."""
 
     id: str
     label: str
     path: str
     file: str
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ SCHEMA_FILE = "changes.schema.json"
 
 
 def _document(ref: DocumentRef, role: str) -> dict[str, Any]:
-    return {"id": ref.id, "label": ref.label, "path": ref.path, "file": ref.file, "role": role}
+    return {"id": ref.id, "label": ref.label, "title": ref.title, "path": ref.path,
+            "file": ref.file, "role": role}
 
 
 def figure_json(fig: Figure | None) -> dict[str, Any] | None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policydiff.changes.model import ChangeReport, Distinctive, Entry, Figure, Indicator
+from policydiff.changes.model import (
+    ChangeReport,
+    Distinctive,
+    DocumentRef,
+    Entry,
+    Figure,
+    Indicator,
+)
 from policydiff.records import Table
 from policydiff.render.page import back_link, escape, page_end, page_head, plural
 from policydiff.render.phrases import md_escape, table_csv
@@ -146,8 +153,10 @@ def _list_titles(report: ChangeReport) -> tuple[str, str]:
 def render_markdown(report: ChangeReport, *, top: int = TOP) -> str:
     """The report as Markdown: the same tables as the text, with each side's sentence."""
     out = [f"# {md_escape(_heading(report))}", "",
-           f"- old: `{md_escape(report.old.file)}` ({md_escape(report.old.label)})",
-           f"- new: `{md_escape(report.new.file)}` ({md_escape(report.new.label)})", ""]
+           f"- old: {md_escape(report.old.label)}, {md_escape(report.old.title)} "
+           f"(`{md_escape(report.old.file)}`)",
+           f"- new: {md_escape(report.new.label)}, {md_escape(report.new.title)} "
+           f"(`{md_escape(report.new.file)}`)", ""]
     names = _theme_names(report)
     out += [f"## Targets and indicators ({len(report.indicators)}, "
             f"{len(report.changed_indicators())} changed)", "",
@@ -215,8 +224,7 @@ def render_html(report: ChangeReport, *, top: int = TOP, index: str | None = Non
     title = f"Changes: {_heading(report)}"
     out = page_head(title, CSS) + back_link(index)
     out.append(f"<h1>{escape(title)}</h1>")
-    out.append(f'<p class="meta">old: <code>{escape(report.old.file)}</code> · new: '
-               f"<code>{escape(report.new.file)}</code> · "
+    out.append(f'<p class="meta">old: {_html_doc(report.old)} · new: {_html_doc(report.new)} · '
                f"{plural(len(report.indicators), 'indicator')}, "
                f"{len(report.changed_indicators())} changed</p>")
     out += _html_indicators(report)
@@ -243,6 +251,10 @@ def render_html(report: ChangeReport, *, top: int = TOP, index: str | None = Non
 HTML_SENTENCE_CHARS = 90
 """Characters of a sentence shown around a figure or formulation on the page (the whole
 sentence is the cell's tooltip)."""
+
+
+def _html_doc(ref: DocumentRef) -> str:
+    return f"{escape(ref.title)} <code>{escape(ref.file)}</code>"
 
 
 def _marked(

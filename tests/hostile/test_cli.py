@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from policydiff.files import MANIFEST
 from policydiff.records import TABLES
 
 from .cases import CASES, Case
@@ -96,6 +97,9 @@ def results(
     allowed = {"alignment.json", "phrases.json", "phrases.md", "diff-d1-d2.html"}
     # issue 11: every table as CSV, the index page and the phrase page
     allowed |= {f"{table}.csv" for table in TABLES} | {"index.html", "phrases.html"}
+    # issue 13: the change report of the pair
+    allowed |= {f"changes-d1-d2.{ext}" for ext in ("html", "md", "json")}
+    allowed |= {MANIFEST}  # issue 17: the list of the set's files (files.write_set)
     stray = [p for p in work.rglob("*")
              if p.is_file() and not (p.parent.name.startswith("out-") and p.name in allowed)]
     figures.bad("unsafe_writes", f"unexpected files written: {stray[:5]}", len(stray))

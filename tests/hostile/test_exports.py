@@ -162,6 +162,8 @@ def test_two_runs_write_byte_identical_exports(exports: Exports, figures: Figure
         "alignment.json", "phrases.json", "phrases.md", "index.html", "phrases.html",
         "diff-d1-d2.html", "documents.csv", "alignment.csv", "themes.csv", "phrases.csv",
         "occurrences.csv", "overlap.csv", "changes.csv",
+        # issue 13: the change report of the pair
+        "changes-d1-d2.html", "changes-d1-d2.md", "changes-d1-d2.json",
     }
 
 

@@ -143,6 +143,8 @@ OUTPUT_CASES = (
                    "index.html", "phrases.html", "documents.csv", "alignment.csv",
                    "themes.csv", "phrases.csv", "occurrences.csv", "overlap.csv",
                    "changes.csv",
+                   # the change report of the pair (issue 13)
+                   "changes-d1-d2.html", "changes-d1-d2.md", "changes-d1-d2.json",
                    ".policydiff.json")))),  # the manifest of the set (issue 17, class 5)
 )
 
