@@ -146,6 +146,35 @@ class _Other:
         return inside > 0 and inside >= self.folded.count(folded)
 
 
+class _Index:
+    """The other reports' folded texts joined, to find which of them hold a text with one
+    search per report that has it (instead of one per report)."""
+
+    def __init__(self, rest: Sequence[_Other]) -> None:
+        self.rest = list(rest)
+        self.starts: list[int] = []
+        parts = []
+        pos = 0
+        for other in self.rest:
+            self.starts.append(pos)
+            parts.append(other.folded)
+            pos += len(other.folded) + 1
+        self.joined = "\x00".join(parts)
+
+    def having(self, folded: str) -> list[_Other]:
+        """The reports whose folded text contains ``folded``."""
+        out = []
+        if not folded:
+            return list(self.rest)
+        pos = self.joined.find(folded)
+        while pos >= 0:
+            k = bisect.bisect_right(self.starts, pos) - 1
+            out.append(self.rest[k])
+            nxt = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.joined)
+            pos = self.joined.find(folded, nxt)
+        return out
+
+
 def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
     from policydiff.changes.formulation_reading import _QUOTE_RE
 
@@ -187,12 +216,13 @@ def distinctive_formulations(
     rest = _others(others, (doc,))
     quoted_anywhere = _quoted_set(rest, reading)
     allowed = int(DISTINCTIVE_SHARE * len(rest))
-    joined = "\n".join(o.folded for o in rest)
+    index = _Index(rest)
+    joined = index.joined
     units = _candidates(reading, lambda folded: folded not in joined, quoted_anywhere)
     scored = []
     for cand in units.values():
         folded = fold(cand.text)
-        df = sum(folded in o.folded for o in rest) if cand.kind != "phrase" else 0
+        df = len(index.having(folded)) if cand.kind != "phrase" else 0
         if df > allowed:
             continue
         if cand.kind == "phrase" and len(cand.spans) < 2 and not _in_heading(reading, cand):
@@ -248,16 +278,17 @@ def _is_event(text: str) -> bool:
 
 def _without_contained(units: dict[str, Candidate]) -> dict[str, Candidate]:
     """Drop a noun phrase every occurrence of which lies inside another candidate's."""
-    spans = [(s, e, text) for text, c in units.items() for s, e in c.spans]
-    out = {}
-    for text, cand in units.items():
-        if cand.kind == "phrase" and all(
-            any(os <= s and e <= oe and other != text for os, oe, other in spans)
-            for s, e in cand.spans
-        ):
-            continue
-        out[text] = cand
-    return out
+    spans = sorted({span for c in units.values() for span in c.spans}, key=lambda x: (x[0], -x[1]))
+    covered: set[tuple[int, int]] = set()
+    reach = -1
+    for start, end in spans:  # by start, longest first: an earlier span reaching as far covers
+        if reach >= end:
+            covered.add((start, end))
+        reach = max(reach, end)
+    return {
+        text: cand for text, cand in units.items()
+        if not (cand.kind == "phrase" and cand.spans and all(s in covered for s in cand.spans))
+    }
 
 
 def _novel(
@@ -273,7 +304,8 @@ def _novel(
     ref_folded = ref.folded
     units = _candidates(target, lambda folded: folded not in ref_folded, quoted_anywhere)
     year = target.year
-    background = [o.folded for o in rest if _before(o.year, year, later)]
+    index = _Index(rest)
+    background = _Index([o for o in rest if _before(o.year, year, later)])
     terms = [c.text for c in units.values() if c.kind != "phrase"]
     out = []
     for cand in units.values():
@@ -282,7 +314,7 @@ def _novel(
         ):
             continue  # the quoted or dictionary term inside stands for it (保交房工作)
         folded = fold(cand.text)
-        having = [o for o in rest if folded in o.folded]
+        having = index.having(folded)
         if cand.kind == "phrase" and _is_fragment(folded, target.folded, having):
             continue
         if cand.kind == "phrase" and len(rest) >= MIN_GENERIC_DOCS and (
@@ -330,7 +362,7 @@ def _before(other: int | None, year: int | None, later: bool) -> bool:
 
 
 def _has_new_word(
-    reading: Reading, cand: Candidate, ref_folded: str, background: Sequence[str]
+    reading: Reading, cand: Candidate, ref_folded: str, background: _Index
 ) -> bool:
     """Whether a word of the candidate (two Han characters or more) is new: not in the
     reference and in at most ``RARE_DOCS`` of the ``background`` reports (耐心 of 耐心资本;
@@ -339,7 +371,7 @@ def _has_new_word(
         folded = fold(word)
         if han_count(word) < 2 or folded in ref_folded:
             continue
-        if sum(folded in text for text in background) <= RARE_DOCS:
+        if len(background.having(folded)) <= RARE_DOCS:
             return True
     return False
 
