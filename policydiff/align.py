@@ -80,7 +80,8 @@ class AlignOptions:
     becomes an extra (split/merge) partner when it scores at least this share of its best
     partner's match score. Weights are renormalized when a section has no heading.
     ``children_bonus``: added, times the share of two sections' matched subsections that are
-    matched to each other, in the context passes.
+    matched to each other, in the context passes. ``role_bonus``: added to the score of two
+    top-level parts of the same named role.
     """
 
     threshold: float = 0.32
@@ -93,6 +94,7 @@ class AlignOptions:
     context_bonus: float = 0.15
     context_penalty: float = 0.3
     children_bonus: float = 0.4
+    role_bonus: float = 0.05
 
 
 CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = (
@@ -478,6 +480,25 @@ def _role_matrix(fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, 
     return out
 
 
+_NAMED_ROLES = frozenset({"preamble", "review", "targets", "principles", "tasks", "closing"})
+
+
+def _same_part_role(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
+    """1 for two top-level parts of the same named role (both reviews, both targets …, or
+    Hong Kong chapters of the same topics), else 0: the role itself is evidence."""
+    n, m = len(fa.sections), len(fb.sections)
+    out = np.zeros((n, m), dtype=np.float32)
+    if len(fa.roles) != n or len(fb.roles) != m:
+        return out
+    for i, (sa, ra) in enumerate(zip(fa.sections, fa.roles, strict=True)):
+        if sa.level != 1 or not (ra in _NAMED_ROLES or ra.startswith("hk:")):
+            continue
+        for j, (sb, rb) in enumerate(zip(fb.sections, fb.roles, strict=True)):
+            if sb.level == 1 and rb == ra:
+                out[i, j] = 1.0
+    return out
+
+
 def _assign_in_context(
     fa: SectionFeatures, fb: SectionFeatures, gain: np.ndarray, plausible: np.ndarray,
     fixed: list[tuple[int, int]], options: AlignOptions,
@@ -609,6 +630,8 @@ def align_features(
         )
     options = options or AlignOptions()
     score, heading, body, _theme = score_matrices(fa, fb, options)
+    if options.role_bonus:
+        score = np.clip(score + options.role_bonus * _same_part_role(fa, fb), 0.0, 1.0)
 
     def make(i: int, j: int, kind: str = "match", source: str = "auto", group: str = "") -> Match:
         sa, sb = fa.sections[i], fb.sections[j]

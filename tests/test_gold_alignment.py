@@ -200,12 +200,12 @@ def test_gold_names_each_name_one_section(corpus_dir: Path) -> None:
 
 def test_tuning_gold(corpus_dir: Path) -> None:
     # Issue 14's targets: both-named precision >= 97 %, touching precision >= 90 % (reached:
-    # 100 % and 94.6 %); recall's target is 95 %, reached 93.4 %: the floor is 92 % so that a
+    # 100 % and 95.2 %); recall's target is 95 %, reached 94.5 %: the floor is 93 % so that a
     # change that loses pairs fails here (docs/alignment.md).
     score = total(held_out=False)
     recall, both, touching = score.figures()
     report = "\n".join(score.missed + score.wrong)
-    assert recall >= 0.92, report
+    assert recall >= 0.93, report
     assert both >= 0.97, report
     assert touching >= 0.90, report
 
