@@ -106,3 +106,20 @@ def test_merge_is_one_group_in_the_table_and_json(corpus_dir: Path) -> None:
     assert {m["group"] for m in exported} == {"d2/4.4"}
     rows = [r for r in alignment_table(c) if "推动制造业升级和新兴产业发展" in r]
     assert len(rows) == 2 and all("[group d2/4.4]" in r for r in rows)
+
+
+def test_sections_command_shows_roles(corpus_dir: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = str(corpus_dir / "national-2024.txt")
+    cmd = [sys.executable, "-m", "policydiff", "sections", path, "--depth", "1", "--no-cache"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    # 一、2023年工作回顾 … 三、2024年政府工作任务
+    assert any("一、2023年工作回顾" in line and "<review>" in line for line in out.splitlines())
+    assert any("三、2024年政府工作任务" in line and "<tasks>" in line for line in out.splitlines())
+    data = json.loads(subprocess.run([*cmd, "--json"], capture_output=True, text=True,
+                                     check=True).stdout)
+    roles = {s["heading"]: s["role"] for s in data["sections"]}
+    assert roles["2024年经济社会发展总体要求和政策取向"] == "targets"
