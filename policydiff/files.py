@@ -482,13 +482,13 @@ class _TempSet:
         _remove_dead_sets(self.out)
         try:
             os.mkdir(self.path, 0o700)
-            self.fd = os.open(self.path, os.O_RDONLY)
         except OSError as exc:
             _remove_folders(self.created)
             raise OutputError(
                 f"{shown}: cannot write in this folder ({os_reason(exc)}); {_path_advice(exc)}"
             ) from None
-        _lock(self.fd, blocking=False)
+        self.fd = _open_folder(self.path)
+        _lock(self.fd, blocking=False)  # tells the next run this folder is not a dead one's
         self._catch_signals()
         return self
 
@@ -512,7 +512,7 @@ class _TempSet:
         stale: Callable[[str], bool] | None,
     ) -> None:
         """Move the finished set into place under the folder's lock, signals held."""
-        lock = os.open(self.out, os.O_RDONLY)
+        lock = _open_folder(self.out)
         try:
             _lock(lock, blocking=True)
             _check_set(self.out, names, force=force, protect=protect)  # again, under the lock
@@ -526,11 +526,11 @@ class _TempSet:
                 _release_signals(held)
             _sync_folder(self.out)
         finally:
-            os.close(lock)
+            _close(lock)
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         _remove_tree(self.path)
-        os.close(self.fd)
+        _close(self.fd)
         self._restore_signals()
         if exc is not None:
             _remove_folders(self.created)
@@ -581,11 +581,27 @@ def _release_signals(held: set[int] | None) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def _open_folder(path: Path) -> int:
+    """A descriptor of the folder ``path`` to lock, or -1 where folders cannot be opened."""
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return -1
+
+
+def _close(fd: int) -> None:
+    if fd >= 0:
+        os.close(fd)
+
+
 def _lock(fd: int, *, blocking: bool) -> None:
-    """An exclusive ``flock`` on ``fd`` (a folder); nothing where there is no ``fcntl``."""
+    """An exclusive ``flock`` on ``fd`` (a folder); nothing where there is no ``fcntl`` or
+    no descriptor."""
     try:
         import fcntl
     except ImportError:
+        return
+    if fd < 0:
         return
     fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
 
