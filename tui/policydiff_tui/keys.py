@@ -19,6 +19,9 @@ KEY_NAMES = {
     "comma": ",",
     "pageup": "PgUp",
     "pagedown": "PgDn",
+    "equals_sign": "=",
+    "minus": "-",
+    "plus": "+",
 }
 
 

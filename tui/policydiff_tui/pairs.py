@@ -177,6 +177,37 @@ def filter_rows(rows: Sequence[PairRow], theme: str | None) -> list[PairRow]:
     return out
 
 
+ROW_FILTERS = ("all", "changed", "unmatched")
+"""Which rows the section list keeps: all, the changed ones (an unmatched section, or a match
+scoring below 1), or the unmatched ones."""
+
+
+def changed(row: PairRow) -> bool:
+    """A row with something to read: unmatched, a split or merge, or a match below 1.0."""
+    return row.kind != "match" or row.score is None or row.score < 1.0
+
+
+def keep_rows(rows: Sequence[PairRow], which: str) -> list[PairRow]:
+    """The rows ``which`` (one of ``ROW_FILTERS``) keeps, in their order."""
+    if which == "changed":
+        return [row for row in rows if changed(row)]
+    if which == "unmatched":
+        return [row for row in rows if row.kind in ("only-left", "only-right")]
+    return list(rows)
+
+
+def change_amount(row: PairRow) -> float:
+    """How much of a row changed, in characters: its text times one less its score (all of
+    it for an unmatched section)."""
+    size = (row.left_span[1] - row.left_span[0]) + (row.right_span[1] - row.right_span[0])
+    return size * (1.0 - (row.score if row.score is not None else 0.0))
+
+
+def by_change(rows: Sequence[PairRow]) -> list[PairRow]:
+    """``rows``, the most changed first (``change_amount``; ties keep reading order)."""
+    return sorted(rows, key=lambda row: -change_amount(row))
+
+
 def row_for_offset(rows: Sequence[PairRow], side: str, offset: int) -> int | None:
     """Index of the first row whose ``side`` section's own text contains ``offset``, or
     ``None`` when no row shows it."""

@@ -111,6 +111,8 @@ class ViewerSession:
         self._lock = threading.Lock()
         self._mining_started = False
         self._shown: dict[str, str] = {}
+        self.diff_options = comparison.config.diff
+        """What the row diffs ignore (the CLI's ``--ignore-*``; the viewer's ignore toggles)."""
         self.phrase_set: PhraseSet | None = None
         """The shared phrases of all documents, once mined (``mine_phrases``)."""
 
@@ -162,11 +164,13 @@ class ViewerSession:
 
     def cached_diff(self, left: str, right: str, row: PairRow) -> TextDiff | None:
         """The diff of ``row`` if it was computed lately (without computing it)."""
-        return self.comparison.cached_span_diff(left, right, row.left_span, row.right_span)
+        return self.comparison.cached_span_diff(left, right, row.left_span, row.right_span,
+                                                self.diff_options)
 
     def diff(self, left: str, right: str, row: PairRow) -> TextDiff:
         """The word diff of ``row`` (computed once, then kept by the comparison)."""
-        return self.comparison.span_diff(left, right, row.left_span, row.right_span)
+        return self.comparison.span_diff(left, right, row.left_span, row.right_span,
+                                         self.diff_options)
 
     def prefetch(
         self,

@@ -14,14 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer
 
 from policydiff_tui.keys import binding_rows
-from policydiff_tui.pairs import PairRow
-from policydiff_tui.screens.main_export import ExportKeys
+from policydiff_tui.pairs import PairRow, changed
+from policydiff_tui.screens.main_changes import ChangeKeys
 
 LIST_MIN_WIDTH = 100
 """Below this many columns the section list hides by itself (``l`` brings it back)."""
 
 
-class MainScreen(ExportKeys):
+class MainScreen(ChangeKeys):
     """Section pairs, side-by-side diff, phrase panel, and the keys that move through them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,6 +40,13 @@ class MainScreen(ExportKeys):
         Binding("e", "export", "Export"),
         Binding("c", "copy_hunk", "Copy"),
         Binding("C", "copy_section", "Copy section", show=False),
+        Binding("x", "change_report", "Changes"),
+        Binding("v", "cycle_filter", "Filter rows"),
+        Binding("z", "sort_by_change", "Sort"),
+        Binding("i", "ignore", "Ignore"),
+        Binding("equals_sign", "mark_pair", "Pair", show=False),
+        Binding("minus", "unpair", "Unpair", show=False),
+        Binding("plus", "add_to_split", "Split", show=False),
         Binding("m", "theme_matrix", "Matrix"),
         Binding("t", "theme_filter", "Policy theme"),
         Binding("s", "swap", "Swap"),
@@ -109,7 +116,7 @@ class MainScreen(ExportKeys):
         index = self._row_index[self.current.key] + step
         while 0 <= index < len(self.rows):
             row = self.rows[index]
-            if row.kind != "match" or row.score is None or row.score < 1.0:
+            if changed(row):
                 self._after_diff = "last" if step < 0 else "first"
                 self.section_list.select_index(index)
                 return

@@ -36,7 +36,7 @@ from policydiff_tui.messages import (
     SectionSelected,
     WorkProgressed,
 )
-from policydiff_tui.pairs import PairRow, filter_rows, row_titles
+from policydiff_tui.pairs import PairRow, by_change, filter_rows, keep_rows, row_titles
 from policydiff_tui.search import MAX_MARKS, find_in
 from policydiff_tui.widgets.comparison_header import ComparisonHeader
 from policydiff_tui.widgets.diff_pane import RoleSpan
@@ -88,6 +88,10 @@ class PairViewScreen(Screen[None]):
         """The query as typed and in its normalized form (both are looked for)."""
         self.original = True
         """Show the text as written (True) or the normalized text the comparison uses."""
+        self.row_filter = "all"
+        """Which rows the list keeps (``pairs.ROW_FILTERS``)."""
+        self.sort_by_change = False
+        """List the most changed rows first (``pairs.by_change``), not in reading order."""
         self._row_index: dict[str, int] = {}
         self._pending_offset: tuple[str, int] | None = None
         self._keep_key: str | None = None
@@ -236,15 +240,19 @@ class PairViewScreen(Screen[None]):
 
     def _apply_filter(self, *, keep: str | None = None) -> None:
         assert self.session is not None
-        self.rows = filter_rows(self.all_rows, self.theme_filter)
+        self.rows = keep_rows(filter_rows(self.all_rows, self.theme_filter), self.row_filter)
+        if self.sort_by_change:
+            self.rows = by_change(self.rows)
         self._row_index = {row.key: k for k, row in enumerate(self.rows)}
         names = {t.id: t.name for t in self.session.comparison.themes}
         self.header.theme_label = names.get(self.theme_filter, "") if self.theme_filter else ""
         docs = (self.session.document(self.left), self.session.document(self.right))
         self.section_list.set_rows(self.rows, docs, names, keep=keep, texts=self.doc_texts())
+        shown = [names.get(self.theme_filter, self.theme_filter)] if self.theme_filter else []
+        shown += [self.row_filter] if self.row_filter != "all" else []
+        shown += ["most changed first"] if self.sort_by_change else []
         self.section_list.border_title = sanitize.line(
-            f"Sections ({len(self.rows)})"
-            + (f" · {names.get(self.theme_filter, self.theme_filter)}" if self.theme_filter else "")
+            f"Sections ({len(self.rows)})" + "".join(f" · {part}" for part in shown)
         )
 
     def _diff_key(self, row: PairRow) -> tuple[str, str, str]:

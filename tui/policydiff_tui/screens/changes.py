@@ -1,0 +1,159 @@
+"""The change report of the pair on screen: targets, new, dropped and renamed formulations.
+
+Built by the core (``policydiff.changes.build.change_report``, the report ``policydiff compare``
+writes as ``changes-dA-dB``), for the left document as the old one and the right as the new,
+in a worker (it takes a few seconds on two national reports). Each entry shows its text and
+its ``file:line``; choosing one jumps to its place (a target's new figure, else its old one; a
+new or renamed formulation in the right document, a dropped one in the left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from policydiff_tui import sanitize
+
+if TYPE_CHECKING:
+    from policydiff.changes.model import ChangeReport, Entry
+    from policydiff.comparison import Comparison
+    from policydiff.model import Document
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an entry of the report is: ``side`` (``left``/``right``) and an offset in that
+    document's text."""
+
+    side: str
+    offset: int
+
+
+def entry_offset(doc: Document, entry: Entry) -> int:
+    """Where a formulation of the report is in ``doc.text``: in the section its citation
+    names, else anywhere, else at its sentence (-1 when not found)."""
+    start = 0
+    if entry.citation.section:
+        try:
+            start = doc.section(entry.citation.section).span[0]
+        except KeyError:
+            start = 0
+    for needle, lo in ((entry.text, start), (entry.text, 0), (entry.sentence, 0)):
+        found = doc.text.find(needle, lo) if needle else -1
+        if found >= 0:
+            return found
+    return -1
+
+
+def report_items(
+    report: ChangeReport, left: Document, right: Document
+) -> list[tuple[Content, Place | None]]:
+    """The lines of the panel: a heading line (no place) per part, then its entries."""
+    items: list[tuple[Content, Place | None]] = []
+
+    def heading(text: str) -> None:
+        items.append((sanitize.line(text, "bold"), None))
+
+    def line(text: str, where: str, place: Place | None) -> None:
+        items.append((sanitize.join([sanitize.truncate(sanitize.line(text), 70), "  ",
+                                     sanitize.line(where, "dim")]), place))
+
+    heading(f"Targets ({len(report.indicators)})")
+    for ind in report.indicators:
+        old = ind.old.value if ind.old else "—"
+        new = ind.new.value if ind.new else "—"
+        figure = ind.new or ind.old
+        assert figure is not None
+        side = "right" if ind.new is not None else "left"
+        line(f"{ind.name}: {old} → {new} ({ind.direction})", figure.citation.where,
+             Place(side, figure.span[0]))
+    for title, entries, side, doc in (
+        ("New formulations", report.new_formulations, "right", right),
+        ("Dropped formulations", report.dropped_formulations, "left", left),
+    ):
+        heading(f"{title} ({len(entries)})")
+        for entry in entries:
+            offset = entry_offset(doc, entry)
+            line(entry.text, entry.citation.where, Place(side, offset) if offset >= 0 else None)
+    heading(f"Renamed ({len(report.renamed)})")
+    for renamed in report.renamed:
+        offset = entry_offset(right, renamed.new)
+        line(f"{renamed.old.text} → {renamed.new.text}", renamed.new.citation.where,
+             Place("right", offset) if offset >= 0 else None)
+    return items
+
+
+class ChangeReportScreen(ModalScreen[Place | None]):
+    """Dismisses with the ``Place`` of the chosen entry, or ``None`` (Escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,x", "dismiss(None)", "Close")]
+
+    def __init__(self, comparison: Comparison, left: str, right: str) -> None:
+        super().__init__(id="changes")
+        self.comparison = comparison
+        self.left = left
+        self.right = right
+        self.places: list[Place | None] = []
+        self.report: ChangeReport | None = None
+
+    def compose(self) -> ComposeResult:
+        left, right = self.comparison.document(self.left), self.comparison.document(self.right)
+        with Vertical(classes="dialog", id="changes-box"):
+            yield Label(sanitize.line(
+                f"Changes {left.tag} → {right.tag} (Enter: go there, Esc: close)"
+            ))
+            yield OptionList(id="change-items", markup=False)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.set_options([Option(sanitize.line("computing the change report…"),
+                                    disabled=True)])
+        options.focus()
+        self._build()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _build(self) -> None:
+        from policydiff.changes.build import change_report
+
+        try:
+            report = change_report(self.comparison, self.left, self.right)
+        except Exception as exc:  # shown, not raised
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.app.call_from_thread(self._failed, message)
+            return
+        self.app.call_from_thread(self._show, report)
+
+    def _failed(self, message: str) -> None:
+        if self.is_attached:
+            self.query_one(OptionList).set_options(
+                [Option(sanitize.line(f"no change report: {message}"), disabled=True)]
+            )
+
+    def _show(self, report: ChangeReport) -> None:
+        if not self.is_attached:
+            return
+        self.report = report
+        left, right = self.comparison.document(self.left), self.comparison.document(self.right)
+        items = report_items(report, left, right)
+        self.places = [place for _content, place in items]
+        options = self.query_one(OptionList)
+        options.set_options(
+            [Option(content, disabled=place is None) for content, place in items]
+        )
+        first = next((k for k, place in enumerate(self.places) if place is not None), None)
+        options.highlighted = first
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        place = self.places[event.option_index] if event.option_index < len(self.places) else None
+        if place is not None:
+            self.dismiss(place)
