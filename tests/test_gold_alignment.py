@@ -8,13 +8,13 @@ per pair and per confidence band (docs/alignment.md).
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 
 from policydiff.align import Alignment, Match
 from policydiff.comparison import compare
@@ -23,7 +23,7 @@ from policydiff.model import Document
 
 GOLD = Path(__file__).parent / "gold"
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("POLICYDIFF_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
 @dataclass
@@ -246,6 +246,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "tests"))
-    pytest.importorskip  # noqa: B018 - the module is importable without pytest plugins
     raise SystemExit(main(sys.argv[1:]))
