@@ -227,3 +227,23 @@ def test_guangdong_among_the_provinces(corpus: dict[str, Document]) -> None:
         having = sum(fold(text) in fold(d.text) for d in others)
         assert having <= 3, (text, having)
     assert "新质生产力" not in _texts(found, 10_000)
+
+
+def test_guangdong_among_five_provinces(corpus: dict[str, Document]) -> None:
+    # Issue 13: for peers, what is distinctive of each against the rest, not "new relative
+    # to Gansu". With four peers a formulation of Guangdong's list is written by none of them.
+    names = ("guangdong", "gansu", "beijing", "shanghai", "zhejiang")
+    docs = {n: corpus[f"prov-2026-{n}.txt"] for n in names}
+    others = [d for n, d in docs.items() if n != "guangdong"]
+    found = distinctive_formulations(docs["guangdong"], others, config=CONFIG)
+    for f in found:
+        assert all(fold(f.text) not in fold(d.text) for d in others), f.text
+    # 实施“百县千镇万村高质量发展工程” (Guangdong's programme, grep -l: only guangdong) leads;
+    # 高质量发展 itself, in all five, is not distinctive.
+    assert "百县千镇万村高质量发展工程" in _texts(found, 5)
+    assert "高质量发展" not in _texts(found, 10_000)
+    # Gansu's own: “三抓三促” and 绿满陇原 (grep -l among the five: gansu only).
+    gansu = distinctive_formulations(
+        docs["gansu"], [d for n, d in docs.items() if n != "gansu"], config=CONFIG
+    )
+    assert {"三抓三促", "绿满陇原"} <= set(_texts(gansu))

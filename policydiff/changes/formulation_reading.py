@@ -326,7 +326,7 @@ def phrase_runs(reading: Reading, run: list[int]) -> Iterator[tuple[int, int]]:
     shortest first: suffixes of the noun phrase (Chinese noun phrases end in their head:
     地方中小 of 地方中小银行 is no phrase) of at least two words, ``MIN_PHRASE_HAN`` to
     ``MAX_HAN`` Han characters, not starting with a one-character word (实战化军事训练 gives
-    no 化军事训练)."""
+    no 化军事训练) other than an adjective (新业态劳动者)."""
     text = reading.text
     words = reading.words
     j = len(run) - 1
@@ -340,5 +340,5 @@ def phrase_runs(reading: Reading, run: list[int]) -> Iterator[tuple[int, int]]:
         acc += han_count(text[s:e])
         if acc > MAX_HAN:
             return
-        if acc >= MIN_PHRASE_HAN and e - s >= 2:  # not from a one-character word (化, 版)
-            yield i, j
+        if acc >= MIN_PHRASE_HAN and (e - s >= 2 or reading.classes[run[i]] == "a"):
+            yield i, j  # not from a one-character word (化, 版), but 新 of 新业态劳动者

@@ -209,24 +209,33 @@ def formulation_changes(
 def distinctive_formulations(
     doc: Document, others: Sequence[Document], *, config: Config
 ) -> tuple[Formulation, ...]:
-    """The formulations of ``doc`` that few of ``others`` have (at most ``DISTINCTIVE_SHARE``
-    of them, at least one), best first: what a report among peers (31 provinces) says of its
-    own, not what is new relative to the previous argument."""
+    """The formulations of ``doc`` that few of ``others`` have, best first: what a report
+    among peers (31 provinces) says of its own, not what is new relative to the previous
+    argument. A quoted or dictionary term may be in ``DISTINCTIVE_SHARE`` of the others
+    (ranked lower the more have it), a noun phrase in none; a noun phrase must be said twice
+    or in a heading, and not next to a quotation or around a term of the list (as for
+    ``formulation_changes``)."""
     reading = Reading.of(doc, cache=config.cache)
     rest = _others(others, (doc,))
     quoted_anywhere = _quoted_set(rest, reading)
     allowed = int(DISTINCTIVE_SHARE * len(rest))
     index = _Index(rest)
     joined = index.joined
-    units = _candidates(reading, lambda folded: folded not in joined, quoted_anywhere)
+    units = _candidates(
+        reading, lambda folded: folded not in joined, quoted_anywhere,
+        lambda folded: len(index.having(folded)) <= allowed,
+    )
+    terms = [c.text for c in units.values() if c.kind != "phrase"]
     scored = []
     for cand in units.values():
         folded = fold(cand.text)
         df = len(index.having(folded)) if cand.kind != "phrase" else 0
-        if df > allowed:
+        if cand.kind == "phrase" and (
+            (len(cand.spans) < 2 and not _in_heading(reading, cand))  # rarely a slogan
+            or _touches_quote(reading, cand)
+            or any(t in cand.text for t in terms)
+        ):
             continue
-        if cand.kind == "phrase" and len(cand.spans) < 2 and not _in_heading(reading, cand):
-            continue  # a noun phrase said once is rarely a slogan of the report
         score = _importance(reading, cand) * (1.0 - df / max(1, len(rest)))
         scored.append(_formulation(reading, cand, score))
     return tuple(_best_first(scored))
@@ -245,14 +254,19 @@ def _quoted_set(rest: Sequence[_Other], *readings: Reading) -> frozenset[str]:
 
 
 def _candidates(
-    reading: Reading, absent: _Absent, quoted_anywhere: frozenset[str]
+    reading: Reading,
+    absent: _Absent,
+    quoted_anywhere: frozenset[str],
+    terms_absent: _Absent | None = None,
 ) -> dict[str, Candidate]:
     """The candidates of ``reading`` that ``absent`` (a test of folded text) lets through:
-    quoted terms, dictionary terms, then of each noun phrase its longest suffix that is absent
-    (行政裁量权基准制度, not its shortest new tail 基准制度), unless it names an event."""
+    quoted terms, dictionary terms (``terms_absent`` tests those when given), then of each
+    noun phrase its longest suffix that is absent (行政裁量权基准制度, not its shortest new
+    tail 基准制度), unless it names an event."""
     units: dict[str, Candidate] = {}
+    test_term = terms_absent or absent
     for cand in (*quoted_candidates(reading).values(), *term_candidates(reading).values()):
-        if cand.text not in units and absent(fold(cand.text)):
+        if cand.text not in units and test_term(fold(cand.text)):
             units[cand.text] = cand
     text, words = reading.text, reading.words
     for run in noun_phrases(reading):
