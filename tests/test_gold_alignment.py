@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from policydiff.align import Alignment, Match
 from policydiff.comparison import compare
 from policydiff.config import Config
