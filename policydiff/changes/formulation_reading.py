@@ -51,7 +51,7 @@ dictionary: 两重, 两新)."""
 
 MAX_QUOTE = 20
 
-_QUOTE_RE = re.compile(
+QUOTE_RE = re.compile(
     rf"“([^“”\n。；！？]{{1,{MAX_QUOTE}}})”|「([^「」\n。；！？]{{1,{MAX_QUOTE}}})」"
     rf"|『([^『』\n。；！？]{{1,{MAX_QUOTE}}})』"
 )
@@ -271,7 +271,7 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
     """The quoted terms of the document (see the module docstring), by text."""
     text = reading.text
     found: dict[str, list[Span]] = {}
-    for match in _QUOTE_RE.finditer(text):
+    for match in QUOTE_RE.finditer(text):
         group = next(g for g in range(1, 4) if match.group(g) is not None)
         s, e = match.span(group)
         term = text[s:e].strip()

@@ -36,6 +36,7 @@ import bisect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from policydiff.changes.formulation_reading import (
     QUOTE_MARKS,
@@ -50,8 +51,10 @@ from policydiff.changes.formulation_reading import (
     term_candidates,
 )
 from policydiff.chars import HAN_OR_ZERO_RE
-from policydiff.config import Config
 from policydiff.model import Document
+
+if TYPE_CHECKING:
+    from policydiff.config import Config
 
 GENERIC_SHARE = 0.25
 """A noun phrase found in at least this share of the other reports (5 or more) is common
@@ -176,7 +179,7 @@ class _Index:
 
 
 def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
-    from policydiff.changes.formulation_reading import _QUOTE_RE
+    from policydiff.changes.formulation_reading import QUOTE_RE
 
     out = []
     for doc in docs:
@@ -184,7 +187,7 @@ def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
                for s in skip):
             continue
         quoted = tuple(
-            fold(next(g for g in m.groups() if g is not None)) for m in _QUOTE_RE.finditer(doc.text)
+            fold(next(g for g in m.groups() if g is not None)) for m in QUOTE_RE.finditer(doc.text)
         )
         out.append(_Other(fold(doc.text), document_year(doc), quoted))
     return out
@@ -202,8 +205,13 @@ def formulation_changes(
     quoted_anywhere = _quoted_set(rest, r_old, r_new)
     new_list = _novel(r_new, r_old, rest, quoted_anywhere, later=True)
     dropped_list = _novel(r_old, r_new, rest, quoted_anywhere, later=False)
-    renamed, new_left, dropped_left = find_renames(r_old, r_new, dropped_list, new_list)
-    return FormulationChanges(tuple(new_left), tuple(dropped_left), tuple(renamed))
+    linked = find_renames(r_old, r_new, dropped_list, new_list)
+    gone, came = {i for i, _ in linked}, {j for _, j in linked}
+    return FormulationChanges(
+        new=tuple(f for j, f in enumerate(new_list) if j not in came),
+        dropped=tuple(f for i, f in enumerate(dropped_list) if i not in gone),
+        renamed=tuple(Rename(old=dropped_list[i], new=new_list[j]) for i, j in linked),
+    )
 
 
 def distinctive_formulations(

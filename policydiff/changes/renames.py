@@ -29,7 +29,7 @@ from policydiff.chars import HAN_OR_ZERO_RE
 
 if TYPE_CHECKING:
     from policydiff.changes.formulation_reading import Reading
-    from policydiff.changes.formulations import Formulation, Rename
+    from policydiff.changes.formulations import Formulation
 
 MIN_EDGE = 2
 """Characters of context right before or after the term that must agree."""
@@ -58,11 +58,9 @@ def find_renames(
     new: Reading,
     dropped: Sequence[Formulation],
     added: Sequence[Formulation],
-) -> tuple[list[Rename], list[Formulation], list[Formulation]]:
-    """The renames among ``dropped`` (formulations of ``old``) and ``added`` (of ``new``),
-    and what is left of ``added`` and ``dropped``, in their order."""
-    from policydiff.changes.formulations import Rename
-
+) -> list[tuple[int, int]]:
+    """The renames among ``dropped`` (formulations of ``old``) and ``added`` (of ``new``):
+    pairs ``(i, j)`` of ``dropped[i]`` renamed ``added[j]``, in the order of ``added``."""
     pairs: list[tuple[float, int, int]] = []
     old_contexts = [_contexts(old, f.text) for f in dropped]
     new_contexts = [_contexts(new, f.text) for f in added]
@@ -80,17 +78,14 @@ def find_renames(
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     used_old: set[int] = set()
     used_new: set[int] = set()
-    renames: list[tuple[int, Rename]] = []
+    linked: list[tuple[int, int]] = []
     for _, i, j in pairs:
         if i in used_old or j in used_new:
             continue
         used_old.add(i)
         used_new.add(j)
-        renames.append((j, Rename(old=dropped[i], new=added[j])))
-    renames.sort(key=lambda r: r[0])
-    left_new = [f for j, f in enumerate(added) if j not in used_new]
-    left_dropped = [f for i, f in enumerate(dropped) if i not in used_old]
-    return [r for _, r in renames], left_new, left_dropped
+        linked.append((i, j))
+    return sorted(linked, key=lambda pair: pair[1])
 
 
 _Context = tuple[str, str, str, int, int]
