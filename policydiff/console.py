@@ -235,7 +235,7 @@ class ProgressBar:
 
 
 class _Closed:
-    """Where stdout goes when there is none (``>&-``): every write is refused."""
+    """Where stdout (or stderr) goes when there is none (``>&-``): every write is refused."""
 
     def write(self, text: str) -> int:
         raise ValueError("I/O operation on closed file")
@@ -267,6 +267,8 @@ class Console:
         self.closed = chosen is None  # ">&-": Python sets sys.stdout to None
         self.stdout = chosen if chosen is not None else cast(TextIO, _Closed())
         self.stderr = sys.stderr if stderr is None else stderr
+        if self.stderr is None:  # "2>&-"
+            self.stderr = cast(TextIO, _Closed())
         self.env = os.environ if env is None else env
         self.quiet = quiet
         self.verbose = verbose and not quiet
@@ -329,9 +331,7 @@ class Console:
             elif not self._page(command, text):
                 self._write(text)
         deferred, self._deferred = self._deferred, []
-        for line in deferred:
-            self.stderr.write(line + "\n")
-        self.stderr.flush()
+        self._to_stderr("".join(line + "\n" for line in deferred))
 
     def _write(self, text: str) -> None:
         try:
@@ -377,8 +377,21 @@ class Console:
         if self._buffer:
             self._deferred.append(line)
             return
-        self.stderr.write(line + "\n")
-        self.stderr.flush()
+        self._to_stderr(line + "\n")
+
+    def _to_stderr(self, text: str) -> None:
+        """Write to stderr; when it is closed or full there is nowhere to say so: the text is
+        dropped (and fd 2 pointed at /dev/null so that the interpreter's last flush passes)."""
+        try:
+            if text:
+                self.stderr.write(text)
+            self.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            except OSError:
+                pass
+            self.stderr = cast(TextIO, _Closed())
 
     def error(self, message: str) -> None:
         """``policydiff: MESSAGE`` on stderr, always (one line)."""
