@@ -54,6 +54,8 @@ HASH_MIX = 0x9E3779B97F4A7C15
 DOCUMENTS_PER_TASK = 16
 PARTITIONS = 16
 """Hash partitions of the shingle counts."""
+COLUMNS = 5
+"""Columns of a bucket's rows: document, position, end, left, after (``start_task``)."""
 BUCKETS_PER_MILLION = 8
 """Buckets of stage 4 per million characters of the corpus (at least 4)."""
 
@@ -251,8 +253,10 @@ def count_task(args: tuple[int, list[tuple[Any, Any]]]) -> np.ndarray:
 
 
 def start_task(args: tuple[_Job, list[int], np.ndarray]) -> list[np.ndarray]:
-    """Stage 3: per bucket, the rows (document, position, end) of the positions whose window
-    is shared; ``end`` stops at the next barrier and at ``MAX_PHRASE_CHARS``."""
+    """Stage 3: per bucket, the rows (document, position, end, left, after) of the positions
+    whose window is shared; ``end`` stops at the next barrier and at ``MAX_PHRASE_CHARS``,
+    ``left`` is the code of the character before (-2: a barrier or the start), ``after`` the
+    distance to the first word boundary at or after the position."""
     import numpy as np
 
     from policydiff.phrases.rules import MAX_PHRASE_CHARS
@@ -272,11 +276,16 @@ def start_task(args: tuple[_Job, list[int], np.ndarray]) -> list[np.ndarray]:
         idx = np.where(barrier, np.arange(n), n)
         next_barrier = np.minimum.accumulate(idx[::-1])[::-1]
         ends = np.minimum(next_barrier[pos], pos + MAX_PHRASE_CHARS)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        before = np.maximum(pos - 1, 0)
+        left = np.where((pos == 0) | barrier[before], -2, codes[before])
+        where = np.flatnonzero(data.bounds(d))  # holds len(text): every position has one after
+        after = where[np.searchsorted(where, pos)] - pos
         bucket = (hashes[pos] >> np.uint64(40)) % np.uint64(job.buckets)
-        table = np.stack([np.full(len(pos), d), pos, ends], axis=1).astype(np.int64)
+        table = np.stack([np.full(len(pos), d), pos, ends, left, after], axis=1).astype(np.int64)
         for b in np.unique(bucket).tolist():
             rows[b].append(table[bucket == b])
-    return [np.concatenate(r) if r else np.zeros((0, 3), dtype=np.int64) for r in rows]
+    return [np.concatenate(r) if r else np.zeros((0, COLUMNS), dtype=np.int64) for r in rows]
 
 
 def repeat_task(args: tuple[_Job, np.ndarray]) -> list[str]:
@@ -285,19 +294,14 @@ def repeat_task(args: tuple[_Job, np.ndarray]) -> list[str]:
     if len(table) < 2:
         return []
     data = _docs(job.store, job.stamp)
-    docs, positions, ends = (table[:, k].tolist() for k in range(3))
     texts = data.texts
-    keys = [texts[d][p:e] for d, p, e in zip(docs, positions, ends, strict=True)]
+    keys = [texts[d][p:e] for d, p, e in table[:, :3].tolist()]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     keys = [keys[i] for i in order]
-    docs = [docs[i] for i in order]
-    positions = [positions[i] for i in order]
+    docs, positions, _, left, after = (table[order, k].tolist() for k in range(COLUMNS))
     lcp = [_common_prefix(keys[i], keys[i + 1]) for i in range(len(keys) - 1)] + [0]
-    left = []
-    for d, p in zip(docs, positions, strict=True):
-        left.append(-2 if p == 0 or data.barrier(d)[p - 1] else ord(texts[d][p - 1]))
     repeats = maximal_nodes(lcp, left, docs, job.min_chars, job.min_docs)
-    return sorted(_candidates(repeats, keys, docs, positions, data, job.min_chars))
+    return sorted(_candidates(repeats, keys, docs, positions, after, data, job.min_chars))
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -361,7 +365,7 @@ def maximal_nodes(lcp: Sequence[int], left: Sequence[int], docs: Sequence[int],
 
 
 def _candidates(repeats: list[tuple[int, int, int]], keys: list[str], docs: list[int],
-                positions: list[int], data: _Docs, m: int) -> set[str]:
+                positions: list[int], after: list[int], data: _Docs, m: int) -> set[str]:
     """The repeats grouped by where word boundaries fall and trimmed, as the miner does."""
     from policydiff.phrases.model import han_count
     from policydiff.phrases.trim import needs_trim, trim
@@ -378,9 +382,8 @@ def _candidates(repeats: list[tuple[int, int, int]], keys: list[str], docs: list
             if d not in where:
                 where[d] = data.bounds(d).nonzero()[0].tolist()
             w = where[d]
-            after = w[min(bisect.bisect_left(w, p), len(w) - 1)]
             before = w[max(bisect.bisect_right(w, p + length) - 1, 0)]
-            groups.setdefault((after - p, before - p), []).append((d, p))
+            groups.setdefault((after[k], before - p), []).append((d, p))
         for (start, end), members in groups.items():
             if end - start < m:
                 continue
