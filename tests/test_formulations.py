@@ -112,6 +112,16 @@ def test_seeds_formulations_point_at_their_text(seed_files: dict[str, Path]) -> 
     assert scores == sorted(scores, reverse=True)
 
 
+def test_masked_names_are_not_formulations(seed_files: dict[str, Path]) -> None:
+    # Seed 000 quotes masked names (“数字**”, “健康**”: the ** hides a place name); such a
+    # quotation is no formulation, nor is any phrase holding a mask.
+    seeds = [load_document(seed_files[k], doc_id=f"d{k}") for k in ("000", "001", "002")]
+    changes = formulation_changes(seeds[0], seeds[1], others=seeds[2:], config=CONFIG)
+    assert "两山" in _texts(changes.dropped, 10_000)  # seed 000: 践行“两山”理念; 001 (兩山): none
+    for f in (*changes.new, *changes.dropped):
+        assert "＊" not in f.text and "*" not in f.text, f.text
+
+
 # --------------------------------------------------------------------------- the corpus
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from policydiff.chars import HAN_OR_ZERO_RE
+from policydiff.chars import HAN_OR_ZERO_RE, MASK_RUN_RE
 from policydiff.model import Document, Section, Span
 
 NOUN_LIKE = frozenset({"n", "nz", "vn", "an", "ng", "j", "b", "x"})
@@ -222,6 +222,8 @@ def _class_of(word: str) -> str:
     (提/振: a verb the dictionary lacks, not a new noun)."""
     if any(c.isdigit() for c in word):
         return "m"
+    if not HAN_OR_ZERO_RE.search(word):
+        return "w"  # punctuation, a mask (＊), Latin letters: no part of a Chinese noun phrase
     tag = _word_class(word)
     if tag == "x" and len(word) > 1 and word not in dictionary_terms():
         return "v" if any(_word_class(c) == "v" for c in word) else "x"
@@ -275,8 +277,8 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
         group = next(g for g in range(1, 4) if match.group(g) is not None)
         s, e = match.span(group)
         term = text[s:e].strip()
-        if han_count(term) < 2 or "，" in term or "," in term:
-            continue
+        if han_count(term) < 2 or "，" in term or "," in term or MASK_RUN_RE.search(term):
+            continue  # a clause, or a masked name (数字＊)
         if term.endswith(NAME_SUFFIX) or text[match.end() : match.end() + 1] == NAME_SUFFIX:
             continue
         if term[-1] in BODY_SUFFIXES and text[match.start() - 1 : match.start()] in "（(":
