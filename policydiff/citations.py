@@ -70,28 +70,46 @@ def source_position(doc: Document, offset: int) -> tuple[int, int]:
     return index + 1, offset - starts[index] + 1
 
 
+class Citer:
+    """Cites many spans of one document: the section starts and the offset map are looked up
+    once (``cite`` for a single span builds one)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.file = file_name(doc)
+        self.normal = doc.normalization
+        sections = [sec for sec in doc.sections if sec.own_span[1] > sec.own_span[0]]
+        self.starts = [sec.own_span[0] for sec in sections]
+        self.ids = [sec.id for sec in sections]
+
+    def section_at(self, offset: int) -> str:
+        """The id of the section whose own text holds normalized ``offset`` (own texts tile
+        the text in document order)."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.ids[index] if index >= 0 else self.doc.root.id
+
+    def cite(self, span: Span, section: str | None = None) -> Citation:
+        """Where normalized ``span`` is in the source file; ``section``: the section id to
+        carry (default: the section holding the span's start)."""
+        start, end = self.normal.to_source(span)
+        line, column = source_position(self.doc, start)
+        end_line = source_position(self.doc, max(start, end - 1))[0]
+        return Citation(
+            file=self.file, line=line, column=column, end_line=end_line,
+            section=self.section_at(span[0]) if section is None else section,
+        )
+
+
 def section_at(doc: Document, offset: int) -> str:
     """The id of the innermost section whose own text holds normalized ``offset``."""
-    found = doc.root.id
-    for sec in doc.sections:
-        start, end = sec.own_span
-        if start <= offset < end:
-            found = sec.id
-        elif sec.span[0] > offset:
-            break
-    return found
+    return Citer(doc).section_at(offset)
 
 
 def cite(doc: Document, span: Span, section: str | None = None) -> Citation:
     """Where normalized ``span`` of ``doc`` is in its source file. ``section``: the section
-    id to carry (default: the innermost section holding the span's start)."""
-    start, end = doc.normalization.to_source(span)
-    line, column = source_position(doc, start)
-    end_line = source_position(doc, max(start, end - 1))[0]
-    return Citation(
-        file=file_name(doc), line=line, column=column, end_line=end_line,
-        section=section_at(doc, span[0]) if section is None else section,
-    )
+    id to carry (default: the innermost section holding the span's start). For many spans of
+    one document, use a ``Citer``."""
+    return Citer(doc).cite(span, section)
 
 
 def line_of(doc: Document, offset: int) -> int:

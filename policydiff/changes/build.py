@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from policydiff.changes.indicators import indicators as indicator_table
 from policydiff.changes.model import ChangeReport, Distinctive, DocumentRef, Entry, Renamed
 from policydiff.changes.summary import Passages, passages, theme_summary
-from policydiff.citations import cite, file_name
+from policydiff.citations import Citer, file_name
 from policydiff.model import Document
 
 if TYPE_CHECKING:
@@ -56,10 +56,11 @@ def change_report(
     where_old, where_new = passages(old, themes), passages(new, themes)
     others = [d for d in comparison.documents if d.id not in (a, b)]
     found, notes = _formulations(old, new, others, comparison, kind)
-    new_entries = tuple(_entry(new, f, where_new) for f in found["new"])
-    dropped_entries = tuple(_entry(old, f, where_old) for f in found["dropped"])
+    cite_old, cite_new = Citer(old), Citer(new)
+    new_entries = tuple(_entry(cite_new, f, where_new) for f in found["new"])
+    dropped_entries = tuple(_entry(cite_old, f, where_old) for f in found["dropped"])
     renamed = tuple(
-        Renamed(_entry(old, r.old, where_old), _entry(new, r.new, where_new))
+        Renamed(_entry(cite_old, r.old, where_old), _entry(cite_new, r.new, where_new))
         for r in found["renamed"]
     )
     al = comparison.alignment(a, b)
@@ -79,12 +80,12 @@ def change_report(
     )
 
 
-def _entry(doc: Document, formulation: Any, where: Passages) -> Entry:
-    """A formulation (``changes.formulations.Formulation``) as a report entry."""
+def _entry(citer: Citer, formulation: Any, where: Passages) -> Entry:
+    """A formulation (``changes.formulations.Formulation``) of ``citer.doc`` as an entry."""
     span = (formulation.start, formulation.end)
     return Entry(
         text=formulation.text, score=float(formulation.score), sentence=formulation.sentence,
-        citation=cite(doc, span, section=formulation.section),
+        citation=citer.cite(span, section=formulation.section),
         theme=where.theme_at(formulation.start),
     )
 
@@ -121,9 +122,9 @@ def distinctive_report(comparison: Comparison, *, top: int = 30) -> tuple[Distin
     found = []
     for doc in docs:
         others = [d for d in docs if d.id != doc.id]
-        where = passages(doc, comparison.themes)
+        where, citer = passages(doc, comparison.themes), Citer(doc)
         ranked = formulations.distinctive_formulations(doc, others, config=comparison.config)
         found.append(Distinctive(
-            document_ref(doc), tuple(_entry(doc, f, where) for f in ranked[:top])
+            document_ref(doc), tuple(_entry(citer, f, where) for f in ranked[:top])
         ))
     return tuple(found)

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from policydiff.changes.model import Figure, Indicator
-from policydiff.citations import cite
+from policydiff.citations import Citer
 from policydiff.model import Document, Section
 from policydiff.themes import Theme, classify
 
@@ -33,14 +33,15 @@ _NUM = r"(?:\d{1,3}(?:[, \u00a0\u2009]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 """A number; thousands may be grouped by commas or spaces (``11,680``, ``11 400``)."""
 FIGURE_RE = re.compile(
     r"(?P<pre>超过|达到|不低于|不少于|不超过|不高于|高于|低于|约|近|逾)?"
-    rf"(?P<num>{_NUM}(?:[%％]?[-－—~～至到]{_NUM})?)"
+    rf"(?<![\d.,])(?<!\d[ \u00a0\u2009])(?P<num>{_NUM}(?:[%％]?[-－—~～至到]{_NUM})?)"
     r"(?P<mult>万亿|亿|万|千(?![瓦米]))?"
     r"(?P<unit>[%％‰]|个百分点|百分点|美元|港元|元|公斤|斤|吨|人次|人|户|套|亩|公里|千米|千瓦|瓦"
     r"|立方米|平方米|辆|家|所|个|项|座|张|间|倍|天|小时)"
     r"(?P<post>左右|以上|以内|以下|之内)?"
 )
-"""A figure: an optional qualifier before, a number or range, a multiplier, a unit and an
-optional qualifier after."""
+"""A figure: an optional qualifier before, a number or range (never starting inside another
+number: a long run of digits costs linear time), a multiplier, a unit and an optional
+qualifier after."""
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 UNIT_CLASS = {"％": "%", "个百分点": "%", "百分点": "%"}
@@ -115,12 +116,12 @@ class _Clause:
 def plan_sections(doc: Document) -> list[Section]:
     """The sections of the plan part: all but the review sections and their subsections."""
     kept: list[Section] = []
-    review: list[str] = []
+    review: set[str] = set()  # review sections and their subsections
     for sec in doc.sections:
-        if any(sec.id.startswith(rid + ".") for rid in review):
-            continue
-        if sec.kind == "heading" and REVIEW_HEADING_RE.search(sec.heading):
-            review.append(sec.id)
+        if sec.parent in review or (
+            sec.kind == "heading" and REVIEW_HEADING_RE.search(sec.heading)
+        ):
+            review.add(sec.id)
             continue
         kept.append(sec)
     return kept
@@ -165,9 +166,10 @@ def _clauses(sentence: str, offset: int) -> list[_Clause]:
 
 
 def sentence_figures(
-    doc: Document, sentence: str, offset: int, themes: Sequence[Theme], section_theme: str
+    citer: Citer, sentence: str, offset: int, themes: Sequence[Theme], section_theme: str
 ) -> list[Figure]:
-    """The figures of one sentence (``offset``: where it starts in ``doc.text``)."""
+    """The figures of one sentence of ``citer.doc`` (``offset``: where it starts in its
+    text)."""
     found: list[Figure] = []
     base = ""  # the name of the last figure that is not a delta
     before: list[str] = []  # the clauses before, last first
@@ -191,7 +193,7 @@ def sentence_figures(
                 qualifier=(m.group("pre") or "") + (m.group("post") or ""), delta=delta,
                 sentence=sentence.strip(), span=(start, clause.start + m.end()), theme=theme,
                 at=start - offset - (len(sentence) - len(sentence.lstrip())),
-                citation=cite(doc, (start, clause.start + m.end())),
+                citation=citer.cite((start, clause.start + m.end())),
             ))
         before.insert(0, clause.text)
     return found
@@ -235,12 +237,13 @@ def document_figures(doc: Document, themes: Sequence[Theme]) -> list[Figure]:
     （支持消费品以旧换新）``) or a number."""
     figures: list[Figure] = []
     seen: dict[str, set[str]] = {}
+    citer = Citer(doc)
     for sec in plan_sections(doc):
         section_theme = sec.themes[0].id if sec.themes else ""
         for sentence, offset in _sentences(doc, sec):
             if PAST_SENTENCE_RE.match(sentence.strip()):
                 continue
-            for fig in sentence_figures(doc, sentence, offset, themes, section_theme):
+            for fig in sentence_figures(citer, sentence, offset, themes, section_theme):
                 values = seen.setdefault(fig.key, set())
                 if fig.value in values:
                     continue
@@ -260,6 +263,9 @@ def _renamed(doc: Document, fig: Figure, number: int) -> Figure:
     name = f"{fig.name}（{purpose}）" if purpose else f"{fig.name}（{number}）"
     return replace(fig, name=name, key=name_key(name))
 
+
+MAX_FUZZY_PAIRS = 1_000_000
+"""Most name comparisons of the fuzzy pairing (beyond, only the same names are paired)."""
 
 FUZZY_MIN = 80.0
 """Least ``rapidfuzz.fuzz.ratio`` of two names for their figures to be one indicator (when no
@@ -300,6 +306,8 @@ def _fuzzy_pairs(
     from rapidfuzz import fuzz
 
     used = set(taken.values())
+    if (len(old) - len(used)) * (len(new) - len(taken)) > MAX_FUZZY_PAIRS:
+        return {}  # thousands of figures on each side: names that are the same only
     candidates = []
     for j, b in enumerate(new):
         if j in taken:
