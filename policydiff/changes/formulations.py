@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -299,18 +299,30 @@ def _is_event(text: str) -> bool:
 
 
 def _without_contained(units: dict[str, Candidate]) -> dict[str, Candidate]:
-    """Drop a noun phrase every occurrence of which lies inside another candidate's."""
-    spans = sorted({span for c in units.values() for span in c.spans}, key=lambda x: (x[0], -x[1]))
+    """Drop a noun phrase every occurrence of which lies inside another candidate's, and a
+    dictionary term every occurrence of which lies inside a longer quoted or dictionary term
+    (三保障 of “两不愁三保障”); a quoted term stays (it is marked as a unit)."""
+    by_any = _covered(span for c in units.values() for span in c.spans)
+    by_terms = _covered(span for c in units.values() if c.kind != "phrase" for span in c.spans)
+
+    def contained(cand: Candidate) -> bool:
+        covered = by_any if cand.kind == "phrase" else by_terms
+        return cand.kind in ("phrase", "term") and bool(cand.spans) and all(
+            span in covered for span in cand.spans
+        )
+
+    return {text: cand for text, cand in units.items() if not contained(cand)}
+
+
+def _covered(spans: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie inside another of ``spans``."""
     covered: set[tuple[int, int]] = set()
     reach = -1
-    for start, end in spans:  # by start, longest first: an earlier span reaching as far covers
-        if reach >= end:
+    for start, end in sorted(set(spans), key=lambda x: (x[0], -x[1])):
+        if reach >= end:  # by start, longest first: an earlier span reaching as far covers
             covered.add((start, end))
         reach = max(reach, end)
-    return {
-        text: cand for text, cand in units.items()
-        if not (cand.kind == "phrase" and cand.spans and all(s in covered for s in cand.spans))
-    }
+    return covered
 
 
 def _novel(
