@@ -46,6 +46,10 @@ MIN_SHARED = 4
 CONTEXT = 12
 """Characters of context read on each side of an occurrence."""
 
+MAX_CANDIDATES = 400
+"""Formulations of each list (the best ranked) looked at: bounds the pairs compared on a huge
+or hostile input (national reports have 250-400 of each)."""
+
 MAX_OCCURRENCES = 4
 """Occurrences of each formulation compared (the first ones)."""
 
@@ -62,8 +66,8 @@ def find_renames(
     """The renames among ``dropped`` (formulations of ``old``) and ``added`` (of ``new``):
     pairs ``(i, j)`` of ``dropped[i]`` renamed ``added[j]``, in the order of ``added``."""
     pairs: list[tuple[float, int, int]] = []
-    old_contexts = [_contexts(old, f.text) for f in dropped]
-    new_contexts = [_contexts(new, f.text) for f in added]
+    old_contexts = [_contexts(old, f.text) for f in dropped[:MAX_CANDIDATES]]
+    new_contexts = [_contexts(new, f.text) for f in added[:MAX_CANDIDATES]]
     old_strong = [_is_term(old, f.text) for f in dropped]
     new_strong = [_is_term(new, f.text) for f in added]
     for i, oc in enumerate(old_contexts):
