@@ -162,8 +162,9 @@ class Overrides:
 
 
 def _toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's: ``\\"``, ``\\\\``, ``\\uXXXX``)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string: JSON's escapes are TOML's (``\\"``, ``\\\\``, ``\\uXXXX`` for the
+    controls below U+0020); DEL, which JSON leaves as it is, is escaped too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
 
 
 def _file(doc: Document) -> str:

@@ -106,3 +106,47 @@ def test_bad_overrides_files_are_one_line_errors(tmp_path: Path) -> None:
     big.write_bytes(b"#" * 2_000_000)
     with pytest.raises(InputError):
         overrides.load(big)
+
+
+def test_repeated_headings_are_named_by_their_parents(tmp_path: Path) -> None:
+    from policydiff.document import build_document
+
+    body = "坚持党的全面领导，推进全面从严治党，提高政府执行力和公信力，建设人民满意的政府。" * 2
+    text = (
+        "一、过去一年工作回顾\n（一）加强政府建设\n" + body + "\n"
+        "二、今年重点任务\n（一）加强政府建设\n" + body + "\n"
+    )
+    doc = build_document(text, doc_id="d1", path=str(tmp_path / "a.txt"))
+    twins = [s for s in doc.sections if s.heading == "加强政府建设"]
+    assert len(twins) == 2
+    keys = [overrides.section_key(doc, s) for s in twins]
+    assert keys == [
+        "一、过去一年工作回顾 / （一）加强政府建设", "二、今年重点任务 / （一）加强政府建设",
+    ]
+    assert [overrides.section_for(doc, k) for k in keys] == [s.id for s in twins]
+    assert overrides.section_for(doc, "（一）加强政府建设") is None  # ambiguous: not applied
+
+
+def test_a_hostile_heading_round_trips_through_the_file(tmp_path: Path) -> None:
+    from policydiff.document import load_document
+
+    body = "推进高质量发展，扩大有效需求，稳定就业和物价，防范化解重大风险，保持社会大局稳定。"
+    heading = '一、"引号"\\反斜杠\x7f与\x1b[31m控制'
+    source = tmp_path / "a.txt"
+    source.write_text(f"{heading}\n{body * 2}\n", encoding="utf-8")
+    doc = load_document(source, cache=False)
+    sec = doc.sections[-1]
+    ov = overrides.Overrides().with_pair(doc, doc, sec.id, sec.id)
+    path = ov.save(tmp_path / "o.toml")
+    back = overrides.load(path)
+    assert back.entries == ov.entries
+    fixed, stale = back.for_pair(doc, doc)
+    assert fixed.pairs == ((sec.id, sec.id, "match"),) and stale == ()
+
+
+def test_controls_and_quotes_in_names_are_escaped_in_the_file() -> None:
+    names = ('"引号"\\反斜杠', "删除\x7f符", "换行\n与\x1b[31m转义", "\u202e反向")
+    entry = overrides.Entry("split", "a.txt", "0" * 64, "b.txt", "1" * 64, ("甲",), names)
+    text = overrides.Overrides((entry,)).to_toml()
+    assert "\x7f" not in text and "\x1b" not in text
+    assert overrides.parse(text, "x.toml").entries == (entry,)
