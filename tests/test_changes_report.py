@@ -18,7 +18,8 @@ from policydiff.citations import cite
 from policydiff.comparison import compare
 from policydiff.config import Config
 from policydiff.document import load_document
-from policydiff.formats.changes import changes_json, changes_schema
+from policydiff.errors import ExportError
+from policydiff.formats.changes import changes_json, changes_schema, load_changes, render_json
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -160,3 +161,28 @@ def test_a_series_gets_no_peers_report(national: list[Path], tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     assert (out / "changes-d1-d2.html").is_file()
     assert not (out / "changes-distinctive.html").exists()  # 2024, 2025: one series
+
+
+def test_a_report_reads_back_strictly(seed_files: dict[str, Path], tmp_path: Path) -> None:
+    comparison = compare([seed_files["001"], seed_files["002"]], Config(cache=False))
+    text = render_json(change_report(comparison, "d1", "d2"))
+    path = tmp_path / "changes.json"
+    path.write_text(text, "utf-8")
+    assert load_changes(path) == json.loads(text)
+    data = json.loads(text)
+    data["indicators"] = [{"name": "赤字率", "theme": "macro", "direction": "raised",
+                           "from": {"value": "3%", "sentence": "", "section": "d1/2",
+                                    "line": 0}, "to": None}]
+    damaged = [
+        ('{"schema": "policydiff/changes@2"}', "schema is"),
+        (text.replace('"kind": "peers"', '"kind": "sideways"')
+         .replace('"kind": "series"', '"kind": "sideways"'), "kind must be"),
+        (json.dumps(data, ensure_ascii=False), "indicators[0]"),
+        (text[: len(text) // 2], "changes.json"),
+    ]
+    for bad, says in damaged:
+        path.write_text(bad, "utf-8")
+        with pytest.raises(ExportError) as caught:
+            load_changes(path)
+        message = str(caught.value)
+        assert says in message and "\n" not in message, message

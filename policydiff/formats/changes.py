@@ -1,4 +1,5 @@
-"""The change report as JSON (schema ``policydiff/changes@1``): writer and schema.
+"""The change report as JSON (schema ``policydiff/changes@1``): writer, schema and strict
+loader.
 
 Deterministic (``jsontext.dumps``: keys in a fixed order, floats rounded, UTF-8, one
 trailing newline). The JSON Schema ships as ``policydiff/data/changes.schema.json`` and is
@@ -7,6 +8,7 @@ documented in ``docs/changes.md``. Lines and columns are the source file's, 1-ba
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from policydiff import __version__
@@ -101,3 +103,66 @@ def changes_schema() -> dict[str, Any]:
     from policydiff.formats.jsontext import load_schema
 
     return load_schema(SCHEMA_FILE)
+
+
+# --------------------------------------------------------------------------- loader
+
+MAX_EXPORT_BYTES = 100_000_000
+"""The largest change report ``load_changes`` reads."""
+_EXPECTED = "pass a change report written by `policydiff changes A B --format json`"
+_DIRECTIONS = frozenset({"raised", "lowered", "unchanged", "changed", "new", "dropped"})
+
+
+def load_changes(source: str | Path | bytes) -> dict[str, Any]:
+    """Read a change report back, strictly: malformed or lenient JSON, another schema, or a
+    shape that does not fit (documents, directions, figures, entries, themes) raise
+    ``ExportError`` with one line naming the file."""
+    from policydiff.errors import ExportError
+    from policydiff.formats.jsontext import load_export
+
+    data, name = load_export(source, schema=CHANGES_SCHEMA, what="change report",
+                             expected=_EXPECTED, max_bytes=MAX_EXPORT_BYTES)
+    problem = _problem(data)
+    if problem:
+        raise ExportError(f"{name}: {problem}; the file was edited or damaged: {_EXPECTED}")
+    return data
+
+
+def _problem(data: dict[str, Any]) -> str:
+    """What is wrong with the shape of a change report ("" when nothing)."""
+    docs = data.get("documents")
+    if not isinstance(docs, list) or [d.get("role") if isinstance(d, dict) else None
+                                      for d in docs] != ["old", "new"]:
+        return "documents must be the old and the new document"
+    if data.get("kind") not in ("series", "peers"):
+        return "kind must be series or peers"
+    for key in ("indicators", "new", "dropped", "renamed", "themes"):
+        if not isinstance(data.get(key), list):
+            return f"{key} must be a list"
+    for k, ind in enumerate(data["indicators"]):
+        where = f"indicators[{k}]"
+        if not isinstance(ind, dict) or ind.get("direction") not in _DIRECTIONS:
+            return f"{where}: direction must be one of {', '.join(sorted(_DIRECTIONS))}"
+        sides = [ind.get("from"), ind.get("to")]
+        if all(side is None for side in sides) or not all(
+            side is None or _is_cited(side, "value") for side in sides
+        ):
+            return f"{where}: from and to must be null or a figure with value, section, line"
+    entries = [*data["new"], *data["dropped"]]
+    entries += [side for pair in data["renamed"] if isinstance(pair, dict)
+                for side in (pair.get("from"), pair.get("to"))]
+    if not all(_is_cited(entry, "text") for entry in entries):
+        return "every formulation needs text, section and a line from 1"
+    if not all(isinstance(row, dict) and isinstance(row.get("theme"), str)
+               for row in data["themes"]):
+        return "every theme row needs its theme"
+    return ""
+
+
+def _is_cited(value: Any, text_key: str) -> bool:
+    if not isinstance(value, dict):
+        return False
+    line = value.get("line")
+    return (isinstance(value.get(text_key), str) and bool(value[text_key])
+            and isinstance(value.get("section"), str) and isinstance(line, int)
+            and not isinstance(line, bool) and line >= 1)
