@@ -65,7 +65,11 @@ def _line_starts(source: str) -> tuple[int, ...]:
 
 def source_position(doc: Document, offset: int) -> tuple[int, int]:
     """``(line, column)``, both 1-based, of a source offset of ``doc``."""
-    starts = _line_starts(doc.source_text)
+    return _position(doc.source_text, offset)
+
+
+def _position(source: str, offset: int) -> tuple[int, int]:
+    starts = _line_starts(source)
     index = bisect.bisect_right(starts, offset) - 1
     return index + 1, offset - starts[index] + 1
 
@@ -77,7 +81,11 @@ class Citer:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.file = file_name(doc)
-        self.normal = doc.normalization
+        normal = doc.normalization if doc.source_text else None
+        # A document built by hand (no source, or a text its source does not normalize to):
+        # lines of its own text.
+        self.normal = normal if normal is not None and normal.text == doc.text else None
+        self.source = doc.source_text if self.normal is not None else doc.text
         sections = [sec for sec in doc.sections if sec.own_span[1] > sec.own_span[0]]
         self.starts = [sec.own_span[0] for sec in sections]
         self.ids = [sec.id for sec in sections]
@@ -91,9 +99,9 @@ class Citer:
     def cite(self, span: Span, section: str | None = None) -> Citation:
         """Where normalized ``span`` is in the source file; ``section``: the section id to
         carry (default: the section holding the span's start)."""
-        start, end = self.normal.to_source(span)
-        line, column = source_position(self.doc, start)
-        end_line = source_position(self.doc, max(start, end - 1))[0]
+        start, end = self.normal.to_source(span) if self.normal is not None else span
+        line, column = _position(self.source, start)
+        end_line = _position(self.source, max(start, end - 1))[0]
         return Citation(
             file=self.file, line=line, column=column, end_line=end_line,
             section=self.section_at(span[0]) if section is None else section,

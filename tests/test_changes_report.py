@@ -50,6 +50,17 @@ def test_citation_is_the_source_line_and_column(seed_files: dict[str, Path]) -> 
     assert cite(doc, (end, end + 2)).section == "d1/3"
 
 
+def test_a_document_without_its_source_is_cited_by_its_own_lines() -> None:
+    from policydiff.model import Document, Section
+
+    root = Section(id="d1", parent=None, level=0, label="", heading="", span=(0, 8),
+                   heading_span=(0, 0), body_span=(0, 8), source_span=(0, 8), kind="root")
+    doc = Document(id="d1", path="dir/x.txt", title="x", sha256="", encoding="utf-8",
+                   script="hans", text="第一行\n第二行", root=root)
+    where = cite(doc, (5, 6))  # 二, the second character of line 2
+    assert (where.where_column, where.section) == ("x.txt:2:2", "d1")
+
+
 def test_schema_is_valid_and_a_seed_report_validates(seed_files: dict[str, Path]) -> None:
     jsonschema.Draft202012Validator.check_schema(changes_schema())
     comparison = compare([seed_files["001"], seed_files["002"]], Config(cache=False))
