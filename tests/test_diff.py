@@ -321,6 +321,9 @@ def test_figures_and_dates_are_single_tokens() -> None:
     _spans, keys = comparison_tokens(text, DiffOptions())
     assert {"9月26日", "1个百分点", "5.5%", "134.9万亿元"} <= set(keys)
     assert "左右" in keys  # the qualifier stays a word: 5%左右 → 5%以上 shows it changed
+    # An ASCII comma groups thousands (Hong Kong: 1,500); a full-width one separates items.
+    _spans, keys = comparison_tokens("约1,500个单位，分别为8，200万人", DiffOptions())
+    assert "1,500个" in keys and "8" in keys and "200万人" in keys
     diff = diff_texts("坚决贯彻落实9月26日中央政治局会议", "坚决贯彻落实12月11日中央政治局会议")
     assert changes(diff) == [("replace", "9月26日", "12月11日")]
 
