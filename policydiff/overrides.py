@@ -24,7 +24,8 @@ Rules:
 - An entry applies to the pair of documents whose hashes it names. An entry whose file names
   match the pair but whose hashes do not (the document changed), or whose headings no longer
   name one section, is stale: reported (``Alignment.stale``, a warning of the CLI), never
-  applied.
+  applied; so is a pair, split or merge naming a section an earlier entry already placed
+  (every section is in one match at most).
 - Applied entries reach the aligner as ``align.Fixed`` before the automatic assignment,
   and their matches carry ``source = "manual"``.
 - ``FILE_NAME`` beside the documents is read automatically when no ``--overrides`` is given.
@@ -92,6 +93,10 @@ class Overrides:
                 continue
             a_ids = [i for i in ids_a if i]
             b_ids = [i for i in ids_b if i]
+            taken = {x for x, _, _ in pairs}, {y for _, y, _ in pairs}
+            if e.action != "unpair" and (set(a_ids) & taken[0] or set(b_ids) & taken[1]):
+                stale.append(f"{_describe(e)}: a section is already in an earlier override")
+                continue
             if e.action == "unpair":
                 forbidden.append((a_ids[0], b_ids[0]))
             elif e.action == "pair":

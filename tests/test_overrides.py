@@ -150,3 +150,17 @@ def test_controls_and_quotes_in_names_are_escaped_in_the_file() -> None:
     text = overrides.Overrides((entry,)).to_toml()
     assert "\x7f" not in text and "\x1b" not in text
     assert overrides.parse(text, "x.toml").entries == (entry,)
+
+
+def test_a_section_in_two_overrides_is_placed_once(tmp_path: Path, corpus_dir: Path) -> None:
+    a, b = _pair(tmp_path, corpus_dir)
+    comparison = compare([a, b], Config())
+    da, db = comparison.documents
+    first = overrides.Overrides().with_pair(da, db, "d1/1.9", "d2/1.2")
+    both = overrides.Overrides(first.entries + overrides.Overrides().with_pair(
+        da, db, "d1/1.9", "d2/1.3").entries)
+    fixed, stale = both.for_pair(da, db)
+    assert fixed.pairs == (("d1/1.9", "d2/1.2", "match"),)
+    assert len(stale) == 1 and "already" in stale[0]
+    al = compare([a, b], Config(overrides=both)).alignment("d1", "d2")
+    assert [m.b for m in al.matches if m.a == "d1/1.9"] == ["d2/1.2"]
