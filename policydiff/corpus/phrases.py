@@ -116,15 +116,20 @@ def _windows(text: str, m: int, barrier: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _barriers(text: str) -> np.ndarray:
-    """``b[i]`` True where ``text[i]`` is a barrier no phrase crosses (the miner's rule)."""
+    """``b[i]`` True where ``text[i]`` is a barrier no phrase crosses (the miner's rule:
+    ``phrases.corpus.barriers`` over the document and its separator)."""
     import numpy as np
 
-    from policydiff.phrases.corpus import Corpus
+    from policydiff.chars import HAN_RANGES, IDEOGRAPHIC_ZERO
+    from policydiff.phrases.corpus import barriers
+    from policydiff.phrases.rules import codes_in
 
     if not text:
         return np.zeros(0, dtype=bool)
-    index = Corpus([text], [np.zeros(len(text) + 1, dtype=bool)])
-    return np.asarray(index.barrier[: len(text)], dtype=bool)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    arr = np.concatenate((codes, np.array([0x110000], dtype=np.int32)))
+    han = codes_in(arr, HAN_RANGES) | (arr == ord(IDEOGRAPHIC_ZERO))
+    return np.asarray(barriers(arr, han)[0][: len(text)], dtype=bool)
 
 
 def is_shared(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
@@ -151,6 +156,7 @@ class _Docs:
         self._bounds: dict[int, np.ndarray] = {}
         self._barriers: dict[int, np.ndarray] = {}
         self._stored: dict[str, bytes] | None = None
+        self._where: dict[int, list[int]] = {}
         self.store_path = store_path
 
     def bounds(self, d: int) -> np.ndarray:
@@ -164,6 +170,12 @@ class _Docs:
             spans = list(zip([0, *ends][:-1], ends, strict=True))
             self._bounds[d] = boundary_array(self.texts[d], spans)
         return self._bounds[d]
+
+    def boundary_list(self, d: int) -> list[int]:
+        """The word boundaries of document ``d``, as a sorted list of offsets."""
+        if d not in self._where:
+            self._where[d] = self.bounds(d).nonzero()[0].tolist()
+        return self._where[d]
 
     def shingles(self, d: int, m: int) -> np.ndarray:
         """The distinct shingle hashes of document ``d``: stored by the build for the
@@ -380,7 +392,7 @@ def _candidates(repeats: list[tuple[int, int, int]], keys: list[str], docs: list
         for k in range(lb, rb + 1):
             d, p = docs[k], positions[k]
             if d not in where:
-                where[d] = data.bounds(d).nonzero()[0].tolist()
+                where[d] = data.boundary_list(d)
             w = where[d]
             before = w[max(bisect.bisect_right(w, p + length) - 1, 0)]
             groups.setdefault((after[k], before - p), []).append((d, p))
@@ -402,27 +414,54 @@ def _candidates(repeats: list[tuple[int, int, int]], keys: list[str], docs: list
     return found
 
 
-def occurrence_task(args: tuple[_Job, list[int], list[str], list[str], np.ndarray]
+@dataclass(frozen=True)
+class _Terms:
+    """The long terms whose occurrences stage 5 finds: the texts, the lengths of those
+    starting with each window, and the sorted hashes of their first windows."""
+
+    texts: frozenset[str]
+    lengths: dict[str, tuple[int, ...]]
+    first: np.ndarray
+
+    @classmethod
+    def of(cls, terms: list[str], m: int) -> _Terms:
+        import numpy as np
+
+        lengths: dict[str, set[int]] = {}
+        for term in terms:
+            lengths.setdefault(term[:m], set()).add(len(term))
+        first = np.unique(np.array([_window_hash(w) for w in lengths], dtype=np.uint64))
+        return cls(frozenset(terms), {w: tuple(sorted(n)) for w, n in lengths.items()}, first)
+
+
+def _window_hash(window: str) -> int:
+    """``_windows``'s hash of one window, in Python integers."""
+    mask = (1 << 64) - 1
+    h = 0
+    for char in window:
+        h = (h * HASH_BASE + ord(char)) & mask
+    return (h * HASH_MIX) & mask
+
+
+def occurrence_task(args: tuple[_Job, list[int], _Terms, list[str]]
                     ) -> dict[str, list[tuple[int, int, bool]]]:
     """Stage 5: every occurrence (document, offset, word-aligned) of the long terms (found at
     positions with a shared window) and of the short quoted terms."""
     import numpy as np
 
-    job, docs, long_terms, short_terms, shared = args
+    job, docs, terms, short_terms = args
     data = _docs(job.store, job.stamp)
     m = job.min_chars
-    index: dict[str, list[str]] = {}
-    for term in long_terms:
-        index.setdefault(term[:m], []).append(term)
     out: dict[str, list[tuple[int, int, bool]]] = {}
     for d in docs:
         text = data.texts[d]
         bounds = data.bounds(d)
         hashes, valid = _windows(text, m, data.barrier(d))
-        for p in np.flatnonzero(valid & is_shared(hashes, shared)).tolist():
-            for term in index.get(text[p : p + m], ()):
-                if text.startswith(term, p):
-                    aligned = bool(bounds[p] and bounds[p + len(term)])
+        for p in np.flatnonzero(valid & is_shared(hashes, terms.first)).tolist():
+            for n in terms.lengths.get(text[p : p + m], ()):
+                term = text[p : p + n]
+                if len(term) == n and term in terms.texts:
+                    aligned = bool(bounds[p] and bounds[p + n])
                     out.setdefault(term, []).append((d, p, aligned))
         for term in short_terms:
             p = text.find(term)
@@ -473,8 +512,9 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
     del tables
     long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs, min_slogan_chars)
     places: dict[str, list[tuple[int, int, bool]]] = {}
+    terms = _Terms.of(long_terms, min_chars)
     for spots in runner.map("finding", occurrence_task, [
-            (job, g, long_terms, short_terms, shared) for g in groups]):
+            (job, g, terms, short_terms) for g in groups]):
         for term, where in spots.items():
             places.setdefault(term, []).extend(where)
     phrases = _keep(candidates, quoted, places, len(keys), min_chars, min_docs,
