@@ -24,6 +24,7 @@ import secrets
 import signal
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -406,6 +407,7 @@ MANIFEST = ".policydiff.json"
 """The file, in a folder a set was written to, that lists the files of the tool's own making
 there (so that a later run removes only those that went stale, never anything else)."""
 _TEMP_PREFIX = ".policydiff-set-"
+_DEAD_AFTER_S = 60.0  # a temporary folder this old and not locked is a killed run's
 _SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")  # held while the set moves into place
 _CAUGHT = ("SIGTERM", "SIGHUP")  # end the run cleanly while it is written (SIGINT already does)
 
@@ -679,8 +681,11 @@ def _remove_dead_sets(out: Path) -> None:
                    and e.is_dir(follow_symlinks=False)]
     except OSError:
         return
+    now = time.time()
     for entry in entries:
         try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < _DEAD_AFTER_S:
+                continue  # perhaps a run that has made its folder but not yet locked it
             fd = os.open(entry.path, os.O_RDONLY)
         except OSError:
             continue

@@ -51,7 +51,7 @@ def _past_the_end(data: dict) -> None:
 
 
 def _wrong_schema(data: dict) -> None:
-    data["schema"] = "policydiff/alignment@2"
+    data["schema"] = "policydiff/alignment@999"  # a version this tool does not know
 
 
 def _no_path(data: dict) -> None:
@@ -164,6 +164,8 @@ def test_two_runs_write_byte_identical_exports(exports: Exports, figures: Figure
         "occurrences.csv", "overlap.csv", "changes.csv",
         # issue 13: the change report of the pair
         "changes-d1-d2.html", "changes-d1-d2.md", "changes-d1-d2.json",
+        # issue 17: the manifest of the set (files.write_set)
+        ".policydiff.json",
     }
 
 
