@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +174,117 @@ def synthetic(tmp: Path, count: int) -> dict[str, Any]:
     return out
 
 
+MINING_BASELINE_REV = "e7768b2"
+"""The last commit before phrase mining was bounded (one suffix array with Python lists of
+every position; periodic runs not collapsed)."""
+MINING_BASELINE_MAX = 300
+"""The baseline is not run above this many documents (1,000 took 9 GB and was stopped)."""
+
+
+def extract(tmp: Path, rev: str) -> Path:
+    """``rev``'s ``policydiff`` package in a folder of its own (to run it the same way)."""
+    old = tmp / f"code-{rev}"
+    if not old.exists():
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", rev, "policydiff"], cwd=ROOT,
+                                 capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+    return old
+
+
+MINING_CHILD = """
+import sys
+from pathlib import Path
+from policydiff.comparison import compare
+from policydiff.report import build_report
+from policydiff.render.phrases import render_markdown
+paths = Path(sys.argv[1]).read_text("utf-8").split("\\n")
+comparison = compare(paths)
+built = build_report(comparison.phrases(), documents=comparison.documents, with_changes=False,
+                     themes=dict(comparison.theme_matrix()))
+Path(sys.argv[2]).write_text(render_markdown(built), "utf-8")
+"""
+"""What the phrase-mining figures run: the library as ``phrases --no-changes`` uses it (the
+command line refuses more than 300 documents), without the cache."""
+
+
+def mining(
+    tmp: Path, sizes: Sequence[int], rev: str, keep: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """The phrase report (shared phrases, overlap, sections, themes, Markdown: not the JSON
+    writer, which holds every occurrence as a dict; no new/dropped phrases) on synthetic corpora
+    of ``sizes`` documents, now and with ``rev`` (up to ``MINING_BASELINE_MAX``); and the
+    repetition of issue 17 class 2 (``发展改革`` x 4,900 against ``改革发展`` x 4,900),
+    ``phrases`` and ``compare``, now and with ``rev``."""
+    old = extract(tmp, rev)
+    out: dict[str, Any] = {"sizes": {}, "repetition": {}}
+    for count in sizes:
+        paths = [str(p) for p in synthesize(tmp / f"mine-{count}", count)]
+        row: dict[str, Any] = {"characters": sum(Path(p).stat().st_size for p in paths) // 3}
+        for who, code in (("now", ROOT), ("before", old)):
+            if who == "before" and count > MINING_BASELINE_MAX:
+                continue
+            env = {**environment(tmp / f"cache-mine-{who}", code), "POLICYDIFF_NO_CACHE": "1"}
+            listing = tmp / f"mine-{count}.list"
+            listing.write_text("\n".join(paths), "utf-8")
+            try:
+                row[who] = run([sys.executable, "-c", MINING_CHILD, str(listing),
+                                str(tmp / f"mine-{who}.md")], env, code)
+            except SystemExit as exc:  # the baseline may run out of memory: say so, go on
+                row[who] = {"error": str(exc)[:300]}
+        out["sizes"][count] = row
+        keep(out)
+    rep = tmp / "repetition"
+    rep.mkdir(exist_ok=True)
+    (rep / "a.txt").write_text("发展改革" * 4900 + "\n", "utf-8")
+    (rep / "b.txt").write_text("改革发展" * 4900 + "\n", "utf-8")
+    files = [str(rep / "a.txt"), str(rep / "b.txt")]
+    for who, code in (("now", ROOT), ("before", old)):
+        env = environment(tmp / f"cache-rep-{who}", code)
+        out["repetition"][who] = {
+            "phrases": run(pd("phrases", "--no-cache", *files, "-o", str(rep / f"{who}.md"),
+                              "--force"), env, code),
+            "compare": run(pd("compare", "--no-cache", *files, "-o", str(rep / f"out-{who}"),
+                              "--force"), env, code),
+        }
+    return out
+
+
+def mining_report(m: dict[str, Any], rev: str) -> None:
+    print(f"\nPhrase report without new/dropped phrases (library, no cache; synthetic corpora; "
+          f"before = "
+          f"{rev})")
+    sizes = sorted(m["sizes"], key=int)
+    for count in sizes:
+        row = m["sizes"][count]
+        now = row["now"]
+        line = (f"  {int(count):>5,} documents {row['characters'] / 1e6:5.1f} M characters: "
+                f"{now['wall']:7.1f} s wall {now['cpu']:7.1f} s CPU {now['peak_mb']:6.0f} MB "
+                f"({now['peak_mb'] / (row['characters'] / 1e6):5.0f} MB per M characters)")
+        if "error" in row.get("before", {}):
+            line += f"; before: {row['before']['error']}"
+        elif "before" in row:
+            before = row["before"]
+            line += (f"; before {before['cpu']:.1f} s CPU {before['peak_mb']:.0f} MB = "
+                     f"x{now['cpu'] / before['cpu']:.2f} CPU, "
+                     f"x{now['peak_mb'] / before['peak_mb']:.2f} memory")
+        print(line)
+    if len(sizes) >= 2:
+        a, b = m["sizes"][sizes[0]], m["sizes"][sizes[-1]]
+        scale = math.log(b["characters"] / a["characters"])
+        print(f"  growth exponents from {int(sizes[0]):,} to {int(sizes[-1]):,} documents "
+              f"(in characters): CPU {math.log(b['now']['cpu'] / a['now']['cpu']) / scale:.2f}, "
+              f"peak memory {math.log(b['now']['peak_mb'] / a['now']['peak_mb']) / scale:.2f}"
+              " (1 = linear)")
+    rep = m["repetition"]
+    print("  issue 17 class 2 (发展改革 x 4,900 against 改革发展 x 4,900; target ~2 s, ~300 MB):")
+    for command in ("phrases", "compare"):
+        now, before = rep["now"][command], rep["before"][command]
+        print(f"    {command:<8} now {now['wall']:5.1f} s wall {now['cpu']:5.1f} s CPU "
+              f"{now['peak_mb']:5.0f} MB; before {before['wall']:5.1f} s wall "
+              f"{before['peak_mb']:5.0f} MB = x{now['cpu'] / before['cpu']:.2f} CPU")
+
+
 def identity(tmp: Path, rev: str) -> dict[str, Any]:
     """Outputs of the current code against ``rev``'s on two documents and --all-pairs."""
     old = tmp / "baseline"
@@ -258,6 +369,8 @@ def report(results: dict[str, Any]) -> None:
               f"{s['large']['cpu']:7.1f} s CPU {s['large']['peak_mb']:6.0f} MB   "
               f"(target <= {TARGETS['synthetic']:.0f} s)")
         print(f"  growth exponent of CPU time: {s['exponent']:.2f} (1 = linear)")
+    if results.get("mining"):
+        mining_report(results["mining"], results.get("mining_rev", MINING_BASELINE_REV))
     ident = results.get("identity")
     if ident:
         print(f"\nOutputs against {results['baseline_rev']} (before this work)")
@@ -271,6 +384,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--synthetic", type=int, default=1000, help="0: skip")
     parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--mining", default="100,300,1000",
+                        help="synthetic corpus sizes for the phrase-mining figures (0: skip)")
+    parser.add_argument("--mining-rev", default=MINING_BASELINE_REV)
+    parser.add_argument("--only-mining", action="store_true",
+                        help="the phrase-mining figures only")
     parser.add_argument("--no-identity", action="store_true")
     parser.add_argument("--json", default=str(ROOT / "bench-results" / "targets.json"))
     args = parser.parse_args(argv)
@@ -290,8 +408,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="policydiff-targets-") as name:
         tmp = Path(name)
-        print("... two documents", file=sys.stderr, flush=True)
-        keep("two", two_documents(tmp, args.repeat))
+        sizes = [int(x) for x in args.mining.split(",") if int(x)]
+        if sizes and not args.quick:
+            print(f"... phrase mining {sizes}", file=sys.stderr, flush=True)
+            results["mining_rev"] = args.mining_rev
+            keep("mining", mining(tmp, sizes, args.mining_rev,
+                                  lambda part: keep("mining", part)))
+        if args.only_mining:
+            args.quick = args.no_identity = True
+        else:
+            print("... two documents", file=sys.stderr, flush=True)
+            keep("two", two_documents(tmp, args.repeat))
         if not args.quick:
             print("... many documents", file=sys.stderr, flush=True)
             keep("many", many(tmp))
