@@ -687,7 +687,7 @@ def cmd_phrases(args: argparse.Namespace) -> int:
     )
     coarse = built.phrase_set.coarse  # phrase mining reached its work bound
     if coarse:
-        more = f" (and {len(coarse) - 1} more notes)" if len(coarse) > 1 else ""
+        more = f" (and {len(coarse) - 1} more)" if len(coarse) > 1 else ""
         _warn("phrases", (f"the phrase list is coarse: {coarse[0]}{more}",))
     to_file = bool(args.output and args.output != "-")
     if args.format == "csv" and args.table == "all":
