@@ -234,6 +234,7 @@ def render_html(report: PhraseReport, *, top: int = TOP, index: str | None = Non
         "<h1>Shared phrases</h1>",
         f"<p>{len(ps.doc_ids)} documents, {len(ps.phrases)} shared phrases (at least "
         f"{ps.min_chars} Han characters, in at least {ps.min_docs} documents).</p>",
+        *(f'<p class="meta">Coarse: {h(note)}</p>' for note in ps.coarse),
         '<h2>Documents</h2><div class="scroll"><table class="grid"><tr><th>id</th>'
         "<th>document</th><th>title</th><th>path</th></tr>",
     ]
