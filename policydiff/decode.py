@@ -571,9 +571,13 @@ def _family_reading(
     first_error: UnicodeDecodeError | None = None
     for codec in family:
         try:
-            readings.append(_read(codec, data.decode(codec)))
+            text = data.decode(codec)
         except UnicodeDecodeError as exc:
             first_error = first_error or exc
+            continue
+        if any(reading.text == text for reading in readings):
+            continue  # the same text scores the same: the earlier variant stands
+        readings.append(_read(codec, text))
     if not readings:
         return None, first_error
     top = max(reading.llr for reading in readings)
