@@ -459,9 +459,11 @@ def _check_set(out: Path, names: list[str], *, force: bool, protect: list[str | 
     if not force:
         taken = [name for name in names if os.path.lexists(out / name)]
         if taken:
+            more = f" and {len(taken) - 4} more" if len(taken) > 4 else ""
+            listed = ", ".join(taken[:4]) + more
             raise OutputError(
-                f"{shown}: already holds {', '.join(taken)}; pass --force to overwrite, or "
-                "choose another folder with -o"
+                f"{shown}: already holds {listed}; pass --force to overwrite, or choose another "
+                "folder with -o"
             )
     for name in names:
         target = out / name
