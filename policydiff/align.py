@@ -480,7 +480,9 @@ def _role_matrix(fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, 
     return out
 
 
-_NAMED_ROLES = frozenset({"preamble", "review", "targets", "principles", "tasks", "closing"})
+_NAMED_ROLES = frozenset({"review", "targets", "principles", "tasks"})
+"""Roles whose sameness is evidence for two top-level parts (a preamble's and a closing's
+missing heading already counts as equal to another's)."""
 
 
 def _same_part_role(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
