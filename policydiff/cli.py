@@ -217,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("text", "md", "json", "html", "csv"))
     p.add_argument("--top", type=_in_range(1, 10_000), default=30,
                    help="formulations listed in each list (text, md, html; json has all)")
+    p.add_argument(
+        "--context", metavar="FILE", nargs="+", action="extend", default=[],
+        help="other reports of the same kind (earlier years, other provinces): a formulation "
+        "they already have is not new, and peers' distinctive ones are against them too",
+    )
     _add_bom_option(p)
     add_compare_options(p)
 
@@ -732,7 +737,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     from policydiff.changes.build import change_report
     from policydiff.render import changes as shown
 
-    comparison = _comparison(args, args.files)
+    comparison = _comparison(args, [*args.files, *_context(args.files, args.context)])
     report = change_report(comparison, "d1", "d2")
     to_file = bool(args.output and args.output != "-")
     if args.format == "json":
@@ -750,6 +755,19 @@ def cmd_changes(args: argparse.Namespace) -> int:
         text = shown.render_text(report, top=args.top)
     _write_or_print(args, text, comparison)
     return EXIT_SAME
+
+
+def _context(files: Sequence[str], context: Sequence[str]) -> list[str]:
+    """The ``--context`` files, without the two compared (``--context *.txt`` may hold them)
+    and without repeats."""
+    seen = {os.path.realpath(f) for f in files if f != "-"}
+    kept = []
+    for path in context:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            kept.append(path)
+    return kept
 
 
 BUILTIN_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

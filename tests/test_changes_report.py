@@ -197,3 +197,27 @@ def test_a_report_reads_back_strictly(seed_files: dict[str, Path], tmp_path: Pat
             load_changes(path)
         message = str(caught.value)
         assert says in message and "\n" not in message, message
+
+
+def test_context_reports_make_old_terms_not_new(corpus_dir: Path) -> None:
+    """--context: 2025:86 加快“双一流”建设 comes back after 2024 left it out (2018:184
+    加快“双一流”建设): with the earlier reports as context it is an old term and ranks below
+    where it ranks without them, while 具身智能 (2025:78 培育生物制造、量子科技、具身智能、6G等
+    未来产业), in no earlier report, stays in the top 30 of the new."""
+    a, b = str(corpus_dir / "national-2024.txt"), str(corpus_dir / "national-2025.txt")
+    context = [str(corpus_dir / f"national-{year}.txt") for year in (2018, 2019, 2023)]
+
+    def ranks(*extra: str) -> dict[str, float]:
+        proc = run("changes", a, b, "--format", "json", *extra)
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert [d["file"] for d in data["documents"]] == ["national-2024.txt",
+                                                          "national-2025.txt"]
+        found = [entry["text"] for entry in data["new"]]
+        return {t: float(found.index(t) + 1) if t in found else float("inf")
+                for t in ("双一流", "具身智能")}
+
+    alone = ranks()
+    with_context = ranks("--context", *context, a, b)  # a and b themselves are left out
+    assert with_context["双一流"] > alone["双一流"], (alone, with_context)
+    assert with_context["具身智能"] <= 30
