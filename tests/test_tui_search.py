@@ -222,7 +222,7 @@ async def test_toggling_the_phrase_panel_keeps_the_text_at_the_top() -> None:
         for _ in range(2):
             await pilot.press("f")
             await pilot.pause()
-            assert left.text_width != width or not main.has_class("-show-phrases")
+            assert left.text_width != width or not main.phrase_panel.display
             layout = sbs.current_layout
             assert layout is not None
             assert int(left.scroll_y) == layout.line_of(*before)

@@ -27,15 +27,15 @@ async def test_the_list_hides_by_itself_on_a_small_screen_and_l_brings_it_back()
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         main = app.main
-        assert main.has_class("-no-list") and not main.section_list.display
+        assert not main.section_list.display
         left, right = main.side_by_side.panes
         assert left.text_width >= 30 and right.text_width >= 30
         await pilot.press("l")
         await settle(app, pilot)
-        assert not main.has_class("-no-list") and main.section_list.display
+        assert main.section_list.display
         await pilot.press("l")
         await settle(app, pilot)
-        assert main.has_class("-no-list")
+        assert not main.section_list.display
         # j / k still move through the rows with the list hidden, and the header says where
         await pilot.press("j")
         await settle(app, pilot)
@@ -62,11 +62,11 @@ async def test_the_list_shows_on_a_wide_screen_and_l_hides_it() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        assert not main.has_class("-no-list")
+        assert main.section_list.display
         assert app.main.query_one(Footer).show_command_palette
         await pilot.press("l")
         await settle(app, pilot)
-        assert main.has_class("-no-list")
+        assert not main.section_list.display
 
 
 async def test_u_shows_one_pane_with_old_lines_then_new_ones() -> None:

@@ -180,3 +180,47 @@ def test_search_dialog(snap_compare) -> None:
 
     assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
                         run_before=run_before)
+
+
+def test_change_report(snap_compare) -> None:
+    """The change report panel of seed 000 → seed 001: 'Targets (n)' first, each target as
+    'name: old → new (direction)' with its file:line, then the new and dropped formulations;
+    the first entry highlighted."""
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("x")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and pilot.app.screen.report is None:
+            await pilot.pause(0.1)
+        await pilot.pause()
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_export_dialog(snap_compare) -> None:
+    """The export dialog: 'this section pair: d1/…' chosen, then the document pair and the
+    report files; HTML chosen among HTML, Markdown and plain text; the folder; overwrite
+    unticked."""
+
+    async def run_before(pilot) -> None:
+        await _at_row(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_ignore_dialog(snap_compare) -> None:
+    """The ignore dialog: four unticked boxes (punctuation, width, masks, whitespace), Apply
+    and Cancel."""
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+
+    assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
+                        run_before=run_before)

@@ -70,7 +70,8 @@ class MainScreen(ChangeKeys):
     def _fit_width(self) -> None:
         width = self.size.width
         shown = self.list_shown if self.list_shown is not None else width >= LIST_MIN_WIDTH
-        self.set_class(not shown, "-no-list")
+        if self.section_list.display != shown:
+            self.section_list.display = shown
         if not shown and self.section_list.has_focus:
             self.query_one("#left-pane").focus()
         footer = self.query_one(Footer)
@@ -79,7 +80,7 @@ class MainScreen(ChangeKeys):
 
     def action_toggle_list(self) -> None:
         """Hide or show the section list (hidden by itself below 100 columns)."""
-        self.list_shown = self.has_class("-no-list")
+        self.list_shown = not self.section_list.display
         self._fit_width()
 
     def action_toggle_inline(self) -> None:
@@ -143,8 +144,8 @@ class MainScreen(ChangeKeys):
 
     def action_toggle_phrases(self) -> None:
         """Show or hide the shared-phrase panel (phrases are underlined while it shows)."""
-        self.toggle_class("-show-phrases")
-        if self.has_class("-show-phrases"):
+        self.phrase_panel.display = not self.phrase_panel.display
+        if self.phrase_panel.display:
             self.phrase_panel.focus()
         elif self.phrase_panel.has_focus:
             self.query_one("#left-pane").focus()

@@ -51,8 +51,9 @@ class ExportKeys(SearchKeys):
         return row.left.id
 
     def action_export(self) -> None:
-        """Export the section pair or document pair on screen (HTML, Markdown, text), or the
-        report files (alignment JSON, phrase report)."""
+        """Export the section or document pair on screen (HTML, Markdown, text), or the reports.
+
+        The reports are the alignment JSON and the phrase report ``compare`` writes."""
         from policydiff_tui.screens.export import ExportScreen
 
         if self.session is None:

@@ -114,7 +114,8 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
 
     def _title(self, a: Document, b: Document) -> list[Content | str]:
         """The titles, when the labels do not already say them (``2025`` of 政府工作报告)."""
-        titles = [d.title for d in (a, b) if d.title and d.title not in d.tag]
+        titles = [d.title for d in (a, b)
+                  if d.title and d.title not in d.tag and d.label not in d.title]
         if not titles:
             return []
         shown = titles[0] if len(set(titles)) == 1 else " / ".join(titles)

@@ -383,7 +383,7 @@ class PairViewScreen(Screen[None]):
         left: list[RoleSpan] = []
         right: list[RoleSpan] = []
         a0, b0 = row.left_span[0], row.right_span[0]
-        if self.has_class("-show-phrases"):
+        if self.phrase_panel.display:
             for phrase in self.pair_phrases:
                 left += [(s - a0, e - a0, "phrase") for s, e in phrase.spans_a]
                 right += [(s - b0, e - b0, "phrase") for s, e in phrase.spans_b]

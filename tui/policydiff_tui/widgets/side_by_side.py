@@ -205,7 +205,7 @@ class SideBySideDiff(Horizontal):
         if inline == self.inline:
             return
         self.inline = inline
-        self.set_class(inline, "-inline")
+        self.panes[1].display = not inline
         self.call_after_refresh(self._rewrap_if_needed)
 
     def on_resize(self) -> None:
