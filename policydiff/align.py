@@ -463,7 +463,7 @@ def _role_matrix(fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, 
                  ) -> np.ndarray:
     """``test(role a, role b)`` for every pair of sections (all True when roles are absent)."""
     n, m = len(fa.sections), len(fb.sections)
-    if len(fa.roles) != n or len(fb.roles) != m:
+    if len(fa.roles) != n or len(fb.roles) != m or not n or not m:  # (an empty document)
         return np.ones((n, m), dtype=bool)
     names_a, codes_a = np.unique(np.array(fa.roles, dtype=object), return_inverse=True)
     names_b, codes_b = np.unique(np.array(fb.roles, dtype=object), return_inverse=True)
