@@ -146,7 +146,9 @@ class MainScreen(ChangeKeys):
         """Show or hide the shared-phrase panel (phrases are underlined while it shows)."""
         self.phrase_panel.display = not self.phrase_panel.display
         if self.phrase_panel.display:
-            self.phrase_panel.focus()
+            # focus after the first frame: a focus change restyles the screen (~0.2 s), and
+            # the panel and the re-wrapped panes should not wait for it
+            self.call_after_refresh(self.phrase_panel.focus)
         elif self.phrase_panel.has_focus:
             self.query_one("#left-pane").focus()
         self.phrase_index = None
