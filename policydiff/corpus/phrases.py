@@ -294,10 +294,10 @@ def start_task(args: tuple[_Job, list[int], np.ndarray]) -> list[np.ndarray]:
         where = np.flatnonzero(data.bounds(d))  # holds len(text): every position has one after
         after = where[np.searchsorted(where, pos)] - pos
         bucket = (hashes[pos] >> np.uint64(40)) % np.uint64(job.buckets)
-        table = np.stack([np.full(len(pos), d), pos, ends, left, after], axis=1).astype(np.int64)
+        table = np.stack([np.full(len(pos), d), pos, ends, left, after], axis=1).astype(np.int32)
         for b in np.unique(bucket).tolist():
             rows[b].append(table[bucket == b])
-    return [np.concatenate(r) if r else np.zeros((0, COLUMNS), dtype=np.int64) for r in rows]
+    return [np.concatenate(r) if r else np.zeros((0, COLUMNS), dtype=np.int32) for r in rows]
 
 
 def repeat_task(args: tuple[_Job, np.ndarray]) -> list[str]:
@@ -503,7 +503,11 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
     shared = np.sort(np.concatenate(counted)) if counted else np.zeros(0, dtype=np.uint64)
     del first, counted
     starts = runner.map("starts", start_task, [(job, g, shared) for g in groups])
-    tables = [np.concatenate([part[b] for part in starts]) for b in range(buckets)]
+    tables = []
+    for b in range(buckets):  # the parts are freed as they are joined (the peak of the client)
+        tables.append(np.concatenate([part[b] for part in starts]))
+        for part in starts:
+            part[b] = None
     del starts
     tables = [t for t in tables if len(t) >= 2]
     candidates: set[str] = set()
