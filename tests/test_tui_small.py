@@ -101,6 +101,18 @@ async def test_u_shows_one_pane_with_old_lines_then_new_ones() -> None:
         await pilot.press("u")
         await settle(app, pilot)
         assert not sbs.inline and sbs.panes[1].display
+        # side by side this row has more changes than inline (rows of one side only count
+        # apart): the cursor on the last one, then u, must land on a change inline has
+        layout = sbs.current_layout
+        assert layout is not None
+        while sbs.change_index is None or sbs.change_index < len(layout.changes) - 1:
+            await pilot.press("n")
+            await settle(app, pilot)
+        await pilot.press("u")
+        await settle(app, pilot)
+        inline = sbs.current_layout
+        assert sbs.inline and inline is not None and len(inline.changes) < len(layout.changes)
+        assert sbs.change_index is None or 0 <= sbs.change_index < len(inline.changes)
 
 
 async def test_the_pair_switcher_filters_by_typing() -> None:

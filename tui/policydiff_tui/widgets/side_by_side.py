@@ -342,6 +342,14 @@ class SideBySideDiff(Horizontal):
 
     def _mark_change(self) -> None:
         line = None
+        if self.current_layout is not None and self.change_index is not None and not (
+            0 <= self.change_index < len(self.current_layout.changes)
+        ):
+            # another layout (inline / side by side, a new width) has other changes: the
+            # cursor moves to the first change at or after the top of the view
+            top = int(self.panes[0].scroll_y)
+            later = [k for k, ln in enumerate(self.current_layout.changes) if ln >= top]
+            self.change_index = later[0] if later else None
         if self.change_index is not None and self.current_layout is not None:
             line = self.current_layout.changes[self.change_index]
         for pane in self.panes:
