@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, Label
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.search import SearchScreen
@@ -62,6 +62,8 @@ async def test_search_counts_shares_and_steps_through_hits() -> None:
         assert docs.count("d1") == 141 and docs.count("d2") == 159
         assert search.result.total == 844 and search.result.capped
         assert search.summary() == "300 of 844 hits (d1 141, d2 703); only 300 listed"
+        # and it is on the dialog, above the hits
+        assert str(search.query_one("#search-count", Label).content) == search.summary()
         await pilot.press("enter")
         await settle(app, pilot)
         main = app.main

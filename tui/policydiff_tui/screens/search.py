@@ -2,8 +2,8 @@
 
 Hits are found by ``policydiff_tui.search.find_hits`` (plain text, never a pattern; the text as
 written and the normalized text; at most ``MAX_HITS``, shared fairly between the documents),
-listed in document order with a little context. The list's title says how many there are,
-per document, and warns when not all are listed.
+listed in document order with a little context. The line above the list says how many there
+are, per document, and warns when not all are listed.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             yield Input(value=self.query_text, placeholder="text to find", id="search-input")
             yield Checkbox(f"all {len(self.documents)} documents", self.everywhere,
                            id="search-everywhere")
+            yield Label(sanitize.line(""), id="search-count")
             yield OptionList(id="search-hits", markup=False)
 
     def on_mount(self) -> None:
@@ -131,7 +132,9 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             options.append(Option(sanitize.join([tag, " ", snippet])))
         hits = self.query_one(OptionList)
         hits.set_options(options)
-        hits.border_title = sanitize.line(self.summary() if query else "")
+        count = self.summary() if query else ""
+        style = "bold" if self.result.capped else ""
+        self.query_one("#search-count", Label).update(sanitize.line(count, style))
 
     def summary(self) -> str:
         """``300 of 1234 hits (d1 880, d2 354): refine the query`` / ``12 hits (d1 5, d2 7)``."""
