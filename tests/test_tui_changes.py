@@ -12,13 +12,13 @@ import shutil
 import time
 from pathlib import Path
 
+from test_tui import FIRST_TWO, SIZE, settle
 from textual.widgets import Checkbox, OptionList
 
 from policydiff_tui.app import make_app
 from policydiff_tui.pairs import change_amount
 from policydiff_tui.screens.changes import ChangeReportScreen
 from policydiff_tui.screens.ignore import IgnoreScreen
-from tests.test_tui import FIRST_TWO, SIZE, settle
 
 
 async def test_the_change_report_jumps_to_a_target(corpus_dir: Path) -> None:

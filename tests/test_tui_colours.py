@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
+from test_tui import FIRST_TWO, SIZE, settle
 from textual.color import Color
 
 from policydiff_tui.app import make_app
 from policydiff_tui.palette import depth_of
 from policydiff_tui.screens.help import SAMPLE, HelpScreen
-from tests.test_tui import FIRST_TWO, SIZE, settle
 
 SYSTEMS = {"16": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT,
            "truecolor": ColorSystem.TRUECOLOR}

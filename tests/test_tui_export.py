@@ -12,11 +12,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from test_tui import SIZE, settle
 from textual.widgets import RadioButton
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.export import ExportScreen
-from tests.test_tui import SIZE, settle
 
 
 async def _at_urban_renewal(app, pilot) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_tui import FIRST_TWO, SIZE, pane_text, settle
+
 from policydiff.comparison import compare
 from policydiff_tui.app import make_app
 from policydiff_tui.script import citation, shown_text, source_lines
-from tests.test_tui import FIRST_TWO, SIZE, pane_text, settle
 
 
 def test_shown_text_keeps_the_offsets_and_writes_the_source_characters() -> None:

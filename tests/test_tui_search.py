@@ -12,12 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_tui import FIRST_TWO, SIZE, settle
 from textual.widgets import Checkbox, Input, Label
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.search import SearchScreen
 from policydiff_tui.search import fair_shares, find_hits, find_in
-from tests.test_tui import FIRST_TWO, SIZE, settle
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_tui import FIRST_TWO, SIZE, pane_text, settle
 from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.pair_switcher import PairSwitcherScreen
 from policydiff_tui.screens.theme_matrix import ThemeMatrixScreen
-from tests.test_tui import FIRST_TWO, SIZE, pane_text, settle
 
 SMALL = (80, 24)
 

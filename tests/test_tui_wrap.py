@@ -12,12 +12,12 @@ import string
 from pathlib import Path
 
 import pytest
+from test_layout import WIDTH, assert_consumers_agree, column_width
 
 from policydiff.comparison import compare
 from policydiff.diff import diff_texts
 from policydiff.render import rows
 from policydiff_tui.widgets.side_by_side import build_layout
-from tests.test_layout import WIDTH, assert_consumers_agree, column_width
 
 NUMBERISH = set("0123456789.%０１２３４５６７８９％") | set(string.ascii_letters)
 
