@@ -157,3 +157,31 @@ async def test_unpair_then_pair_again_through_the_overrides_file(
         alignment = main.session.comparison.alignment("d1", "d2")
         (match,) = [m for m in alignment.matches if (m.a, m.b) == (left_id, right_id)]
         assert match.source == "manual"
+
+
+async def test_the_change_report_quotes_a_hong_kong_pair_as_written(corpus_dir: Path) -> None:
+    # neither Hong Kong address writes 发, 这 or 会 (grep -c: 0): every formulation the panel
+    # quotes from them must not either, though the core's report is in Simplified
+    paths = [corpus_dir / "hk-policy-address-2014-zht.txt",
+             corpus_dir / "hk-policy-address-2015-zht.txt"]
+    app = make_app(paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, timeout=60)
+        await pilot.press("x")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChangeReportScreen)
+        deadline = time.monotonic() + 180
+        while screen.report is None and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert screen.report is not None
+        options = screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(k).prompt)
+                   for k in range(options.option_count)]
+        start = next(k for k, p in enumerate(prompts) if p.startswith("New formulations ("))
+        end = next(k for k, p in enumerate(prompts) if p.startswith("Renamed ("))
+        quoted = [p for k, p in enumerate(prompts[start + 1 : end], start + 1)
+                  if screen.places[k] is not None]
+        assert quoted
+        assert not any(c in p for p in quoted for c in "发这会")
+        assert any(c in p for p in quoted for c in "發這會")

@@ -55,10 +55,19 @@ def entry_offset(doc: Document, entry: Entry) -> int:
 
 
 def report_items(
-    report: ChangeReport, left: Document, right: Document
+    report: ChangeReport, left: Document, right: Document,
+    shown: tuple[str, str] | None = None,
 ) -> list[tuple[Content, Place | None]]:
-    """The lines of the panel: a heading line (no place) per part, then its entries."""
+    """The lines of the panel: a heading line (no place) per part, then its entries.
+    ``shown``: the two documents' text as shown (as written, same offsets): a formulation found
+    in its document is quoted from there (a Hong Kong report's 議員, not 议员)."""
     items: list[tuple[Content, Place | None]] = []
+    texts = {"left": shown[0] if shown else left.text, "right": shown[1] if shown else right.text}
+
+    def written(text: str, place: Place | None) -> str:
+        if place is None:
+            return text
+        return texts[place.side][place.offset : place.offset + len(text)] or text
 
     def heading(text: str) -> None:
         items.append((sanitize.line(text, "bold"), None))
@@ -83,12 +92,15 @@ def report_items(
         heading(f"{title} ({len(entries)})")
         for entry in entries:
             offset = entry_offset(doc, entry)
-            line(entry.text, entry.citation.where, Place(side, offset) if offset >= 0 else None)
+            place = Place(side, offset) if offset >= 0 else None
+            line(written(entry.text, place), entry.citation.where, place)
     heading(f"Renamed ({len(report.renamed)})")
     for renamed in report.renamed:
         offset = entry_offset(right, renamed.new)
-        line(f"{renamed.old.text} → {renamed.new.text}", renamed.new.citation.where,
-             Place("right", offset) if offset >= 0 else None)
+        place = Place("right", offset) if offset >= 0 else None
+        old_at = entry_offset(left, renamed.old)
+        old = written(renamed.old.text, Place("left", old_at) if old_at >= 0 else None)
+        line(f"{old} → {written(renamed.new.text, place)}", renamed.new.citation.where, place)
     return items
 
 
@@ -97,8 +109,13 @@ class ChangeReportScreen(ModalScreen[Place | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,x", "dismiss(None)", "Close")]
 
-    def __init__(self, comparison: Comparison, left: str, right: str) -> None:
+    def __init__(
+        self, comparison: Comparison, left: str, right: str,
+        shown: tuple[str, str] | None = None,
+    ) -> None:
+        """``shown``: the two documents' text in the form on screen (see ``report_items``)."""
         super().__init__(id="changes")
+        self.shown = shown
         self.comparison = comparison
         self.left = left
         self.right = right
@@ -143,7 +160,7 @@ class ChangeReportScreen(ModalScreen[Place | None]):
             return
         self.report = report
         left, right = self.comparison.document(self.left), self.comparison.document(self.right)
-        items = report_items(report, left, right)
+        items = report_items(report, left, right, self.shown)
         self.places = [place for _content, place in items]
         options = self.query_one(OptionList)
         options.set_options(
