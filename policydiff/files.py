@@ -52,6 +52,7 @@ KINDS: dict[str, FileKind] = {
     "overrides": FileKind(1_000_000, True, "an overrides file is far smaller"),
     "export": FileKind(200_000_000, True, "the export of a 10 MB report is about 76 MB"),
     "cache": FileKind(300_000_000, False, "no cache entry is that large"),
+    "store": FileKind(1_000_000, True, "a corpus store's marker is a few hundred bytes"),
 }
 """The kinds of file ``read_file`` reads, by name."""
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,14 +76,16 @@ class Store:
     @classmethod
     def open(cls, path: str | Path) -> Store:
         """Open an existing store; ``InputError`` when ``path`` is not one."""
+        from policydiff.files import read_file
+
         folder = Path(path)
         marker = folder / MARKER
-        try:
-            info = json.loads(marker.read_text("utf-8"))
-        except FileNotFoundError:
+        if not os.path.lexists(marker):
             raise InputError(f"{path}: not a corpus store (no {MARKER}; make one with "
-                             "`policydiff corpus build FILES... -o STORE`)") from None
-        except (OSError, ValueError) as exc:
+                             "`policydiff corpus build FILES... -o STORE`)")
+        try:  # the one reader of non-input files: a regular file, at most 1 MB
+            info = json.loads(read_file(marker, "store").decode("utf-8"))
+        except (InputError, ValueError) as exc:
             raise InputError(f"{path}: unreadable corpus store ({exc})") from None
         if not isinstance(info, dict) or info.get("format") != FORMAT:
             raise InputError(f"{path}: not a {FORMAT} store")
