@@ -44,6 +44,12 @@ async def test_the_change_report_jumps_to_a_target(corpus_dir: Path) -> None:
         assert "national-2025.txt:47" in prompts[gdp]
         assert any(p.startswith("New formulations (") for p in prompts)
         assert any(p.startswith("Dropped formulations (") for p in prompts)
+        # 2024's plan "全面实施跨境服务贸易负面清单" (its opening-up part) is in 2025's review
+        # of 2024 (grep): the one move across sections, listed last
+        (move,) = screen.moves
+        assert move.text == "全面实施跨境服务贸易负面清单。"
+        assert prompts[-2].startswith("Moves across sections (1)")
+        assert prompts[-1].startswith("全面实施跨境服务贸易负面清单。")
         place = screen.places[gdp]
         assert place is not None and place.side == "right"
         options.highlighted = gdp

@@ -1,4 +1,5 @@
-"""The change report of the pair on screen: targets, new, dropped and renamed formulations.
+"""The change report of the pair on screen: targets, new, dropped and renamed formulations,
+and the sentences that moved from one section pair to another.
 
 Built by the core (``policydiff.changes.build.change_report``, the report ``policydiff compare``
 writes as ``changes-dA-dB``), for the left document as the old one and the right as the new,
@@ -104,6 +105,37 @@ def report_items(
     return items
 
 
+@dataclass(frozen=True)
+class CrossMove:
+    """A sentence that moved from one section pair to another: its text, the sections it left
+    (left document) and reached (right document), and where it is in each."""
+
+    text: str
+    from_section: str
+    to_section: str
+    old: Place
+    new: Place
+
+
+def cross_moves(comparison: Comparison, left: str, right: str) -> list[CrossMove]:
+    """The moves between section pairs of ``left`` and ``right`` (``diff.find_moves`` over the
+    diffs of every matched pair: what the HTML page marks as moved to / moved from)."""
+    from policydiff.diff import find_moves
+
+    diffs = comparison.section_diffs(left, right)
+    out = []
+    for move in find_moves([sd.diff for sd in diffs]):
+        if move.a_pair == move.b_pair:
+            continue
+        old, new = diffs[move.a_pair], diffs[move.b_pair]
+        out.append(CrossMove(
+            move.text, old.match.a, new.match.b,
+            Place("left", old.span_a[0] + move.a_span[0]),
+            Place("right", new.span_b[0] + move.b_span[0]),
+        ))
+    return out
+
+
 class ChangeReportScreen(ModalScreen[Place | None]):
     """Dismisses with the ``Place`` of the chosen entry, or ``None`` (Escape)."""
 
@@ -121,6 +153,7 @@ class ChangeReportScreen(ModalScreen[Place | None]):
         self.right = right
         self.places: list[Place | None] = []
         self.report: ChangeReport | None = None
+        self.moves: list[CrossMove] = []
 
     def compose(self) -> ComposeResult:
         left, right = self.comparison.document(self.left), self.comparison.document(self.right)
@@ -142,6 +175,7 @@ class ChangeReportScreen(ModalScreen[Place | None]):
         from policydiff.changes.build import change_report
 
         try:
+            self.moves = cross_moves(self.comparison, self.left, self.right)
             report = change_report(self.comparison, self.left, self.right)
         except Exception as exc:  # shown, not raised
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -161,6 +195,15 @@ class ChangeReportScreen(ModalScreen[Place | None]):
         self.report = report
         left, right = self.comparison.document(self.left), self.comparison.document(self.right)
         items = report_items(report, left, right, self.shown)
+        items.append((sanitize.line(f"Moves across sections ({len(self.moves)})", "bold"), None))
+        for move in self.moves:
+            text = move.text
+            if self.shown is not None:
+                text = self.shown[1][move.new.offset : move.new.offset + len(text)] or text
+            items.append((sanitize.join([
+                sanitize.truncate(sanitize.line(text), 60), "  ",
+                sanitize.line(f"{move.from_section} → {move.to_section}", "dim"),
+            ]), move.new))
         self.places = [place for _content, place in items]
         options = self.query_one(OptionList)
         options.set_options(
