@@ -209,21 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bom_option(p)
     add_compare_options(p)
 
-    p = sub.add_parser(
-        "changes", help="what changed from A to B: targets and indicators, new, dropped and "
-        "renamed formulations, themes; each cited as file:line",
-    )
-    p.add_argument("files", nargs=2, metavar="FILE", help="the old and the new document")
-    _add_output_options(p, ("text", "md", "json", "html", "csv"))
-    p.add_argument("--top", type=_in_range(1, 10_000), default=30,
-                   help="formulations listed in each list (text, md, html; json has all)")
-    p.add_argument(
-        "--context", metavar="FILE", nargs="+", action="extend", default=[],
-        help="other reports of the same kind (earlier years, other provinces): a formulation "
-        "they already have is not new, and peers' distinctive ones are against them too",
-    )
-    _add_bom_option(p)
-    add_compare_options(p)
+    _add_changes_parser(sub)
 
     for name, plugin in _plugins().items():
         p = sub.add_parser(name, help=plugin.help)
@@ -248,6 +234,25 @@ def build_parser() -> argparse.ArgumentParser:
         _add_console_options(command, top=False)
     _add_console_options(parser, top=True)
     return parser
+
+
+def _add_changes_parser(sub: Any) -> None:
+    """The ``changes`` command's options (the change report of ``policydiff.changes``)."""
+    p = sub.add_parser(
+        "changes", help="what changed from A to B: targets and indicators, new, dropped and "
+        "renamed formulations, themes; each cited as file:line",
+    )
+    p.add_argument("files", nargs=2, metavar="FILE", help="the old and the new document")
+    _add_output_options(p, ("text", "md", "json", "html", "csv"))
+    p.add_argument("--top", type=_in_range(1, 10_000), default=30,
+                   help="formulations listed in each list (text, md, html; json has all)")
+    p.add_argument(
+        "--context", metavar="FILE", nargs="+", action="extend", default=[],
+        help="other reports of the same kind (earlier years, other provinces): a formulation "
+        "they already have is not new, and peers' distinctive ones are against them too",
+    )
+    _add_bom_option(p)
+    add_compare_options(p)
 
 
 def _add_console_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
