@@ -8,7 +8,7 @@ one byte over its limit, a folder, a dangling link), and the command must refuse
 (or, for a cache entry, ignore it and give the same result) within a time and memory budget
 that the test enforces itself: a timeout and an address-space cap (``RLIMIT_AS``) on the child,
 and its peak RSS from ``wait4``. Options and option-like inputs (a themes TOML nested 20,000
-deep, a 500-character term, ``--depth -1``, 301 documents, ``--all-pairs`` over 70 ...) must
+deep, a 500-character term, ``--depth -1``, 1,001 documents, ``--all-pairs`` over 70 ...) must
 each be refused in one line naming the option or file.
 """
 
@@ -235,7 +235,7 @@ def _options_cases() -> list[tuple[str, list[str], str]]:
         ("encoding-long", ["align", "a.txt", "b.txt", "--encoding", "g" * 200], "--encoding"),
         ("label-long", ["align", "a.txt", "b.txt", "--label", "标" * 500, "--label", "x"],
          "--label"),
-        ("301-documents", ["align", *(["a.txt", "b.txt"] * 150), "a.txt"], "301 documents"),
+        ("1001-documents", ["align", *(["a.txt", "b.txt"] * 500), "a.txt"], "1,001 documents"),
         ("all-pairs-70", ["align", *(["a.txt", "b.txt"] * 35), "--all-pairs"], "--all-pairs"),
     ]
 
