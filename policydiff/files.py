@@ -554,6 +554,7 @@ class _TempSet:
                 continue
             current = signal.getsignal(signum)
             if current == signal.SIG_DFL:
+                _watch_forks()
                 self.old_handlers[signum] = current
                 signal.signal(signum, _raise_signalled)
 
@@ -568,7 +569,41 @@ class _Signalled(BaseException):
         self.signum = signum
 
 
+_HANDLER_PID = os.getpid()
+"""The process that installs ``_raise_signalled``; a process forked while a set is written
+(a worker pool rendering a page) inherits the handler but must end as the signal asks:
+``Pool.terminate`` sends its workers SIGTERM and waits for them (a worker that raised
+``_Signalled`` instead hung the compare that forked it)."""
+
+
+_FORKS_WATCHED: list[bool] = []
+
+
+def _watch_forks() -> None:
+    """Note this process as the handler's owner, and (once) make a forked child start with
+    the default handlers again."""
+    global _HANDLER_PID
+    _HANDLER_PID = os.getpid()
+    if not _FORKS_WATCHED and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_default_signals_in_child)
+        _FORKS_WATCHED.append(True)
+
+
+def _default_signals_in_child() -> None:
+    for name in _CAUGHT:
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is _raise_signalled:
+            try:
+                signal.signal(signum, signal.SIG_DFL)
+            except ValueError:  # not the main thread: _raise_signalled still ends it
+                pass
+
+
 def _raise_signalled(signum: int, frame: object) -> None:
+    if os.getpid() != _HANDLER_PID:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise _Signalled(signum)
 
 

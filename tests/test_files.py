@@ -123,3 +123,42 @@ def test_write_without_force_loses_a_race_safely(
     monkeypatch.undo()
     assert target.read_bytes() == b"theirs"
     assert leftovers(tmp_path) == []
+
+
+_FORKING_RENDER = """
+import multiprocessing, sys, time
+from pathlib import Path
+from policydiff import files
+
+def work(x):
+    time.sleep(0.01)
+    return x
+
+def render():
+    with multiprocessing.get_context("fork").Pool(2) as pool:  # exit = terminate: SIGTERM
+        return str(pool.map(work, range(4)))
+
+files.write_set(Path(sys.argv[1]), {"a.txt": render, "b.txt": render})
+print("written")
+"""
+
+
+def test_a_pool_forked_while_a_set_is_written_ends_on_sigterm(tmp_path: Path) -> None:
+    """A renderer that forks a worker pool (the phrase report's new/dropped pool does) runs
+    while write_set catches SIGTERM; the pool's workers inherit that handler, and
+    ``Pool.__exit__`` terminates them with SIGTERM. They must simply end: with the handler
+    raising in them, each worker printed a traceback and a full test run hung on one of them.
+    """
+    import subprocess
+    import sys
+
+    script = tmp_path / "render.py"
+    script.write_text(_FORKING_RENDER, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "written"
+    assert "_Signalled" not in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "[0, 1, 2, 3]"
