@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policydiff.corpus.manifest import Entry, describe
-from policydiff.corpus.store import FAILED, OK, Store, document_key, settings_signature
+from policydiff.corpus.store import (
+    FAILED,
+    OK,
+    SHINGLE_CHARS,
+    Store,
+    document_key,
+    settings_signature,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -25,8 +32,6 @@ if TYPE_CHECKING:
     from policydiff.model import Document
 
 DOCUMENTS_PER_TASK = 8
-SHINGLE_CHARS = 4
-"""The shingle length stored with each document (the default shortest phrase)."""
 
 
 @dataclass

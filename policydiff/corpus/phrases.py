@@ -182,7 +182,7 @@ class _Docs:
         stored length, else computed."""
         import numpy as np
 
-        from policydiff.corpus.build import SHINGLE_CHARS
+        from policydiff.corpus.store import SHINGLE_CHARS
 
         if m == SHINGLE_CHARS:
             if self._stored is None:

@@ -46,6 +46,8 @@ FORMAT = "policydiff-corpus@1"
 MARKER = "store.json"
 TABLES = ("documents", "sections", "themes", "shingles", "alignments")
 OK = "ok"
+SHINGLE_CHARS = 4
+"""The shingle length stored with each document (the default shortest phrase)."""
 FAILED = "failed"
 
 
