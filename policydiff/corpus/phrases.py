@@ -443,10 +443,9 @@ def _window_hash(window: str) -> int:
     return (h * HASH_MIX) & mask
 
 
-def occurrence_task(args: tuple[_Job, list[int], _Terms, list[str]]
-                    ) -> dict[str, list[tuple[int, int, bool]]]:
-    """Stage 5: every occurrence (document, offset, word-aligned) of the long terms (found at
-    positions with a shared window) and of the short quoted terms."""
+def occurrence_task(args: tuple[_Job, list[int], _Terms, list[str]]) -> dict[str, np.ndarray]:
+    """Stage 5: every occurrence (document, offset, word-aligned 0/1: an int32 row) of the long
+    terms (found at positions with a shared window) and of the short quoted terms."""
     import numpy as np
 
     job, docs, terms, short_terms = args
@@ -469,7 +468,7 @@ def occurrence_task(args: tuple[_Job, list[int], _Terms, list[str]]
                 aligned = bool(bounds[p] and bounds[p + len(term)])
                 out.setdefault(term, []).append((d, p, aligned))
                 p = text.find(term, p + 1)
-    return out
+    return {term: np.array(rows, dtype=np.int32).reshape(-1, 3) for term, rows in out.items()}
 
 
 # --------------------------------------------------------------------------- the client
@@ -515,12 +514,12 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
         candidates.update(found)
     del tables
     long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs, min_slogan_chars)
-    places: dict[str, list[tuple[int, int, bool]]] = {}
+    places: dict[str, list[np.ndarray]] = {}
     terms = _Terms.of(long_terms, min_chars)
     for spots in runner.map("finding", occurrence_task, [
             (job, g, terms, short_terms) for g in groups]):
         for term, where in spots.items():
-            places.setdefault(term, []).extend(where)
+            places.setdefault(term, []).append(where)
     phrases = _keep(candidates, quoted, places, len(keys), min_chars, min_docs,
                     min_slogan_chars)
     return PhraseResult(keys, paths, tuple(phrases), min_chars)
@@ -548,9 +547,11 @@ def _terms(candidates: set[str], quoted: dict[str, list[tuple[int, int]]], m: in
 
 
 def _keep(candidates: set[str], quoted: dict[str, list[tuple[int, int]]],
-          places: dict[str, list[tuple[int, int, bool]]], n_docs: int, m: int, min_docs: int,
+          places: dict[str, list[np.ndarray]], n_docs: int, m: int, min_docs: int,
           min_slogan: int) -> list[CorpusPhrase]:
     """What the miner keeps of the candidates, then of the quoted terms, with the kinds."""
+    import numpy as np
+
     from policydiff.chars import PHRASE_BARRIERS
     from policydiff.phrases.mining import _kind
     from policydiff.phrases.model import han_count
@@ -561,14 +562,19 @@ def _keep(candidates: set[str], quoted: dict[str, list[tuple[int, int]]],
         load_formulaic,
     )
 
-    found: dict[str, list[tuple[int, int]]] = {}
+    found: dict[str, np.ndarray] = {}
 
     def accept(text: str, marked: set[tuple[int, int]], min_quoted: float = 0) -> None:
-        where = places.get(text, [])
+        parts = places.get(text, [])
+        where = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int32)
         if len(where) > MAX_OCCURRENCES:
             return
-        keep = sorted((d, p) for d, p, aligned in where if aligned or (d, p) in marked)
-        if (len({d for d, _ in keep}) >= min_docs
+        chosen = where[:, 2] == 1
+        if marked:
+            chosen |= np.array([(d, p) in marked for d, p in where[:, :2].tolist()], dtype=bool)
+        keep = where[chosen, :2]
+        keep = keep[np.lexsort((keep[:, 1], keep[:, 0]))]
+        if (len(np.unique(keep[:, 0])) >= min_docs
                 and len(marked) >= min_quoted * len(keep)):
             found[text] = keep
 
@@ -589,7 +595,7 @@ def _keep(candidates: set[str], quoted: dict[str, list[tuple[int, int]]],
     out = []
     for text, keep in found.items():
         occurrences: dict[int, list[int]] = {}
-        for d, p in keep:
+        for d, p in keep.tolist():
             occurrences.setdefault(d, []).append(p)
         kind = _kind(text, terms, len(occurrences), n_docs, formulaic, pattern)
         out.append(CorpusPhrase(text, kind, dict(sorted(occurrences.items()))))
