@@ -172,14 +172,15 @@ def test_without_cdifflib_the_standard_library_matcher_is_used(
     diff_module.matcher_type.cache_clear()
     try:
         assert diff_module.matcher_type() is difflib.SequenceMatcher
-        # and the word diff still works: 增长5% -> 增长6% changes one character
+        # and the word diff still works: 增长5% -> 增长6% replaces one figure (a figure is one
+        # token of the diff, issue 13)
         result = diff_module.diff_texts("经济增长5%左右。", "经济增长6%左右。")
         changed = [
             (op.tag, result.a[op.a_start:op.a_end], result.b[op.b_start:op.b_end])
             for op in result.refined
             if op.tag != "equal"
         ]
-        assert changed == [("replace", "5", "6")]
+        assert changed == [("replace", "5%", "6%")]
     finally:
         diff_module.matcher_type.cache_clear()
 
