@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_phrases import words
 
 from policydiff.phrases import find_shared_phrases, mining, overlap_matrix
 from policydiff.phrases.corpus import periodic_runs, text_barriers
-from tests.test_phrases import words
 
 
 def runs(text: str) -> list[tuple[int, int, int]]:
