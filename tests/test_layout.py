@@ -287,3 +287,13 @@ def test_the_viewer_realigns_where_the_terminal_does() -> None:
     blank = layout.left[third - 1]
     assert blank.span is not None and blank.span[0] == blank.span[1]
     assert layout.changes == (layout.line_of("left", a.index("第二")),)
+
+
+def test_fit_width_counts_display_columns() -> None:
+    """A text table's cell: Han characters and the ideographic comma take two columns, so
+    一、2023年工作回顾 (6 Han characters, 、 and 4 digits: 18 columns) is padded to 24 with 6
+    spaces, and cut to 10 columns it keeps 一、2023 (4 + 4 = 8 columns; 年 would make 10 and
+    leave no room for the ellipsis) plus … and one space."""
+    assert rows.fit_width("一、2023年工作回顾", 24) == "一、2023年工作回顾" + " " * 6
+    assert rows.fit_width("一、2023年工作回顾", 10) == "一、2023… "
+    assert rows.text_width(rows.fit_width("d1/0 [preamble]", 40)) == 40

@@ -110,6 +110,21 @@ def text_width(text: str) -> int:
     return sum(char_width(c) for c in text)
 
 
+def fit_width(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` display columns: cut (ending in ``…``) when wider, padded
+    with spaces when narrower; the columns of a text table line up whatever the script."""
+    if text_width(text) > width:
+        kept, used = [], 0
+        for char in text:
+            w = char_width(char)
+            if used + w > width - 1:
+                break
+            kept.append(char)
+            used += w
+        text = "".join(kept) + "…"
+    return text + " " * (width - text_width(text))
+
+
 def shown(char: str) -> str:
     """How one character of a document is shown: its placeholder when unsafe, four spaces for
     a tab, else itself."""

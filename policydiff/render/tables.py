@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policydiff.render.names import section_name
+from policydiff.render.rows import fit_width
 
 if TYPE_CHECKING:
     from policydiff.align import Alignment
@@ -54,10 +55,8 @@ def alignment_table(comparison: Comparison) -> list[str]:
             if m.source == "manual":
                 mark += " [manual]"
             theme = ",".join(m.themes) or "-"
-            rows.append(
-                f"  {m.score:.2f}  {section_name(sa):<34.34}  ⇄  {section_name(sb):<34.34}  "
-                f"{theme}{mark}"
-            )
+            left, right = fit_width(section_name(sa), 40), fit_width(section_name(sb), 40)
+            rows.append(f"  {m.score:.2f}  {left}  ⇄  {right}  {theme}{mark}")
         for side, ids, doc in (("only in", al.unmatched_a, a), ("only in", al.unmatched_b, b)):
             for sid in ids:
                 rows.append(f"  ----  {side} {doc.tag}: {section_name(doc.section(sid))}")
@@ -73,7 +72,9 @@ def _links(al: Alignment, a: Document, b: Document) -> list[str]:
         rows.append(f"  -- reviewed in {b.tag} (plan of {a.tag} ⇄ review of it):")
     for m in al.reviewed_in:
         sa, sb = a.section(m.a), b.section(m.b)
-        rows.append(f"  {m.score:.2f}  {section_name(sa):<34.34}  →  {section_name(sb):<34.34}")
+        rows.append(
+            f"  {m.score:.2f}  {fit_width(section_name(sa), 40)}  →  {section_name(sb)}"
+        )
     for part, parts in al.origins:
         names = "; ".join(section_name(a.section(p)) for p in parts)
         rows.append(f"  ++++  new in {b.tag}: {section_name(b.section(part))}  ← from {names}")
