@@ -242,15 +242,20 @@ def _add_changes_parser(sub: Any) -> None:
         "changes", help="what changed from A to B: targets and indicators, new, dropped and "
         "renamed formulations, themes; each cited as file:line",
     )
-    p.add_argument("files", nargs=2, metavar="FILE", help="the old and the new document")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="the old and the new document (two; before or after --context)")
     _add_output_options(p, ("text", "md", "json", "html", "csv"))
     p.add_argument("--top", type=_in_range(1, 10_000), default=30,
                    help="formulations listed in each list (text, md, html; json has all)")
     p.add_argument(
         "--context", metavar="FILE", nargs="+", action="extend", default=[],
         help="other reports of the same kind (earlier years, other provinces): a formulation "
-        "they already have is not new, and peers' distinctive ones are against them too",
+        "they already have is not new, and peers' distinctive ones are against them too "
+        "(default: the other *.txt reports beside A and B); with --context first, the last "
+        "two files are A and B",
     )
+    p.add_argument("--no-context", action="store_true",
+                   help="compare A and B alone, without the reports beside them")
     _add_bom_option(p)
     add_compare_options(p)
 
@@ -513,10 +518,13 @@ def _say_which_pairs(comparison: Comparison) -> None:
 
 
 def _comparison(
-    args: argparse.Namespace, paths: Sequence[str], *, aligns: bool = True
+    args: argparse.Namespace, paths: Sequence[str], *, aligns: bool = True,
+    inputs: int | None = None,
 ) -> Comparison:
     """The comparison of ``paths``; ``aligns``: the command aligns pairs, so say how many
-    (``phrases`` does not: choosing the pairs would cost it a second on 31 documents)."""
+    (``phrases`` does not: choosing the pairs would cost it a second on 31 documents).
+    ``inputs``: only the first so many are the user's inputs, the rest context whose doubts
+    are said with ``--verbose`` only."""
     from policydiff.comparison import compare
 
     _check_document_count(args, len(paths))
@@ -524,7 +532,8 @@ def _comparison(
         paths, config_from_args(args), ref=args.ref, progress=_progress_bar(),
         labels=getattr(args, "label", None) or (),
     )
-    for doc in comparison.documents:
+    shown = None if inputs is None or getattr(args, "verbose", False) else inputs
+    for doc in comparison.documents[:shown]:
         _warn(doc.path, doc.warnings)
     if aligns:
         _say_which_pairs(comparison)
@@ -745,7 +754,22 @@ def cmd_changes(args: argparse.Namespace) -> int:
     from policydiff.changes.build import change_report
     from policydiff.render import changes as shown
 
-    comparison = _comparison(args, [*args.files, *_context(args.files, args.context)])
+    files, context = _changes_files(args.files, args.context)
+    if len(files) != 2:
+        return _fail(f"changes needs two documents, the old and the new, not {len(files)}")
+    args.files = files
+    if not context and not args.no_context:
+        from policydiff.changes.context import beside, describe
+
+        found = beside(*files, encoding=getattr(args, "encoding", None))
+        for line in found.warnings:
+            _note(line)
+        if found.paths:
+            _note(describe(found))
+        context = list(found.paths)
+    comparison = _comparison(
+        args, [*args.files, *_context(args.files, context)], aligns=False, inputs=2
+    )
     report = change_report(comparison, "d1", "d2")
     to_file = bool(args.output and args.output != "-")
     if args.format == "json":
@@ -763,6 +787,15 @@ def cmd_changes(args: argparse.Namespace) -> int:
         text = shown.render_text(report, top=args.top)
     _write_or_print(args, text, comparison)
     return EXIT_SAME
+
+
+def _changes_files(files: Sequence[str], context: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A and B, and the context: ``--context X Y A B`` leaves no positional files (the option
+    takes every file after it), so the last of the context stand for the missing ones."""
+    missing = max(0, min(2 - len(files), len(context)))
+    if not missing:
+        return list(files), list(context)
+    return [*files, *context[-missing:]], list(context[:-missing])
 
 
 def _context(files: Sequence[str], context: Sequence[str]) -> list[str]:

@@ -31,7 +31,7 @@ from policydiff.errors import InputError
 from policydiff.model import Document
 from policydiff.textsafe import one_line, visible
 
-__all__ = ["MAX_LABEL", "check_labels", "derive_labels", "place_of", "year_of"]
+__all__ = ["MAX_LABEL", "check_labels", "derive_labels", "place_of", "year_in_name", "year_of"]
 
 MAX_LABEL = 40
 """The longest label accepted with ``--label`` (a label is a column name, not a title)."""
@@ -173,6 +173,12 @@ def year_of(doc: Document) -> str | None:
         return "".join(_HAN_DIGITS[ch] for ch in han.group(1))
     found = _YEAR_RE.search(_stem(doc.path))
     return found.group(1) if found else None
+
+
+def year_in_name(path: str) -> int | None:
+    """The year in a file name (``national-2024.txt``: 2024), or None."""
+    found = _YEAR_RE.search(_stem(path))
+    return int(found.group(1)) if found else None
 
 
 def _header(text: str) -> str:
