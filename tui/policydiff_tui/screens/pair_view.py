@@ -23,7 +23,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from policydiff_tui import sanitize
@@ -40,6 +39,7 @@ from policydiff_tui.pairs import PairRow, by_change, filter_rows, keep_rows, row
 from policydiff_tui.search import MAX_MARKS, find_in
 from policydiff_tui.widgets.comparison_header import ComparisonHeader
 from policydiff_tui.widgets.diff_pane import RoleSpan
+from policydiff_tui.widgets.key_footer import KeyFooter
 from policydiff_tui.widgets.phrase_panel import PhrasePanel
 from policydiff_tui.widgets.section_list import SectionList
 from policydiff_tui.widgets.side_by_side import SideBySideDiff
@@ -107,7 +107,7 @@ class PairViewScreen(Screen[None]):
             yield SectionList(id="sections")
             yield SideBySideDiff(id="diff")
             yield PhrasePanel(id="phrases")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def section_list(self) -> SectionList:
