@@ -349,7 +349,9 @@ def _novel(
             continue  # the quoted or dictionary term inside stands for it (保交房工作)
         folded = fold(cand.text)
         having = index.having(folded)
-        if cand.kind == "phrase" and _is_fragment(folded, target.folded, having):
+        if cand.kind == "phrase" and (
+            _is_fragment(folded, target.folded, having) or _after_degree_adverb(target, cand)
+        ):
             continue
         if cand.kind == "phrase" and len(rest) >= MIN_GENERIC_DOCS and (
             len(having) >= GENERIC_SHARE * len(rest)
@@ -441,6 +443,27 @@ def _is_fragment(folded: str, own: str, having: Sequence[_Other]) -> bool:
                 return False
             pos = text.find(folded, pos + len(folded))
     return seen >= 2
+
+
+DEGREE_ADVERBS = frozenset("更最较很越太极")
+"""Adverbs of degree: a one-character adjective after one is predicated (更大力度促进: 'with
+greater force'), not the first word of a noun phrase (``_after_degree_adverb``)."""
+
+
+def _after_degree_adverb(reading: Reading, cand: Candidate) -> bool:
+    """Whether the phrase starts with a one-character adjective that a degree adverb precedes
+    at every occurrence: 大力度 of 更大力度 is a fragment, its 大 goes with 更."""
+    words, text = reading.words, reading.text
+    if not cand.spans:
+        return False
+    for start, _ in cand.spans:
+        k = bisect.bisect_left(words, (start, start))
+        if not (
+            k < len(words) and words[k][0] == start and words[k][1] == start + 1
+            and reading.classes[k] == "a" and start > 0 and text[start - 1] in DEGREE_ADVERBS
+        ):
+            return False
+    return True
 
 
 def _touches_quote(reading: Reading, cand: Candidate) -> bool:
