@@ -419,19 +419,22 @@ class _Terms:
     """The long terms whose occurrences stage 5 finds: the texts, the lengths of those
     starting with each window, and the sorted hashes of their first windows."""
 
-    texts: frozenset[str]
+    ids: dict[str, int]
+    """Every term (long ones, then the short quoted ones) by its number."""
     lengths: dict[str, tuple[int, ...]]
     first: np.ndarray
+    short: tuple[str, ...]
 
     @classmethod
-    def of(cls, terms: list[str], m: int) -> _Terms:
+    def of(cls, terms: list[str], short: list[str], m: int) -> _Terms:
         import numpy as np
 
         lengths: dict[str, set[int]] = {}
         for term in terms:
             lengths.setdefault(term[:m], set()).add(len(term))
         first = np.unique(np.array([_window_hash(w) for w in lengths], dtype=np.uint64))
-        return cls(frozenset(terms), {w: tuple(sorted(n)) for w, n in lengths.items()}, first)
+        ids = {term: k for k, term in enumerate([*terms, *short])}
+        return cls(ids, {w: tuple(sorted(n)) for w, n in lengths.items()}, first, tuple(short))
 
 
 def _window_hash(window: str) -> int:
@@ -443,15 +446,16 @@ def _window_hash(window: str) -> int:
     return (h * HASH_MIX) & mask
 
 
-def occurrence_task(args: tuple[_Job, list[int], _Terms, list[str]]) -> dict[str, np.ndarray]:
-    """Stage 5: every occurrence (document, offset, word-aligned 0/1: an int32 row) of the long
-    terms (found at positions with a shared window) and of the short quoted terms."""
+def occurrence_task(args: tuple[_Job, list[int], _Terms]) -> np.ndarray:
+    """Stage 5: every occurrence of the long terms (found at positions with a shared window)
+    and of the short quoted terms: int32 rows (term number, document, offset, aligned 0/1)."""
     import numpy as np
 
-    job, docs, terms, short_terms = args
+    job, docs, terms = args
     data = _docs(job.store, job.stamp)
     m = job.min_chars
-    out: dict[str, list[tuple[int, int, bool]]] = {}
+    ids = terms.ids
+    out: list[tuple[int, int, int, bool]] = []
     for d in docs:
         text = data.texts[d]
         bounds = data.bounds(d)
@@ -459,16 +463,16 @@ def occurrence_task(args: tuple[_Job, list[int], _Terms, list[str]]) -> dict[str
         for p in np.flatnonzero(valid & is_shared(hashes, terms.first)).tolist():
             for n in terms.lengths.get(text[p : p + m], ()):
                 term = text[p : p + n]
-                if len(term) == n and term in terms.texts:
-                    aligned = bool(bounds[p] and bounds[p + n])
-                    out.setdefault(term, []).append((d, p, aligned))
-        for term in short_terms:
+                k = ids.get(term, -1) if len(term) == n else -1
+                if k >= 0:
+                    out.append((k, d, p, bool(bounds[p] and bounds[p + n])))
+        for term in terms.short:
+            k = ids[term]
             p = text.find(term)
             while p >= 0:
-                aligned = bool(bounds[p] and bounds[p + len(term)])
-                out.setdefault(term, []).append((d, p, aligned))
+                out.append((k, d, p, bool(bounds[p] and bounds[p + len(term)])))
                 p = text.find(term, p + 1)
-    return {term: np.array(rows, dtype=np.int32).reshape(-1, 3) for term, rows in out.items()}
+    return np.array(out, dtype=np.int32).reshape(-1, 4)
 
 
 # --------------------------------------------------------------------------- the client
@@ -514,12 +518,13 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
         candidates.update(found)
     del tables
     long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs, min_slogan_chars)
-    places: dict[str, list[np.ndarray]] = {}
-    terms = _Terms.of(long_terms, min_chars)
-    for spots in runner.map("finding", occurrence_task, [
-            (job, g, terms, short_terms) for g in groups]):
-        for term, where in spots.items():
-            places.setdefault(term, []).append(where)
+    terms = _Terms.of(long_terms, short_terms, min_chars)
+    found = runner.map("finding", occurrence_task, [(job, g, terms) for g in groups])
+    rows = np.concatenate(found) if found else np.zeros((0, 4), dtype=np.int32)
+    del found
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    edges = np.searchsorted(rows[:, 0], np.arange(len(terms.ids) + 1))
+    places = _Places(terms.ids, rows, edges)
     phrases = _keep(candidates, quoted, places, len(keys), min_chars, min_docs,
                     min_slogan_chars)
     return PhraseResult(keys, paths, tuple(phrases), min_chars)
@@ -546,8 +551,25 @@ def _terms(candidates: set[str], quoted: dict[str, list[tuple[int, int]]], m: in
     return sorted(long_terms), sorted(short_terms)
 
 
+@dataclass(frozen=True)
+class _Places:
+    """The occurrences of stage 5, sorted by term: rows ``edges[k]:edges[k + 1]`` of ``rows``
+    are term ``k``'s (document, offset, aligned)."""
+
+    ids: dict[str, int]
+    rows: np.ndarray
+    edges: np.ndarray
+
+    def of(self, text: str) -> np.ndarray:
+        k = self.ids.get(text)
+        if k is None:
+            return self.rows[:0, 1:]
+        found: np.ndarray = self.rows[self.edges[k] : self.edges[k + 1], 1:]
+        return found
+
+
 def _keep(candidates: set[str], quoted: dict[str, list[tuple[int, int]]],
-          places: dict[str, list[np.ndarray]], n_docs: int, m: int, min_docs: int,
+          places: _Places, n_docs: int, m: int, min_docs: int,
           min_slogan: int) -> list[CorpusPhrase]:
     """What the miner keeps of the candidates, then of the quoted terms, with the kinds."""
     import numpy as np
@@ -565,8 +587,7 @@ def _keep(candidates: set[str], quoted: dict[str, list[tuple[int, int]]],
     found: dict[str, np.ndarray] = {}
 
     def accept(text: str, marked: set[tuple[int, int]], min_quoted: float = 0) -> None:
-        parts = places.get(text, [])
-        where = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int32)
+        where = places.of(text)
         if len(where) > MAX_OCCURRENCES:
             return
         chosen = where[:, 2] == 1
