@@ -758,14 +758,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if len(files) != 2:
         return _fail(f"changes needs two documents, the old and the new, not {len(files)}")
     args.files = files
+    said: list[str] = []  # after the output: an error (-o exists, B missing) stays one line
     if not context and not args.no_context:
         from policydiff.changes.context import beside, describe
 
         found = beside(*files, encoding=getattr(args, "encoding", None))
-        for line in found.warnings:
-            _note(line)
-        if found.paths:
-            _note(describe(found))
+        said = [*found.warnings, describe(found)] if found.paths else list(found.warnings)
         context = list(found.paths)
     comparison = _comparison(
         args, [*args.files, *_context(args.files, context)], aligns=False, inputs=2
@@ -786,6 +784,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
     else:
         text = shown.render_text(report, top=args.top)
     _write_or_print(args, text, comparison)
+    for line in said:
+        _note(line)
     return EXIT_SAME
 
 

@@ -6,8 +6,10 @@ they already have (双一流, 三保障, 双循环 in the national reports of 20
 coming back, not a new one. ``beside(a, b)`` chooses them: regular ``*.txt`` files of the
 folders of A and B that are neither A nor B, at most ``MAX_CONTEXT``, those whose year (in the
 file name, ``labels.year_in_name``) is nearest to the newer document's year and not after it
-first, then those without a year, then later ones. A file that cannot be read is left out
-with a warning, never a failure. ``--no-context`` turns it off; ``--context FILE`` chooses.
+first, then those without a year, then later ones; none of a year strictly between A's and
+B's (for 2023 -> 2025 a 2024 report would make the pair no series, and its terms not new
+relative to 2023). A file that cannot be read is left out with a warning, never a failure.
+``--no-context`` turns it off; ``--context FILE`` chooses.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ def beside(a: str, b: str, *, cap: int = MAX_CONTEXT, encoding: str | None = Non
                 if os.path.isfile(path):
                     found[real] = path
     years = [y for y in (year_in_name(p) for p in inputs) if y is not None]
+    if len(years) == 2:  # 2023 -> 2025: a 2024 report would make the pair no series
+        found = {
+            real: path for real, path in found.items()
+            if not min(years) < (year_in_name(path) or min(years)) < max(years)
+        }
     chosen = sorted(found.values(), key=lambda p: _preference(p, max(years, default=None)))
     kept: list[str] = []
     warnings: list[str] = []
