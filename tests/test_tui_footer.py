@@ -34,7 +34,7 @@ async def test_f_keeps_the_footer_keys_and_help_stays_first() -> None:
         await pilot.press("f")
         await settle(app, pilot)
         assert not app.main.phrase_panel.has_focus
-        assert list(footer.query(FooterKey))[0].description == "Help"
+        assert footer.query(FooterKey).first().description == "Help"
 
 
 class Toggling(App[None]):

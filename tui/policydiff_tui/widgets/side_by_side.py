@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 
 from policydiff.diff import EQUAL, TextDiff
 from policydiff.render import rows
@@ -145,6 +146,8 @@ class SideBySideDiff(Horizontal):
         """The texts shown (the diff's own, or as written: same offsets)."""
         self._widths = (0, 0)
         self._laid_inline = False
+        self._side_widths: tuple[Size, tuple[int, int]] = (Size(0, 0), (0, 0))
+        """The size and pane widths of the last side-by-side layout before going inline."""
 
     def compose(self) -> ComposeResult:
         yield DiffPane("left", id="left-pane")
@@ -204,8 +207,19 @@ class SideBySideDiff(Horizontal):
         """Show the inline layout (one pane) or side by side, keeping the place."""
         if inline == self.inline:
             return
+        a, b = self.panes
         self.inline = inline
-        self.panes[1].display = not inline
+        b.display = not inline
+        # Lay out at once for the width the pane will have, so that the first frame already
+        # shows the new layout (one frame instead of two): inline, the left pane takes the
+        # right one's place; back side by side, the widths of before if the size is the same.
+        # ``_rewrap_if_needed`` corrects a wrong guess (a scroll bar that came or went).
+        if self.diff is not None and not self._laid_inline and inline:
+            self._side_widths = (self.size, self._widths)
+            self._relayout(keep_row=True, widths=(a.text_width + b.outer_size.width,
+                                                  b.text_width))
+        elif self.diff is not None and not inline and self._side_widths[0] == self.size:
+            self._relayout(keep_row=True, widths=self._side_widths[1])
         self.call_after_refresh(self._rewrap_if_needed)
 
     def on_resize(self) -> None:
@@ -214,8 +228,11 @@ class SideBySideDiff(Horizontal):
 
     def _rewrap_if_needed(self) -> None:
         a, b = self.panes
-        shown = (a.text_width, b.text_width, self.inline)
-        if shown != (*self._widths, self._laid_inline) and self.diff is not None:
+        # inline, the right pane is hidden: its width does not count
+        shown = (a.text_width, None if self.inline else b.text_width, self.inline)
+        laid = (self._widths[0], None if self._laid_inline else self._widths[1],
+                self._laid_inline)
+        if shown != laid and self.diff is not None:
             self._relayout(keep_row=True)
 
     def top_offset(self) -> tuple[str, int] | None:
@@ -234,10 +251,12 @@ class SideBySideDiff(Horizontal):
                     return side, line.span[0]
         return None
 
-    def _relayout(self, *, keep_row: bool, note: str = "") -> None:
+    def _relayout(
+        self, *, keep_row: bool, note: str = "", widths: tuple[int, int] | None = None
+    ) -> None:
         a, b = self.panes
         keep = self.top_offset() if keep_row else None
-        self._widths = (a.text_width, b.text_width)
+        self._widths = widths if widths is not None else (a.text_width, b.text_width)
         self._laid_inline = self.inline
         if self.diff is None:
             self.current_layout = None

@@ -1,0 +1,59 @@
+"""``u`` lays the text out once, for the width the pane is about to have (issue 15 speed): the
+layout made when the key is handled is the one on screen after the next frame, inline (the left
+pane takes the right one's place) and back side by side, at 80x24 and 120x36. Before, the first
+frame showed the old layout in the new pane and a second layout followed it.
+
+Seeds 000 and 001 (test_tui.FIRST_TWO): the first section pair has lines wide enough to fill the
+inline pane (its widest line is longer than a side-by-side pane is wide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from test_tui import FIRST_TWO, SIZE, settle
+from textual.widgets import Footer
+
+from policydiff_tui.app import make_app
+from policydiff_tui.widgets.diff_pane import PaneLine
+from policydiff_tui.widgets.inline import InlineLayout
+
+
+def widest(text: str, lines: Sequence[PaneLine]) -> int:
+    """Cells of the widest of ``lines`` of ``text``."""
+    return max((cell_len(text[ln.span[0]:ln.span[1]]) for ln in lines if ln.span is not None),
+               default=0)
+
+
+async def check_one_layout(size: tuple[int, int]) -> None:
+    app = make_app(FIRST_TWO)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        sbs = main.side_by_side
+        left, right = sbs.panes
+        side_width = left.text_width
+        main.action_toggle_inline()  # handled, not yet drawn
+        inline = sbs.current_layout
+        assert isinstance(inline, InlineLayout)
+        await settle(app, pilot)
+        assert sbs.current_layout is inline  # no second layout after the frame
+        assert left.text_width > side_width and not right.display
+        # wrapped for the inline pane: wider lines than a side-by-side pane could hold
+        assert side_width < widest("".join(sbs.texts), inline.left) <= left.text_width
+        main.action_toggle_inline()
+        back = sbs.current_layout
+        assert back is not None and not isinstance(back, InlineLayout)
+        await settle(app, pilot)
+        assert sbs.current_layout is back
+        assert left.text_width == side_width and right.display
+        assert app.main.query_one(Footer).query("FooterKey").first().description == "Help"
+
+
+async def test_u_lays_out_once_at_120x36() -> None:
+    await check_one_layout(SIZE)
+
+
+async def test_u_lays_out_once_at_80x24() -> None:
+    await check_one_layout((80, 24))
