@@ -68,6 +68,9 @@ def test_changes_takes_the_reports_beside_as_context(corpus_dir: Path) -> None:
     assert "context:" not in alone.stderr
     # without the context 双一流 is new again: 2024 has no 双一流 (grep -c 0)
     assert "双一流" in top_new(alone)
+    # but 大力度 stays a fragment, in no list: 2025:55 更大力度促进楼市股市健康发展, 2025:74
+    # 更大力度支持“两重”建设 (its 大 goes with 更; 2024 has no 大力度, grep -c 0)
+    assert "大力度" not in top_new(alone, top=10_000)
 
 
 def test_context_before_or_after_the_two_files(corpus_dir: Path) -> None:
