@@ -81,7 +81,7 @@ def change_report(
 
 
 def _entry(citer: Citer, formulation: Any, where: Passages) -> Entry:
-    """A formulation (``changes.formulations.Formulation``) of ``citer.doc`` as an entry."""
+    """A formulation (``changes.model.Formulation``) of ``citer.doc`` as an entry."""
     span = (formulation.start, formulation.end)
     return Entry(
         text=formulation.text, score=float(formulation.score), sentence=formulation.sentence,

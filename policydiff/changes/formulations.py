@@ -50,6 +50,7 @@ from policydiff.changes.formulation_reading import (
     quoted_candidates,
     term_candidates,
 )
+from policydiff.changes.model import Formulation, FormulationChanges, Rename
 from policydiff.chars import HAN_OR_ZERO_RE
 from policydiff.model import Document
 
@@ -100,37 +101,6 @@ _Absent = Callable[[str], bool]
 DISTINCTIVE_SHARE = 0.1
 """A formulation of a report is distinctive among peers when at most this share of the other
 reports also has it (rounded down: with fewer than 10 peers, none)."""
-
-
-@dataclass(frozen=True)
-class Formulation:
-    """A formulation of one document: its text, its score (higher: more important), where its
-    most important occurrence is (``section`` id, ``start``/``end`` in ``Document.text``), and
-    the sentence of that occurrence (normalized text)."""
-
-    text: str
-    score: float
-    section: str
-    start: int
-    end: int
-    sentence: str
-
-
-@dataclass(frozen=True)
-class Rename:
-    """One formulation replaced by another in the same context (千村示范、万村整治 → 千万工程)."""
-
-    old: Formulation
-    new: Formulation
-
-
-@dataclass(frozen=True)
-class FormulationChanges:
-    """New and dropped formulations, best first, and renamed ones (in neither list)."""
-
-    new: tuple[Formulation, ...]
-    dropped: tuple[Formulation, ...]
-    renamed: tuple[Rename, ...]
 
 
 @dataclass(frozen=True)

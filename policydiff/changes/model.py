@@ -155,3 +155,34 @@ class Distinctive:
 
     document: DocumentRef
     entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Formulation:
+    """A formulation of one document: its text, its score (higher: more important), where its
+    most important occurrence is (``section`` id, ``start``/``end`` in ``Document.text``), and
+    the sentence of that occurrence (normalized text)."""
+
+    text: str
+    score: float
+    section: str
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    """One formulation replaced by another in the same context (千村示范、万村整治 → 千万工程)."""
+
+    old: Formulation
+    new: Formulation
+
+
+@dataclass(frozen=True)
+class FormulationChanges:
+    """New and dropped formulations, best first, and renamed ones (in neither list)."""
+
+    new: tuple[Formulation, ...]
+    dropped: tuple[Formulation, ...]
+    renamed: tuple[Rename, ...]

@@ -29,7 +29,7 @@ from policydiff.chars import HAN_OR_ZERO_RE
 
 if TYPE_CHECKING:
     from policydiff.changes.formulation_reading import Reading
-    from policydiff.changes.formulations import Formulation
+    from policydiff.changes.model import Formulation
 
 MIN_EDGE = 2
 """Characters of context right before or after the term that must agree."""
