@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policydiff import cli
@@ -169,6 +169,7 @@ def _tree(root: Path) -> dict[str, tuple[object, ...]]:
 @settings(max_examples=100, deadline=None)
 @given(parts=st.lists(st.sampled_from(COMPONENTS), min_size=1, max_size=4),
        force=st.booleans(), payload=st.binary(max_size=64))
+@example(parts=["link_out", "..", "..", "exists.json"], force=False, payload=b"x")  # via the link
 def test_writes_change_nothing_but_their_target(
     parts: list[str], force: bool, payload: bytes, figures: Figures
 ) -> None:
@@ -180,11 +181,12 @@ def test_writes_change_nothing_but_their_target(
         root = Path(tmp)
         work = root / "x" / "y" / "z" / "work"  # deep enough that '..' stays inside root
         (work / "out").mkdir(parents=True)
-        (root / "outside").mkdir()
-        (root / "outside" / "secret.txt").write_text("secret", "utf-8")
+        outside = root / "o" / "o" / "o" / "outside"  # link_out/../../.. stays inside root too
+        outside.mkdir(parents=True)
+        (outside / "secret.txt").write_text("secret", "utf-8")
         (work / "in.txt").write_text("input", "utf-8")
         (work / "exists.json").write_text("old", "utf-8")
-        os.symlink(root / "outside", work / "link_out")
+        os.symlink(outside, work / "link_out")
         os.symlink(work / "in.txt", work / "link_in")
         os.mkfifo(work / "fifo")
         target = Path(os.path.join(work, *parts))
