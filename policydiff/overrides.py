@@ -133,11 +133,18 @@ class Overrides:
         names_b = tuple(section_key(doc_b, doc_b.section(i)) for i in b)
         entry = Entry(action, _file(doc_a), doc_a.sha256, _file(doc_b), doc_b.sha256,
                       names_a, names_b)
-        kept = [
-            e for e in self.entries
-            if not (e.a_sha256 == doc_a.sha256 and e.b_sha256 == doc_b.sha256
-                    and (set(e.a) & set(names_a) or set(e.b) & set(names_b)))
-        ]
+        def replaced(e: Entry) -> bool:
+            """An entry the new one overrides: one joining both of its sides (an unpair only
+            cancels decisions about that pair), or, for a new pairing, any pairing that placed
+            one of its sections (a section is placed once)."""
+            if (e.a_sha256, e.b_sha256) != (doc_a.sha256, doc_b.sha256):
+                return False
+            shares_a, shares_b = bool(set(e.a) & set(names_a)), bool(set(e.b) & set(names_b))
+            if action == "unpair" or e.action == "unpair":
+                return shares_a and shares_b
+            return shares_a or shares_b
+
+        kept = [e for e in self.entries if not replaced(e)]
         return replace(self, entries=(*kept, entry))
 
     def to_toml(self) -> str:

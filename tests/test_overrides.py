@@ -164,3 +164,30 @@ def test_a_section_in_two_overrides_is_placed_once(tmp_path: Path, corpus_dir: P
     assert len(stale) == 1 and "already" in stale[0]
     al = compare([a, b], Config(overrides=both)).alignment("d1", "d2")
     assert [m.b for m in al.matches if m.a == "d1/1.9"] == ["d2/1.2"]
+
+
+def test_decisions_replace_only_what_they_contradict(tmp_path: Path, corpus_dir: Path) -> None:
+    """Two unpairs of one section from two partners both stay (the second used to drop the
+    first, letting the aligner pair them again); a pairing replaces an earlier pairing of
+    one of its sections but not an unpair of another pair; an unpair of a manual pair drops
+    that pair. Sections by hand from national 2024/2025 (d1/3.8 （八）…, d2/3.8, d2/3.9)."""
+    a, b = _pair(tmp_path, corpus_dir)
+    comparison = compare([a, b], Config())
+    da, db = comparison.documents
+
+    def actions(ov: overrides.Overrides) -> list[tuple[str, str, str]]:
+        return [(e.action, e.a[0][:12], e.b[0][:12]) for e in ov.entries]
+
+    two = overrides.Overrides().without(da, db, "d1/3.8", "d2/3.8")
+    two = two.without(da, db, "d1/3.8", "d2/3.9")
+    assert [act for act, _, _ in actions(two)] == ["unpair", "unpair"]
+    assert len({e.b for e in two.entries}) == 2
+
+    paired = two.with_pair(da, db, "d1/3.8", "d2/3.10")
+    assert [act for act, _, _ in actions(paired)] == ["unpair", "unpair", "pair"]
+    repaired = paired.with_pair(da, db, "d1/3.8", "d2/3.7")  # d1/3.8 is placed once
+    assert [act for act, _, _ in actions(repaired)] == ["unpair", "unpair", "pair"]
+    assert repaired.entries[-1].b != paired.entries[-1].b
+
+    undone = repaired.without(da, db, "d1/3.8", "d2/3.7")
+    assert [act for act, _, _ in actions(undone)] == ["unpair", "unpair", "unpair"]
