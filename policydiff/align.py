@@ -760,7 +760,7 @@ def _extras(
     """Split and merge partners, as ``(i, j, kind, group)``.
 
     A split: a left-over section of B whose best section of A (by score) is matched
-    elsewhere, that scores nearly as well with it as its partner (``_is_extra``), whose body
+    elsewhere, that scores nearly as well with it as its partner (``split_ratio``), whose body
     covers it (``MIN_SPLIT_BODY``), of a compatible role, and not inside that partner. The
     group of that section of A (its partner and every such section) is kept only when the
     summed body similarity is ``SPLIT_GAIN`` times its best member's. Merges likewise, sides
@@ -849,17 +849,6 @@ def _origins(
             ranked = sorted(counts, key=lambda p: (-counts[p], p))
             out.append((sec.id, tuple(ranked)))
     return tuple(out)
-
-
-def _is_extra(
-    score: np.ndarray, best: int, left: int, partner: int, options: AlignOptions, *, axis: int
-) -> bool:
-    """Whether ``left`` scores nearly as well with ``best`` as ``best``'s own partner does."""
-    if axis == 0:  # best is a row (A), left and partner are columns (B)
-        mine, theirs = score[best, left], score[best, partner]
-    else:  # best is a column (B), left and partner are rows (A)
-        mine, theirs = score[left, best], score[partner, best]
-    return bool(mine >= options.threshold and mine >= options.split_ratio * theirs)
 
 
 def align(

@@ -95,11 +95,8 @@ def _formulations(
 ) -> tuple[dict[str, tuple[Any, ...]], list[str]]:
     """New, dropped and renamed formulations (series) or each side's distinctive ones
     (peers: in ``new`` for the new document, ``dropped`` for the old one)."""
-    empty: dict[str, tuple[Any, ...]] = {"new": (), "dropped": (), "renamed": ()}
-    try:
-        from policydiff.changes import formulations
-    except ImportError:  # the formulation finder is not part of this build
-        return empty, ["formulations: not available in this version"]
+    from policydiff.changes import formulations
+
     config = comparison.config
     if kind == "series":
         found = formulations.formulation_changes(old, new, others=others, config=config)

@@ -84,10 +84,11 @@ def build_store(entries: Sequence[Entry], store_path: str, config: Config, runne
             tables[name].extend(found)
     for path, error in result.failed:
         tables["documents"].append(_failed_row(path, "", error))
+    failed_before = {path for path, _ in result.failed}
     for row in tables["documents"]:
         if row["status"] == OK:
             result.added += 1
-        elif row["path"] not in dict(result.failed):
+        elif row["path"] not in failed_before:
             result.failed.append((row["path"], row["error"]))
     store.write_part({name: _arrow(name, found) for name, found in tables.items()})
     return result

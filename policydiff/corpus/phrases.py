@@ -118,18 +118,9 @@ def _windows(text: str, m: int, barrier: np.ndarray) -> tuple[np.ndarray, np.nda
 def _barriers(text: str) -> np.ndarray:
     """``b[i]`` True where ``text[i]`` is a barrier no phrase crosses (the miner's rule:
     ``phrases.corpus.barriers`` over the document and its separator)."""
-    import numpy as np
+    from policydiff.phrases.corpus import text_barriers
 
-    from policydiff.chars import HAN_RANGES, IDEOGRAPHIC_ZERO
-    from policydiff.phrases.corpus import barriers
-    from policydiff.phrases.rules import codes_in
-
-    if not text:
-        return np.zeros(0, dtype=bool)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
-    arr = np.concatenate((codes, np.array([0x110000], dtype=np.int32)))
-    han = codes_in(arr, HAN_RANGES) | (arr == ord(IDEOGRAPHIC_ZERO))
-    return np.asarray(barriers(arr, han)[0][: len(text)], dtype=bool)
+    return text_barriers(text)
 
 
 def is_shared(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
