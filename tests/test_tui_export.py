@@ -119,3 +119,24 @@ def test_markdown_cells_keep_document_text_inert() -> None:
         "a\\|b \\[x\\](http://e) \\<b\\> ␛\\]0;T"
     )
     assert escape("一\n二") == "一<br>二"
+
+
+def test_an_export_follows_the_ignore_toggles(tmp_path: Path) -> None:
+    """Two one-section reports that differ only in punctuation (，/；, written here by hand):
+    the exported text shows the change by default, and none once punctuation is ignored
+    (the ``i`` toggle sets ``ViewerSession.diff_options``; the export used the defaults)."""
+    from dataclasses import replace
+
+    from policydiff.comparison import compare
+    from policydiff.config import Config
+    from policydiff_tui.session import ViewerSession
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("一、推进城市更新\n加快棚户区改造，完善地下管网。\n", encoding="utf-8")
+    b.write_text("一、推进城市更新\n加快棚户区改造；完善地下管网。\n", encoding="utf-8")
+    session = ViewerSession(compare([a, b], Config(cache=False)))
+    shown = session.render_view("d1", "d2", None, "txt")
+    assert "加快棚户区改造[-，-]完善地下管网。" in shown
+    assert "加快棚户区改造{+；+}完善地下管网。" in shown
+    session.diff_options = replace(session.diff_options, ignore_punctuation=True)
+    assert session.render_view("d1", "d2", None, "txt").strip() == "no differences"

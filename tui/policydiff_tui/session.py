@@ -244,8 +244,8 @@ class ViewerSession:
         if fmt == "html":
             from policydiff.render.html import diff_html
 
-            return diff_html(comparison, left, right, section)
-        selected = selected_diffs(comparison, left, right, section)
+            return diff_html(comparison, left, right, section, self.diff_options)
+        selected = selected_diffs(comparison, left, right, section, self.diff_options)
         if fmt == "md":
             from policydiff.render.markdown import diff_markdown
 

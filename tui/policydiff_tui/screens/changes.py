@@ -27,6 +27,7 @@ from policydiff_tui import sanitize
 if TYPE_CHECKING:
     from policydiff.changes.model import ChangeReport, Entry
     from policydiff.comparison import Comparison
+    from policydiff.diff import DiffOptions
     from policydiff.model import Document
 
 
@@ -117,12 +118,14 @@ class CrossMove:
     new: Place
 
 
-def cross_moves(comparison: Comparison, left: str, right: str) -> list[CrossMove]:
+def cross_moves(
+    comparison: Comparison, left: str, right: str, options: DiffOptions | None = None
+) -> list[CrossMove]:
     """The moves between section pairs of ``left`` and ``right`` (``diff.find_moves`` over the
     diffs of every matched pair: what the HTML page marks as moved to / moved from)."""
     from policydiff.diff import find_moves
 
-    diffs = comparison.section_diffs(left, right)
+    diffs = comparison.section_diffs(left, right, options)
     out = []
     for move in find_moves([sd.diff for sd in diffs]):
         if move.a_pair == move.b_pair:
@@ -143,11 +146,13 @@ class ChangeReportScreen(ModalScreen[Place | None]):
 
     def __init__(
         self, comparison: Comparison, left: str, right: str,
-        shown: tuple[str, str] | None = None,
+        shown: tuple[str, str] | None = None, options: DiffOptions | None = None,
     ) -> None:
-        """``shown``: the two documents' text in the form on screen (see ``report_items``)."""
+        """``shown``: the two documents' text in the form on screen (see ``report_items``);
+        ``options``: the diff settings on screen (the ignore toggles), for the moves."""
         super().__init__(id="changes")
         self.shown = shown
+        self.options = options
         self.comparison = comparison
         self.left = left
         self.right = right
@@ -175,7 +180,7 @@ class ChangeReportScreen(ModalScreen[Place | None]):
         from policydiff.changes.build import change_report
 
         try:
-            self.moves = cross_moves(self.comparison, self.left, self.right)
+            self.moves = cross_moves(self.comparison, self.left, self.right, self.options)
             report = change_report(self.comparison, self.left, self.right)
         except Exception as exc:  # shown, not raised
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

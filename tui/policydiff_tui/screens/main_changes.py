@@ -30,7 +30,7 @@ class ChangeKeys(ExportKeys):
         if self.session is None or not self.left:
             return
         screen = ChangeReportScreen(self.session.comparison, self.left, self.right,
-                                    self.doc_texts())
+                                    self.doc_texts(), self.session.diff_options)
         self.app.push_screen(screen, self._place_chosen)
 
     def _place_chosen(self, place: Place | None) -> None:
