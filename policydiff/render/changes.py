@@ -22,7 +22,7 @@ from policydiff.changes.model import (
 from policydiff.records import Table
 from policydiff.render.page import back_link, escape, page_end, page_head, plural
 from policydiff.render.phrases import md_escape, table_csv
-from policydiff.render.rows import text_width
+from policydiff.render.rows import fit_width, text_width
 
 TOP = 30
 """Formulations listed in text, Markdown and HTML (each list)."""
@@ -40,10 +40,6 @@ MD_SENTENCE_CHARS = 80
 """Characters of a sentence shown around a figure or formulation in Markdown."""
 SENTENCE_CHARS = 48
 """Characters of a sentence shown around a formulation in the terminal."""
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - text_width(text))
 
 
 def _cut(text: str, chars: int) -> str:
@@ -95,7 +91,7 @@ def render_text(report: ChangeReport, *, top: int = TOP) -> str:
         out += ["", f"{title} (top {min(top, len(entries))} of {len(entries)})"]
         width = max((text_width(e.text) for e in entries[:top]), default=0)
         for rank, e in enumerate(entries[:top], 1):
-            out.append(f"  {rank:>2}. {_pad(e.text, width)}  {e.citation.where}  {e.section}  "
+            out.append(f"  {rank:>2}. {fit_width(e.text, width)}  {e.citation.where}  {e.section}  "
                        f"{excerpt(e.sentence, e.text)}")
     if report.renamed:
         out += ["", f"Renamed formulations ({len(report.renamed)})"]
@@ -124,7 +120,7 @@ def _text_indicators(report: ChangeReport) -> list[str]:
             "new line")
     widths = [max(text_width(row[k]) for row in (head, *cells)) for k in range(len(head))]
     for row in (head, *cells):
-        out.append("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
+        out.append("  " + "  ".join(fit_width(cell, w) for cell, w in zip(row, widths, strict=True))
                    .rstrip())
     return out
 
@@ -137,7 +133,7 @@ def _text_themes(report: ChangeReport) -> list[str]:
         for row in report.themes
     ]
     widths = [max(text_width(row[k]) for row in (head, *cells)) for k in range(len(head))]
-    return ["  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
+    return ["  " + "  ".join(fit_width(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
             for row in (head, *cells)]
 
 
