@@ -103,11 +103,15 @@ def test_national_2024_to_2025(corpus_dir: Path) -> None:
     # Results of the past year are not targets: 2025:12 国内生产总值达到134.9万亿元、增长5%
     values = {fig.value for ind in found.values() for fig in (ind.old, ind.new) if fig}
     assert "134.9万亿元" not in values and "126万亿元" not in values
-    # each figure is where it says, in its sentence and in the normalized text
-    for fig in (f for ind in found.values() for f in (ind.old, ind.new) if f):
-        assert fig.sentence[fig.at : fig.at + len(fig.value)] == fig.value
-        doc_text = fig.sentence  # the span indexes Document.text; the sentence holds the value
-        assert fig.span[1] - fig.span[0] == len(fig.value) and fig.value in doc_text
+    # each figure is where it says, in its sentence and in its document's normalized text
+    old_doc, new_doc = compare(
+        [corpus_dir / "national-2024.txt", corpus_dir / "national-2025.txt"], Config()
+    ).documents
+    for ind in found.values():
+        for doc, fig in ((old_doc, ind.old), (new_doc, ind.new)):
+            if fig is not None:
+                assert fig.sentence[fig.at : fig.at + len(fig.value)] == fig.value
+                assert doc.text[fig.span[0] : fig.span[1]] == fig.value
 
 
 def test_national_2023_to_2024(corpus_dir: Path) -> None:
