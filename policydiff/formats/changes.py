@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from policydiff import __version__
-from policydiff.changes.model import ChangeReport, DocumentRef, Entry, Figure, ThemeChange
+from policydiff.changes.model import (
+    DIRECTIONS,
+    ChangeReport,
+    DocumentRef,
+    Entry,
+    Figure,
+    ThemeChange,
+)
 
 CHANGES_SCHEMA = "policydiff/changes@1"
 SCHEMA_FILE = "changes.schema.json"
@@ -110,7 +117,7 @@ def changes_schema() -> dict[str, Any]:
 MAX_EXPORT_BYTES = 100_000_000
 """The largest change report ``load_changes`` reads."""
 _EXPECTED = "pass a change report written by `policydiff changes A B --format json`"
-_DIRECTIONS = frozenset({"raised", "lowered", "unchanged", "changed", "new", "dropped"})
+_DIRECTIONS = frozenset(DIRECTIONS)
 
 
 def load_changes(source: str | Path | bytes) -> dict[str, Any]:
