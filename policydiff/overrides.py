@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -79,6 +80,7 @@ class Overrides:
         pairs: list[tuple[str, str, str]] = []
         forbidden: list[tuple[str, str]] = []
         stale: list[str] = []
+        names_a, names_b = _Names(doc_a), _Names(doc_b)
         for e in self.entries:
             same_hash = (e.a_sha256, e.b_sha256) == (doc_a.sha256, doc_b.sha256)
             same_name = (e.a_file, e.b_file) == (_file(doc_a), _file(doc_b))
@@ -86,8 +88,8 @@ class Overrides:
                 if same_name:
                     stale.append(f"{_describe(e)}: the document changed since it was written")
                 continue
-            ids_a = [section_for(doc_a, n) for n in e.a]
-            ids_b = [section_for(doc_b, n) for n in e.b]
+            ids_a = [names_a.find(n) for n in e.a]
+            ids_b = [names_b.find(n) for n in e.b]
             if None in ids_a or None in ids_b:
                 stale.append(f"{_describe(e)}: a heading no longer names one section")
                 continue
@@ -190,26 +192,49 @@ def _describe(e: Entry) -> str:
 def section_key(doc: Document, sec: Section) -> str:
     """How an overrides file names a section: label and heading, ``[preamble]``/``[closing]``
     for headless ones, with the parents' keys (``parent / child``) when not unique."""
-    own = _own_key(sec)
-    if sum(1 for s in doc.sections if _own_key(s) == own) == 1:
-        return own
-    keys = []
-    current: Section | None = sec
-    while current is not None and current.level > 0:
-        keys.append(_own_key(current))
-        current = doc.section(current.parent) if current.parent and "/" in current.parent \
-            else None
-    return " / ".join(reversed(keys))
+    return section_keys(doc)[sec.id]
+
+
+def section_keys(doc: Document) -> dict[str, str]:
+    """``section_key`` of every section of a document by id, in one pass (the own keys are
+    counted once, so naming every section costs O(sections × depth), not O(sections²))."""
+    own = {s.id: _own_key(s) for s in doc.sections}
+    count = Counter(own.values())
+    keys: dict[str, str] = {}
+    for sec in doc.sections:
+        path = [own[sec.id]]
+        if count[path[0]] > 1:
+            parent = sec.parent
+            while parent in own:
+                path.append(own[parent])
+                parent = doc.section(parent).parent
+        keys[sec.id] = " / ".join(reversed(path))
+    return keys
 
 
 def _own_key(sec: Section) -> str:
     return (sec.label + sec.heading) or f"[{sec.kind}]"
 
 
+class _Names:
+    """Which section a name (``section_key``, or a section's own key) names, for one document:
+    both tables built once (``for_pair`` looks up every name of every entry)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.ids: dict[str, set[str]] = {}
+        for sec in doc.sections:
+            self.ids.setdefault(_own_key(sec), set()).add(sec.id)
+        for section_id, key in section_keys(doc).items():
+            self.ids.setdefault(key, set()).add(section_id)
+
+    def find(self, key: str) -> str | None:
+        found = self.ids.get(key, set())
+        return next(iter(found)) if len(found) == 1 else None
+
+
 def section_for(doc: Document, key: str) -> str | None:
     """The id of the one section ``key`` names (``section_key``), else None."""
-    found = [s.id for s in doc.sections if _own_key(s) == key or section_key(doc, s) == key]
-    return found[0] if len(set(found)) == 1 else None
+    return _Names(doc).find(key)
 
 
 def parse(text: str, source: str) -> Overrides:

@@ -191,3 +191,12 @@ def test_decisions_replace_only_what_they_contradict(tmp_path: Path, corpus_dir:
 
     undone = repaired.without(da, db, "d1/3.8", "d2/3.7")
     assert [act for act, _, _ in actions(undone)] == ["unpair", "unpair", "unpair"]
+
+
+def test_every_section_of_a_long_report_is_found_by_its_key(corpus_dir: Path) -> None:
+    # Hong Kong 2014, 109 sections (``安老`` under （三）, ``交通运输`` under （五）): every
+    # section's key from the one-pass table names it and only it.
+    doc = compare([corpus_dir / "hk-policy-address-2014-zht.txt"], Config()).documents[0]
+    keys = overrides.section_keys(doc)
+    assert len(set(keys.values())) == len(doc.sections)
+    assert all(overrides.section_for(doc, k) == i for i, k in keys.items())
