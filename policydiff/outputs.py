@@ -14,8 +14,9 @@ The set, for documents d1…dN:
 - ``index.html``: the documents, each pair's alignment (a list of pairs beyond
   ``MAX_HTML_PAIRS``), the theme matrix, links to the pair pages and to ``phrases.html``, the
   phrase report as a page (``render.index``, ``render.phrases.render_html``);
-- ``changes-dA-dB.{html,md,json}``: the change report of every consecutive pair of
-  ``Comparison.change_series()`` (``changes.files``), linked from the index;
+- ``changes-dA-dB.{html,md,json}``: the change report of every consecutive pair of a series
+  (``changes.files.change_pairs``; peers get ``changes-distinctive.{html,md}`` instead),
+  linked from the index;
 - ``diff-dA-dB.html``: a page per pair (``render.html``) for the pairs ``page_pairs`` chooses
   (``pair_pages``: ``auto``, ``all`` or ``none``; see ``PAIR_PAGES``).
 """

@@ -144,29 +144,48 @@ def test_peers_report_what_is_distinctive(corpus_dir: Path) -> None:
     assert data["kind"] == "peers" and data["renamed"] == []
 
 
-def test_compare_writes_a_change_report_per_consecutive_pair(
+def test_compare_of_peers_writes_what_is_distinctive(
     tmp_path: Path, seed_files: dict[str, Path]
 ) -> None:
+    """Seeds 000 (a masked district, 2021 tasks), 001 (麒麟区, 2023) and 002 (another masked
+    district's 2022 report to a higher body) are reports of three places, not one issuer's
+    years: peers. They get what is distinctive of each against the other two, and no
+    consecutive pair reports (issue 13, item 5: not "new relative to the previous argument")."""
     out = tmp_path / "out"
     paths = [str(seed_files[k]) for k in ("000", "001", "002")]
     proc = run("compare", *paths, "-o", str(out), "--no-pager")
     assert proc.returncode == 0, proc.stderr
-    for pair in ("d1-d2", "d2-d3"):
-        for ext in ("html", "md", "json"):
-            assert (out / f"changes-{pair}.{ext}").is_file()
-        jsonschema.validate(json.loads((out / f"changes-{pair}.json").read_text("utf-8")),
-                            changes_schema())
-    assert not (out / "changes-d1-d3.html").exists()  # consecutive pairs only
+    written = {p.name for p in out.glob("changes-*")}
+    assert written == {"changes-distinctive.html", "changes-distinctive.md"}, written
     index = (out / "index.html").read_text("utf-8")
-    assert 'href="changes-d1-d2.html"' in index and 'href="changes-d2-d3.html"' in index
-    assert 'href="index.html"' in (out / "changes-d1-d2.html").read_text("utf-8")
-    # the three seeds are reports of three places, not one series: peers get what is
-    # distinctive of each against the other two
-    assert json.loads((out / "changes-d1-d2.json").read_text("utf-8"))["kind"] == "peers"
+    assert 'href="changes-d1-d2.html"' not in index
     assert 'href="changes-distinctive.html"' in index
     page = (out / "changes-distinctive.html").read_text("utf-8")
     assert all(f'id="d{k}"' in page for k in (1, 2, 3))
+    assert 'href="index.html"' in page
     assert "## " in (out / "changes-distinctive.md").read_text("utf-8")
+
+
+def test_compare_of_a_series_writes_a_report_per_consecutive_pair(
+    tmp_path: Path, seed_files: dict[str, Path]
+) -> None:
+    """With --series the same three seeds are one series, in the given order: a report for
+    d1 -> d2 and d2 -> d3 (kind series), none for d1 -> d3 and no peers' page."""
+    out = tmp_path / "out"
+    paths = [str(seed_files[k]) for k in ("000", "001", "002")]
+    proc = run("compare", *paths, "--series", "-o", str(out), "--no-pager")
+    assert proc.returncode == 0, proc.stderr
+    for pair in ("d1-d2", "d2-d3"):
+        for ext in ("html", "md", "json"):
+            assert (out / f"changes-{pair}.{ext}").is_file()
+        data = json.loads((out / f"changes-{pair}.json").read_text("utf-8"))
+        jsonschema.validate(data, changes_schema())
+        assert data["kind"] == "series"
+    assert not (out / "changes-d1-d3.html").exists()  # consecutive pairs only
+    assert not (out / "changes-distinctive.html").exists()
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="changes-d1-d2.html"' in index and 'href="changes-d2-d3.html"' in index
+    assert 'href="index.html"' in (out / "changes-d1-d2.html").read_text("utf-8")
 
 
 def test_a_series_gets_no_peers_report(national: list[Path], tmp_path: Path) -> None:
@@ -175,6 +194,19 @@ def test_a_series_gets_no_peers_report(national: list[Path], tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     assert (out / "changes-d1-d2.html").is_file()
     assert not (out / "changes-distinctive.html").exists()  # 2024, 2025: one series
+
+
+def test_a_series_among_other_documents_gets_its_own_pairs(corpus_dir: Path) -> None:
+    """national-2024, prov-2026-zhejiang, national-2025: the two national reports are one
+    issuer's years (names national-#), Zhejiang is of another issuer: one report, 2024 ->
+    2025, none from 2024 to Zhejiang or from Zhejiang to 2025 (the inputs' order)."""
+    from policydiff.changes.files import change_pairs, has_peers
+
+    paths = [corpus_dir / n for n in
+             ("national-2024.txt", "prov-2026-zhejiang.txt", "national-2025.txt")]
+    comparison = compare(paths, Config())
+    assert change_pairs(comparison) == [("d1", "d3")]
+    assert not has_peers(comparison)
 
 
 def test_a_report_reads_back_strictly(seed_files: dict[str, Path], tmp_path: Path) -> None:

@@ -1,12 +1,14 @@
 """The change reports ``compare`` writes: one per consecutive pair of every series.
 
 ``change_files(comparison)`` gives ``changes-dA-dB.{html,md,json}`` for each pair of
-consecutive documents of ``Comparison.change_series()`` (all inputs in order up to 12
-documents or with ``--series``, else the series found by name), each rendered when written;
-the three files of a pair share one report. Peers (``has_peers``: documents that are not one
-series, such as 31 provinces) also get ``changes-distinctive.html`` and ``.md``: what is distinctive
-of each document against all the others. ``outputs.comparison_outputs`` adds them to the
-output set and the index links the pages (``render.index``).
+consecutive documents of a series (``change_pairs``: the years of one issuer found by name,
+``Comparison.series()``, or with ``--series`` the inputs in order; two documents that are no
+series: their one pair), each rendered when written; the three files of a pair share one
+report. Peers (``has_peers``: at least 3 documents that are not one series, such as 31
+provinces or the seeds) get no pair reports but ``changes-distinctive.html`` and ``.md``: what
+is distinctive of each document against all the others, not what is "new" relative to the
+previous argument (issue 13, item 5). ``outputs.comparison_outputs`` adds them to the output
+set and the index links the pages (``render.index``).
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ FORMATS = ("html", "md", "json")
 
 
 def change_pairs(comparison: Comparison) -> list[tuple[str, str]]:
-    """The pairs that get a change report: consecutive documents of each change series."""
+    """The pairs that get a change report: consecutive documents of each series (see the
+    module docstring); none for peers."""
+    if has_peers(comparison):
+        return []
+    runs = comparison.series()  # with --series: the inputs in order
+    if not runs and len(comparison.documents) == 2:
+        runs = [[d.id for d in comparison.documents]]  # two peers: what is distinctive of each
     pairs: list[tuple[str, str]] = []
-    for run in comparison.change_series():
+    for run in runs:
         pairs += [pair for pair in itertools.pairwise(run) if pair not in pairs]
     return pairs
 
