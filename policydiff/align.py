@@ -53,7 +53,7 @@ import numpy as np
 from policydiff.assign import assign_positive
 from policydiff.chars import has_unified_han
 from policydiff.model import Document, Section
-from policydiff.roles import compatible, reviewed_in
+from policydiff.roles import compatible, reviewed_in, same_named_role
 
 if TYPE_CHECKING:
     from policydiff.document import DocumentTokens
@@ -459,45 +459,30 @@ class Fixed:
     forbidden: tuple[tuple[str, str], ...] = ()
 
 
-def _role_matrix(fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, str], bool]
-                 ) -> np.ndarray:
-    """``test(role a, role b)`` for every pair of sections (all True when roles are absent)."""
+def _role_matrix(
+    fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, str, bool], bool],
+    default: bool = True,
+) -> np.ndarray:
+    """``test(role a, role b, below_part)`` for every pair of sections (``policydiff.roles``:
+    ``compatible``, ``reviewed_in``, ``same_named_role``), with ``below_part`` True where
+    either section is below its top-level part; ``default`` everywhere when roles are
+    absent."""
     n, m = len(fa.sections), len(fb.sections)
     if len(fa.roles) != n or len(fb.roles) != m or not n or not m:  # (an empty document)
-        return np.ones((n, m), dtype=bool)
+        return np.full((n, m), default, dtype=bool)
     names_a, codes_a = np.unique(np.array(fa.roles, dtype=object), return_inverse=True)
     names_b, codes_b = np.unique(np.array(fb.roles, dtype=object), return_inverse=True)
-    table = np.array([[test(x, y) for y in names_b] for x in names_a], dtype=bool)
-    out: np.ndarray = table[np.ix_(codes_a.reshape(-1), codes_b.reshape(-1))]
-    if test is compatible:
-        # Hong Kong sub-headings move between chapters (2013's 發展大嶼山 under housing is
-        # 2014's 大嶼山 under the economy): only chapters are held to their topic.
-        hk_a = np.array([r.startswith("hk:") for r in fa.roles], dtype=bool)
-        hk_b = np.array([r.startswith("hk:") for r in fb.roles], dtype=bool)
-        sub_a = np.array([s.level > 1 for s in fa.sections], dtype=bool)
-        sub_b = np.array([s.level > 1 for s in fb.sections], dtype=bool)
-        out |= np.outer(hk_a, hk_b) & (sub_a[:, None] | sub_b[None, :])
-    return out
-
-
-_NAMED_ROLES = frozenset({"review", "targets", "principles", "tasks"})
-"""Roles whose sameness is evidence for two top-level parts (a preamble's and a closing's
-missing heading already counts as equal to another's)."""
-
-
-def _same_part_role(fa: SectionFeatures, fb: SectionFeatures) -> np.ndarray:
-    """1 for two top-level parts of the same named role (both reviews, both targets …, or
-    Hong Kong chapters of the same topics), else 0: the role itself is evidence."""
-    n, m = len(fa.sections), len(fb.sections)
-    out = np.zeros((n, m), dtype=np.float32)
-    if len(fa.roles) != n or len(fb.roles) != m:
-        return out
-    for i, (sa, ra) in enumerate(zip(fa.sections, fa.roles, strict=True)):
-        if sa.level != 1 or not (ra in _NAMED_ROLES or ra.startswith("hk:")):
-            continue
-        for j, (sb, rb) in enumerate(zip(fb.sections, fb.roles, strict=True)):
-            if sb.level == 1 and rb == ra:
-                out[i, j] = 1.0
+    rows, cols = codes_a.reshape(-1), codes_b.reshape(-1)
+    tables = [
+        np.array([[test(x, y, below) for y in names_b] for x in names_a], dtype=bool)
+        for below in (False, True)
+    ]
+    below_a = np.array([s.level > 1 for s in fa.sections], dtype=bool)
+    below_b = np.array([s.level > 1 for s in fb.sections], dtype=bool)
+    below = below_a[:, None] | below_b[None, :]
+    out: np.ndarray = np.where(
+        below, tables[1][np.ix_(rows, cols)], tables[0][np.ix_(rows, cols)]
+    )
     return out
 
 
@@ -571,11 +556,10 @@ def _repair_levels(
 ) -> list[tuple[int, int]]:
     """The pairs without those joining a section to a subsection of its real partner: a pair
     (x, c) is dropped when c has no subsections, c's parent y is matched to another section,
-    and x's matched
-    subsections went (``STRUCTURAL_AGREEMENT`` of them, at least two) into y but none into c
-    (2019's （八）深化重点领域改革 matched to 2020's 4.1, a subsection of 四、依靠改革激发市场主体
-    活力, which holds its subsections). Such an x then becomes y's merge partner (``_extras``);
-    likewise with the sides swapped."""
+    and x's matched subsections went (``STRUCTURAL_AGREEMENT`` of them, at least
+    ``STRUCTURAL_CHILDREN``) into y but none into c (2019's （八）深化重点领域改革 matched to
+    2020's 4.1, a subsection of 四、依靠改革激发市场主体活力, which holds its subsections).
+    Such an x then becomes y's merge partner (``_extras``); likewise with the sides swapped."""
     count, matched_a, matched_b = _descendant_matches(fa, fb, pairs + fixed)
     partner_a = {i: j for i, j in pairs + fixed}
     partner_b = {j: i for i, j in pairs + fixed}
@@ -598,7 +582,8 @@ def _repair_levels(
 def _went_into(counts: np.ndarray, matched: float, wrong: int, right: int) -> bool:
     """Whether a section's matched subsections went into ``right`` and none into ``wrong``."""
     return bool(
-        matched >= 2 and counts[wrong] == 0 and counts[right] >= STRUCTURAL_AGREEMENT * matched
+        matched >= STRUCTURAL_CHILDREN and counts[wrong] == 0
+        and counts[right] >= STRUCTURAL_AGREEMENT * matched
     )
 
 
@@ -633,7 +618,8 @@ def align_features(
     options = options or AlignOptions()
     score, heading, body, _theme = score_matrices(fa, fb, options)
     if options.role_bonus:
-        score = np.clip(score + options.role_bonus * _same_part_role(fa, fb), 0.0, 1.0)
+        same = _role_matrix(fa, fb, same_named_role, default=False)
+        score = np.clip(score + options.role_bonus * same, 0.0, 1.0)
 
     def make(i: int, j: int, kind: str = "match", source: str = "auto", group: str = "") -> Match:
         sa, sb = fa.sections[i], fb.sections[j]

@@ -70,6 +70,7 @@ HK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _PLAN = frozenset({"tasks", "chapter"})
 _ORIENTATION = frozenset({"targets", "principles"})
+_NAMED = frozenset({"review", "targets", "principles", "tasks"})
 
 REVIEWED_IN = "reviewed_in"
 """The kind of a link from a plan (tasks, chapters) of one report to the review of a later one
@@ -114,14 +115,17 @@ def section_roles(doc: Document) -> dict[str, str]:
     return roles
 
 
-def compatible(a: str, b: str) -> bool:
-    """Whether sections of roles ``a`` and ``b`` can be parallel matches.
+def compatible(a: str, b: str, below_part: bool = False) -> bool:
+    """Whether sections of roles ``a`` and ``b`` can be parallel matches; ``below_part``: one
+    of the two sections is below its top-level part.
 
     Equal roles are; so are the plan roles (tasks, chapter) with each other, and the
     orientation roles (targets, principles); Hong Kong chapters sharing a topic; ``body`` (a
     document without headings) and ``part`` (role not known) are compatible with everything;
-    a generic ``chapter`` with any Hong Kong topic. (The aligner lets the sub-headings of
-    Hong Kong chapters move between chapters: only the chapters themselves are held to this.)
+    a generic ``chapter`` with any Hong Kong topic. Below the chapters any two Hong Kong
+    topics are: the sub-headings of Hong Kong addresses move between chapters (2013's
+    ``發展大嶼山`` under housing is 2014's ``大嶼山`` under the economy), only the chapters
+    themselves are held to their topic.
     """
     if a == b or "body" in (a, b) or "part" in (a, b):
         return True
@@ -130,14 +134,22 @@ def compatible(a: str, b: str) -> bool:
     if a in _ORIENTATION and b in _ORIENTATION:
         return True
     if a.startswith("hk:") and b.startswith("hk:"):
-        return bool(set(a[3:].split("+")) & set(b[3:].split("+")))
+        return below_part or bool(set(a[3:].split("+")) & set(b[3:].split("+")))
     return (a == "chapter" and b.startswith("hk:")) or (b == "chapter" and a.startswith("hk:"))
 
 
-def reviewed_in(a: str, b: str) -> bool:
+def reviewed_in(a: str, b: str, below_part: bool = False) -> bool:
     """Whether a section of role ``a`` (earlier report) can be reviewed in one of role ``b``
-    (later report): a plan in a review."""
+    (later report): a plan in a review, at any level (``below_part`` does not matter)."""
     return a in _PLAN and b == "review"
+
+
+def same_named_role(a: str, b: str, below_part: bool = False) -> bool:
+    """Whether two top-level parts share a named role, which is evidence that they are
+    parallel (both reviews, both targets, principles or tasks, or Hong Kong chapters of the
+    same topics); False below the parts and for the other roles (a preamble's and a
+    closing's missing heading already counts as equal to another's)."""
+    return not below_part and a == b and (a in _NAMED or a.startswith("hk:"))
 
 
 def role_codes(roles: Mapping[str, str], ids: list[str]) -> list[str]:

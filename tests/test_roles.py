@@ -6,7 +6,7 @@ from pathlib import Path
 
 from policydiff.align import align
 from policydiff.document import load_document
-from policydiff.roles import compatible, reviewed_in, section_roles
+from policydiff.roles import compatible, reviewed_in, same_named_role, section_roles
 
 
 def top_roles(path: Path) -> list[str]:
@@ -58,7 +58,14 @@ def test_compatibility_rules() -> None:
     assert not compatible("tasks", "review") and not compatible("targets", "review")
     assert compatible("part", "review") and compatible("hk:housing+transport", "hk:transport")
     assert not compatible("hk:economy", "hk:welfare")
+    # Below the chapters Hong Kong sub-headings move freely (2013's 發展大嶼山 under （三）房屋
+    # 及土地供應 is 2014's 大嶼山 under （二）經濟); a plan and a review stay apart there too.
+    assert compatible("hk:housing", "hk:economy", below_part=True)
+    assert not compatible("tasks", "review", below_part=True)
     assert reviewed_in("tasks", "review") and not reviewed_in("review", "tasks")
+    assert same_named_role("review", "review") and same_named_role("hk:health", "hk:health")
+    assert not same_named_role("review", "review", below_part=True)
+    assert not same_named_role("closing", "closing") and not same_named_role("tasks", "chapter")
 
 
 def test_plan_and_review_are_never_parallel(corpus_dir: Path) -> None:
