@@ -1,7 +1,12 @@
-"""``u`` lays the text out once, for the width the pane is about to have (issue 15 speed): the
-layout made when the key is handled is the one on screen after the next frame, inline (the left
-pane takes the right one's place) and back side by side, at 80x24 and 120x36. Before, the first
-frame showed the old layout in the new pane and a second layout followed it.
+"""``u``, ``f`` and ``l`` lay the text out once, for the width the pane is about to have (issue
+15 speed): the layout made when the key is handled is the one on screen after the next frame.
+``u``: inline (the left pane takes the right one's place) and back side by side, at 80x24 and
+120x36. Before, the first frame showed the old layout in the new pane and a second layout
+followed it.
+
+``f`` (the phrase panel, 20 % of the width, 28 to 48 columns) and ``l`` (the section list, 26 %,
+36 to 60) predict the width the panes get from the panels' styles, at 120x36, 137x40 (the
+panel's 20 % is 27.4 columns: a fractional split) and 200x50.
 
 Seeds 000 and 001 (test_tui.FIRST_TWO): the first section pair has lines wide enough to fill the
 inline pane (its widest line is longer than a side-by-side pane is wide).
@@ -57,3 +62,41 @@ async def test_u_lays_out_once_at_120x36() -> None:
 
 async def test_u_lays_out_once_at_80x24() -> None:
     await check_one_layout((80, 24))
+
+
+async def check_panels_lay_out_once(size: tuple[int, int]) -> None:
+    """Each of ``f``, ``f``, ``l``, ``f``, ``l``, ``f`` lays out when the key is handled, for
+    the widths the panes have after the frame: no second layout follows."""
+    app = make_app(FIRST_TWO)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        sbs = main.side_by_side
+        left, right = sbs.panes
+        seen = [left.text_width]
+        for action in ("phrases", "phrases", "list", "phrases", "list", "phrases"):
+            before = sbs.current_layout
+            getattr(main, f"action_toggle_{action}")()
+            made = sbs.current_layout
+            assert made is not before  # laid out at once, in the key's handler
+            await settle(app, pilot)
+            assert sbs.current_layout is made  # the frame's widths were the predicted ones
+            assert sbs._widths == (left.text_width, right.text_width)
+            seen.append(left.text_width)
+        # the panels took and gave back width: narrower with the phrase panel, wider without
+        # the list, back to the start at the end (the list and panel are as they began)
+        assert seen[1] < seen[0] == seen[2] < seen[3]
+        assert main.section_list.display and not main.phrase_panel.display
+        assert seen[-1] == seen[0]
+
+
+async def test_f_and_l_lay_out_once_at_120x36() -> None:
+    await check_panels_lay_out_once(SIZE)
+
+
+async def test_f_and_l_lay_out_once_at_137x40() -> None:
+    await check_panels_lay_out_once((137, 40))
+
+
+async def test_f_and_l_lay_out_once_at_200x50() -> None:
+    await check_panels_lay_out_once((200, 50))

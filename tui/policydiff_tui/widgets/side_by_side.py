@@ -222,6 +222,24 @@ class SideBySideDiff(Horizontal):
             self._relayout(keep_row=True, widths=self._side_widths[1])
         self.call_after_refresh(self._rewrap_if_needed)
 
+    def lay_out_for(self, width: int) -> None:
+        """Lay out now for the ``width`` (columns) this widget is about to have, before the
+        frame that gives it that width (a panel beside it comes or goes): the first frame then
+        shows the new layout, not the old one clipped or padded until the resize arrives.
+        The two panes share ``width`` as Textual splits two ``1fr`` columns (the left one
+        gets the lower half); ``_rewrap_if_needed`` corrects a wrong guess."""
+        if self.diff is None or width == self.size.width or width <= 0:
+            return
+        a, b = self.panes
+        chrome_a = a.outer_size.width - a.text_width  # borders, scroll bar, gutter
+        if self.inline:
+            widths = (max(4, width - chrome_a), self._widths[1])
+        else:
+            chrome_b = b.outer_size.width - b.text_width
+            widths = (max(4, width // 2 - chrome_a), max(4, width - width // 2 - chrome_b))
+        if widths != self._widths:
+            self._relayout(keep_row=True, widths=widths)
+
     def on_resize(self) -> None:
         self._rewrap_if_needed()
         self.call_after_refresh(self._rewrap_if_needed)
