@@ -8,11 +8,13 @@ module turns a normalized span into the source file's line and column as an edit
 
 ``cite(doc, span)`` gives a ``Citation``; ``Citation.where`` is the ``file:line`` string text
 output prints (``national-2025.txt:47``), ``Citation.where_column`` adds the column.
+``hunk_citations`` cites every change of a diff (the diff JSON, ``diff``'s text and Markdown).
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -106,6 +108,57 @@ class Citer:
             file=self.file, line=line, column=column, end_line=end_line,
             section=self.section_at(span[0]) if section is None else section,
         )
+
+
+Opcode = tuple[str, int, int, int, int]
+"""A diff opcode ``(tag, a_start, a_end, b_start, b_end)``, offsets relative to its spans."""
+
+
+def hunk_citations(
+    cite_a: Citer, cite_b: Citer, span_a: Span, span_b: Span, opcodes: Sequence[Opcode]
+) -> list[tuple[int, Citation, Citation]]:
+    """Where each change (an opcode that is not ``equal``) of a diff of ``span_a`` (of
+    ``cite_a``'s document) and ``span_b`` is in the two source files: ``(index of the opcode,
+    citation in a, citation in b)``. An insertion is cited in ``a`` where it goes (an empty
+    span), a deletion likewise in ``b``."""
+    a0, b0 = span_a[0], span_b[0]
+    return [
+        (k, cite_a.cite((a0 + i1, a0 + i2), section=""),
+         cite_b.cite((b0 + j1, b0 + j2), section=""))
+        for k, (tag, i1, i2, j1, j2) in enumerate(opcodes) if tag != "equal"
+    ]
+
+
+def line_list(lines: Iterable[int], limit: int = 12) -> str:
+    """Distinct source lines as text prints them: ``81, 83–85, 90`` (runs joined; at most
+    ``limit`` items, then ``…``)."""
+    runs: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if runs and line == runs[-1][1] + 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    shown = [str(a) if a == b else f"{a}–{b}" for a, b in runs[:limit]]
+    return ", ".join(shown) + (", …" if len(runs) > limit else "")
+
+
+def diff_where(
+    cite_a: Citer, cite_b: Citer, span_a: Span, span_b: Span, opcodes: Sequence[Opcode]
+) -> str:
+    """The line text and Markdown print under a diff pair's header: where the two spans start
+    and the source lines of its changes, ``at a.txt:81 ⇄ b.txt:53; changed lines 81, 83–84 ⇄
+    53, 55``."""
+    hunks = hunk_citations(cite_a, cite_b, span_a, span_b, opcodes)
+    at = f"at {cite_a.cite(span_a).where} ⇄ {cite_b.cite(span_b).where}"
+    if not hunks:
+        return at
+    lines_a = line_list(line for _, where, _ in hunks for line in _lines(where))
+    lines_b = line_list(line for _, _, where in hunks for line in _lines(where))
+    return f"{at}; changed lines {lines_a} ⇄ {lines_b}"
+
+
+def _lines(where: Citation) -> range:
+    return range(where.line, where.end_line + 1)
 
 
 def section_at(doc: Document, offset: int) -> str:

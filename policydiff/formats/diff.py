@@ -3,8 +3,10 @@ and a strict loader.
 
 Written by ``policydiff diff A B --format json``. Offsets are in each document's normalized
 text. The JSON Schema ships as ``policydiff/data/diff.schema.json``; ``load_diff`` also checks
-what a schema cannot say (opcodes that tile their spans, moves inside them, section ids of the
-right document) and refuses anything else with one line naming the file.
+what a schema cannot say (opcodes that tile their spans, one hunk per changed opcode, moves
+inside them, section ids of the right document) and refuses anything else with one line naming
+the file. Every pair, change (``hunks``) and move carries the line and column of each source
+file (``policydiff.citations``): the fields a reader quotes (``file:line``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from policydiff.errors import ExportError
 
 if TYPE_CHECKING:
     from policydiff.align import Alignment
+    from policydiff.citations import Citation
     from policydiff.comparison import Comparison, SectionDiff
     from policydiff.diff import DiffOptions
 
@@ -54,11 +57,19 @@ def selected_diffs(
 def diff_json(
     comparison: Comparison, selected: list[SectionDiff], al: Alignment, section: str | None
 ) -> dict[str, Any]:
-    """Plain data of the selected diffs; offsets are in each document's normalized text."""
+    """Plain data of the selected diffs; offsets are in each document's normalized text, and
+    every section pair, change (``hunks``) and move carries the source files' line and column
+    (``policydiff.citations``)."""
+    from policydiff.citations import Citer, file_name, hunk_citations
+
+    cite_a, cite_b = Citer(comparison.document(al.a)), Citer(comparison.document(al.b))
     pairs = []
     for sd in selected:
         d = sd.diff
         a0, b0 = sd.span_a[0], sd.span_b[0]
+        opcodes = [op.as_tuple() for op in d.opcodes]
+        moves = [((m.a_span[0] + a0, m.a_span[1] + a0), (m.b_span[0] + b0, m.b_span[1] + b0),
+                  m.text) for m in d.moves]
         pairs.append(
             {
                 "a": sd.match.a,
@@ -69,26 +80,39 @@ def diff_json(
                 "coarse": d.coarse,
                 "span_a": list(sd.span_a),
                 "span_b": list(sd.span_b),
+                "a_at": _at(cite_a.cite(sd.span_a)),
+                "b_at": _at(cite_b.cite(sd.span_b)),
                 "opcodes": [
-                    [op.tag, op.a_start + a0, op.a_end + a0, op.b_start + b0, op.b_end + b0]
-                    for op in d.opcodes
+                    [tag, i1 + a0, i2 + a0, j1 + b0, j2 + b0] for tag, i1, i2, j1, j2 in opcodes
+                ],
+                "hunks": [
+                    {"opcode": k, "a_at": _at(at_a), "b_at": _at(at_b)}
+                    for k, at_a, at_b in hunk_citations(
+                        cite_a, cite_b, sd.span_a, sd.span_b, opcodes
+                    )
                 ],
                 "moves": [
-                    {"a": [m.a_span[0] + a0, m.a_span[1] + a0],
-                     "b": [m.b_span[0] + b0, m.b_span[1] + b0], "text": m.text}
-                    for m in d.moves
+                    {"a": list(a), "b": list(b), "text": text, "a_at": _at(cite_a.cite(a)),
+                     "b_at": _at(cite_b.cite(b))}
+                    for a, b, text in moves
                 ],
             }
         )
     return {
         "schema": DIFF_SCHEMA,
         "documents": [
-            {"id": d.id, "path": d.path, "sha256": d.sha256} for d in comparison.documents
+            {"id": d.id, "path": d.path, "file": file_name(d), "sha256": d.sha256}
+            for d in comparison.documents
         ],
         "pairs": pairs,
         "unmatched_a": [] if section else list(al.unmatched_a),
         "unmatched_b": [] if section else list(al.unmatched_b),
     }
+
+
+def _at(citation: Citation) -> dict[str, int]:
+    """A position in a source file: ``{"line", "column"}``, both 1-based."""
+    return {"line": citation.line, "column": citation.column}
 
 
 def diff_schema() -> dict[str, Any]:
@@ -172,6 +196,10 @@ def _check_pair(pair: dict[str, Any], prefixes: tuple[str, str], name: str) -> N
     if [a_pos, b_pos] != [pair["span_a"][1], pair["span_b"][1]]:
         raise ExportError(f"{name}: {label}: opcodes do not reach the end of the spans; "
                           f"{_DAMAGED}")
+    hunks = pair.get("hunks", [])
+    changes = [k for k, op in enumerate(pair["opcodes"]) if op[0] != "equal"]
+    if not isinstance(hunks, list) or (hunks and [h.get("opcode") for h in hunks] != changes):
+        raise ExportError(f"{name}: {label}: hunks do not match its changed opcodes; {_DAMAGED}")
     for move in pair["moves"]:
         inside = (
             _is_span(move["a"]) and _is_span(move["b"]) and isinstance(move["text"], str)

@@ -61,17 +61,22 @@ def diff_markdown(
 ) -> str:
     """The changed pairs of ``selected`` (every pair with ``show_all``) of documents ``a`` and
     ``b`` as Markdown."""
+    from policydiff.citations import Citer, diff_where
+
     doc_a, doc_b = comparison.document(a), comparison.document(b)
+    cite_a, cite_b = Citer(doc_a), Citer(doc_b)
     label_a, label_b = escape(doc_a.tag), escape(doc_b.tag)
     out = [f"# {label_a} ⇄ {label_b}", ""]
     for sd in selected:
         if not sd.diff.changed and not show_all:
             continue
         sa, sb = doc_a.section(sd.match.a), doc_b.section(sd.match.b)
+        opcodes = [op.as_tuple() for op in sd.diff.opcodes]
+        where = diff_where(cite_a, cite_b, sd.span_a, sd.span_b, opcodes)
         out += [
             f"## {escape(section_name(sa))} ⇄ {escape(section_name(sb))}",
             "",
-            f"score {sd.match.score:.2f}, same text {sd.diff.similarity:.0%}",
+            f"score {sd.match.score:.2f}, same text {sd.diff.similarity:.0%}; {escape(where)}",
             "",
             f"| {label_a} | {label_b} |",
             "|---|---|",

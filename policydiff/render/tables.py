@@ -185,15 +185,20 @@ def diff_report(
 
     safe = visible if color else str
 
+    from policydiff.citations import Citer, diff_where
+
     doc_a, doc_b = comparison.document(al.a), comparison.document(al.b)
+    cite_a, cite_b = Citer(doc_a), Citer(doc_b)
     rows = []
     for sd in selected:
         if not sd.diff.changed and not show_all:
             continue
         sa, sb = doc_a.section(sd.match.a), doc_b.section(sd.match.b)
+        opcodes = [op.as_tuple() for op in sd.diff.opcodes]
         rows.append(safe(
             f"== {section_name(sa)}  ⇄  {section_name(sb)}  (score {sd.match.score:.2f}, "
-            f"same text {sd.diff.similarity:.0%}{', coarse' if sd.diff.coarse else ''})"
+            f"same text {sd.diff.similarity:.0%}{', coarse' if sd.diff.coarse else ''})\n"
+            f"   {diff_where(cite_a, cite_b, sd.span_a, sd.span_b, opcodes)}"
         ))
         if width >= SIDE_BY_SIDE_MIN_WIDTH and not inline:
             rows.append(render_side_by_side(sd.diff, color=color, width=width))
