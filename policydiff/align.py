@@ -413,15 +413,38 @@ def score_matrices(
 def _in_context(
     fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]]
 ) -> np.ndarray:
-    """True where the two sections' parents are matched in ``pairs`` (or both are roots)."""
+    """True where the two sections' parents are matched in ``pairs`` (or both are roots); a
+    group title (``_context_parents``) does not count as a parent."""
     n, m = len(fa.sections), len(fb.sections)
     matched = np.zeros((n + 1, m + 1), dtype=bool)  # row n / column m: the roots
     matched[n, m] = True
     if pairs:
         rows, cols = zip(*pairs, strict=True)
         matched[list(rows), list(cols)] = True
-    context: np.ndarray = matched[np.ix_(fa.parents, fb.parents)]
+    context: np.ndarray = matched[np.ix_(_context_parents(fa), _context_parents(fb))]
     return context
+
+
+def _context_parents(f: SectionFeatures) -> np.ndarray:
+    """Each section's parent for the context bonus, group titles skipped: a section below an
+    unnumbered heading without text of its own (Hong Kong 2014's ``安老`` above ``居家安老``)
+    is in the context of the title's parent, as it was before the title nested it; Hong
+    Kong sub-headings move between groups freely (2013's ``活化工廈`` under （三） is 2014's
+    under ``工商業用地`` in （五））."""
+    out = f.parents.copy()
+    n = len(f.sections)
+    for i in range(n):
+        while out[i] < n and _is_title(f.sections[int(out[i])]):
+            out[i] = f.parents[int(out[i])]
+    return out
+
+
+def _is_title(sec: Section) -> bool:
+    """An unnumbered heading with subsections and no text of its own (a group title)."""
+    return (
+        sec.level > 1 and not sec.label and bool(sec.children)
+        and sec.body_span[1] - sec.body_span[0] < EMPTY_BODY
+    )
 
 
 def _shared_terms(wa: dict[str, float], wb: dict[str, float]) -> tuple[str, ...]:
@@ -559,7 +582,10 @@ def _repair_levels(
     and x's matched subsections went (``STRUCTURAL_AGREEMENT`` of them, at least
     ``STRUCTURAL_CHILDREN``) into y but none into c (2019's （八）深化重点领域改革 matched to
     2020's 4.1, a subsection of 四、依靠改革激发市场主体活力, which holds its subsections).
-    Such an x then becomes y's merge partner (``_extras``); likewise with the sides swapped."""
+    Such an x then becomes y's merge partner (``_extras``); likewise with the sides swapped.
+    Not when y is matched to x's own parent: x's subsections went into y because their
+    parents are matched (Hong Kong 2013's group title ``廢物管理`` in （五） and 2014's
+    ``廢物管理`` in （六）, the chapters matched)."""
     count, matched_a, matched_b = _descendant_matches(fa, fb, pairs + fixed)
     partner_a = {i: j for i, j in pairs + fixed}
     partner_b = {j: i for i, j in pairs + fixed}
@@ -568,12 +594,12 @@ def _repair_levels(
         y = int(fb.parents[c])
         if y < len(fb.sections) and not fb.sections[c].children and partner_b.get(
             y, x
-        ) != x and _went_into(count[x, :], matched_a[x], c, y):
+        ) not in (x, int(fa.parents[x])) and _went_into(count[x, :], matched_a[x], c, y):
             continue
         y = int(fa.parents[x])
         if y < len(fa.sections) and not fa.sections[x].children and partner_a.get(
             y, c
-        ) != c and _went_into(count[:, c], matched_b[c], x, y):
+        ) not in (c, int(fb.parents[c])) and _went_into(count[:, c], matched_b[c], x, y):
             continue
         kept.append((x, c))
     return kept
@@ -640,9 +666,11 @@ def align_features(
         (body >= options.min_body) | (heading >= options.strong_heading)
     )
     allowed = _role_matrix(fa, fb, compatible)  # then without the analyst's rows and pairs
-    # A heading with no text under it (Hong Kong 2014's group title 教育 above 幼兒教育 …) is
-    # matched only to another such heading, or to a near-identical heading.
-    one_empty = fa.empty[:, None] != fb.empty[None, :]
+    # A heading with no text of its own (an empty heading, or Hong Kong 2014's group title 教育
+    # above 幼兒教育 …) is matched only to another such heading, or to a near-identical one.
+    empty_a = fa.empty | np.array([_is_title(sec) for sec in fa.sections], dtype=bool)
+    empty_b = fb.empty | np.array([_is_title(sec) for sec in fb.sections], dtype=bool)
+    one_empty = empty_a[:, None] != empty_b[None, :]
     allowed &= ~one_empty | (heading >= SAME_HEADING)
     manual, forbidden = _fixed_indices(fa, fb, fixed or Fixed())
     for i, j in forbidden:

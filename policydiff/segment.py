@@ -72,6 +72,10 @@ heading only when a sibling lead opens with the same phrase (national 2018: six 
 ``五年来，…``), not alone (national 2025: ``过去一年，我国发展历程很不平凡。`` then
 ``回顾过去一年，成绩来之不易。``)."""
 
+_CAPTION = re.compile(r"(?:表|图|圖|地图|地圖)\s*\d+")
+"""The caption of a figure or table (Hong Kong 2017: ``表1``, ``地圖3``): a line, not the title
+of the headings after it."""
+
 # 一是 items and —— bullets are list items: always below every numbered kind, siblings of
 # each other, whatever order they first appear in.
 LEAF_KINDS = ("shi", "dash", "continuation")
@@ -97,6 +101,7 @@ class _Event:
     number: int | None
     relative: int = 0  # 0: ranked by first appearance; 1: plain line; 2: lead sentence
     inline: bool = False  # an 一是 item in the middle of a paragraph
+    group: bool = False  # a group title: a plain line right above another (_is_group_heading)
 
 
 def cn_number(text: str) -> int | None:
@@ -211,9 +216,11 @@ def _is_plain_heading(text: str, span: tuple[int, int], next_span: tuple[int, in
 
 def _is_group_heading(text: str, lines: list[tuple[int, int]], i: int) -> bool:
     """A plain line right above another plain heading line: the title of a group of headings
-    (Hong Kong 2014: ``安老`` / ``安老服務計劃方案`` / ``居家安老`` …). It becomes a section of
-    its own, a sibling of the headings under it: where its group ends is not written."""
+    (Hong Kong 2014: ``安老`` / ``安老服務計劃方案`` / ``居家安老`` …). It becomes the parent of
+    the plain headings after it, up to the next group title (``_group_titles``)."""
     if i + 2 >= len(lines) or not _is_plain_line(text, lines[i]):
+        return False
+    if _CAPTION.fullmatch(text[lines[i][0] : lines[i][1]].strip()):
         return False
     return _line_marker(text, *lines[i + 1]) is None and _is_plain_heading(
         text, lines[i + 1], lines[i + 2]
@@ -269,12 +276,13 @@ def find_headings(text: str) -> list[_Event]:
             if event.kind == "dash" and _continues_after_bullet(text, lines, i):
                 start = lines[i + 1][0]
                 events.append(_Event(start, start, "continuation", "", "", None))
-        elif (seen_structural and _is_group_heading(text, lines, i)) or (
+        elif (group := seen_structural and _is_group_heading(text, lines, i)) or (
             _is_plain_heading(text, span, lines[i + 1] if i + 1 < len(lines) else None)
         ):
             heading = text[span[0] : span[1]].strip()
             relative = int(seen_structural)
-            events.append(_Event(span[0], span[1], "plain", "", heading, None, relative=relative))
+            events.append(_Event(span[0], span[1], "plain", "", heading, None, relative=relative,
+                                 group=group))
             seen_heading = True
             continue
         # 一是/二是 items inside the paragraph, continuing or starting a sequence.
@@ -416,6 +424,7 @@ def _build_tree(events: list[_Event], text_len: int, closing: int | None) -> lis
                 stack.pop()
         (stack[-1].children if stack else top).append(node)
         stack.append(node)
+    _group_titles(top)
     if closing is not None:
         top.append(_Node(None, -1, [], kind="closing", start=closing))
 
@@ -428,6 +437,31 @@ def _build_tree(events: list[_Event], text_len: int, closing: int | None) -> lis
     if closing is not None:
         top[-1].end = text_len
     return top
+
+
+def _group_titles(nodes: list[_Node], parent_heading: str = "") -> None:
+    """Nest the headings of each group under its title, at every level: the plain heading
+    lines after a group title (``_is_group_heading``), up to the next group title, a heading
+    of another kind, a heading that names a topic of the parent's heading (a title of the
+    groups' own level: ``房屋`` and ``交通運輸`` in ``（五）土地房屋與交通運輸``), or the end of
+    the parent. The text does not say where a group ends otherwise (Hong Kong 2014: ``安老``
+    holds ``安老服務計劃方案`` … ``積極樂頤年``, ``助弱`` then holds ``少數族裔`` …)."""
+    kept: list[_Node] = []
+    title: _Node | None = None
+    for node in nodes:
+        event = node.event
+        _group_titles(node.children, event.heading if event else "")
+        plain = event is not None and event.kind == "plain" and event.relative == 1
+        if plain and event is not None and event.group and not node.children:
+            title = node
+        elif not plain or title is None or (event is not None and event.heading in
+                                            parent_heading):
+            title = None
+        else:
+            title.children.append(node)
+            continue
+        kept.append(node)
+    nodes[:] = kept
 
 
 def _section_kind(event: _Event) -> str:

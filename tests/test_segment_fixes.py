@@ -45,13 +45,25 @@ def test_hong_kong_2014_sub_headings_found(corpus_dir: Path) -> None:
     # Line 33: "專業服務" followed by a one-sentence paragraph (36 characters, line 34).
     assert "专业服务" in headings(economy)
     care = part(doc, "扶贫安老助弱")
-    # Line 99: "安老", line 100: "安老服務計劃方案"; line 121: "助弱", line 122: "少數族裔".
-    found = headings(care)
-    assert found.index("安老") + 1 == found.index("安老服务计划方案")
-    assert found.index("助弱") + 1 == found.index("少数族裔")
+    # Line 99: "安老", line 100: "安老服務計劃方案" … line 119: "積極樂頤年"; line 121: "助弱",
+    # line 122: "少數族裔" … line 146: "有特殊教育需要的學生"; line 148: "福利服務規劃". A group
+    # title holds the headings under it, up to the next title.
+    groups = {s.heading: headings(s) for s in care.children}
+    assert groups["安老"][0] == "安老服务计划方案" and groups["安老"][-1] == "积极乐颐年"
+    assert groups["助弱"] == ["少数族裔", "残疾人士", "有特殊教育需要的学生"]
+    assert "福利服务规划" in groups
     youth = part(doc, "培育下一代")
-    # Line 167: "教育", line 187: "就業" (each right above a sub-heading).
-    assert {"教育", "就业"} <= set(headings(youth))
+    # Line 167: "教育" above line 168 "幼兒教育"; line 187: "就業" (each right above a
+    # sub-heading, with no text of its own).
+    titles = {s.heading: s for s in youth.children}
+    assert {"教育", "就业"} <= set(titles) and headings(titles["教育"])[0] == "幼儿教育"
+    assert all(len(doc.text[slice(*titles[t].body_span)].strip()) == 0 for t in ("教育", "就业"))
+    land = part(doc, "土地房屋与交通运输")
+    # Line 238: "工商業用地" holds line 247 "活化工廈"; line 255 "房屋" and line 275 "交通運輸"
+    # name topics of the chapter's title: they end the group (a title of its level).
+    groups = {s.heading: headings(s) for s in land.children}
+    assert "活化工厦" in groups["工商业用地"] and "房屋" in groups and "交通运输" in groups
+    assert "建造业发展" in groups["市区重建与楼宇安全"]
 
 
 def test_hong_kong_2014_numbered_list_items_are_body(corpus_dir: Path) -> None:
