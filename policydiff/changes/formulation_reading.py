@@ -61,6 +61,8 @@ _DIGITS = str.maketrans("0123456789０１２３４５６７８９", "0" * 20)
 SENTENCE_ENDS = frozenset("。！？!?\n")
 CLAUSE_BREAKS = frozenset("，。；：！？、,;:!?（）()《》〈〉【】〔〕…—\n\r\t ")
 QUOTE_MARKS = frozenset("“”「」『』‘’\"'")
+PREDICATE_BREAKS = frozenset("，。；：！？,;:!?）)\n")
+"""What ends the clause before a predicate (``Reading.starts_clause``)."""
 
 
 _FOLD = {**_DIGITS, **{ord(c): None for c in QUOTE_MARKS}}
@@ -123,6 +125,8 @@ class Reading:
     _review: set[str] = field(default_factory=set)
     _plan: set[str] = field(default_factory=set)
     _headings: list[Span] = field(default_factory=list)
+    _leads: dict[str, tuple[int, int]] | None = None
+    _heads: dict[str, int] | None = None
 
     @classmethod
     def of(cls, doc: Document, *, cache: bool | None = None) -> Reading:
@@ -200,6 +204,47 @@ class Reading:
             out.append(self.text[self.words[k][0] : self.words[k][1]])
             k += 1
         return out
+
+    def starts_clause(self, pos: int) -> bool:
+        """Whether a word begins a clause at offset ``pos``: after a comma, a full stop, a
+        semicolon, a colon or a line break (``PREDICATE_BREAKS``), where a report's clauses
+        begin with their verb; not after an enumeration comma (、智能机器人)."""
+        k = bisect.bisect_left(self.words, (pos, pos))
+        if k >= len(self.words) or self.words[k][0] != pos:
+            return False
+        if k == 0:
+            return True
+        s, e = self.words[k - 1]
+        return any(c in PREDICATE_BREAKS for c in self.text[s:e])
+
+    def leads(self, word: str) -> tuple[int, int]:
+        """How often ``word`` begins a clause in this document, and how often it occurs as a
+        word: a word that mostly begins clauses is the predicate of the clauses it begins (优化,
+        大力, 深化: 优化药品和耗材集采政策), whatever class the dictionary gives it."""
+        if self._leads is None:
+            counts: dict[str, list[int]] = {}
+            text = self.text
+            for s, e in self.words:
+                entry = counts.setdefault(text[s:e], [0, 0])
+                entry[1] += 1
+                entry[0] += self.starts_clause(s)
+            self._leads = {w: (c[0], c[1]) for w, c in counts.items()}
+        return self._leads.get(word, (0, 0))
+
+    def heads(self, word: str) -> int:
+        """How often ``word`` ends a noun phrase here: the word after it is no part of one
+        (punctuation, a verb, a function word). A verbal noun that never does (培育, 辅助) only
+        ever governs or modifies what follows it."""
+        if self._heads is None:
+            counts: dict[str, int] = {}
+            text, classes = self.text, self.classes
+            for k in range(len(self.words)):
+                nxt = classes[k + 1] if k + 1 < len(classes) else "w"
+                if nxt not in NOUN_LIKE and nxt not in MODIFIERS:
+                    w = text[self.words[k][0] : self.words[k][1]]
+                    counts[w] = counts.get(w, 0) + 1
+            self._heads = counts
+        return self._heads.get(word, 0)
 
     def clauses(self) -> Iterator[list[int]]:
         """Indexes of ``words``, clause by clause (punctuation and quotation marks end one)."""

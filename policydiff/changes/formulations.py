@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policydiff.changes.formulation_reading import (
+    CLAUSE_BREAKS,
     QUOTE_MARKS,
     Candidate,
     Reading,
@@ -67,7 +68,7 @@ MIN_GENERIC_DOCS = 5
 RETURNING = 0.25
 """Score factor of a quoted or dictionary term that older reports already used."""
 
-EMBEDDED = 0.5
+EMBEDDED = 0.3
 """Score factor of a quoted or dictionary term that older reports used only inside a longer
 quoted formula (三保障 of “两不愁三保障”) and later ones do not use on its own
 (``_returning``)."""
@@ -79,7 +80,7 @@ REVIEW_TERM = 0.6
 """Least part weight of a quoted or dictionary term: in the review of the past year only the
 noun phrases are mostly facts and results (the review's own weight, 0.3)."""
 
-BASE = {"quoted": 3.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
+BASE = {"quoted": 3.0, "quoted elsewhere": 3.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
 """Score of a candidate by how it was found, before importance (``quoted word``: an ordinary
 two-character word in quotation marks, often a figure of speech: “帽子”, “面子”)."""
 
@@ -89,8 +90,9 @@ VERBAL = 0.5
 ONCE = 0.4
 """Score factor of a noun phrase said once and found in no other report."""
 
-OLD_WORDS = 0.6
-"""Score factor of a noun phrase made of words in common use (``_has_new_word``: 政策落地)."""
+OLD_WORDS = 0.4
+"""Score factor of a noun phrase made of words in common use (``_has_new_word``: 政策落地,
+投资效益): a new combination of old words is weak evidence of a new formulation."""
 
 RARE_DOCS = 1
 """A word found in at most this many earlier reports (later ones, for dropped formulations)
@@ -208,13 +210,15 @@ def distinctive_formulations(
     for cand in units.values():
         folded = fold(cand.text)
         df = len(index.having(folded)) if cand.kind != "phrase" else 0
-        if cand.kind == "phrase" and (
+        if _names_a_figure(reading, cand) or cand.kind == "phrase" and (
             (len(cand.spans) < 2 and not _in_heading(reading, cand))  # rarely a slogan
             or _touches_quote(reading, cand)
             or any(t in cand.text for t in terms)
         ):
             continue
         score = _importance(reading, cand) * (1.0 - df / max(1, len(rest)))
+        if cand.kind == "phrase" and not _has_rare_word(reading, cand, index, allowed):
+            score *= OLD_WORDS  # a combination of words the peers use (国内生产总值, 重大工程)
         scored.append(_formulation(reading, cand, score))
     return tuple(_best_first(scored))
 
@@ -254,7 +258,7 @@ def _candidates(
             if absent(fold(piece)):
                 chosen = piece  # the longest absent suffix: the whole noun phrase
         if chosen is not None and chosen not in units and not _is_event(chosen):
-            kind = "quoted" if fold(chosen) in quoted_anywhere else "phrase"
+            kind = "quoted elsewhere" if fold(chosen) in quoted_anywhere else "phrase"
             units[chosen] = Candidate(chosen, kind, reading.occurrences(chosen))
     return _without_contained(units)
 
@@ -265,7 +269,10 @@ EVENT_ENDS = ("会", "节", "赛", "论坛")
 
 
 def _is_event(text: str) -> bool:
-    return text.endswith(EVENT_ENDS)
+    """Whether the phrase names an event or a body, or the spirit of a meeting (三中全会精神,
+    会议精神: a reference to an event, which changes every year)."""
+    text = text.removesuffix("精神")
+    return text.endswith(EVENT_ENDS) or text.endswith("会议")
 
 
 def _without_contained(units: dict[str, Candidate]) -> dict[str, Candidate]:
@@ -317,12 +324,20 @@ def _novel(
             _touches_quote(target, cand) or any(t in cand.text for t in terms)
         ):
             continue  # the quoted or dictionary term inside stands for it (保交房工作)
+        if _names_a_figure(target, cand):
+            continue  # an indicator (the indicators table has it), not a formulation
         folded = fold(cand.text)
         having = index.having(folded)
         if cand.kind == "phrase" and (
-            _is_fragment(folded, target.folded, having) or _after_degree_adverb(target, cand)
+            _is_fragment(folded, target.folded, having)
+            or _is_fragment(folded, target.folded, having, before=True)
+            or _after_degree_adverb(target, cand)
+            or _verb_led(target, cand)
+            or _governs(target, cand)
         ):
             continue
+        if cand.kind == "phrase" and _old_term_in_action(target, cand, ref_folded):
+            continue  # 建设现代化产业体系 next to 现代化产业体系建设: the old term reworded
         if cand.kind == "phrase" and len(rest) >= MIN_GENERIC_DOCS and (
             len(having) >= GENERIC_SHARE * len(rest)
         ):
@@ -367,6 +382,20 @@ def _before(other: int | None, year: int | None, later: bool) -> bool:
     return other < year if later else other > year
 
 
+def _old_term_in_action(reading: Reading, cand: Candidate, ref_folded: str) -> bool:
+    """Whether the phrase is a noun phrase of the reference (two words or more) with one verbal
+    noun before or after it (建设现代化产业体系, 现代化产业体系建设): the same term said as an
+    action, not a new formulation."""
+    k = bisect.bisect_left(reading.words, (cand.spans[0][0], cand.spans[0][0]))
+    words = reading.words_in(cand.spans[0])
+    if len(words) < 3:
+        return False
+    for rest, extra in ((words[1:], k), (words[:-1], k + len(words) - 1)):
+        if reading.classes[extra] == "vn" and fold("".join(rest)) in ref_folded:
+            return True
+    return False
+
+
 def _has_new_word(
     reading: Reading, cand: Candidate, ref_folded: str, background: _Index
 ) -> bool:
@@ -382,6 +411,15 @@ def _has_new_word(
     return False
 
 
+def _has_rare_word(reading: Reading, cand: Candidate, index: _Index, allowed: int) -> bool:
+    """Whether a word of the candidate (two Han characters or more) is in at most ``allowed``
+    of the peers (``index``): the distinctive counterpart of ``_has_new_word``."""
+    return any(
+        han_count(word) >= 2 and len(index.having(fold(word))) <= allowed
+        for word in reading.words_in(cand.spans[0])
+    )
+
+
 def _used_as_verb(reading: Reading, cand: Candidate) -> bool:
     """Whether the phrase ends in a verbal noun that takes an object somewhere (动态调整政策:
     动态调整 is an action there, not a term)."""
@@ -395,21 +433,27 @@ def _used_as_verb(reading: Reading, cand: Candidate) -> bool:
     return False
 
 
-def _is_fragment(folded: str, own: str, having: Sequence[_Other]) -> bool:
-    """Whether the phrase is always followed by the same Han character, in the target and the
-    other reports (two occurrences or more): 改革有机 of 改革有机结合, 流动性合理 of 流动性合理充裕
-    (a word-class error of the segmenter cut the noun phrase short)."""
-    after: set[str] = set()
+def _is_fragment(
+    folded: str, own: str, having: Sequence[_Other], *, before: bool = False
+) -> bool:
+    """Whether the phrase is always followed (``before``: preceded) by the same Han character,
+    in the target and the other reports (two occurrences or more): a piece of a longer unit.
+    After: 改革有机 of 改革有机结合, 流动性合理 of 流动性合理充裕 (a word-class error of the
+    segmenter cut the noun phrase short). Before: 乡风建设 of 文明乡风建设, 辅助器具 of
+    康复辅助器具, or the object a phrase is only ever of one verb (投资效益 of 提高投资效益: a
+    collocation, not a term one can name on its own)."""
+    seen_chars: set[str] = set()
     seen = 0
     for text in (own, *(o.folded for o in having)):
         pos = text.find(folded)
         while pos >= 0 and seen < 50:
             seen += 1
-            nxt = text[pos + len(folded) : pos + len(folded) + 1]
+            at = pos - 1 if before else pos + len(folded)
+            nxt = text[at : at + 1] if at >= 0 else ""
             if not nxt or not HAN_OR_ZERO_RE.match(nxt):
                 return False
-            after.add(nxt)
-            if len(after) > 1:
+            seen_chars.add(nxt)
+            if len(seen_chars) > 1:
                 return False
             pos = text.find(folded, pos + len(folded))
     return seen >= 2
@@ -436,6 +480,68 @@ def _after_degree_adverb(reading: Reading, cand: Candidate) -> bool:
     return True
 
 
+FIGURE_REACH = 6
+"""Characters after a term, within its clause, where a figure makes it the name of that figure
+(``_names_a_figure``)."""
+
+
+def _names_a_figure(reading: Reading, cand: Candidate) -> bool:
+    """Whether the candidate names a figure at most of its occurrences, a digit following it
+    within ``FIGURE_REACH`` characters of its clause: 国内生产总值增长5%左右, 居民消费价格涨幅2%左右,
+    地方政府专项债券4.4万亿元 are indicators (``changes/indicators.py``), not formulations."""
+    text = reading.text
+    named = 0
+    for _, end in cand.spans:
+        for ch in text[end : end + FIGURE_REACH]:
+            if ch.isdigit():
+                named += 1
+                break
+            if ch in CLAUSE_BREAKS:
+                break
+    return bool(cand.spans) and 2 * named > len(cand.spans)
+
+
+LEADING = 0.5
+"""Least share of a word's occurrences that begin a clause for it to be read as a predicate
+(``_verb_led``)."""
+
+MIN_LEADS = 2
+"""Least number of clauses a word must begin for that reading."""
+
+
+def _verb_led(reading: Reading, cand: Candidate) -> bool:
+    """Whether the phrase is a predicate and its object: every occurrence begins a clause, and
+    its first word mostly begins clauses in the document (``LEADING``, at least ``MIN_LEADS``
+    times): 优化药品 of 优化药品和耗材集采政策, 大力发展县域经济, 营造安全 — verb phrases the
+    segmenter tagged as nouns (优化 ``vn``, 大力 ``n``)."""
+    if not cand.spans or not all(reading.starts_clause(s) for s, _ in cand.spans):
+        return False
+    first = reading.words_in(cand.spans[0])
+    if not first:
+        return False
+    leads, count = reading.leads(first[0])
+    return leads >= MIN_LEADS and leads >= LEADING * count
+
+
+HEAD_SHARE = 0.1
+"""Most share of a verbal noun's occurrences that end a noun phrase for it to be read as
+governing what follows (``_governs``)."""
+
+
+def _governs(reading: Reading, cand: Candidate) -> bool:
+    """Whether the phrase begins with a verbal noun that seldom ends a noun phrase in the
+    document (``Reading.heads``, at most ``HEAD_SHARE`` of its occurrences): it governs its object (培育财源) or modifies a thing named
+    only with it (辅助器具 of 康复辅助器具), a verb phrase or a fragment, not a term."""
+    if not cand.spans:
+        return False
+    k = bisect.bisect_left(reading.words, (cand.spans[0][0], cand.spans[0][0]))
+    if k >= len(reading.words) or reading.classes[k] != "vn":
+        return False
+    s, e = reading.words[k]
+    word = reading.text[s:e]
+    return reading.heads(word) <= HEAD_SHARE * reading.leads(word)[1]
+
+
 def _touches_quote(reading: Reading, cand: Candidate) -> bool:
     """Whether every occurrence of the phrase follows or precedes a quotation (“高效办成一件事”
     重点事项清单: the quoted term stands for it)."""
@@ -454,7 +560,9 @@ def _importance(reading: Reading, cand: Candidate) -> float:
     """Kind, part of the report, repetition, heading (see the module docstring)."""
     count = len(cand.spans) or 1
     weight = max((reading.part_weight(s) for s, _ in cand.spans), default=0.7)
-    if cand.kind != "phrase":  # a term the review names (“两新”工作) is a term all the same
+    if cand.kind not in ("phrase", "quoted elsewhere"):
+        # a term the review names (“两新”工作) is a term all the same; a noun phrase only
+        # another report quotes is, in this review, a result (入境旅游持续升温)
         weight = max(weight, REVIEW_TERM)
     score = BASE[cand.kind] * weight * (1.0 + 0.5 * math.log2(count))
     if _in_heading(reading, cand):
