@@ -210,11 +210,11 @@ def distinctive_formulations(
     for cand in units.values():
         folded = fold(cand.text)
         df = len(index.having(folded)) if cand.kind != "phrase" else 0
-        if _names_a_figure(reading, cand) or cand.kind == "phrase" and (
+        if _names_a_figure(reading, cand) or (cand.kind == "phrase" and (
             (len(cand.spans) < 2 and not _in_heading(reading, cand))  # rarely a slogan
             or _touches_quote(reading, cand)
             or any(t in cand.text for t in terms)
-        ):
+        )):
             continue
         score = _importance(reading, cand) * (1.0 - df / max(1, len(rest)))
         if cand.kind == "phrase" and not _has_rare_word(reading, cand, index, allowed):
@@ -487,8 +487,9 @@ FIGURE_REACH = 6
 
 def _names_a_figure(reading: Reading, cand: Candidate) -> bool:
     """Whether the candidate names a figure at most of its occurrences, a digit following it
-    within ``FIGURE_REACH`` characters of its clause: 国内生产总值增长5%左右, 居民消费价格涨幅2%左右,
-    地方政府专项债券4.4万亿元 are indicators (``changes/indicators.py``), not formulations."""
+    within ``FIGURE_REACH`` characters of its clause: 国内生产总值增长5%左右,
+    居民消费价格涨幅2%左右, 地方政府专项债券4.4万亿元 are indicators (``changes/indicators.py``),
+    not formulations."""
     text = reading.text
     named = 0
     for _, end in cand.spans:
@@ -530,8 +531,9 @@ governing what follows (``_governs``)."""
 
 def _governs(reading: Reading, cand: Candidate) -> bool:
     """Whether the phrase begins with a verbal noun that seldom ends a noun phrase in the
-    document (``Reading.heads``, at most ``HEAD_SHARE`` of its occurrences): it governs its object (培育财源) or modifies a thing named
-    only with it (辅助器具 of 康复辅助器具), a verb phrase or a fragment, not a term."""
+    document (``Reading.heads``, at most ``HEAD_SHARE`` of its occurrences): it governs its
+    object (培育财源) or modifies a thing named only with it (辅助器具 of 康复辅助器具), a verb
+    phrase or a fragment, not a term."""
     if not cand.spans:
         return False
     k = bisect.bisect_left(reading.words, (cand.spans[0][0], cand.spans[0][0]))
