@@ -124,6 +124,14 @@ moved sentence)."""
 NOT_PUNCTUATION = frozenset("%％‰‱#＃&＆@＠*＊")
 """Signs that carry meaning and stay when the diff ignores punctuation."""
 
+NO_LINE_START = frozenset("，。、；：！？）】》」』〉〕〗〙｝］”’…‥·,.;:!?)]}")
+"""Closing punctuation that must not begin a soft-wrapped line (the line-start rule of
+Chinese typesetting): the character before it goes to the next line with it."""
+
+NO_LINE_END = frozenset("（【《「『〈〔〖〘｛［“‘([{")
+"""Opening punctuation that must not end a soft-wrapped line: it goes to the next line with
+the text it opens."""
+
 HALF_TO_FULL_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 """Punctuation that width folding turns full-width in a Chinese context."""
 

@@ -165,9 +165,9 @@ def test_seed_rows_break_at_the_shared_full_stops(seed_diff: TextDiff) -> None:
 def test_seed_lines_count_wide_and_narrow_characters(seed_diff: TextDiff) -> None:
     lines = viewer_lines(seed_diff)
     # 28 columns hold 14 Chinese characters; the first row is 27 on the left, 24 on the right.
-    # A line may start with a comma: no character moves down with it.
-    assert lines[:2] == [("第三，注重精准施策、示范引领", "（六）狠抓融合发展，在推进乡"),
-                         ("，推进更高水平的乡村振兴。", "村振兴上实现新突破。")]
+    # No line starts with a comma (rows.wrap's line-start rule): 领 goes down with it.
+    assert lines[:2] == [("第三，注重精准施策、示范引", "（六）狠抓融合发展，在推进乡"),
+                         ("领，推进更高水平的乡村振兴。", "村振兴上实现新突破。")]
     # The curly quotes are one column each, so 15 characters fill the 28 columns.
     assert lines[2][1] == "要深入实施“乡村振兴”三年行动"
     # The em dash is one column too: ＊ (two) no longer fits after it.
@@ -218,9 +218,9 @@ def test_wrap_counts_two_columns_per_chinese_character() -> None:
     assert rows.cell_lines("一二", (1, 1), 10) == []
 
 
-def test_closing_punctuation_may_start_a_line() -> None:
-    # The terminal's rule, which the viewer follows: no punctuation is moved between lines.
-    assert lines_of("一二三四，五六", 8) == ["一二三四", "，五六"]
+def test_closing_punctuation_never_starts_a_line() -> None:
+    # The rule of every consumer (rows.wrap): the character before the comma goes down with it.
+    assert lines_of("一二三四，五六", 8) == ["一二三", "四，五六"]
 
 
 def test_placeholders_and_tabs_are_measured_as_shown_and_never_split() -> None:

@@ -31,6 +31,11 @@ Rules:
   in half- or full-width characters (``UNBROKEN``): the line ends before it instead, unless it
   starts the line; a date longer than the line is cut between its parts (``2025年`` /
   ``3月5日``), any other run where the line is full.
+- A line never starts with closing punctuation (``，。、；！？）》」”…``: ``chars.NO_LINE_START``):
+  the character before it (or the whole number, date or word before it) goes to the next line
+  with it, and never ends with opening punctuation (``（《「“``: ``chars.NO_LINE_END``), which
+  goes down with what it opens; unless that would empty the line (a line of punctuation only is
+  cut where it is full).
 - Side by side, the shorter cell of a row is padded (blank on a terminal, filler in the
   viewer) so that every row starts on the same line on both sides.
 """
@@ -45,7 +50,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from policydiff.chars import DIFF_SENTENCE_END
+from policydiff.chars import DIFF_SENTENCE_END, NO_LINE_END, NO_LINE_START
 from policydiff.diff import EQUAL as EQUAL_TAG
 from policydiff.diff import REPLACE as REPLACE_TAG
 from policydiff.diff import Move, TextDiff
@@ -290,7 +295,7 @@ def wrap(units: Sequence[str], width: int) -> list[Span]:
             continue
         w = text_width(unit)
         if used + w > width and used > 0:
-            cut = run_start[k]
+            cut = _line_break(units, run_start, start, k)
             if cut <= start:  # the run is longer than a line: cut between its parts
                 part_start = part_start or run_starts(units, UNBROKEN_PARTS)
                 cut = part_start[k] if part_start[k] > start else k
@@ -301,6 +306,26 @@ def wrap(units: Sequence[str], width: int) -> list[Span]:
     if len(lines) > 1 and lines[-1][0] == lines[-1][1]:
         lines.pop()
     return lines
+
+
+def _line_break(units: Sequence[str], run_start: Sequence[int], start: int, k: int) -> int:
+    """Where the line from ``start`` ends when unit ``k`` does not fit: before ``k``, or
+    before the run ``k`` is in, or earlier so that the next line starts neither inside a run
+    nor with closing punctuation and this one does not end with opening punctuation;
+    ``start`` or less when no such place is on the line."""
+    cut = k
+    while cut > start:
+        if units[cut] in NO_LINE_START:
+            cut -= 1  # the character before the punctuation goes down with it
+        elif run_start[cut] != cut:
+            cut = run_start[cut]
+        elif units[cut - 1] in NO_LINE_END:
+            cut -= 1  # an opening quote or bracket goes down with what it opens
+        else:
+            return cut
+    if run_start[k] > start:  # only punctuation before the break: the number rule alone
+        return run_start[k]
+    return cut
 
 
 def cell_lines(text: str, span: Span, width: int) -> list[Span]:
