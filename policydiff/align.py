@@ -426,11 +426,9 @@ def _in_context(
 
 
 def _context_parents(f: SectionFeatures) -> np.ndarray:
-    """Each section's parent for the context bonus, group titles skipped: a section below an
-    unnumbered heading without text of its own (Hong Kong 2014's ``安老`` above ``居家安老``)
-    is in the context of the title's parent, as it was before the title nested it; Hong
-    Kong sub-headings move between groups freely (2013's ``活化工廈`` under （三） is 2014's
-    under ``工商業用地`` in （五））."""
+    """Each section's parent for the context bonus, group titles (``_is_title``) skipped:
+    Hong Kong sub-headings move between groups (2013's ``活化工廈`` under （三） is 2014's
+    under the title ``工商業用地`` in （五））."""
     out = f.parents.copy()
     n = len(f.sections)
     for i in range(n):
@@ -486,10 +484,8 @@ def _role_matrix(
     fa: SectionFeatures, fb: SectionFeatures, test: Callable[[str, str, bool], bool],
     default: bool = True,
 ) -> np.ndarray:
-    """``test(role a, role b, below_part)`` for every pair of sections (``policydiff.roles``:
-    ``compatible``, ``reviewed_in``, ``same_named_role``), with ``below_part`` True where
-    either section is below its top-level part; ``default`` everywhere when roles are
-    absent."""
+    """``test(role a, role b, below_part)`` (``policydiff.roles``) for every pair of sections,
+    ``below_part`` where either is below its part; ``default`` when roles are absent."""
     n, m = len(fa.sections), len(fb.sections)
     if len(fa.roles) != n or len(fb.roles) != m or not n or not m:  # (an empty document)
         return np.full((n, m), default, dtype=bool)
@@ -503,9 +499,7 @@ def _role_matrix(
     below_a = np.array([s.level > 1 for s in fa.sections], dtype=bool)
     below_b = np.array([s.level > 1 for s in fb.sections], dtype=bool)
     below = below_a[:, None] | below_b[None, :]
-    out: np.ndarray = np.where(
-        below, tables[1][np.ix_(rows, cols)], tables[0][np.ix_(rows, cols)]
-    )
+    out: np.ndarray = np.where(below, tables[1][np.ix_(rows, cols)], tables[0][np.ix_(rows, cols)])
     return out
 
 
@@ -583,9 +577,8 @@ def _repair_levels(
     ``STRUCTURAL_CHILDREN``) into y but none into c (2019's （八）深化重点领域改革 matched to
     2020's 4.1, a subsection of 四、依靠改革激发市场主体活力, which holds its subsections).
     Such an x then becomes y's merge partner (``_extras``); likewise with the sides swapped.
-    Not when y is matched to x's own parent: x's subsections went into y because their
-    parents are matched (Hong Kong 2013's group title ``廢物管理`` in （五） and 2014's
-    ``廢物管理`` in （六）, the chapters matched)."""
+    Not when y is matched to x's parent (Hong Kong 2013's title ``廢物管理`` in （五）, 2014's
+    ``廢物管理`` in （六）: the subsections follow the chapters)."""
     count, matched_a, matched_b = _descendant_matches(fa, fb, pairs + fixed)
     partner_a = {i: j for i, j in pairs + fixed}
     partner_b = {j: i for i, j in pairs + fixed}
@@ -603,6 +596,28 @@ def _repair_levels(
             continue
         kept.append((x, c))
     return kept
+
+
+CONTEXT_BODY = 0.3
+"""Body similarity from which left-over sections under matched parents are matched."""
+
+
+def _left_in_context(
+    fa: SectionFeatures, fb: SectionFeatures, pairs: list[tuple[int, int]],
+    fixed: list[tuple[int, int]], body: np.ndarray,
+) -> list[tuple[int, int]]:
+    """``pairs`` and, one to one by body similarity, left-over sections under matched parents
+    whose bodies share many words (``CONTEXT_BODY``; ``body`` is 0 where roles forbid): the
+    parents' match is the evidence the headings and themes lack (2017's 扎實有效去產能 and
+    2018's 繼續破除無效供給 in the matched supply-side tasks)."""
+    taken_a = {i for i, _ in pairs + fixed}
+    taken_b = {j for _, j in pairs + fixed}
+    free_a = np.array([i not in taken_a for i in range(len(fa.sections))], dtype=bool)
+    free_b = np.array([j not in taken_b for j in range(len(fb.sections))], dtype=bool)
+    ok = _in_context(fa, fb, pairs + fixed) & (body >= CONTEXT_BODY) & np.outer(free_a, free_b)
+    if not ok.any():
+        return pairs
+    return sorted(pairs + assign_positive(np.where(ok, body, 0.0)))
 
 
 def _went_into(counts: np.ndarray, matched: float, wrong: int, right: int) -> bool:
@@ -666,8 +681,8 @@ def align_features(
         (body >= options.min_body) | (heading >= options.strong_heading)
     )
     allowed = _role_matrix(fa, fb, compatible)  # then without the analyst's rows and pairs
-    # A heading with no text of its own (an empty heading, or Hong Kong 2014's group title 教育
-    # above 幼兒教育 …) is matched only to another such heading, or to a near-identical one.
+    # A heading with no text of its own (empty, or a title: Hong Kong 2014's 教育 above 幼兒教育)
+    # is matched only to another such heading, or to a near-identical one.
     empty_a = fa.empty | np.array([_is_title(sec) for sec in fa.sections], dtype=bool)
     empty_b = fb.empty | np.array([_is_title(sec) for sec in fb.sections], dtype=bool)
     one_empty = empty_a[:, None] != empty_b[None, :]
@@ -683,6 +698,7 @@ def align_features(
     fixed_pairs = [(i, j) for i, j, kind in manual if kind == "match"]
     pairs = _assign_in_context(fa, fb, gain, plausible, fixed_pairs, options)
     pairs = _repair_levels(fa, fb, pairs, fixed_pairs)
+    pairs = _left_in_context(fa, fb, pairs, fixed_pairs, np.where(allowed, body, 0.0))
     matches = [make(i, j) for i, j in pairs]
     for i, j, kind in manual:
         group = ""
@@ -762,7 +778,7 @@ SPLIT_GAIN = 1.3
 """A split or merge group is kept when the body similarity summed over the group is at least
 this many times that of its best single member (the partners cover more together)."""
 
-MIN_SPLIT_BODY = 0.25
+MIN_SPLIT_BODY = 0.2
 """The least body similarity of a split or merge partner with the section it shares."""
 
 

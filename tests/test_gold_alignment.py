@@ -198,15 +198,31 @@ def test_gold_names_each_name_one_section(corpus_dir: Path) -> None:
 
 
 def test_tuning_gold(corpus_dir: Path) -> None:
-    # Issue 14's targets: both-named precision >= 97 %, touching precision >= 90 % (reached:
-    # 100 % and 95.2 %); recall's target is 95 %, reached 94.5 %: the floor is 93 % so that a
-    # change that loses pairs fails here (docs/alignment.md).
+    # Issue 14's targets, reached on the tuning gold: recall >= 95 % (95.6 %), both-named
+    # precision >= 97 % (100 %), touching precision >= 90 % (93.8 %). Its last target, every
+    # split and merge found as a whole group, is not reached: 4 of 7 (docs/alignment.md); the
+    # floor is the figure reached, so that a change that loses a group fails here.
     score = total(held_out=False)
     recall, both, touching = score.figures()
     report = "\n".join(score.missed + score.wrong)
-    assert recall >= 0.93, report
+    assert recall >= 0.95, report
     assert both >= 0.97, report
     assert touching >= 0.90, report
+    assert score.groups_found >= 4, report
+
+
+def test_held_out_gold(corpus_dir: Path) -> None:
+    # The pairs the aligner was not tuned on (national 2021 -> 2022, 19th -> 20th Congress,
+    # Hong Kong 2014 -> 2015), scored after the tuning: both-named precision reaches the
+    # target (97.1 %, floor 97 %); recall (93.6 %, target 95 %) and touching precision
+    # (87.2 %, target 90 %) do not: their floors are the figures reached. Groups: 0 of 2 (no
+    # floor; docs/alignment.md says so).
+    score = total(held_out=True)
+    recall, both, touching = score.figures()
+    report = "\n".join(score.missed + score.wrong)
+    assert recall >= 0.935, report
+    assert both >= 0.97, report
+    assert touching >= 0.87, report
 
 
 def test_score_counts_a_wrong_match(corpus_dir: Path) -> None:
