@@ -80,9 +80,10 @@ REVIEW_TERM = 0.6
 """Least part weight of a quoted or dictionary term: in the review of the past year only the
 noun phrases are mostly facts and results (the review's own weight, 0.3)."""
 
-BASE = {"quoted": 3.0, "quoted elsewhere": 3.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
+BASE = {"quoted": 3.0, "quoted elsewhere": 2.0, "term": 2.5, "phrase": 1.5, "quoted word": 1.5}
 """Score of a candidate by how it was found, before importance (``quoted word``: an ordinary
-two-character word in quotation marks, often a figure of speech: “帽子”, “面子”)."""
+two-character word in quotation marks, often a figure of speech: “帽子”, “面子”; ``quoted
+elsewhere``: a noun phrase only another report quotes, weaker evidence than its own quotes)."""
 
 VERBAL = 0.5
 """Score factor of a noun phrase used as a verb somewhere (``_used_as_verb``)."""
@@ -348,6 +349,8 @@ def _novel(
         score = _importance(target, cand)
         if cand.kind == "phrase":
             if not _has_new_word(target, cand, ref_folded, background):
+                if len(cand.spans) < 2 and not _in_heading(target, cand):
+                    continue  # old words said together once: no sign of a unit (资源勘探)
                 score *= OLD_WORDS  # a new combination of words in common use
             if len(cand.spans) < 2 and not having:
                 score *= ONCE  # said once, in no other report: no sign it is a unit
