@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Label
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.search import SearchScreen
-from policydiff_tui.search import fair_shares, find_hits, find_in
+from policydiff_tui.search import fair_shares, find_hits, find_in, folded
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +79,29 @@ async def test_search_counts_shares_and_steps_through_hits() -> None:
         await settle(app, pilot)
         assert main.hit_index == 299  # wraps round to the last hit, in d2
         assert main.search_hits.hits[299][0] == "d2"
+
+
+def test_each_text_is_case_folded_once_not_on_every_key() -> None:
+    text = "Made in China 2025：GDP增长5%" + "发展" * 1000
+    before = folded.cache_info()
+    for typed in ("g", "gd", "gdp"):  # three keys typed in the search dialog
+        assert find_hits({"d1": (text,)}, [typed]).total == 1
+    after = folded.cache_info()
+    assert after.misses - before.misses == 1 and after.hits - before.hits == 2
+
+
+async def test_the_session_gives_both_forms_of_a_query() -> None:
+    app = make_app(FIRST_TWO)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        session = app.main.session
+        assert session is not None
+        # d2 (seed 001) is Traditional: "一、攻堅克難,2022年經濟社會發展取得新成效"; a query
+        # typed as written is also looked for as the comparison normalized it
+        assert session.search_forms("攻堅克難", "d2") == ("攻堅克難", "攻坚克难")
+        assert session.search_forms("攻坚克难", "d2") == ("攻坚克难",)
+        assert session.search_forms("經濟社會發展", "d2") == ("經濟社會發展", "经济社会发展")
+        assert session.search_forms("", "d2") == ()
 
 
 async def test_search_finds_the_traditional_text_with_a_simplified_query() -> None:

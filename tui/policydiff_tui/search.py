@@ -5,7 +5,8 @@ them (next / previous hit) and marks them in the panes with ``find_in``.
 
 Rules:
 - A query is text, never a pattern: a plain substring search, case-insensitive where
-  case-folding keeps offsets (else case-sensitive), occurrences not overlapping.
+  case-folding keeps offsets (else case-sensitive), occurrences not overlapping. Each text is
+  case-folded once (``folded``), not on every key typed.
 - A document is searched in every form the viewer can show it (``texts``: the text as written
   and the normalized text, which have the same offsets), with the query as typed and in its
   normalized form: 议员 finds 議員 in a Hong Kong report, and 議員 finds it too.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_HITS = 300
 """Hits listed by the search dialog (and stepped through with the hit keys)."""
@@ -45,8 +47,15 @@ class Hits:
         return len(self.hits) < self.total
 
 
+@lru_cache(maxsize=256)
+def folded(text: str) -> str:
+    """``text`` case-folded, once per text (a document is searched on every key typed in the
+    search dialog; a ``str`` keeps its hash, so finding it here again costs no pass over it)."""
+    return text.casefold()
+
+
 def _spans(text: str, query: str, limit: int | None) -> list[tuple[int, int]]:
-    haystack, needle = text.casefold(), query.casefold()
+    haystack, needle = folded(text), query.casefold()
     if len(haystack) != len(text) or len(needle) != len(query):
         haystack, needle = text, query
     out: list[tuple[int, int]] = []

@@ -160,6 +160,16 @@ class ViewerSession:
                 self._shown[doc_id] = found
         return found
 
+    def search_forms(self, query: str, doc_id: str) -> tuple[str, ...]:
+        """The forms of ``query`` a search looks for: as typed, and normalized as document
+        ``doc_id`` was (議員 also as 议员, which the normalized text holds); no empty ones."""
+        if not query:
+            return ()
+        from policydiff.normalize import normalize
+
+        normal = normalize(query, self.document(doc_id).normalize_config).text.strip()
+        return tuple(dict.fromkeys(form for form in (query, normal) if form))
+
     # ------------------------------------------------------------------ diffs
 
     def cached_diff(self, left: str, right: str, row: PairRow) -> TextDiff | None:

@@ -28,20 +28,13 @@ class SearchKeys(PairViewScreen):
 
         if self.session is None or not self.left:
             return
-        session = self.session
+        session, left = self.session, self.left
         docs = [(d.id, d.tag) for d in session.comparison.documents]
-        first = session.document(self.left)
-
-        def normal_form(query: str) -> str:
-            from policydiff.normalize import normalize
-
-            return normalize(query, first.normalize_config).text.strip()
-
         screen = SearchScreen(
             (self.left, self.right), docs,
             lambda doc_id, original: session.text(doc_id, original=original),
-            normal_form, query=self.search_query, everywhere=self.search_everywhere,
-            original=self.original,
+            lambda query: session.search_forms(query, left), query=self.search_query,
+            everywhere=self.search_everywhere, original=self.original,
         )
         self.app.push_screen(screen, self._search_done)
 

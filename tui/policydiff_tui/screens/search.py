@@ -60,19 +60,20 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         pair: Sequence[str],
         documents: Sequence[tuple[str, str]],
         text_of: TextOf,
-        normal_form: Callable[[str], str],
+        forms_of: Callable[[str], tuple[str, ...]],
         *,
         query: str = "",
         everywhere: bool = False,
         original: bool = True,
     ) -> None:
         """``pair``: the ids of the documents on show; ``documents``: ``(id, tag)`` of every
-        loaded document; ``normal_form`` turns a query into the normalized form."""
+        loaded document; ``forms_of`` gives the forms of a query to look for (as typed and
+        normalized: ``ViewerSession.search_forms``)."""
         super().__init__(id="search")
         self.pair = list(pair)
         self.documents = list(documents)
         self.text_of = text_of
-        self.normal_form = normal_form
+        self.forms_of = forms_of
         self.query_text = query
         self.everywhere = everywhere
         self.original = original
@@ -117,8 +118,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         return ids if self.everywhere else [d for d in ids if d in self.pair]
 
     def _refresh_hits(self, query: str) -> None:
-        normal = self.normal_form(query) if query else ""
-        self.forms = tuple(dict.fromkeys(f for f in (query, normal) if f))
+        self.forms = self.forms_of(query)
         texts = {d: (self.text_of(d, True), self.text_of(d, False)) for d in self._scope()}
         self.result = find_hits(texts, self.forms)
         tags = dict(self.documents)
