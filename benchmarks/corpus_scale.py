@@ -14,9 +14,11 @@ series shares much and peers share some; a manifest CSV gives path, year, region
 
 Each size is two ``policydiff corpus`` processes as a user runs them: ``build --manifest``
 (``--no-cache``: nothing is read from the per-document cache) and ``phrases --format csv``,
-timed for wall time, with the peak memory of the process tree (its workers included,
-``bench.TreeSampler``). Printed: seconds, characters, peak MB per stage and size; the growth
-exponent of the total time from the first to the last size (log t2/t1 / log n2/n1; linear is
+timed for wall time and CPU time (the process and its workers; CPU time does not depend on
+what else loads the machine), with the peak memory of the process tree (its workers included,
+``bench.TreeSampler``) and the load average before and after. Printed: seconds, CPU
+seconds, characters, peak MB and load per stage and size; the growth exponent of the total
+wall and CPU time from the first to the last size (log t2/t1 / log n2/n1; linear is
 1.0, the target is at most 1.15); the projection to 60,000 documents from the last size at
 that exponent. Targets (issue 16): 5,000 documents in at most 15 minutes on 2 cores with at
 most 4 GB. Nothing is asserted.
@@ -27,7 +29,9 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import random
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -89,19 +93,32 @@ def measure(count: int, lines: int, scheduler: str | None, tmp: Path) -> dict[st
     env = python_env(tmp / f"cache-{count}")
     store = tmp / f"store-{count}"
     extra = ["--scheduler", scheduler] if scheduler else []
-    build = run_process([sys.executable, "-m", "policydiff", "corpus", "build", "--manifest",
-                         str(manifest), "-o", str(store), "--no-cache", *extra], env,
-                        sample=True, timeout=7200)
-    phrases = run_process([sys.executable, "-m", "policydiff", "corpus", "phrases", str(store),
-                           "--format", "csv", "-o", str(tmp / f"phrases-{count}.csv"), *extra],
-                          env, sample=True, timeout=7200)
+    build = timed([sys.executable, "-m", "policydiff", "corpus", "build", "--manifest",
+                   str(manifest), "-o", str(store), "--no-cache", *extra], env)
+    phrases = timed([sys.executable, "-m", "policydiff", "corpus", "phrases", str(store),
+                     "--format", "csv", "-o", str(tmp / f"phrases-{count}.csv"), *extra], env)
     for name, result in (("build", build), ("phrases", phrases)):
         if result["returncode"] != 0:
             raise SystemExit(f"{name} of {count} documents failed: {result['stderr']}")
     found = sum(1 for _ in (tmp / f"phrases-{count}.csv").open(encoding="utf-8")) - 1
     return {"documents": count, "characters": chars, "build_s": build["seconds"],
             "phrases_s": phrases["seconds"], "build_mb": build["peak_tree_mb"],
-            "phrases_mb": phrases["peak_tree_mb"], "phrases": found}
+            "phrases_mb": phrases["peak_tree_mb"], "phrases": found,
+            "build_cpu": build["cpu"], "phrases_cpu": phrases["cpu"],
+            "build_load": build["load"], "phrases_load": phrases["load"]}
+
+
+def timed(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """``run_process`` with the CPU seconds of the process and its workers (children reaped
+    by it count in its own children's time; load-independent, unlike the wall time) and the
+    1-minute load average before and after."""
+    before_load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_process(args, env, sample=True, timeout=7200)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    result["load"] = f"{before_load:.1f}-{os.getloadavg()[0]:.1f}"
+    return result
 
 
 def main() -> None:
@@ -116,8 +133,10 @@ def main() -> None:
             result = measure(count, args.lines, args.scheduler, Path(folder))
             results.append(result)
             print(f"{count:>6} documents, {result['characters'] / 1e6:6.1f} M characters: "
-                  f"build {result['build_s']:7.1f} s (peak {result['build_mb']:6.0f} MB), "
-                  f"phrases {result['phrases_s']:7.1f} s (peak {result['phrases_mb']:6.0f} MB),"
+                  f"build {result['build_s']:7.1f} s, CPU {result['build_cpu']:7.1f} s (peak "
+                  f"{result['build_mb']:6.0f} MB, load {result['build_load']}), "
+                  f"phrases {result['phrases_s']:7.1f} s, CPU {result['phrases_cpu']:7.1f} s "
+                  f"(peak {result['phrases_mb']:6.0f} MB, load {result['phrases_load']}),"
                   f" {result['phrases']:,} phrases; total "
                   f"{result['build_s'] + result['phrases_s']:7.1f} s", flush=True)
     if len(results) >= 2:
@@ -125,11 +144,13 @@ def main() -> None:
         total = [r["build_s"] + r["phrases_s"] for r in (first, last)]
         ratio = last["documents"] / first["documents"]
         exponent = math.log(total[1] / total[0]) / math.log(ratio)
-        parts = {stage: math.log(last[f"{stage}_s"] / first[f"{stage}_s"]) / math.log(ratio)
-                 for stage in ("build", "phrases")}
-        print(f"growth {first['documents']} -> {last['documents']} documents: exponent "
-              f"{exponent:.2f} (build {parts['build']:.2f}, phrases {parts['phrases']:.2f}; "
-              "target <= 1.15)")
+        for unit, suffix in (("wall", "s"), ("CPU", "cpu")):
+            parts = {stage: math.log(last[f"{stage}_{suffix}"] / first[f"{stage}_{suffix}"])
+                     / math.log(ratio) for stage in ("build", "phrases")}
+            sums = [r[f"build_{suffix}"] + r[f"phrases_{suffix}"] for r in (first, last)]
+            print(f"growth {first['documents']} -> {last['documents']} documents, {unit} time: "
+                  f"exponent {math.log(sums[1] / sums[0]) / math.log(ratio):.2f} (build "
+                  f"{parts['build']:.2f}, phrases {parts['phrases']:.2f}; target <= 1.15)")
         projected = total[1] * (60_000 / last["documents"]) ** max(exponent, 1.0)
         print(f"projection to 60,000 documents at that exponent (at least linear): "
               f"{projected / 3600:.1f} hours on this machine's cores")

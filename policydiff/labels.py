@@ -142,6 +142,12 @@ def check_labels(given: Sequence[str], count: int) -> None:
         seen.add(label)
 
 
+def is_province_level(name: str) -> bool:
+    """Whether ``name`` is a province-level region as written (``河北``, ``河北省``,
+    ``广西壮族自治区``, ``重庆市``)."""
+    return name in _SHORT_OF
+
+
 def place_of(doc: Document) -> str | None:
     """The region a document is about (short name, or ``全国``), or None when none is named."""
     found = _NAME_RE.search(doc.title)

@@ -136,11 +136,11 @@ def test_manifest_and_trace_on_the_seeds(seed_files, tmp_path):
         (tmp_path / f"{name}.txt").write_bytes(path.read_bytes())
     manifest = tmp_path / "corpus.csv"
     manifest.write_text(
-        "path,year,region,level,county\n000.txt,2021,x区,county,a\n001.txt,2023,麒麟区,county,b\n"
+        "path,year,region,level,note\n000.txt,2021,x区,county,a\n001.txt,2023,麒麟区,county,b\n"
         "002.txt,2022,,,c\n003.txt,2022,xx省,province,d\n004.txt,2020,鹿城区,county,e\n",
         encoding="utf-8")
     entries = read_manifest(str(manifest))
-    assert entries[0].extra == {"county": "a"} and entries[1].year == 2023
+    assert entries[0].extra == {"note": "a"} and entries[1].year == 2023
     with Runner() as runner:
         build_store(entries, str(tmp_path / "store"), Config(), runner)
         found = trace(str(tmp_path / "store"), "鄉村振興", Config(), runner)
@@ -154,6 +154,30 @@ def test_manifest_and_trace_on_the_seeds(seed_files, tmp_path):
     assert lines == {"000": 1, "001": 24, "002": 37, "003": 7, "004": 31}
     sentence = next(d for d in found["documents"] if d["path"].endswith("002.txt"))["hits"][0]
     assert sentence["sentence"] == "（六）狠抓融合发展，在推进乡村振兴上实现新突破。"
+
+
+def test_level_without_one_in_the_manifest_comes_from_the_region_or_the_columns(
+        seed_files, tmp_path):
+    """A row without a level: a prefecture or county is not a province (it was: every region
+    but 全国 became 'province'); a filled county or prefecture column says the level."""
+    for name, path in seed_files.items():
+        (tmp_path / f"{name}.txt").write_bytes(path.read_bytes())
+    manifest = tmp_path / "corpus.csv"
+    manifest.write_text(
+        "path,year,region,level,prefecture,county\n"
+        "000.txt,2021,苏州市,,,\n"  # a prefecture-level city
+        "001.txt,2021,麒麟区,,曲靖市,麒麟区\n"  # a district of Qujing: the lowest column
+        # filled in is the county's
+        "002.txt,2021,河北省,,,\n"
+        "003.txt,2021,阿尔山,,,阿尔山市\n"  # a county-level city named in the county column
+        "004.txt,2021,某地,,,\n",  # a name the rules cannot place
+        encoding="utf-8")
+    with Runner() as runner:
+        build_store(read_manifest(str(manifest)), str(tmp_path / "store"), Config(), runner)
+    frame = Store.open(tmp_path / "store").documents(["path", "region", "level"])
+    levels = {Path(p).stem: level for p, level in zip(frame["path"], frame["level"], strict=True)}
+    assert levels == {"000": "prefecture", "001": "county", "002": "province",
+                      "003": "county", "004": ""}
 
 
 @pytest.mark.corpus

@@ -3,8 +3,9 @@
 Each task reads a few documents with the core's own stages (``document.load_document``:
 decode, normalize, segment, themes; ``document.document_tokens``: tokens) and returns their
 rows; the client writes them as one new part of every table (``store.py``). A document that
-fails becomes a row with its one-line error and does not stop the build; documents already in
-the store (same bytes, same settings) are not read again.
+fails becomes a row with its one-line error and does not stop the build. Every input is read
+once, by its task, which computes its key: a document already in the store (same bytes, same
+settings) is only hashed, not decoded or processed again.
 """
 
 from __future__ import annotations
@@ -48,70 +49,79 @@ class BuildResult:
 class _Task:
     entries: tuple[Entry, ...]
     config: Config
+    store: str
+    stamp: str
+
+
+Tables = dict[str, list[dict[str, Any]]]
+"""Rows by table name."""
 
 
 def build_store(entries: Sequence[Entry], store_path: str, config: Config, runner: Runner
                 ) -> BuildResult:
-    """Add ``entries`` to the store at ``store_path`` (made when missing)."""
-    from policydiff.decode import read_input
-
+    """Add ``entries`` to the store at ``store_path`` (made when missing). Every input is read
+    once, by its task: the task computes its key and skips it when the store has it."""
     store = Store.create_or_open(store_path, settings_signature(config))
-    known = store.known_keys()
+    stamp = store.stamp()
+    chunks = [_Task(tuple(entries[i : i + DOCUMENTS_PER_TASK]), config, str(store.path), stamp)
+              for i in range(0, len(entries), DOCUMENTS_PER_TASK)]
     result = BuildResult()
-    todo: list[Entry] = []
+    tables: Tables = {"documents": [], "sections": [], "themes": [], "shingles": []}
     keys: set[str] = set()
-    for entry in entries:
-        try:
-            data = read_input(entry.path)
-        except Exception as exc:  # recorded, never stops the build
-            result.failed.append((entry.path, str(exc)))
-            continue
-        key = document_key(data, store.signature)
-        if key in known:
-            result.skipped += 1
-        elif key in keys:
-            result.duplicates += 1
-        else:
-            keys.add(key)
-            todo.append(entry)
-    chunks = [_Task(tuple(todo[i : i + DOCUMENTS_PER_TASK]), config)
-              for i in range(0, len(todo), DOCUMENTS_PER_TASK)]
-    rows: list[dict[str, list[dict[str, Any]]]] = runner.map("reading", read_chunk, chunks)
-    tables: dict[str, list[dict[str, Any]]] = {"documents": [], "sections": [], "themes": [],
-                                               "shingles": []}
-    for part in rows:
-        for name, found in part.items():
-            tables[name].extend(found)
-    for path, error in result.failed:
-        tables["documents"].append(_failed_row(path, "", error))
-    failed_before = {path for path, _ in result.failed}
-    for row in tables["documents"]:
-        if row["status"] == OK:
-            result.added += 1
-        elif row["path"] not in failed_before:
-            result.failed.append((row["path"], row["error"]))
+    for part in runner.map("reading", read_chunk, chunks):
+        for found in part:  # in the order of the entries
+            if found is None:
+                result.skipped += 1
+                continue
+            row = found["documents"][0]
+            if row["status"] != OK:
+                result.failed.append((row["path"], row["error"]))
+            elif row["key"] in keys:
+                result.duplicates += 1
+                continue
+            else:
+                keys.add(row["key"])
+                result.added += 1
+            for name, rows in found.items():
+                tables[name].extend(rows)
     store.write_part({name: _arrow(name, found) for name, found in tables.items()})
     return result
 
 
-def read_chunk(task: _Task) -> dict[str, list[dict[str, Any]]]:
-    """The rows of a few documents (the task body)."""
+_KNOWN: dict[str, frozenset[str]] = {}
+
+
+def _known(store: str, stamp: str) -> frozenset[str]:
+    """The keys of the store's documents, read once per process and store state."""
+    if stamp not in _KNOWN:
+        _KNOWN.clear()
+        _KNOWN[stamp] = frozenset(Store.open(store).known_keys())
+    return _KNOWN[stamp]
+
+
+def read_chunk(task: _Task) -> list[Tables | None]:
+    """Per entry, the rows of its document (the task body), or None when the store has it."""
     from policydiff.decode import read_input
     from policydiff.themes import load_themes
 
     config = task.config
     themes = load_themes(config.themes_file)
     signature = settings_signature(config)
-    out: dict[str, list[dict[str, Any]]] = {"documents": [], "sections": [], "themes": [],
-                                            "shingles": []}
+    known = _known(task.store, task.stamp)
+    out: list[Tables | None] = []
     for entry in task.entries:
+        found: Tables = {"documents": [], "sections": [], "themes": [], "shingles": []}
         key = ""
         try:
             data = read_input(entry.path)
             key = document_key(data, signature)
-            _read_one(entry, data, key, config, themes, out)
+            if key in known:
+                out.append(None)
+                continue
+            _read_one(entry, data, key, config, themes, found)
         except Exception as exc:  # one bad document never stops the build
-            out["documents"].append(_failed_row(entry.path, key, _one_line(exc)))
+            found = {"documents": [_failed_row(entry.path, key, _one_line(exc))]}
+        out.append(found)
     return out
 
 

@@ -167,10 +167,11 @@ def _phrases(args: argparse.Namespace, config: Config, console: Console) -> int:
 def _render_phrases(result: Any, form: str) -> str:
     from policydiff.render.phrases import csv_cell, md_escape
 
-    rows = [{
-        "text": p.text, "kind": p.kind, "documents": len(p.occurrences),
-        "occurrences": sum(p.counts.values()),
-        "counts": {result.paths[d]: n for d, n in p.counts.items()},
+    rows = [{  # the counts by path only for JSON (millions of pairs on a large corpus)
+        "text": p.text, "kind": p.kind, "documents": len(p.documents),
+        "occurrences": int(p.document_counts.sum()),
+        **({"counts": {result.paths[d]: n for d, n in p.counts.items()}}
+           if form == "json" else {}),
     } for p in result.phrases]
     if form == "json":
         from policydiff.formats.jsontext import dumps

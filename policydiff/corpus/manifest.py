@@ -4,8 +4,12 @@ A manifest is a CSV file with a header holding at least ``path``; ``year``, ``re
 ``level`` are read when present, every other column is kept as it is (``extra``). Paths are
 relative to the manifest's folder. Without a manifest (or where a cell is empty) the year and
 the region come from the document itself (``labels.year_of``, ``labels.place_of``: title,
-dateline, file name) and the level from the region: ``national`` for 全国, ``province`` for a
-province-level name, else empty.
+dateline, file name) and the level (``level_of``) from the lowest of the columns ``county``
+and ``prefecture`` filled in (a county's row may name its prefecture too), else from the
+region's name: ``national`` for 全国,
+``province`` for a province-level name (``labels.is_province_level``), ``county`` for a name
+ending in 县, 旗 or 区 (自治县, 林区 …), ``prefecture`` for one ending in 市, 州, 盟 or 地区
+(a county-level city, 县级市, needs its level in the manifest), else empty (unknown).
 
 Rules: a manifest without a ``path`` column, with a year that is not a number, or naming the
 same path twice is refused in one line (``InputError``), before any document is read.
@@ -26,6 +30,12 @@ if TYPE_CHECKING:
 
 NATIONAL_LEVEL = "national"
 PROVINCE_LEVEL = "province"
+PREFECTURE_LEVEL = "prefecture"
+COUNTY_LEVEL = "county"
+LEVEL_COLUMNS = (("county", COUNTY_LEVEL), ("prefecture", PREFECTURE_LEVEL))
+"""Manifest columns that, filled in, give the level of a row without one."""
+COUNTY_ENDS = ("县", "旗", "区")
+PREFECTURE_ENDS = ("市", "州", "盟", "地区")
 KNOWN_COLUMNS = ("path", "year", "region", "level")
 
 
@@ -87,14 +97,32 @@ def _year(cell: str, where: str) -> int | None:
 
 def describe(entry: Entry, doc: Document) -> tuple[int | None, str, str]:
     """Year, region and level of a read document: the manifest's, else from the document."""
-    from policydiff.labels import NATIONAL, place_of, year_of
+    from policydiff.labels import place_of, year_of
 
     year = entry.year
     if year is None:
         found = year_of(doc)
         year = int(found) if found else None
     region = entry.region or place_of(doc) or ""
-    level = entry.level
-    if not level and region:
-        level = NATIONAL_LEVEL if region == NATIONAL else PROVINCE_LEVEL
-    return year, region, level
+    return year, region, entry.level or level_of(region, entry.extra)
+
+
+def level_of(region: str, extra: dict[str, str]) -> str:
+    """The level of a document whose manifest row names none (rules in the module
+    docstring)."""
+    from policydiff.labels import NATIONAL, is_province_level
+
+    for column, level in LEVEL_COLUMNS:
+        if extra.get(column, "").strip():
+            return level
+    if not region:
+        return ""
+    if region == NATIONAL:
+        return NATIONAL_LEVEL
+    if is_province_level(region):
+        return PROVINCE_LEVEL
+    if region.endswith(COUNTY_ENDS):
+        return COUNTY_LEVEL
+    if region.endswith(PREFECTURE_ENDS):
+        return PREFECTURE_LEVEL
+    return ""

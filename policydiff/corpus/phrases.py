@@ -2,26 +2,34 @@
 
 The in-memory miner (``phrases.find_shared_phrases``) builds one suffix array over every
 document; at corpus scale that does not fit in one machine. Here the same phrases are found
-in five stages, each a set of independent tasks (``run.Runner``):
+in six stages, each a set of independent tasks (``run.Runner``); what one stage hands the
+next by partition goes through files in the store (``scratch.py``: a disk shuffle), not
+through the client, and a per-document task reads only its documents' row groups
+(``store.read_rows``):
 
 1. **shingles** (per group of documents): the distinct hashes of every ``min_chars``-character
-   window without a barrier (the barriers of ``phrases.corpus.Corpus``), and the quoted terms
-   (``phrases.rules.quoted_spans``);
+   window without a barrier (the barriers of ``phrases.corpus.Corpus``), written by hash
+   partition, and the quoted terms (``phrases.rules.quoted_spans``);
 2. **counts** (per hash partition): how many documents hold each shingle; a shingle in at
-   least ``min_docs`` documents is *shared*;
-3. **starts** (per group of documents): every position whose window is shared, sent to the
-   bucket of its window's hash, with the distance to the next barrier (at most
-   ``MAX_PHRASE_CHARS``);
-4. **repeats** (per bucket): the suffixes starting at the bucket's positions, sorted, with
-   their common prefixes, give the LCP-interval tree of every window of the bucket; its
-   maximal, left-diverse nodes in ``min_docs`` documents are exactly the maximal repeats of
-   the whole corpus that start with such a window (every occurrence of a window is in its
-   bucket); each is grouped and trimmed to word boundaries as the miner does
-   (``phrases.trim.needs_trim``, ``trim``) into candidate phrase texts;
+   least ``min_docs`` documents is *shared* (the sorted shared hashes go to one scratch file
+   every later task maps);
+3. **starts** (per group of documents): every position whose window is shared, written to the
+   bucket of its window's hash with its suffix (the text up to the next barrier, at most
+   ``MAX_PHRASE_CHARS``), the word boundaries inside it, the character before and the
+   distance to the first word boundary;
+4. **repeats** (per bucket): the bucket's suffixes, sorted, with their common prefixes, give
+   the LCP-interval tree of every window of the bucket; its maximal, left-diverse nodes in
+   ``min_docs`` documents (``phrases.corpus.traverse_intervals``, the miner's own traversal)
+   are exactly the maximal repeats of the whole corpus that start with such a window (every
+   occurrence of a window is in its bucket); each is grouped and trimmed to word boundaries
+   as the miner does (``phrases.trim.needs_trim``, ``trim``) into candidate phrase texts. A
+   bucket task reads no document: its rows carry what it needs;
 5. **occurrences** (per group of documents): every occurrence of every candidate and quoted
-   term, word-aligned or not; the client then keeps what the miner keeps (aligned or quoted
-   occurrences, at most ``MAX_OCCURRENCES``, in ``min_docs`` documents, the quoted-share rule
-   of short slogans) and gives each phrase its kind (``phrases.mining._kind``).
+   term, word-aligned or not, written by term partition;
+6. **keeping** (per term partition): what the miner keeps (``phrases.mining.accepted``:
+   aligned or quoted occurrences, at most ``MAX_OCCURRENCES``, in ``min_docs`` documents;
+   ``mining.quoted_rule``: which quoted terms may be phrases), with the miner's kinds
+   (``mining.phrase_kind``).
 
 Why equal: a phrase's occurrences, its left and right neighbours when they are equal in every
 occurrence, and its first window are all shared (each window of a string in ``min_docs``
@@ -30,19 +38,26 @@ is a node of one bucket's tree with the same occurrences, and the trimming only 
 the repeat. Hash collisions only add positions to a bucket (whole windows, never part of
 one), which adds nodes in fewer than ``min_docs`` documents: never phrases.
 
-Memory: a bucket holds the suffixes (up to the next barrier: a sentence end, at most 500
-characters) of its positions; with ``buckets`` partitions each task holds about
-1/``buckets`` of them. The documents' texts are read by each worker from the store.
+What ``policydiff phrases`` has and this has not: the occurrence budget (``OCCURRENCE_BUDGET``)
+and the list of collapsed periodic runs in ``coarse``. The budget bounds the work of one
+process holding the whole suffix array; here each bucket's work is bounded by its own rows
+(about 1/``buckets`` of the shared positions) and each repeat by ``MAX_OCCURRENCES``, so the
+work is split, not cut short, and the list is never coarse for lack of budget. Periodic runs
+are collapsed by the same barriers (``text_barriers``), so the phrases agree; they are not
+listed. The two agree whenever ``policydiff phrases`` does not report its budget reached.
+
+Memory: a task holds its group of documents, its bucket's rows or its term partition's
+occurrences; the client holds the shared hashes, the candidate texts and the result.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Sequence
+from array import array
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from policydiff.corpus.store import Store
+from policydiff.corpus import scratch
+from policydiff.corpus.store import Store, read_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,27 +66,27 @@ if TYPE_CHECKING:
 
 HASH_BASE = 1_000_003
 HASH_MIX = 0x9E3779B97F4A7C15
-DOCUMENTS_PER_TASK = 16
+DOCUMENTS_PER_TASK = 32
 PARTITIONS = 16
-"""Hash partitions of the shingle counts."""
-COLUMNS = 5
-"""Columns of a bucket's rows: document, position, end, left, after (``start_task``)."""
-BUCKETS_PER_MILLION = 8
+"""Hash partitions of the shingle counts, and term partitions of stage 6."""
+BUCKETS_PER_MILLION = 4
 """Buckets of stage 4 per million characters of the corpus (at least 4)."""
 
 
 @dataclass(frozen=True)
 class CorpusPhrase:
-    """A shared phrase of the corpus: its text, kind, and occurrences per document index
-    (store order), each a local offset in the document's normalized text."""
+    """A shared phrase of the corpus: its text, kind, the documents holding it (indices in
+    store order, ascending) and its number of occurrences in each."""
 
     text: str
     kind: str
-    occurrences: dict[int, list[int]] = field(compare=False)
+    documents: np.ndarray = field(compare=False)
+    document_counts: np.ndarray = field(compare=False)
 
     @property
     def counts(self) -> dict[int, int]:
-        return {d: len(spans) for d, spans in self.occurrences.items()}
+        """Occurrences per document index."""
+        return dict(zip(self.documents.tolist(), self.document_counts.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -134,70 +149,30 @@ def is_shared(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
     return found
 
 
-class _Docs:
-    """The documents of a store as a worker needs them, loaded once per process."""
+@dataclass
+class _Doc:
+    """One document as a task needs it: its index, text, barriers and word boundaries."""
 
-    def __init__(self, store_path: str) -> None:
-        store = Store.open(store_path)
-        frame = store.documents(["path", "text", "token_lengths"])
-        self.keys: list[str] = list(frame["key"])
-        self.paths: list[str] = list(frame["path"])
-        self.texts: list[str] = list(frame["text"])
-        self._lengths: list[Any] = list(frame["token_lengths"])
-        self._bounds: dict[int, np.ndarray] = {}
-        self._barriers: dict[int, np.ndarray] = {}
-        self._stored: dict[str, bytes] | None = None
-        self._where: dict[int, list[int]] = {}
-        self.store_path = store_path
-
-    def bounds(self, d: int) -> np.ndarray:
-        """Word boundaries of document ``d`` (``phrases.trim.boundary_array``)."""
-        if d not in self._bounds:
-            from itertools import accumulate
-
-            from policydiff.phrases.trim import boundary_array
-
-            ends = list(accumulate(int(n) for n in self._lengths[d]))
-            spans = list(zip([0, *ends][:-1], ends, strict=True))
-            self._bounds[d] = boundary_array(self.texts[d], spans)
-        return self._bounds[d]
-
-    def boundary_list(self, d: int) -> list[int]:
-        """The word boundaries of document ``d``, as a sorted list of offsets."""
-        if d not in self._where:
-            self._where[d] = self.bounds(d).nonzero()[0].tolist()
-        return self._where[d]
-
-    def shingles(self, d: int, m: int) -> np.ndarray:
-        """The distinct shingle hashes of document ``d``: stored by the build for the
-        stored length, else computed."""
-        import numpy as np
-
-        from policydiff.corpus.store import SHINGLE_CHARS
-
-        if m == SHINGLE_CHARS:
-            if self._stored is None:
-                frame = Store.open(self.store_path).read("shingles", ["key", "hashes"])
-                self._stored = dict(zip(frame["key"], frame["hashes"], strict=True))
-            data = self._stored.get(self.keys[d])
-            if data is not None:
-                return np.frombuffer(data, dtype="<u8").astype(np.uint64)
-        return np.unique(window_hashes(self.texts[d], m, self.barrier(d)))
-
-    def barrier(self, d: int) -> np.ndarray:
-        if d not in self._barriers:
-            self._barriers[d] = _barriers(self.texts[d])
-        return self._barriers[d]
+    index: int
+    text: str
+    barrier: np.ndarray
+    bounds: np.ndarray
 
 
-_LOADED: dict[str, _Docs] = {}
+def _load(job: _Job, group: _Group) -> list[_Doc]:
+    """The documents of ``group``, read from their row groups only."""
+    from itertools import accumulate
 
+    from policydiff.phrases.trim import boundary_array
 
-def _docs(store_path: str, stamp: str) -> _Docs:
-    if stamp not in _LOADED:
-        _LOADED.clear()
-        _LOADED[stamp] = _Docs(store_path)
-    return _LOADED[stamp]
+    rows = read_rows(job.store, group.places, ["text", "token_lengths"])
+    out = []
+    for d, row in zip(group.docs, rows, strict=True):
+        text = row["text"]
+        ends = list(accumulate(int(n) for n in row["token_lengths"]))
+        spans = list(zip([0, *ends][:-1], ends, strict=True))
+        out.append(_Doc(d, text, _barriers(text), boundary_array(text, spans)))
+    return out
 
 
 # --------------------------------------------------------------------------- the stages
@@ -208,103 +183,177 @@ class _Job:
     """What every task of one run needs to know."""
 
     store: str
-    stamp: str
+    scratch: str
     min_chars: int
     min_docs: int
     partitions: int
     buckets: int
 
 
+@dataclass(frozen=True)
+class _Group:
+    """A task's documents: their indices (store order), their places in the store, and the
+    task's number (its scratch files)."""
+
+    number: int
+    docs: tuple[int, ...]
+    places: tuple[tuple[int, int], ...]
+
+
 Quoted = dict[str, list[tuple[int, int]]]
 """Quoted terms: the (document, offset) of each quotation of each term."""
+Edges = list[int]
+"""Row edges of the partitions of one scratch file."""
 
 
-def shingle_task(args: tuple[_Job, list[int]]) -> tuple[list[tuple[Any, Any]], Quoted]:
-    """Stage 1: per hash partition, the distinct shingles of these documents with the number
-    of documents holding each; and the quoted terms with their (document, offset)."""
+def shingle_task(args: tuple[_Job, _Group]) -> tuple[Edges, Quoted]:
+    """Stage 1: the distinct shingles of these documents with the number of documents holding
+    each, written by hash partition; and the quoted terms with their (document, offset)."""
     import numpy as np
 
     from policydiff.phrases.rules import quoted_spans
 
-    job, docs = args
-    data = _docs(job.store, job.stamp)
-    found = [data.shingles(d, job.min_chars) for d in docs]
+    job, group = args
+    docs = _load(job, group)
+    found = [np.unique(window_hashes(doc.text, job.min_chars, doc.barrier)) for doc in docs]
     every = np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
     values, counts = np.unique(every, return_counts=True)
-    part = values % np.uint64(job.partitions)
-    out = [(values[part == j], counts[part == j]) for j in range(job.partitions)]
-    quoted: dict[str, list[tuple[int, int]]] = {}
-    for d in docs:
-        text = data.texts[d]
-        for start, end in quoted_spans(text):
-            quoted.setdefault(text[start:end], []).append((d, start))
-    return out, quoted
+    order, edges = scratch.partition_order(values % np.uint64(job.partitions), job.partitions)
+    scratch.write(job.scratch, f"shingles-{group.number}",
+                  {"values": values[order], "counts": counts[order].astype(np.int32)})
+    quoted: Quoted = {}
+    for doc in docs:
+        for start, end in quoted_spans(doc.text):
+            quoted.setdefault(doc.text[start:end], []).append((doc.index, start))
+    return edges.tolist(), quoted
 
 
-def count_task(args: tuple[int, list[tuple[Any, Any]]]) -> np.ndarray:
-    """Stage 2: the shingles of one partition held by at least ``min_docs`` documents."""
+def count_task(args: tuple[_Job, int, list[tuple[int, Edges]]]) -> np.ndarray:
+    """Stage 2: the shingles of partition ``j`` held by at least ``min_docs`` documents."""
     import numpy as np
 
-    min_docs, parts = args
-    if not parts:
+    job, j, parts = args
+    names = [f"shingles-{t}" for t, _ in parts]
+    spans = [(edges[j], edges[j + 1]) for _, edges in parts]
+    values = scratch.slices(job.scratch, names, "values", spans)
+    counts = scratch.slices(job.scratch, names, "counts", spans)
+    if not values:
         return np.zeros(0, dtype=np.uint64)
-    values = np.concatenate([v for v, _ in parts])
-    counts = np.concatenate([c for _, c in parts])
-    unique, inverse = np.unique(values, return_inverse=True)
-    total = np.bincount(inverse, weights=counts, minlength=len(unique))
-    return unique[total >= min_docs]
+    unique, inverse = np.unique(np.concatenate(values), return_inverse=True)
+    total = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(unique))
+    found: np.ndarray = unique[total >= job.min_docs]
+    return found
 
 
-def start_task(args: tuple[_Job, list[int], np.ndarray]) -> list[np.ndarray]:
-    """Stage 3: per bucket, the rows (document, position, end, left, after) of the positions
-    whose window is shared; ``end`` stops at the next barrier and at ``MAX_PHRASE_CHARS``,
-    ``left`` is the code of the character before (-2: a barrier or the start), ``after`` the
-    distance to the first word boundary at or after the position."""
+def start_task(args: tuple[_Job, _Group]) -> tuple[Edges, Edges]:
+    """Stage 3: the positions of these documents whose window is shared, by bucket: rows
+    (document, position, left, after) with ``left`` the code of the character before (-2: a
+    barrier or the start) and ``after`` the distance to the first word boundary at or after
+    the position; each row's suffix (up to the next barrier, at most ``MAX_PHRASE_CHARS``) and
+    its word boundaries (offsets 0..length). Returns the row and character edges."""
+    import numpy as np
+
+    job, group = args
+    shared = scratch.load(job.scratch, "shared", "hashes")
+    parts = [p for p in (_starts(doc, job, shared) for doc in _load(job, group))
+             if p is not None]
+    if parts:
+        rows, buckets, starts, lengths = (np.concatenate([p[k] for p in parts]) for k in range(4))
+        codes = np.concatenate([p[4] for p in parts])
+        bounds = np.concatenate([p[5] for p in parts])
+        # where each document's codes and boundaries begin in the joined arrays
+        code_base = np.repeat(np.cumsum([0, *(len(p[4]) for p in parts)])[:-1],
+                              [len(p[0]) for p in parts])
+        bound_base = np.repeat(np.cumsum([0, *(len(p[5]) for p in parts)])[:-1],
+                               [len(p[0]) for p in parts])
+    else:
+        rows = np.zeros((0, 4), dtype=np.int32)
+        buckets = starts = lengths = code_base = bound_base = np.zeros(0, dtype=np.int64)
+        codes, bounds = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8)
+    order, edges = scratch.partition_order(buckets, job.buckets)
+    starts, lengths = starts[order], lengths[order]
+    chars = codes[_ranges(code_base[order] + starts, lengths)]
+    marks = bounds[_ranges(bound_base[order] + starts, lengths + 1)]
+    if len(chars) and int(chars.max()) < 0x10000:
+        chars = chars.astype(np.uint16)
+    scratch.write(job.scratch, f"starts-{group.number}", {
+        "rows": rows[order], "lengths": lengths.astype(np.int32), "chars": chars,
+        "bounds": marks.astype(np.uint8)})
+    char_edges = np.concatenate(([0], np.cumsum(lengths)))[edges]
+    return edges.tolist(), char_edges.tolist()
+
+
+def _starts(doc: _Doc, job: _Job, shared: np.ndarray) -> tuple[np.ndarray, ...] | None:
+    """One document's part of ``start_task``: rows, buckets, starts, lengths, codes, bounds."""
     import numpy as np
 
     from policydiff.phrases.rules import MAX_PHRASE_CHARS
 
-    job, docs, shared = args
-    data = _docs(job.store, job.stamp)
-    rows: list[list[np.ndarray]] = [[] for _ in range(job.buckets)]
-    for d in docs:
-        text = data.texts[d]
-        barrier = data.barrier(d)
-        hashes, valid = _windows(text, job.min_chars, barrier)
-        keep = valid & is_shared(hashes, shared)
-        pos = np.flatnonzero(keep)
-        if not len(pos):
-            continue
-        n = len(text)
-        idx = np.where(barrier, np.arange(n), n)
-        next_barrier = np.minimum.accumulate(idx[::-1])[::-1]
-        ends = np.minimum(next_barrier[pos], pos + MAX_PHRASE_CHARS)
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        before = np.maximum(pos - 1, 0)
-        left = np.where((pos == 0) | barrier[before], -2, codes[before])
-        where = np.flatnonzero(data.bounds(d))  # holds len(text): every position has one after
-        after = where[np.searchsorted(where, pos)] - pos
-        bucket = (hashes[pos] >> np.uint64(40)) % np.uint64(job.buckets)
-        table = np.stack([np.full(len(pos), d), pos, ends, left, after], axis=1).astype(np.int32)
-        for b in np.unique(bucket).tolist():
-            rows[b].append(table[bucket == b])
-    return [np.concatenate(r) if r else np.zeros((0, COLUMNS), dtype=np.int32) for r in rows]
+    text, barrier = doc.text, doc.barrier
+    hashes, valid = _windows(text, job.min_chars, barrier)
+    pos = np.flatnonzero(valid & is_shared(hashes, shared))
+    if not len(pos):
+        return None
+    n = len(text)
+    idx = np.where(barrier, np.arange(n), n)
+    next_barrier = np.minimum.accumulate(idx[::-1])[::-1]
+    ends = np.minimum(next_barrier[pos], pos + MAX_PHRASE_CHARS)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    before = np.maximum(pos - 1, 0)
+    left = np.where((pos == 0) | barrier[before], -2, codes[before].astype(np.int64))
+    where = np.flatnonzero(doc.bounds)  # holds len(text): every position has one after
+    after = where[np.searchsorted(where, pos)] - pos
+    bucket = (hashes[pos] >> np.uint64(40)) % np.uint64(job.buckets)
+    rows = np.stack([np.full(len(pos), doc.index), pos, left, after], axis=1).astype(np.int32)
+    return (rows, bucket.astype(np.int64), pos, ends - pos, codes,
+            doc.bounds.astype(np.uint8))
 
 
-def repeat_task(args: tuple[_Job, np.ndarray]) -> list[str]:
-    """Stage 4: the candidate phrase texts of one bucket (see the module docstring)."""
-    job, table = args
-    if len(table) < 2:
-        return []
-    data = _docs(job.store, job.stamp)
-    texts = data.texts
-    keys = [texts[d][p:e] for d, p, e in table[:, :3].tolist()]
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[k] .. starts[k] + lengths[k] - 1`` of every ``k``, joined."""
+    import numpy as np
+
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    found: np.ndarray = (np.repeat(starts - first, lengths) + np.arange(total)).astype(np.int64)
+    return found
+
+
+def repeat_task(args: tuple[_Job, list[tuple[int, tuple[int, int], tuple[int, int]]]]
+                ) -> list[str]:
+    """Stage 4: the candidate phrase texts of one bucket (see the module docstring); ``parts``
+    are the bucket's (task, row span, character span) in the scratch files of stage 3."""
+    import numpy as np
+
+    from policydiff.phrases.corpus import traverse_intervals
+
+    job, parts = args
+    names = [f"starts-{t}" for t, _, _ in parts]
+    row_spans = [rows for _, rows, _ in parts]
+    rows = np.concatenate(scratch.slices(job.scratch, names, "rows", row_spans))
+    lengths = np.concatenate(scratch.slices(job.scratch, names, "lengths", row_spans))
+    text = "".join(chars.astype("<u4").tobytes().decode("utf-32-le") for chars in
+                   scratch.slices(job.scratch, names, "chars", [c for _, _, c in parts]))
+    bound_spans = [(c0 + r0, c1 + r1) for _, (r0, r1), (c0, c1) in parts]
+    marks = np.concatenate(scratch.slices(job.scratch, names, "bounds", bound_spans)).tobytes()
+    char_at = np.concatenate(([0], np.cumsum(lengths)[:-1])).tolist()
+    keys = [text[o : o + n] for o, n in zip(char_at, lengths.tolist(), strict=True)]
+    del text
     order = sorted(range(len(keys)), key=keys.__getitem__)
     keys = [keys[i] for i in order]
-    docs, positions, _, left, after = (table[order, k].tolist() for k in range(COLUMNS))
+    bound_at = [char_at[i] + i for i in order]
+    docs, _, left, after = (rows[order, k].tolist() for k in range(4))
     lcp = [_common_prefix(keys[i], keys[i + 1]) for i in range(len(keys) - 1)] + [0]
-    repeats = maximal_nodes(lcp, left, docs, job.min_chars, job.min_docs)
-    return sorted(_candidates(repeats, keys, docs, positions, after, data, job.min_chars))
+    high = np.asarray(lcp[:-1], dtype=np.int64) >= job.min_chars
+    edges = np.diff(np.concatenate(([0], high.view(np.int8), [0])))
+    runs = list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(),
+                    strict=True))
+    found = array("q")
+    traverse_intervals(runs, 0, lcp, left, docs, job.min_docs, found)
+    repeats = np.frombuffer(found, dtype=np.int64).reshape(-1, 3).tolist()
+    return sorted(_candidates(repeats, keys, after, marks, bound_at, job.min_chars))
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -321,80 +370,30 @@ def _common_prefix(a: str, b: str) -> int:
     return lo
 
 
-def maximal_nodes(lcp: Sequence[int], left: Sequence[int], docs: Sequence[int],
-                  min_len: int, min_docs: int) -> list[tuple[int, int, int]]:
-    """``(length, lb, rb)`` of the left-diverse LCP intervals of at least ``min_len``
-    characters over at least ``min_docs`` documents and at most ``MAX_OCCURRENCES`` suffixes,
-    of sorted suffixes with ``lcp[k]`` between suffix ``k`` and ``k + 1`` and ``left[k]`` the
-    character before suffix ``k`` (-2: a barrier or the start). The bottom-up traversal of
-    ``phrases.corpus.Corpus.maximal_repeats``, over one bucket's suffixes."""
-    from policydiff.phrases.rules import MAX_OCCURRENCES
-
-    diverse = -2
-    bits = [1 << d for d in docs]
-    out: list[tuple[int, int, int]] = []
-    k = 0
-    n = len(lcp)
-    while k < n - 1:
-        if lcp[k] < min_len:
-            k += 1
-            continue
-        rs = k
-        while k < n - 1 and lcp[k] >= min_len:
-            k += 1
-        re_ = k  # suffixes rs..re_, lcp[rs..re_-1] >= min_len
-        stack: list[list[int]] = [[0, rs, 0, -3]]
-        for i in range(rs + 1, re_ + 2):
-            h = lcp[i - 1] if i <= re_ else 0
-            leaf_bits, leaf_left = bits[i - 1], left[i - 1]
-            top = stack[-1]
-            if h > top[0]:
-                stack.append([h, i - 1, leaf_bits, leaf_left])
-                continue
-            top[2] |= leaf_bits
-            top[3] = leaf_left if top[3] in (-3, leaf_left) else diverse
-            while h < stack[-1][0]:
-                node = stack.pop()
-                if (node[3] == diverse and i - node[1] <= MAX_OCCURRENCES
-                        and node[2].bit_count() >= min_docs):
-                    out.append((node[0], node[1], i - 1))
-                below = stack[-1]
-                if h > below[0]:
-                    stack.append([h, node[1], node[2], node[3]])
-                else:
-                    below[2] |= node[2]
-                    below[3] = node[3] if below[3] in (-3, node[3]) else diverse
-    return out
-
-
-def _candidates(repeats: list[tuple[int, int, int]], keys: list[str], docs: list[int],
-                positions: list[int], after: list[int], data: _Docs, m: int) -> set[str]:
-    """The repeats grouped by where word boundaries fall and trimmed, as the miner does."""
+def _candidates(repeats: list[list[int]], keys: list[str], after: list[int], marks: bytes,
+                bound_at: list[int], m: int) -> set[str]:
+    """The repeats grouped by where word boundaries fall and trimmed, as the miner does;
+    ``marks[bound_at[k] + o]`` is 1 where offset ``o`` of suffix ``k`` is a word boundary."""
     from policydiff.phrases.model import han_count
     from policydiff.phrases.trim import needs_trim, trim
 
-    where: dict[int, list[int]] = {}
     found: set[str] = set()
     for length, lb, rb in repeats:
         repeat = keys[lb][:length]
         if han_count(repeat) < m:
             continue
-        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        groups: dict[tuple[int, int], list[int]] = {}
         for k in range(lb, rb + 1):
-            d, p = docs[k], positions[k]
-            if d not in where:
-                where[d] = data.boundary_list(d)
-            w = where[d]
-            before = w[max(bisect.bisect_right(w, p + length) - 1, 0)]
-            groups.setdefault((after[k], before - p), []).append((d, p))
+            at = bound_at[k]
+            last = marks.rfind(1, at, at + length + 1)  # the last boundary inside the repeat
+            groups.setdefault((after[k], last - at if last >= 0 else -1), []).append(at)
         for (start, end), members in groups.items():
             if end - start < m:
                 continue
             if needs_trim(repeat, start, end):
-                marks = [(data.bounds(d), p) for d, p in members]
 
-                def ok(o: int, marks: list[tuple[Any, int]] = marks) -> bool:
-                    return all(b[p + o] for b, p in marks)
+                def ok(o: int, members: list[int] = members) -> bool:
+                    return all(marks[at + o] for at in members)
 
                 start, end = trim(repeat, start, end, ok)
                 if end - start < m:
@@ -407,8 +406,9 @@ def _candidates(repeats: list[tuple[int, int, int]], keys: list[str], docs: list
 
 @dataclass(frozen=True)
 class _Terms:
-    """The long terms whose occurrences stage 5 finds: the texts, the lengths of those
-    starting with each window, and the sorted hashes of their first windows."""
+    """The terms whose occurrences stage 5 finds: the long ones through the lengths of those
+    starting with each window and the sorted hashes of their first windows, the short quoted
+    ones by search."""
 
     ids: dict[str, int]
     """Every term (long ones, then the short quoted ones) by its number."""
@@ -437,20 +437,19 @@ def _window_hash(window: str) -> int:
     return (h * HASH_MIX) & mask
 
 
-def occurrence_task(args: tuple[_Job, list[int], _Terms]) -> np.ndarray:
+def occurrence_task(args: tuple[_Job, _Group, _Terms]) -> Edges:
     """Stage 5: every occurrence of the long terms (found at positions with a shared window)
-    and of the short quoted terms: int32 rows (term number, document, offset, aligned 0/1)."""
+    and of the short quoted terms: int32 rows (term number, document, offset, aligned 0/1),
+    written by term partition (number mod ``partitions``)."""
     import numpy as np
 
-    job, docs, terms = args
-    data = _docs(job.store, job.stamp)
+    job, group, terms = args
     m = job.min_chars
     ids = terms.ids
     out: list[tuple[int, int, int, bool]] = []
-    for d in docs:
-        text = data.texts[d]
-        bounds = data.bounds(d)
-        hashes, valid = _windows(text, m, data.barrier(d))
+    for doc in _load(job, group):
+        text, bounds, d = doc.text, doc.bounds, doc.index
+        hashes, valid = _windows(text, m, doc.barrier)
         for p in np.flatnonzero(valid & is_shared(hashes, terms.first)).tolist():
             for n in terms.lengths.get(text[p : p + m], ()):
                 term = text[p : p + n]
@@ -463,7 +462,69 @@ def occurrence_task(args: tuple[_Job, list[int], _Terms]) -> np.ndarray:
             while p >= 0:
                 out.append((k, d, p, bool(bounds[p] and bounds[p + len(term)])))
                 p = text.find(term, p + 1)
-    return np.array(out, dtype=np.int32).reshape(-1, 4)
+    rows = np.array(out, dtype=np.int32).reshape(-1, 4)
+    order, edges = scratch.partition_order(rows[:, 0] % job.partitions, job.partitions)
+    scratch.write(job.scratch, f"occurrences-{group.number}", {"rows": rows[order]})
+    found: Edges = edges.tolist()
+    return found
+
+
+@dataclass(frozen=True)
+class _Keeping:
+    """What stage 6 decides for the terms of one partition: per term its number, text,
+    whether it is a candidate repeat, and for a quoted term that may be a phrase its
+    quotations and the share of quoted occurrences it needs (``mining.quoted_rule``)."""
+
+    terms: list[tuple[int, str, bool, list[tuple[int, int]] | None, float]]
+    quoted_terms: frozenset[str]
+    documents: int
+
+
+def keep_task(args: tuple[_Job, int, list[tuple[int, Edges]], _Keeping]
+              ) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
+    """Stage 6: the phrases among the terms of partition ``j``: (text, kind, documents,
+    occurrences per document)."""
+    import numpy as np
+
+    from policydiff.phrases.mining import accepted, phrase_kind
+    from policydiff.phrases.rules import MAX_OCCURRENCES, formulaic_regex, load_formulaic
+
+    job, j, parts, keeping = args
+    names = [f"occurrences-{t}" for t, _ in parts]
+    found = scratch.slices(job.scratch, names, "rows", [(e[j], e[j + 1]) for _, e in parts])
+    rows = np.concatenate(found) if found else np.zeros((0, 4), dtype=np.int32)
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    edges = np.searchsorted(rows[:, 0], [k for k, *_ in keeping.terms]).tolist()
+    ends = np.searchsorted(rows[:, 0], [k for k, *_ in keeping.terms], side="right").tolist()
+    formulaic = load_formulaic()
+    pattern = formulaic_regex(formulaic)
+    out = []
+    for (_, text, candidate, marked, share), lo, hi in zip(keeping.terms, edges, ends,
+                                                           strict=True):
+        where = rows[lo:hi, 1:]
+        if len(where) > MAX_OCCURRENCES:
+            continue
+        kept = None
+        tries: list[tuple[set[tuple[int, int]], float]] = [(set(), 0.0)] if candidate else []
+        if marked is not None:
+            tries.append((set(marked), share))
+        for quoted, min_quoted in tries:
+            chosen = where[:, 2] == 1
+            if quoted:
+                chosen |= np.array([(d, p) in quoted for d, p in where[:, :2].tolist()],
+                                   dtype=bool)
+            docs = where[chosen, 0]
+            held = np.unique(docs)
+            if accepted(len(held), len(docs), len(quoted), job.min_docs, min_quoted):
+                kept = docs
+                break
+        if kept is None:
+            continue
+        held, counts = np.unique(kept, return_counts=True)
+        kind = phrase_kind(text, keeping.quoted_terms, len(held), keeping.documents,
+                           formulaic, pattern)
+        out.append((text, kind, held.astype(np.int32), counts.astype(np.int32)))
+    return out
 
 
 # --------------------------------------------------------------------------- the client
@@ -473,143 +534,103 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
                  min_slogan_chars: int = 2) -> PhraseResult:
     """The shared phrases of every document of the store (the rules of ``policydiff.phrases``
     and its defaults)."""
-    import numpy as np
-
     from policydiff.errors import InputError
+    from policydiff.phrases.model import han_count
 
     if min_chars < 1 or min_docs < 1 or min_slogan_chars < 1:
         raise InputError("min_chars, min_docs and min_slogan_chars must be at least 1")
     store = Store.open(store_path)
-    frame = store.documents(["path", "chars"])
+    frame = store.documents(["path", "chars"], places=True)
     keys, paths = tuple(frame["key"]), tuple(frame["path"])
+    places = list(zip(frame["part"].tolist(), frame["row"].tolist(), strict=True))
     total_chars = int(frame["chars"].sum()) if len(frame) else 0
     buckets = max(4, BUCKETS_PER_MILLION * (total_chars // 1_000_000 + 1))
-    job = _Job(str(store_path), store.stamp(), min_chars, min_docs, PARTITIONS, buckets)
-    groups = [list(range(i, min(i + DOCUMENTS_PER_TASK, len(keys))))
-              for i in range(0, len(keys), DOCUMENTS_PER_TASK)]
-    first = runner.map("shingles", shingle_task, [(job, g) for g in groups])
-    quoted: dict[str, list[tuple[int, int]]] = {}
-    for _, found in first:
-        for term, spots in found.items():
-            quoted.setdefault(term, []).extend(spots)
-    counted = runner.map("counting", count_task, [
-        (min_docs, [parts[j] for parts, _ in first]) for j in range(PARTITIONS)])
-    shared = np.sort(np.concatenate(counted)) if counted else np.zeros(0, dtype=np.uint64)
-    del first, counted
-    starts = runner.map("starts", start_task, [(job, g, shared) for g in groups])
-    tables = []
-    for b in range(buckets):  # the parts are freed as they are joined (the peak of the client)
-        tables.append(np.concatenate([part[b] for part in starts]))
-        for part in starts:
-            part[b] = None
-    del starts
-    tables = [t for t in tables if len(t) >= 2]
-    candidates: set[str] = set()
-    for found in runner.map("repeats", repeat_task, [(job, t) for t in tables]):
-        candidates.update(found)
-    del tables
-    long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs, min_slogan_chars)
-    terms = _Terms.of(long_terms, short_terms, min_chars)
-    found = runner.map("finding", occurrence_task, [(job, g, terms) for g in groups])
-    rows = np.concatenate(found) if found else np.zeros((0, 4), dtype=np.int32)
-    del found
-    rows = rows[np.argsort(rows[:, 0], kind="stable")]
-    edges = np.searchsorted(rows[:, 0], np.arange(len(terms.ids) + 1))
-    places = _Places(terms.ids, rows, edges)
-    phrases = _keep(candidates, quoted, places, len(keys), min_chars, min_docs,
-                    min_slogan_chars)
+    groups = [_Group(n, tuple(range(i, min(i + DOCUMENTS_PER_TASK, len(keys)))),
+                     tuple(places[i : i + DOCUMENTS_PER_TASK]))
+              for n, i in enumerate(range(0, len(keys), DOCUMENTS_PER_TASK))]
+    with scratch.Scratch(store_path) as work:
+        job = _Job(str(store_path), str(work.folder), min_chars, min_docs, PARTITIONS, buckets)
+        candidates, quoted = _candidates_of(job, groups, runner)
+        long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs,
+                                         min_slogan_chars)
+        terms = _Terms.of(long_terms, short_terms, min_chars)
+        found = runner.map("finding", occurrence_task, [(job, g, terms) for g in groups])
+        parts = [(g.number, e) for g, e in zip(groups, found, strict=True)]
+        kept = runner.map("keeping", keep_task, [
+            (job, j, parts, keeping) for j, keeping in
+            enumerate(_keepings(terms, candidates, quoted, job, len(keys), min_slogan_chars))])
+    phrases = [CorpusPhrase(text, kind, docs, counts)
+               for part in kept for text, kind, docs, counts in part]
+    phrases.sort(key=lambda p: (-len(p.documents), -han_count(p.text), p.text))
     return PhraseResult(keys, paths, tuple(phrases), min_chars)
 
 
-def _terms(candidates: set[str], quoted: dict[str, list[tuple[int, int]]], m: int,
-           min_docs: int, min_slogan: int) -> tuple[list[str], list[str]]:
+def _candidates_of(job: _Job, groups: list[_Group], runner: Runner) -> tuple[set[str], Quoted]:
+    """Stages 1-4: the candidate texts and the quoted terms."""
+    import numpy as np
+
+    first = runner.map("shingles", shingle_task, [(job, g) for g in groups])
+    quoted: Quoted = {}
+    for _, found in first:
+        for term, spots in found.items():
+            quoted.setdefault(term, []).extend(spots)
+    parts = [(g.number, edges) for g, (edges, _) in zip(groups, first, strict=True)]
+    del first
+    counted = runner.map("counting", count_task, [(job, j, parts)
+                                                  for j in range(job.partitions)])
+    shared = np.sort(np.concatenate(counted)) if counted else np.zeros(0, dtype=np.uint64)
+    del counted
+    scratch.write(job.scratch, "shared", {"hashes": shared})
+    del shared
+    starts = runner.map("starts", start_task, [(job, g) for g in groups])
+    tasks = []
+    for b in range(job.buckets):
+        bucket = [(g.number, (rows[b], rows[b + 1]), (chars[b], chars[b + 1]))
+                  for g, (rows, chars) in zip(groups, starts, strict=True)
+                  if rows[b + 1] > rows[b]]
+        if sum(r1 - r0 for _, (r0, r1), _ in bucket) >= 2:
+            tasks.append((job, bucket))
+    candidates: set[str] = set()
+    for found in runner.map("repeats", repeat_task, tasks):
+        candidates.update(found)
+    return candidates, quoted
+
+
+def _keepings(terms: _Terms, candidates: set[str], quoted: Quoted, job: _Job, documents: int,
+              min_slogan: int) -> list[_Keeping]:
+    """The work of stage 6, by term partition."""
+    from policydiff.phrases.mining import quoted_rule
+
+    names = frozenset(quoted)
+    out: list[list[tuple[int, str, bool, list[tuple[int, int]] | None, float]]] = [
+        [] for _ in range(job.partitions)]
+    for term, k in terms.ids.items():
+        spots = quoted.get(term)
+        share = None
+        if spots is not None:
+            share = quoted_rule(term, len({d for d, _ in spots}), job.min_chars, job.min_docs,
+                                min_slogan)
+        out[k % job.partitions].append(
+            (k, term, term in candidates, spots if share is not None else None, share or 0.0))
+    return [_Keeping(sorted(part), names, documents) for part in out]
+
+
+def _terms(candidates: set[str], quoted: Quoted, m: int, min_docs: int, min_slogan: int
+           ) -> tuple[list[str], list[str]]:
     """The texts whose occurrences are needed: candidates and quoted terms of at least
     ``m`` Han characters (found through their shared first window), and the shorter quoted
-    terms quoted in ``min_docs`` documents."""
-    from policydiff.chars import PHRASE_BARRIERS
+    terms quoted in ``min_docs`` documents (``mining.quoted_rule``)."""
+    from policydiff.phrases.mining import quoted_rule
     from policydiff.phrases.model import han_count
 
     long_terms = set(candidates)
     short_terms = set()
     for term, places in quoted.items():
-        han = han_count(term)
-        if han < min_slogan or any(c in PHRASE_BARRIERS for c in term):
+        share = quoted_rule(term, len({d for d, _ in places}), m, min_docs, min_slogan)
+        if share is None:
             continue
-        if han >= m:
+        if han_count(term) >= m:
             long_terms.add(term)
-        elif len({d for d, _ in places}) >= min_docs:
+        else:
             short_terms.add(term)
     return sorted(long_terms), sorted(short_terms)
-
-
-@dataclass(frozen=True)
-class _Places:
-    """The occurrences of stage 5, sorted by term: rows ``edges[k]:edges[k + 1]`` of ``rows``
-    are term ``k``'s (document, offset, aligned)."""
-
-    ids: dict[str, int]
-    rows: np.ndarray
-    edges: np.ndarray
-
-    def of(self, text: str) -> np.ndarray:
-        k = self.ids.get(text)
-        if k is None:
-            return self.rows[:0, 1:]
-        found: np.ndarray = self.rows[self.edges[k] : self.edges[k + 1], 1:]
-        return found
-
-
-def _keep(candidates: set[str], quoted: dict[str, list[tuple[int, int]]],
-          places: _Places, n_docs: int, m: int, min_docs: int,
-          min_slogan: int) -> list[CorpusPhrase]:
-    """What the miner keeps of the candidates, then of the quoted terms, with the kinds."""
-    import numpy as np
-
-    from policydiff.chars import PHRASE_BARRIERS
-    from policydiff.phrases.mining import _kind
-    from policydiff.phrases.model import han_count
-    from policydiff.phrases.rules import (
-        MAX_OCCURRENCES,
-        SHORT_SLOGAN_QUOTED,
-        formulaic_regex,
-        load_formulaic,
-    )
-
-    found: dict[str, np.ndarray] = {}
-
-    def accept(text: str, marked: set[tuple[int, int]], min_quoted: float = 0) -> None:
-        where = places.of(text)
-        if len(where) > MAX_OCCURRENCES:
-            return
-        chosen = where[:, 2] == 1
-        if marked:
-            chosen |= np.array([(d, p) in marked for d, p in where[:, :2].tolist()], dtype=bool)
-        keep = where[chosen, :2]
-        keep = keep[np.lexsort((keep[:, 1], keep[:, 0]))]
-        if (len(np.unique(keep[:, 0])) >= min_docs
-                and len(marked) >= min_quoted * len(keep)):
-            found[text] = keep
-
-    for text in candidates:
-        accept(text, set())
-    for term, spots in quoted.items():
-        han = han_count(term)
-        if term in found or han < min_slogan or any(c in PHRASE_BARRIERS for c in term):
-            continue
-        marked = set(spots)
-        if han >= m:
-            accept(term, marked)
-        elif len({d for d, _ in spots}) >= min_docs:
-            accept(term, marked, SHORT_SLOGAN_QUOTED)
-    formulaic = load_formulaic()
-    pattern = formulaic_regex(formulaic)
-    terms = frozenset(quoted)
-    out = []
-    for text, keep in found.items():
-        occurrences: dict[int, list[int]] = {}
-        for d, p in keep.tolist():
-            occurrences.setdefault(d, []).append(p)
-        kind = _kind(text, terms, len(occurrences), n_docs, formulaic, pattern)
-        out.append(CorpusPhrase(text, kind, dict(sorted(occurrences.items()))))
-    out.sort(key=lambda p: (-len(p.occurrences), -han_count(p.text), p.text))
-    return out

@@ -36,13 +36,14 @@ def spread(store_path: str, result: PhraseResult, *, top: int = TOP) -> dict[str
             provinces_by_year.setdefault(_year(doc.year) or 0, set()).add(doc.region)
     rows: list[dict[str, Any]] = []
     for phrase in result.phrases:
-        national = [_year(docs[d].year) for d in phrase.occurrences
+        held = phrase.documents.tolist()
+        national = [_year(docs[d].year) for d in held
                     if docs[d].level == NATIONAL_LEVEL and _year(docs[d].year) is not None]
         if not national:
             continue
         first = min(y for y in national if y is not None)
         used: dict[int, set[str]] = {}
-        for d in phrase.occurrences:
+        for d in held:
             doc = docs[d]
             year = _year(doc.year)
             if doc.level == PROVINCE_LEVEL and year is not None and doc.region:

@@ -23,18 +23,32 @@ Rules:
 - Every part is written with ``files.write_atomic``: an interrupted build leaves the store as
   it was, or with whole new parts.
 - A store made with other settings (encoding, themes, normalization) is refused when added to.
+- Parts are written in row groups of ``ROW_GROUP`` rows, so that a task reads only the
+  documents it works on (``Store.locate``, ``read_rows``), not the whole table.
+
+Parts are opened by ``open_part``, not through ``files.read_file`` (the bounded reader of
+every other non-input file): Parquet is read by ranges (the footer, then the row groups a
+task needs), and ``read_file`` reads a whole file into memory, which for a part of thousands
+of documents is what the row groups avoid. ``open_part`` applies the same rules otherwise: a
+regular file (``lstat``, then the open descriptor, opened non-blocking), never through a
+symbolic link, one-line ``InputError``.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from policydiff.errors import InputError
+from policydiff.textsafe import one_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +63,8 @@ OK = "ok"
 SHINGLE_CHARS = 4
 """The shingle length stored with each document (the default shortest phrase)."""
 FAILED = "failed"
+ROW_GROUP = 16
+"""Rows per Parquet row group (the unit a task reads)."""
 
 
 def settings_signature(config: Config) -> str:
@@ -120,7 +136,8 @@ class Store:
         folder = self.path / table
         if not folder.is_dir():
             return []
-        return sorted(p for p in folder.iterdir() if p.name.endswith(".parquet"))
+        return sorted(p for p in folder.iterdir()
+                      if p.name.endswith(".parquet") and not p.name.startswith("."))
 
     def stamp(self) -> str:
         """Changes whenever a part is added (for caches of what was read)."""
@@ -140,27 +157,39 @@ class Store:
             if table.num_rows == 0:
                 continue
             sink = pa.BufferOutputStream()
-            pq.write_table(table, sink, compression="zstd")
+            pq.write_table(table, sink, compression="zstd", row_group_size=ROW_GROUP)
             data = sink.getvalue().to_pybytes()
             write_atomic(self.path / name / f"part-{number:05d}.parquet", data)
 
-    def read(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """All rows of ``table`` (``columns`` only), parts in order."""
+    def read(self, table: str, columns: list[str] | None = None, *, places: bool = False
+             ) -> pd.DataFrame:
+        """All rows of ``table`` (``columns`` only), parts in order; ``places``: with the
+        number of each row's part and its row in it (columns ``part``, ``row``)."""
         import pandas as pd
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        frames = [pq.read_table(p, columns=columns) for p in self.parts(table)]
+        frames = []
+        for number, path in enumerate(self.parts(table)):
+            with open_part(path) as handle:
+                found = pq.read_table(handle, columns=columns)
+            if places:
+                found = found.append_column("part", pa.array([number] * found.num_rows,
+                                                             pa.int32()))
+                found = found.append_column("row", pa.array(range(found.num_rows), pa.int64()))
+            frames.append(found)
         if not frames:
-            return pd.DataFrame(columns=columns or [])
+            return pd.DataFrame(columns=[*(columns or []), *(["part", "row"] if places else [])])
         return pa.concat_tables(frames, promote_options="default").to_pandas()
 
-    def documents(self, columns: list[str] | None = None, *, failed: bool = False
-                  ) -> pd.DataFrame:
+    def documents(self, columns: list[str] | None = None, *, failed: bool = False,
+                  places: bool = False) -> pd.DataFrame:
         """The documents, one row per key in the order they were first added: the rows that
-        were read (``failed``: the rows of documents whose last attempt failed instead)."""
+        were read (``failed``: the rows of documents whose last attempt failed instead);
+        ``places``: with the ``part`` (number in ``parts("documents")``) and ``row`` of each,
+        for ``read_rows``."""
         wanted = None if columns is None else list(dict.fromkeys(["key", "status", *columns]))
-        frame = self.read("documents", wanted)
+        frame = self.read("documents", wanted, places=places)
         if frame.empty:
             return frame
         ok = frame[frame["status"] == OK].drop_duplicates("key", keep="first")
@@ -172,3 +201,47 @@ class Store:
     def known_keys(self) -> set[str]:
         """Keys of the documents read successfully."""
         return set(self.documents(["key"])["key"])
+
+
+def open_part(path: Path) -> BinaryIO:
+    """A part file opened for reading (the rules in the module docstring)."""
+    shown = one_line(str(path))
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            raise InputError(f"{shown}: not a regular file; a store's parts are files")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read this part of the store ({exc.strerror})"
+                         ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{shown}: not a regular file; a store's parts are files")
+    return os.fdopen(fd, "rb")
+
+
+def read_rows(store_path: str | Path, places: Sequence[tuple[int, int]],
+              columns: list[str]) -> list[dict[str, Any]]:
+    """The ``columns`` of the documents at ``places`` (``(part, row)``, from
+    ``Store.documents(places=True)``), in that order, reading only their row groups."""
+    import pyarrow.parquet as pq
+
+    parts = Store(Path(store_path), "").parts("documents")
+    wanted: dict[int, set[int]] = {}
+    for part, row in places:
+        wanted.setdefault(part, set()).add(row)
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    for part, rows in wanted.items():
+        with open_part(parts[part]) as handle:
+            reader = pq.ParquetFile(handle)
+            sizes = [reader.metadata.row_group(g).num_rows
+                     for g in range(reader.num_row_groups)]
+            firsts = [0, *accumulate(sizes)]
+            groups = sorted({bisect.bisect_right(firsts, r) - 1 for r in rows})
+            table = reader.read_row_groups(groups, columns=columns).to_pylist()
+        offset = 0
+        for group in groups:
+            for r in range(firsts[group], firsts[group + 1]):
+                if r in rows:
+                    found[(part, r)] = table[offset + r - firsts[group]]
+            offset += sizes[group]
+    return [found[place] for place in places]

@@ -53,8 +53,11 @@ Pieces another miner can reuse to find the same phrases (``policydiff.corpus.phr
 suffix array built), ``corpus.barriers(codes, han)`` (the same on code arrays, with the runs),
 ``trim.boundary_array`` (word boundaries), ``trim.needs_trim``/``trim.trim`` (a candidate
 repeat trimmed given a test of which offsets are boundaries in every occurrence),
-``mining._kind`` (the kind of a phrase). A partitioned miner matches ``find_shared_phrases``
-whenever the budget is not reached (``coarse`` empty apart from periodic runs).
+``corpus.traverse_intervals`` (the LCP-interval traversal giving the maximal repeats of sorted
+suffixes), ``mining.quoted_rule`` and ``mining.accepted`` (which quoted terms may be phrases,
+and when a text is kept), ``mining.phrase_kind`` (the kind of a phrase). A partitioned miner
+matches ``find_shared_phrases`` whenever the budget is not reached (``coarse`` empty apart
+from periodic runs).
 
 Modules: ``model`` (the data returned), ``rules`` (limits, particles, quotations, the formulaic
 list), ``corpus`` (suffix array, LCP, maximal repeats, periodic runs), ``trim`` (word

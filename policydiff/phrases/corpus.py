@@ -130,7 +130,7 @@ class Corpus:
             at_barrier = (prev_pos < 0) | self.barrier[np.maximum(prev_pos, 0)]
             left = left.astype(np.int64)
             left[at_barrier] = _DIVERSE
-            _traverse(
+            traverse_intervals(
                 runs, lo, self.lcp[lo : hi + 1].tolist(), left.tolist(),
                 self.doc_of[sa].tolist(), min_docs, out,
             )  # fmt: skip
@@ -177,7 +177,7 @@ _DIVERSE = -2
 """Left character of an interval whose occurrences are preceded by different characters."""
 
 
-def _traverse(
+def traverse_intervals(
     runs: list[tuple[int, int]],
     base: int,
     lcp_l: list[int],
@@ -186,8 +186,12 @@ def _traverse(
     min_docs: int,
     out: array[int],
 ) -> None:
-    """The bottom-up traversal of ``Corpus.maximal_repeats`` over ``runs``; the lists hold
-    the values of suffixes ``base…``; found repeats are appended to ``out`` (flat triples)."""
+    """The bottom-up traversal of ``Corpus.maximal_repeats`` over ``runs`` (``(rs, re)``:
+    suffixes ``rs..re`` share at least the shortest length); the lists hold the values of
+    suffixes ``base…`` (LCP with the next suffix, the character before, -2 for a barrier or
+    the start, the document number); the left-diverse intervals in ``min_docs`` documents
+    with at most ``MAX_OCCURRENCES`` suffixes are appended to ``out`` as flat
+    ``(length, lb, rb)`` triples. Also the traversal of one bucket of ``corpus phrases``."""
     diverse = _DIVERSE
     for rs, re_ in runs:
         # suffix indices rs..re_ (inclusive), lcp between consecutive: lcp[rs..re_-1]

@@ -118,7 +118,7 @@ class _Collector:
         isb, length = self.isb, len(text)
         keep = sorted(p for p in positions if (isb[p] and isb[p + length]) or p in quoted)
         docs = {self.doc_of[p] for p in keep}
-        if len(docs) >= self.min_docs and len(quoted) >= min_quoted * len(keep):
+        if accepted(len(docs), len(keep), len(quoted), self.min_docs, min_quoted):
             self.found[text] = keep
 
     def lookup(self, pos: int, length: int) -> list[int] | None:
@@ -218,21 +218,38 @@ class _Collector:
         returns every quoted term of the documents (for the kinds)."""
         quoted_positions, quoted_docs = _quoted_terms(self.docs, self.starts)
         for term, qpos in quoted_positions.items():
-            if term in self.found or han_count(term) < min_slogan_chars:
+            if term in self.found:
                 continue
-            if any(c in PHRASE_BARRIERS for c in term):
-                continue
-            if han_count(term) >= self.min_chars:
-                found = self.lookup(min(qpos), len(term))
-                if found is not None:
-                    self.accept(term, found, qpos)
-            elif len(quoted_docs[term]) >= self.min_docs:
-                # a short term must be quoted in min_docs documents and in a third of its
-                # uses: “两重” is a coined formula, a stray “人民” is not
+            share = quoted_rule(term, len(quoted_docs[term]), self.min_chars, self.min_docs,
+                                min_slogan_chars)
+            if share is not None:
                 positions = self.lookup(min(qpos), len(term))
                 if positions is not None:
-                    self.accept(term, positions, qpos, SHORT_SLOGAN_QUOTED)
+                    self.accept(term, positions, qpos, share)
         return frozenset(quoted_positions)
+
+
+def quoted_rule(term: str, quoted_docs: int, min_chars: int, min_docs: int,
+                min_slogan_chars: int) -> float | None:
+    """Whether a quoted term (quoted in ``quoted_docs`` documents) may be a phrase: None when
+    not, else the share of its kept occurrences that must be quoted. A term of ``min_chars``
+    Han characters is looked up like any repeat (0); a shorter one of at least
+    ``min_slogan_chars`` must be quoted in ``min_docs`` documents and in a third of its uses
+    (``SHORT_SLOGAN_QUOTED``): “两重” is a coined formula, a stray “人民” is not. Never a
+    term holding a barrier character."""
+    han = han_count(term)
+    if han < min_slogan_chars or any(c in PHRASE_BARRIERS for c in term):
+        return None
+    if han >= min_chars:
+        return 0.0
+    return SHORT_SLOGAN_QUOTED if quoted_docs >= min_docs else None
+
+
+def accepted(docs: int, kept: int, quoted: int, min_docs: int, min_quoted: float) -> bool:
+    """Whether a text is kept as a phrase: its ``kept`` occurrences (the word-aligned or
+    quoted ones, at most ``MAX_OCCURRENCES`` found) are in ``docs`` documents, at least
+    ``min_docs``, and its ``quoted`` quotations are at least ``min_quoted`` of them."""
+    return docs >= min_docs and quoted >= min_quoted * kept
 
 
 def _han_repeats(corpus: Corpus, min_chars: int, min_docs: int) -> np.ndarray:
@@ -306,7 +323,7 @@ def _phrases(
         for p in positions:
             d = doc_of[p]
             counts[d] = counts.get(d, 0) + 1
-        kind = _kind(phrase_text, quoted_terms, len(counts), n_docs, formulaic, formulaic_re)
+        kind = phrase_kind(phrase_text, quoted_terms, len(counts), n_docs, formulaic, formulaic_re)
         phrases.append(
             Phrase(
                 text=phrase_text,
@@ -360,7 +377,7 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _kind(
+def phrase_kind(
     text: str,
     quoted_terms: frozenset[str],
     ndocs: int,
