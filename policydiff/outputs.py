@@ -18,7 +18,10 @@ The set, for documents d1…dN:
   (``changes.files.change_pairs``; peers get ``changes-distinctive.{html,md}`` instead),
   linked from the index;
 - ``diff-dA-dB.html``: a page per pair (``render.html``) for the pairs ``page_pairs`` chooses
-  (``pair_pages``: ``auto``, ``all`` or ``none``; see ``PAIR_PAGES``).
+  (``pair_pages``: ``auto``, ``all`` or ``none``; see ``PAIR_PAGES``). Beyond
+  ``MAX_HTML_PAIRS`` pairs these are consecutive documents of ``Comparison.change_series()``
+  that are aligned: documents that are no series (31 provinces) get no pair pages, and the
+  index says so (a page costs a section diff of every match, 0.1–0.5 s).
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ MAX_HTML_PAIRS = 10
 ``page_pairs``."""
 
 PAIR_PAGES = {
-    "auto": "every pair up to 10 pairs; beyond, each document against --ref, else consecutive "
-            "documents in input order (d1-d2, d2-d3, ...)",
+    "auto": "every pair up to 10 pairs; beyond, each document against --ref, else the "
+            "consecutive documents of each series (up to 12 documents or with --series: the "
+            "inputs in order, d1-d2, d2-d3, ...; none for documents that are no series)",
     "all": "every aligned pair",
     "none": "no pair pages (index.html and phrases.html are still written)",
 }
@@ -65,7 +69,10 @@ class Outputs:
 def page_pairs(comparison: Comparison, pair_pages: str = "auto") -> list[tuple[str, str]]:
     """The pairs that get a page (``PAIR_PAGES``): all of ``Comparison.pairs`` up to
     ``MAX_HTML_PAIRS`` (or with ``all``); beyond, the pairs ``--ref`` defines (every document
-    against the reference), else consecutive documents in input order."""
+    against the reference), else the consecutive documents of ``Comparison.change_series()``
+    (the inputs in order up to ``pairs.SMALL_SET`` documents or with ``--series``, else the
+    series found by name) that are aligned, as aligned (so a page never aligns a pair again);
+    none when the documents are no series."""
     if pair_pages not in PAIR_PAGES:
         raise ValueError(f"pair_pages must be one of {', '.join(PAIR_PAGES)}, not {pair_pages!r}")
     if pair_pages == "none":
@@ -73,8 +80,24 @@ def page_pairs(comparison: Comparison, pair_pages: str = "auto") -> list[tuple[s
     pairs = comparison.pairs
     if pair_pages == "all" or len(pairs) <= MAX_HTML_PAIRS or comparison.ref is not None:
         return pairs
-    ids = [doc.id for doc in comparison.documents]
-    return list(itertools.pairwise(ids))
+    aligned = set(pairs)
+    chosen: list[tuple[str, str]] = []
+    for run in comparison.change_series():
+        for a, b in itertools.pairwise(run):
+            pair = (a, b) if (a, b) in aligned else (b, a)
+            if pair in aligned and pair not in chosen:
+                chosen.append(pair)
+    return chosen
+
+
+def _pages_note(comparison: Comparison, chosen: Sequence[tuple[str, str]]) -> str:
+    """What the user is told when ``page_pairs`` left pairs without a page."""
+    other = "--pair-pages all for every pair, or `policydiff diff A B --format html`"
+    count = len(comparison.pairs)
+    if not chosen:
+        return (f"{count} pairs of documents that are no series: no pair pages ({other}; "
+                "--series if the inputs are one series in this order)")
+    return f"{count} pairs: pages for the {len(chosen)} consecutive pairs of a series ({other})"
 
 
 def comparison_outputs(
@@ -109,15 +132,12 @@ def comparison_outputs(
     }
     files.update(_csv_files(comparison, phrase_report))
     files.update(change_files(comparison, index=INDEX))
-    others: list[str] = []  # the files beside the index, filled in once the set is known
-    files.update(_pages(comparison, phrase_report, pair_pages, others))
     notes = []
-    pairs, chosen = comparison.pairs, page_pairs(comparison, pair_pages)
-    if pair_pages == "auto" and len(chosen) < len(pairs):
-        notes.append(
-            f"{len(pairs)} pairs: pages for the {len(chosen)} consecutive pairs "
-            "(--pair-pages all for every pair, or `policydiff diff A B --format html`)"
-        )
+    chosen = page_pairs(comparison, pair_pages)
+    if pair_pages == "auto" and len(chosen) < len(comparison.pairs):
+        notes.append(_pages_note(comparison, chosen))
+    others: list[str] = []  # the files beside the index, filled in once the set is known
+    files.update(_pages(comparison, phrase_report, chosen, others, notes))
     if names is not None:
         files = {name: render for name, render in files.items() if name in names}
     others += [name for name in files if name not in (INDEX, PHRASES_PAGE)
@@ -168,11 +188,12 @@ def _with_bom(render: Renderer) -> Renderer:
 def _pages(
     comparison: Comparison,
     phrase_report: Callable[[], PhraseReport],
-    pair_pages: str,
+    chosen: Sequence[tuple[str, str]],
     others: Sequence[str],
+    notes: Sequence[str],
 ) -> dict[str, Renderer]:
-    """The HTML pages: the phrase report, a page per chosen pair, then the index."""
-    chosen = page_pairs(comparison, pair_pages)
+    """The HTML pages: the phrase report, a page per chosen pair, then the index (which shows
+    ``notes``: why pairs have no page)."""
     pages = {f"diff-{a}-{b}.html": (a, b) for a, b in chosen}
 
     def phrases_page() -> str:
@@ -185,7 +206,7 @@ def _pages(
         from policydiff.render.index import index_html
 
         return index_html(comparison, pages=pages, report=phrase_report(), phrases=PHRASES_PAGE,
-                          files=others, changes=change_pairs(comparison))
+                          files=others, changes=change_pairs(comparison), notes=notes)
 
     files: dict[str, Renderer] = {PHRASES_PAGE: phrases_page}
     files.update({name: _pair_page(comparison, a, b) for name, (a, b) in pages.items()})

@@ -50,11 +50,13 @@ def index_html(
     phrases: str | None = None,
     files: Sequence[str] = (),
     changes: Sequence[tuple[str, str]] = (),
+    notes: Sequence[str] = (),
 ) -> str:
     """The index of a comparison. ``pages``: pair page file name -> (a, b) for every page
     written; ``phrases``: the phrase report page (None: not written); ``files``: the other
     files written beside it (listed as links); ``changes``: the pairs with a change report
-    (``changes-dA-dB.html``, ``.md``, ``.json``: ``changes.files``)."""
+    (``changes-dA-dB.html``, ``.md``, ``.json``: ``changes.files``); ``notes``: lines shown
+    under Pairs (why pairs have no page: ``outputs.page_pairs``)."""
     from policydiff import __version__
     from policydiff.changes.files import has_peers
 
@@ -76,6 +78,7 @@ def index_html(
     out += _documents(docs)
     out += _changes(comparison, changes)
     out.append('<h2 id="pairs">Pairs</h2>')
+    out += [f'<p class="meta">{escape(note)}</p>' for note in notes]
     pairs = list(comparison.pairs)
     pairs += [pair for pair in pages.values() if pair not in pairs]
     if len(pairs) <= DETAIL_PAIRS:

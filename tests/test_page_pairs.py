@@ -1,0 +1,77 @@
+"""Which pairs get an HTML page above 12 documents (``outputs.page_pairs``): the consecutive
+documents of each series that are aligned, none for documents that are no series (peers),
+and the index page says why a pair has no page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policydiff.comparison import Comparison, compare
+from policydiff.config import Config
+from policydiff.outputs import comparison_outputs, page_pairs
+
+
+def _write(folder: Path, names: list[str], seeds: list[str]) -> list[Path]:
+    paths = []
+    for k, name in enumerate(names):
+        path = folder / f"{name}.txt"
+        path.write_text(seeds[k % 5] + f"\n附：第{k}号补充说明。\n", "utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def seeds(seed_files: dict[str, Path]) -> list[str]:
+    return [seed_files[k].read_text("utf-8") for k in ("000", "001", "002", "003", "004")]
+
+
+@pytest.fixture(scope="module")
+def with_series(tmp_path_factory: pytest.TempPathFactory, seeds: list[str]) -> Comparison:
+    """13 documents: county-2019 … county-2023 (one series, d1–d5) and eight peers."""
+    names = [f"county-{year}" for year in range(2019, 2024)] + [
+        f"peer-{letter}" for letter in "abcdefgh"
+    ]
+    return compare(_write(tmp_path_factory.mktemp("series"), names, seeds), Config(cache=False))
+
+
+@pytest.fixture(scope="module")
+def peers(tmp_path_factory: pytest.TempPathFactory, seeds: list[str]) -> Comparison:
+    """13 documents with no year in their names or titles: no series."""
+    names = [f"peer-{letter}" for letter in "abcdefghijklm"]
+    return compare(_write(tmp_path_factory.mktemp("peers"), names, seeds), Config(cache=False))
+
+
+def test_a_series_gets_pages_for_its_consecutive_pairs(with_series: Comparison) -> None:
+    assert len(with_series.pairs) > 10
+    # county-2019 … county-2023 are d1 … d5 in input order: four consecutive pairs, old to new
+    expected = [("d1", "d2"), ("d2", "d3"), ("d3", "d4"), ("d4", "d5")]
+    assert page_pairs(with_series) == expected
+    assert set(expected) <= set(with_series.pairs)  # a page never aligns a pair again
+    outputs = comparison_outputs(with_series, names={"index.html"})
+    assert outputs.notes == [
+        f"{len(with_series.pairs)} pairs: pages for the 4 consecutive pairs of a series "
+        "(--pair-pages all for every pair, or `policydiff diff A B --format html`)"
+    ]
+    assert page_pairs(with_series, "all") == with_series.pairs
+    # --series: the 13 inputs in order are one series, every neighbour pair aligned
+    inputs = Comparison(with_series.documents, with_series.themes,
+                        Config(cache=False, series=True), _tokens=dict(with_series._tokens))
+    chosen = page_pairs(inputs)
+    assert chosen == [(f"d{k}", f"d{k + 1}") for k in range(1, 13)]
+    assert set(chosen) <= set(inputs.pairs)
+
+
+def test_peers_get_no_pair_pages_and_the_index_says_so(peers: Comparison) -> None:
+    assert peers.series() == [] and len(peers.pairs) > 10
+    assert page_pairs(peers) == []
+    outputs = comparison_outputs(peers)
+    assert not [name for name in outputs.files if name.startswith("diff-")]
+    note = (f"{len(peers.pairs)} pairs of documents that are no series: no pair pages "
+            "(--pair-pages all for every pair, or `policydiff diff A B --format html`; "
+            "--series if the inputs are one series in this order)")
+    assert outputs.notes == [note]
+    index = outputs.files["index.html"]()
+    assert f'<p class="meta">{note}</p>' in index  # under Pairs; nothing to escape in it
+    assert 'href="diff-' not in index
