@@ -69,7 +69,6 @@ HK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 (``（五）土地房屋與交通運輸`` is ``hk:housing+transport``)."""
 
 _PLAN = frozenset({"tasks", "chapter"})
-_ORIENTATION = frozenset({"targets", "principles"})
 _NAMED = frozenset({"review", "targets", "principles", "tasks"})
 
 REVIEWED_IN = "reviewed_in"
@@ -119,19 +118,19 @@ def compatible(a: str, b: str, below_part: bool = False) -> bool:
     """Whether sections of roles ``a`` and ``b`` can be parallel matches; ``below_part``: one
     of the two sections is below its top-level part.
 
-    Equal roles are; so are the plan roles (tasks, chapter) with each other, and the
-    orientation roles (targets, principles); Hong Kong chapters sharing a topic; ``body`` (a
+    Equal roles are; so are the plan roles (tasks, chapter) with each other; Hong Kong
+    chapters sharing a topic; ``body`` (a
     document without headings) and ``part`` (role not known) are compatible with everything;
     a generic ``chapter`` with any Hong Kong topic. Below the chapters any two Hong Kong
     topics are: the sub-headings of Hong Kong addresses move between chapters (2013's
     ``發展大嶼山`` under housing is 2014's ``大嶼山`` under the economy), only the chapters
-    themselves are held to their topic.
+    themselves are held to their topic. Targets and principles are not parallel: a
+    congress report's mission (``新时代中国共产党的历史使命``) and its guiding thought (``…思想
+    和基本方略``) are different parts, whose headings share words (新时代).
     """
     if a == b or "body" in (a, b) or "part" in (a, b):
         return True
     if a in _PLAN and b in _PLAN:
-        return True
-    if a in _ORIENTATION and b in _ORIENTATION:
         return True
     if a.startswith("hk:") and b.startswith("hk:"):
         return below_part or bool(set(a[3:].split("+")) & set(b[3:].split("+")))
