@@ -19,6 +19,7 @@ from policydiff_tui.app import make_app
 from policydiff_tui.pairs import change_amount
 from policydiff_tui.screens.changes import ChangeReportScreen
 from policydiff_tui.screens.ignore import IgnoreScreen
+from policydiff_tui.session import Place
 
 
 async def test_the_change_report_jumps_to_a_target(corpus_dir: Path) -> None:
@@ -35,6 +36,18 @@ async def test_the_change_report_jumps_to_a_target(corpus_dir: Path) -> None:
             await pilot.pause(0.1)
         report = screen.report
         assert report is not None
+        # each formulation carries its span (changes.model.Entry.span), where the panel jumps:
+        # the text there is the formulation, in the new (d2) or the old (d1) report
+        session = app.main.session
+        assert session is not None
+        old_text, new_text = session.document("d1").text, session.document("d2").text
+        assert report.new_formulations and report.dropped_formulations
+        for entry in report.new_formulations:
+            assert new_text[entry.span[0]:entry.span[1]] == entry.text
+        for entry in report.dropped_formulations:
+            assert old_text[entry.span[0]:entry.span[1]] == entry.text
+        first_new = len(report.indicators) + 2  # the targets' heading and lines, then this one
+        assert screen.places[first_new] == Place("right", report.new_formulations[0].span[0])
         options = screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(k).prompt)
                    for k in range(options.option_count)]

@@ -86,7 +86,7 @@ def _entry(citer: Citer, formulation: Any, where: Passages) -> Entry:
     return Entry(
         text=formulation.text, score=float(formulation.score), sentence=formulation.sentence,
         citation=citer.cite(span, section=formulation.section),
-        theme=where.theme_at(formulation.start),
+        theme=where.theme_at(formulation.start), span=span,
     )
 
 

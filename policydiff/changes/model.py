@@ -65,13 +65,15 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Entry:
-    """A formulation (提法) as the report lists it: its text, score, sentence and citation."""
+    """A formulation (提法) as the report lists it: its text, score, sentence and citation;
+    ``span`` is where it is in ``Document.text`` (the viewer jumps there)."""
 
     text: str
     score: float
     sentence: str
     citation: Citation
     theme: str = ""
+    span: tuple[int, int] = (0, 0)
 
     @property
     def section(self) -> str:

@@ -11,6 +11,11 @@ Rules:
   current one diffed ahead.
 - A row's diff is ``Comparison.span_diff`` of the spans the row shows, so the viewer shows the
   diffs the exports hold.
+- The analyst's corrections (pair, unpair, split) go through the core's overrides API
+  (``policydiff.overrides``: ``with_pair`` / ``without`` / ``with_split``, ``save``) and
+  ``Comparison.set_overrides``, which re-aligns (``correct``).
+- The change panel's report and its moves across sections come from here (``change_report``,
+  ``cross_moves``), with the diff settings on screen.
 - The export writes what ``policydiff compare`` writes for ``EXPORT_NAMES``, with the same
   writer (``policydiff.outputs``). An export of what is on screen (the pair, or the section
   pair) goes through the core's renderers: ``render.html.diff_html`` (the page ``policydiff
@@ -29,6 +34,7 @@ from typing import TYPE_CHECKING
 from policydiff_tui.pairs import PairRow, alignment_for, build_rows, overall_similarity
 
 if TYPE_CHECKING:
+    from policydiff.changes.model import ChangeReport
     from policydiff.comparison import Comparison, Progress
     from policydiff.config import Config
     from policydiff.diff import TextDiff
@@ -49,6 +55,35 @@ TEXT_WIDTH = 100
 
 DiffKey = tuple[str, str, str]
 """``(left doc, right doc, row key)``: one row of one document pair, in one side order."""
+
+
+CORRECTIONS = ("pair", "unpair", "split")
+"""The analyst's alignment corrections (``ViewerSession.correct``)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place in one document of the pair on screen: ``side`` (``left``/``right``) and an
+    offset in that document's text."""
+
+    side: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class CrossMove:
+    """A sentence that moved from one section pair to another: its text, the sections it left
+    (left document) and reached (right document), and where it is in each."""
+
+    text: str
+    from_section: str
+    to_section: str
+    old: Place
+    new: Place
+
+
+class CorrectionRefused(ValueError):
+    """A correction the overrides cannot hold as asked (the message says what to do)."""
 
 
 @dataclass(frozen=True)
@@ -232,6 +267,65 @@ class ViewerSession:
             with self._lock:
                 self._pair_phrases[key] = found
         return found
+
+    # ------------------------------------------------------------------ changes
+
+    def change_report(self, left: str, right: str) -> ChangeReport:
+        """The core's change report of ``left`` (old) -> ``right`` (new)."""
+        from policydiff.changes.build import change_report
+
+        return change_report(self.comparison, left, right)
+
+    def cross_moves(self, left: str, right: str) -> list[CrossMove]:
+        """The moves between section pairs of ``left`` and ``right`` (``diff.find_moves`` over
+        the diffs of every matched pair, with the diff settings on screen: what the HTML page
+        marks as moved to / moved from)."""
+        from policydiff.diff import find_moves
+
+        diffs = self.comparison.section_diffs(left, right, self.diff_options)
+        out = []
+        for move in find_moves([sd.diff for sd in diffs]):
+            if move.a_pair == move.b_pair:
+                continue
+            old, new = diffs[move.a_pair], diffs[move.b_pair]
+            out.append(CrossMove(
+                move.text, old.match.a, new.match.b,
+                Place("left", old.span_a[0] + move.a_span[0]),
+                Place("right", new.span_b[0] + move.b_span[0]),
+            ))
+        return out
+
+    # ------------------------------------------------------------------ corrections
+
+    def correct(
+        self, action: str, left: str, right: str, left_id: str, right_ids: Sequence[str]
+    ) -> Path:
+        """Record an alignment correction (``CORRECTIONS``) of section ``left_id`` of document
+        ``left`` and ``right_ids`` of ``right`` (as on screen), save the overrides, re-align;
+        the file saved. A split asks for one left section and several right ones."""
+        from policydiff.overrides import Overrides, default_path
+
+        if action not in CORRECTIONS:
+            raise ValueError(f"unknown correction {action!r}")
+        comparison = self.comparison
+        _alignment, mirrored = alignment_for(comparison, left, right)
+        a, b = (right, left) if mirrored else (left, right)
+        doc_a, doc_b = comparison.document(a), comparison.document(b)
+        ids = list(right_ids)
+        if mirrored:  # the alignment's own order: A is the right document on screen
+            if len(ids) > 1:
+                raise CorrectionRefused("split the other way round: swap the sides (s) first")
+            left_id, ids = ids[0], [left_id]
+        current = comparison.config.overrides or Overrides()
+        if action == "pair":
+            new = current.with_pair(doc_a, doc_b, left_id, ids[0])
+        elif action == "unpair":
+            new = current.without(doc_a, doc_b, left_id, ids[0])
+        else:
+            new = current.with_split(doc_a, doc_b, left_id, ids)
+        saved = new.save(new.path or default_path([d.path for d in comparison.documents]))
+        comparison.set_overrides(new)
+        return saved
 
     # ------------------------------------------------------------------ export
 

@@ -10,7 +10,6 @@ new or renamed formulation in the right document, a dropped one in the left).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -23,37 +22,12 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from policydiff_tui import sanitize
+from policydiff_tui.session import CrossMove, Place
 
 if TYPE_CHECKING:
-    from policydiff.changes.model import ChangeReport, Entry
-    from policydiff.comparison import Comparison
-    from policydiff.diff import DiffOptions
+    from policydiff.changes.model import ChangeReport
     from policydiff.model import Document
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an entry of the report is: ``side`` (``left``/``right``) and an offset in that
-    document's text."""
-
-    side: str
-    offset: int
-
-
-def entry_offset(doc: Document, entry: Entry) -> int:
-    """Where a formulation of the report is in ``doc.text``: in the section its citation
-    names, else anywhere, else at its sentence (-1 when not found)."""
-    start = 0
-    if entry.citation.section:
-        try:
-            start = doc.section(entry.citation.section).span[0]
-        except KeyError:
-            start = 0
-    for needle, lo in ((entry.text, start), (entry.text, 0), (entry.sentence, 0)):
-        found = doc.text.find(needle, lo) if needle else -1
-        if found >= 0:
-            return found
-    return -1
+    from policydiff_tui.session import ViewerSession
 
 
 def report_items(
@@ -61,8 +35,8 @@ def report_items(
     shown: tuple[str, str] | None = None,
 ) -> list[tuple[Content, Place | None]]:
     """The lines of the panel: a heading line (no place) per part, then its entries.
-    ``shown``: the two documents' text as shown (as written, same offsets): a formulation found
-    in its document is quoted from there (a Hong Kong report's 議員, not 议员)."""
+    ``shown``: the two documents' text as shown (as written, same offsets): a formulation is
+    quoted from there, at its span (``Entry.span``: a Hong Kong report's 議員, not 议员)."""
     items: list[tuple[Content, Place | None]] = []
     texts = {"left": shown[0] if shown else left.text, "right": shown[1] if shown else right.text}
 
@@ -87,56 +61,20 @@ def report_items(
         side = "right" if ind.new is not None else "left"
         line(f"{ind.name}: {old} → {new} ({ind.direction})", figure.citation.where,
              Place(side, figure.span[0]))
-    for title, entries, side, doc in (
-        ("New formulations", report.new_formulations, "right", right),
-        ("Dropped formulations", report.dropped_formulations, "left", left),
+    for title, entries, side in (
+        ("New formulations", report.new_formulations, "right"),
+        ("Dropped formulations", report.dropped_formulations, "left"),
     ):
         heading(f"{title} ({len(entries)})")
         for entry in entries:
-            offset = entry_offset(doc, entry)
-            place = Place(side, offset) if offset >= 0 else None
+            place = Place(side, entry.span[0])
             line(written(entry.text, place), entry.citation.where, place)
     heading(f"Renamed ({len(report.renamed)})")
     for renamed in report.renamed:
-        offset = entry_offset(right, renamed.new)
-        place = Place("right", offset) if offset >= 0 else None
-        old_at = entry_offset(left, renamed.old)
-        old = written(renamed.old.text, Place("left", old_at) if old_at >= 0 else None)
+        place = Place("right", renamed.new.span[0])
+        old = written(renamed.old.text, Place("left", renamed.old.span[0]))
         line(f"{old} → {written(renamed.new.text, place)}", renamed.new.citation.where, place)
     return items
-
-
-@dataclass(frozen=True)
-class CrossMove:
-    """A sentence that moved from one section pair to another: its text, the sections it left
-    (left document) and reached (right document), and where it is in each."""
-
-    text: str
-    from_section: str
-    to_section: str
-    old: Place
-    new: Place
-
-
-def cross_moves(
-    comparison: Comparison, left: str, right: str, options: DiffOptions | None = None
-) -> list[CrossMove]:
-    """The moves between section pairs of ``left`` and ``right`` (``diff.find_moves`` over the
-    diffs of every matched pair: what the HTML page marks as moved to / moved from)."""
-    from policydiff.diff import find_moves
-
-    diffs = comparison.section_diffs(left, right, options)
-    out = []
-    for move in find_moves([sd.diff for sd in diffs]):
-        if move.a_pair == move.b_pair:
-            continue
-        old, new = diffs[move.a_pair], diffs[move.b_pair]
-        out.append(CrossMove(
-            move.text, old.match.a, new.match.b,
-            Place("left", old.span_a[0] + move.a_span[0]),
-            Place("right", new.span_b[0] + move.b_span[0]),
-        ))
-    return out
 
 
 class ChangeReportScreen(ModalScreen[Place | None]):
@@ -145,15 +83,14 @@ class ChangeReportScreen(ModalScreen[Place | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,x", "dismiss(None)", "Close")]
 
     def __init__(
-        self, comparison: Comparison, left: str, right: str,
-        shown: tuple[str, str] | None = None, options: DiffOptions | None = None,
+        self, session: ViewerSession, left: str, right: str,
+        shown: tuple[str, str] | None = None,
     ) -> None:
-        """``shown``: the two documents' text in the form on screen (see ``report_items``);
-        ``options``: the diff settings on screen (the ignore toggles), for the moves."""
+        """``shown``: the two documents' text in the form on screen (see ``report_items``)."""
         super().__init__(id="changes")
         self.shown = shown
-        self.options = options
-        self.comparison = comparison
+        self.session = session
+        self.comparison = session.comparison
         self.left = left
         self.right = right
         self.places: list[Place | None] = []
@@ -177,11 +114,9 @@ class ChangeReportScreen(ModalScreen[Place | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _build(self) -> None:
-        from policydiff.changes.build import change_report
-
         try:
-            self.moves = cross_moves(self.comparison, self.left, self.right, self.options)
-            report = change_report(self.comparison, self.left, self.right)
+            self.moves = self.session.cross_moves(self.left, self.right)
+            report = self.session.change_report(self.left, self.right)
         except Exception as exc:  # shown, not raised
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             self.app.call_from_thread(self._failed, message)

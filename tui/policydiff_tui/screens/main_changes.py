@@ -1,20 +1,19 @@
 """The analyst's keys of the main screen: the change report, row filters and sorting, what the
 diffs ignore, and alignment corrections (pair, unpair, split) kept in the overrides file.
 
-``MainScreen`` inherits these. Corrections go through the core's overrides API
-(``policydiff.overrides``: ``with_pair`` / ``without`` / ``with_split``, ``save``) and
-``Comparison.set_overrides``, which re-aligns; they are saved where the overrides were read,
-else in ``policydiff-overrides.toml`` beside the first document, and apply to later runs too.
+``MainScreen`` inherits these: the keys and what they mark; the corrections themselves are
+``ViewerSession.correct`` (the core's overrides API, saved where the overrides were read, else
+in ``policydiff-overrides.toml`` beside the first document; they apply to later runs too).
 """
 
 from __future__ import annotations
 
 from policydiff.diff import DiffOptions
 from policydiff_tui import sanitize
-from policydiff_tui.pairs import ROW_FILTERS, alignment_for
-from policydiff_tui.screens.changes import Place
+from policydiff_tui.pairs import ROW_FILTERS
 from policydiff_tui.screens.main_export import ExportKeys
 from policydiff_tui.screens.pair_view import one_line
+from policydiff_tui.session import CorrectionRefused, Place
 
 
 class ChangeKeys(ExportKeys):
@@ -29,8 +28,7 @@ class ChangeKeys(ExportKeys):
 
         if self.session is None or not self.left:
             return
-        screen = ChangeReportScreen(self.session.comparison, self.left, self.right,
-                                    self.doc_texts(), self.session.diff_options)
+        screen = ChangeReportScreen(self.session, self.left, self.right, self.doc_texts())
         self.app.push_screen(screen, self._place_chosen)
 
     def _place_chosen(self, place: Place | None) -> None:
@@ -117,34 +115,18 @@ class ChangeKeys(ExportKeys):
         self._correct("split", left_id, [*dict.fromkeys([*partners, row.right.id])])
 
     def _correct(self, action: str, left_id: str, right_ids: list[str]) -> None:
-        """Record the decision for the documents on show, save it, re-align."""
-        from policydiff.overrides import Overrides, default_path
-
+        """Record the decision for the documents on show (``ViewerSession.correct``: saved,
+        re-aligned), then show the new rows."""
         assert self.session is not None
-        comparison = self.session.comparison
-        _alignment, mirrored = alignment_for(comparison, self.left, self.right)
-        a, b = (self.right, self.left) if mirrored else (self.left, self.right)
-        doc_a, doc_b = comparison.document(a), comparison.document(b)
-        if mirrored:  # the alignment's own order: A is the right document on screen
-            if len(right_ids) > 1:
-                self.notify("split the other way round: swap the sides (s) first", timeout=4)
-                return
-            left_id, right_ids = right_ids[0], [left_id]
-        current = comparison.config.overrides or Overrides()
-        if action == "pair":
-            new = current.with_pair(doc_a, doc_b, left_id, right_ids[0])
-        elif action == "unpair":
-            new = current.without(doc_a, doc_b, left_id, right_ids[0])
-        else:
-            new = current.with_split(doc_a, doc_b, left_id, right_ids)
-        target = new.path or default_path([d.path for d in comparison.documents])
         try:
-            saved = new.save(target)
+            saved = self.session.correct(action, self.left, self.right, left_id, right_ids)
+        except CorrectionRefused as exc:
+            self.notify(str(exc), timeout=4)
+            return
         except Exception as exc:
             self.notify(sanitize.safe_str(one_line(exc)), title="Not saved", severity="error",
                         markup=False)
             return
-        comparison.set_overrides(new)
         self.notify(sanitize.safe_str(f"{action}: {left_id} – {', '.join(right_ids)}; "
                                       f"saved in {saved}"), timeout=5, markup=False)
         self.set_pair(self.left, self.right, keep=self.current.key if self.current else None)
