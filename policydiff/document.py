@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import itertools
 import re
+import weakref
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -304,15 +305,16 @@ def _document_from_entry(
 
 def _with_themes(root: Section, text: str, themes: tuple[Theme, ...]) -> Section:
     """A copy of the tree whose sections carry theme scores (heading and whole body)."""
-    from policydiff.themes import classify
+    from policydiff.themes import TextTerms
+
+    terms = TextTerms(text, themes)  # one scan of the text for all its nested sections
 
     def visit(sec: Section) -> Section:
         children = tuple(visit(c) for c in sec.children)
         if sec.kind == "root":
             return dataclasses.replace(sec, children=children)
-        heading = text[sec.heading_span[0] : sec.heading_span[1]] if sec.heading else ""
-        body = text[sec.heading_span[1] : sec.span[1]]
-        scores = classify(heading, body, themes)
+        heading = sec.heading_span if sec.heading else None
+        scores = terms.classify(heading, (sec.heading_span[1], sec.span[1]))
         return dataclasses.replace(sec, children=children, themes=tuple(scores))
 
     return visit(root)
@@ -403,12 +405,36 @@ def tokenize_document(doc: Document) -> DocumentTokens:
     return DocumentTokens(text, ends, headings, slices)
 
 
+_HELD: dict[int, tuple[weakref.ref[Document], DocumentTokens]] = {}
+"""The tokens of each live Document object ``document_tokens`` was asked for, by ``id``: a
+second consumer of the same Document (the change report's formulation reading after the
+comparison's loading) gets them without tokenizing again or reading the cache. An entry goes
+with its Document."""
+
+
+def hold_tokens(doc: Document, tokens: DocumentTokens) -> None:
+    """Let ``document_tokens(doc)`` answer ``tokens`` (computed for a copy of ``doc`` with the
+    same text and sections, such as the labelled copy ``comparison.load_corpus`` makes)."""
+    key = id(doc)
+    _HELD[key] = (weakref.ref(doc, lambda _ref: _HELD.pop(key, None)), tokens)
+
+
 def document_tokens(doc: Document, *, cache: bool | None = None) -> DocumentTokens:
-    """The tokens of ``doc``, from the cache when its text was tokenized before.
+    """The tokens of ``doc``, computed once per Document object (``_HELD``), else from the
+    cache when its text was tokenized before.
 
     Keyed by the sha256 of the normalized text, the tokenizer settings and the code digest;
     an entry whose lengths do not tile the text is ignored and rebuilt.
     """
+    held = _HELD.get(id(doc))
+    if held is not None and held[0]() is doc:
+        return held[1]
+    tokens = _document_tokens(doc, cache)
+    hold_tokens(doc, tokens)
+    return tokens
+
+
+def _document_tokens(doc: Document, cache: bool | None) -> DocumentTokens:
     from policydiff import cache as store
 
     key = None

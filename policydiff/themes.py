@@ -26,6 +26,7 @@ given: classify the normalized (Simplified, width-folded) text, not the raw sour
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import tomllib
@@ -283,22 +284,21 @@ def _trie_regex(terms: Iterable[str]) -> str:
     return emit(trie)
 
 
-def _evidence(heading: str, body: str, matcher: _Matcher) -> tuple[list[float], list[float]]:
-    """Per-theme heading evidence and body evidence, each in [0, 1]."""
+def _evidence(
+    heading_terms: list[str], body_terms: list[str], body_length: int, matcher: _Matcher
+) -> tuple[list[float], list[float]]:
+    """Per-theme heading evidence and body evidence, each in [0, 1], from the terms found in
+    the heading and in the body (``body_length`` characters), in text order."""
     n = matcher.size
-    pattern = matcher.pattern
-    if pattern is None:
-        return [0.0] * n, [0.0] * n
     hits = matcher.hits
     heading_miss = [1.0] * n
-    if heading:
-        for term in set(pattern.findall(heading)):
-            for index, weight in hits[term]:
-                heading_miss[index] *= 1.0 - weight
+    for term in set(heading_terms):
+        for index, weight in hits[term]:
+            heading_miss[index] *= 1.0 - weight
     body_rate = [0.0] * n
-    if body:
-        scale = 1000.0 / max(len(body), MIN_BODY_CHARS)
-        for term, count in Counter(pattern.findall(body)).items():
+    if body_terms:
+        scale = 1000.0 / max(body_length, MIN_BODY_CHARS)
+        for term, count in Counter(body_terms).items():
             for index, weight in hits[term]:
                 body_rate[index] += weight * count * scale
     heading_ev = [1.0 - miss for miss in heading_miss]
@@ -307,10 +307,10 @@ def _evidence(heading: str, body: str, matcher: _Matcher) -> tuple[list[float], 
 
 
 def _scores(
-    heading: str, body: str, matcher: _Matcher
+    heading_terms: list[str], body_terms: list[str], body_length: int, matcher: _Matcher
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """``(scores, body evidence)`` per theme."""
-    heading_ev, body_ev = _evidence(heading, body, matcher)
+    heading_ev, body_ev = _evidence(heading_terms, body_terms, body_length, matcher)
     scores = tuple(
         min(1.0, HEADING_WEIGHT * h + BODY_WEIGHT * b)
         for h, b in zip(heading_ev, body_ev, strict=True)
@@ -336,7 +336,75 @@ def classify(
     """
     if max_themes <= 0:
         return ()
-    scores, body_ev = _scores(heading, body, _matcher(themes))
+    matcher = _matcher(themes)
+    pattern = matcher.pattern
+    heading_terms = pattern.findall(heading) if pattern is not None and heading else []
+    body_terms = pattern.findall(body) if pattern is not None and body else []
+    return _kept(themes, _scores(heading_terms, body_terms, len(body), matcher),
+                 max_themes=max_themes, min_score=min_score)
+
+
+class TextTerms:
+    """The theme terms of one text, found by one scan, for classifying many of its sections.
+
+    ``terms(start, end)`` is exactly ``pattern.findall(text[start:end])``: the matches of
+    the whole text between ``start`` and ``end``, unless a match of the whole text crosses
+    ``start`` or ``end`` (then the slice is scanned on its own). Why that is exact: the scan
+    of the whole text tries every position that no match covers, so where no match covers
+    ``start`` it scans on from ``start`` as a scan of the slice does; the pattern has no
+    anchors or look-around, so a match ending by ``end`` is also the slice's match there.
+    Nested sections share their text, so one scan instead of one per level (about 5x less
+    work on a report)."""
+
+    def __init__(self, text: str, themes: Sequence[Theme]) -> None:
+        self.text = text
+        self.themes = themes
+        self._matcher = _matcher(themes)
+        pattern = self._matcher.pattern
+        found = list(pattern.finditer(text)) if pattern is not None else []
+        self._starts = [m.start() for m in found]
+        self._ends = [m.end() for m in found]
+        self._terms = [m.group() for m in found]
+
+    def terms(self, start: int, end: int) -> list[str]:
+        """The terms in ``text[start:end]``, in order (``findall`` of the slice)."""
+        pattern = self._matcher.pattern
+        if pattern is None or end <= start:
+            return []
+        lo = bisect.bisect_left(self._starts, start)
+        hi = bisect.bisect_left(self._starts, end, lo)
+        crosses_start = lo > 0 and self._ends[lo - 1] > start
+        crosses_end = hi > lo and self._ends[hi - 1] > end
+        if crosses_start or crosses_end:
+            return pattern.findall(self.text, start, end)
+        return self._terms[lo:hi]
+
+    def classify(
+        self,
+        heading: tuple[int, int] | None,
+        body: tuple[int, int],
+        *,
+        max_themes: int = 3,
+        min_score: float = MIN_SCORE,
+    ) -> tuple[ThemeScore, ...]:
+        """``classify(text[heading], text[body], themes)`` (``heading``: None for none)."""
+        if max_themes <= 0:
+            return ()
+        heading_terms = self.terms(*heading) if heading is not None else []
+        length = max(0, min(body[1], len(self.text)) - body[0])
+        scores = _scores(heading_terms, self.terms(*body), length, self._matcher)
+        return _kept(self.themes, scores, max_themes=max_themes, min_score=min_score)
+
+
+def _kept(
+    themes: Sequence[Theme],
+    evidence: tuple[tuple[float, ...], tuple[float, ...]],
+    *,
+    max_themes: int,
+    min_score: float,
+) -> tuple[ThemeScore, ...]:
+    """The themes ``classify`` keeps, given ``(scores, body evidence)``."""
+    scores, body_ev = evidence
     best = max(scores, default=0.0)
     if best < min_score:
         return ()

@@ -177,7 +177,7 @@ def test_document_tokens_are_what_tokenizing_gives(
     doc = load_document(seed_files["001"], themes=load_themes())
     made = document_tokens(doc)
     assert len(entries(TOKEN_CACHE)) == 1
-    cached = document_tokens(doc)
+    cached = document_tokens(dataclasses.replace(doc))  # a copy: read from the cache entry
     for tokens in (made, cached):
         assert tokens.spans() == tokenize_spans(doc.text)
         for sec in doc.sections:
@@ -203,7 +203,7 @@ def test_sections_cut_inside_a_word_are_tokenized_alone(fresh_cache: Path) -> No
     doc = dataclasses.replace(doc, root=dataclasses.replace(doc.root, children=(first, second)))
     assert not is_stable_cut(text, cut)
     made = document_tokens(doc)
-    cached = document_tokens(doc)
+    cached = document_tokens(dataclasses.replace(doc))  # a copy: read from the cache entry
     assert made.slices.keys() == cached.slices.keys() == {(0, cut), (cut, len(text))}
     for tokens in (made, cached):
         assert tokens.slice_spans(0, cut) == tokenize_spans(text[:cut])
@@ -326,3 +326,29 @@ def test_the_code_digest_reads_every_module_of_every_subpackage() -> None:
     names = {name for name, _ in store.hashed_files()}
     assert {"cli.py", "normalize/lines.py", "phrases/mining.py", "data/themes.toml"} <= names
     assert not any("__pycache__" in name for name in names)
+
+
+def test_a_document_is_tokenized_once(
+    seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """document_tokens of one Document object tokenizes once, also without the cache (the
+    change report's formulation reading asks again after the comparison's loading); the
+    labelled copies a comparison keeps answer the tokens it loaded."""
+    import policydiff.document as document_module
+
+    calls: list[str] = []
+    real = document_module.tokenize_document
+
+    def counting(doc: object) -> object:
+        calls.append(getattr(doc, "id", "?"))
+        return real(doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(document_module, "tokenize_document", counting)
+    comparison = compare([seed_files["000"], seed_files["001"]], Config(cache=False))
+    assert calls == ["d1", "d2"]
+    for doc in comparison.documents:
+        assert document_tokens(doc, cache=False) is comparison.tokens(doc.id)
+    assert calls == ["d1", "d2"]
+    copy = dataclasses.replace(comparison.documents[0])
+    assert document_tokens(copy, cache=False).spans() == comparison.tokens("d1").spans()
+    assert calls == ["d1", "d2", "d1"]  # another Document object: tokenized again

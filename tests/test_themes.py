@@ -478,3 +478,45 @@ def test_heading_evidence_beats_no_evidence(heading: str) -> None:
     scored = classify(heading, "", THEMES, min_score=1e-9)
     found = key_terms(heading, THEMES)
     assert bool(scored) == bool(found)
+
+
+# ------------------------------------------------------------------ one scan per document
+
+
+def test_text_terms_cut_at_a_slice_end_as_a_scan_of_the_slice() -> None:
+    # 乡村振兴 and 乡村 are both rural terms (data/themes.toml). The whole text holds the
+    # longer one; a slice that ends inside it must find 乡村, as a scan of the slice does.
+    terms = themes_mod.TextTerms("全面推进乡村振兴战略", THEMES)
+    assert terms.terms(0, 10) == ["乡村振兴"]
+    assert terms.terms(0, 6) == ["乡村"]  # 全面推进乡村
+    assert terms.terms(4, 8) == ["乡村振兴"]
+    assert terms.terms(5, 5) == []
+
+
+def _section_spans_agree(path: Path) -> None:
+    from policydiff.document import load_document
+
+    doc = load_document(path, cache=False)
+    text = doc.text
+    terms = themes_mod.TextTerms(text, THEMES)
+    pattern = themes_mod._matcher(THEMES).pattern
+    assert pattern is not None
+    for sec in doc.sections:
+        for start, end in (sec.span, sec.heading_span, (sec.heading_span[1], sec.span[1])):
+            assert terms.terms(start, end) == pattern.findall(text[start:end]), (sec.id, start)
+        heading = text[sec.heading_span[0] : sec.heading_span[1]] if sec.heading else ""
+        body = text[sec.heading_span[1] : sec.span[1]]
+        span = sec.heading_span if sec.heading else None
+        assert terms.classify(span, (sec.heading_span[1], sec.span[1])) == classify(
+            heading, body, THEMES
+        ), sec.id
+
+
+def test_text_terms_classify_every_seed_section_as_classify(seed_files: dict[str, Path]) -> None:
+    for path in seed_files.values():
+        _section_spans_agree(path)
+
+
+def test_text_terms_classify_every_national_section_as_classify(corpus_dir: Path) -> None:
+    for year in (2024, 2025):
+        _section_spans_agree(corpus_dir / f"national-{year}.txt")

@@ -298,3 +298,16 @@ def test_identical_tokens_on_generated_edge_strings(
 @given(st.text(max_size=30))
 def test_identical_tokens_on_arbitrary_text(both: tuple[Segmenter, Segmenter], text: str) -> None:
     _assert_same_tokens(both, text)
+
+
+def test_jieba_block_is_jiebas_character_class() -> None:
+    # jieba 0.42.1 re_han_default: [\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]; every code point.
+    import re
+
+    pattern = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]")
+    block = tokenize_module._in_jieba_block
+    assert block("一") and block("\u9fd5") and block("A") and block("-") and block("%")
+    assert not block("\u9fd6") and not block("，") and not block("\u3007") and not block(" ")
+    assert all(
+        block(ch) == (pattern.match(ch) is not None) for ch in map(chr, range(0x110000))
+    )
