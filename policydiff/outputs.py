@@ -111,19 +111,14 @@ def comparison_outputs(
     asks for ``alignment.json``, ``phrases.json`` and ``phrases.md``). ``bom``: the CSV files
     start with a UTF-8 byte-order mark (Excel needs it to read UTF-8). ``pair_pages``: which
     pair pages (``page_pairs``)."""
-    from policydiff import records
     from policydiff.changes.files import change_files
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
     from policydiff.formats.phrases import render_json
     from policydiff.render.phrases import render_markdown
 
-    built: dict[str, PhraseReport] = {}
-
-    def phrase_report() -> PhraseReport:
-        if "report" not in built:
-            built["report"] = records.phrase_report(comparison)
-        return built["report"]
+    def phrase_report() -> PhraseReport:  # built once per comparison (records.phrase_report)
+        return comparison.phrase_report()
 
     files: dict[str, Renderer] = {
         "alignment.json": lambda: dumps(alignment_json(comparison)),
