@@ -187,6 +187,18 @@ def year_in_name(path: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def informative_title(doc: Document, docs: Sequence[Document] = ()) -> str:
+    """``doc``'s title where it says more than the label beside it, else "": not when it has
+    none (its title is the file name), when it holds the label or the tag holds it (2026年安徽省
+    政府工作报告 beside 安徽), nor when another of ``docs`` has the same title (政府工作报告)."""
+    title = doc.title
+    if not title or title == doc.file_stem or doc.label in title or title in doc.tag:
+        return ""
+    if any(other is not doc and other.title == title for other in docs):
+        return ""
+    return title
+
+
 def _header(text: str) -> str:
     """The lines before the salutation (title, dateline, speaker), at most 300 characters."""
     head = text[:_HEADER_CHARS]

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from policydiff.labels import informative_title
 from policydiff.model import Document
 from policydiff_tui import sanitize
 from policydiff_tui.session import ViewerSession
@@ -113,9 +114,10 @@ class PairSwitcherScreen(ModalScreen[tuple[str, str] | None]):
         )
 
     def _title(self, a: Document, b: Document) -> list[Content | str]:
-        """The titles, when the labels do not already say them (``2025`` of 政府工作报告)."""
-        titles = [d.title for d in (a, b)
-                  if d.title and d.title not in d.tag and d.label not in d.title]
+        """The titles, when the labels do not already say them (``labels.informative_title``:
+        not ``2025`` of 政府工作报告, which several documents share)."""
+        docs = self.session.comparison.documents
+        titles = [title for d in (a, b) if (title := informative_title(d, docs))]
         if not titles:
             return []
         shown = titles[0] if len(set(titles)) == 1 else " / ".join(titles)

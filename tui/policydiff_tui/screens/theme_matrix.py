@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from policydiff.comparison import Comparison
+from policydiff.labels import informative_title
 from policydiff_tui import sanitize
 
 
@@ -58,14 +59,14 @@ class ThemeMatrixScreen(Screen[tuple[str | None, str, str] | None]):
         table = self.query_one(DataTable)
         self._fill(table)
         parts: list[Content | str] = []
-        titles = [doc.title for doc in self.comparison.documents]
-        for doc in self.comparison.documents:
-            # a title that holds the label (2026年安徽省政府工作报告) or that several documents
-            # share (政府工作报告) says nothing the column head does not
-            if not doc.title or doc.label in doc.title or titles.count(doc.title) > 1:
+        docs = self.comparison.documents
+        for doc in docs:
+            # only a title that says what the column head does not (labels.informative_title)
+            title = informative_title(doc, docs)
+            if not title:
                 continue
             parts += ["   " if parts else "", sanitize.truncate(sanitize.line(doc.tag), 20), " ",
-                      sanitize.truncate(sanitize.line(doc.title), 40)]
+                      sanitize.truncate(sanitize.line(title), 40)]
         self.query_one("#matrix-docs", Static).update(sanitize.join(parts))
         column = self.doc_ids.index(self.right) + 1 if self.right in self.doc_ids else 1
         table.move_cursor(row=0, column=column)
