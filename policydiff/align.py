@@ -613,8 +613,9 @@ def _left_in_context(
     2018's 繼續破除無效供給 in the matched supply-side tasks)."""
     taken_a = {i for i, _ in pairs + fixed}
     taken_b = {j for _, j in pairs + fixed}
-    free_a = np.array([i not in taken_a for i in range(len(fa.sections))], dtype=bool)
-    free_b = np.array([j not in taken_b for j in range(len(fb.sections))], dtype=bool)
+    # Free, and below some section (two top-level parts have only the roots in common).
+    free_a = np.array([i not in taken_a and s.level > 1 for i, s in enumerate(fa.sections)])
+    free_b = np.array([j not in taken_b and s.level > 1 for j, s in enumerate(fb.sections)])
     ok = _in_context(fa, fb, pairs + fixed) & (body >= CONTEXT_BODY) & np.outer(free_a, free_b)
     if not ok.any():
         return pairs
