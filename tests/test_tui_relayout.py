@@ -15,11 +15,15 @@ inline pane (its widest line is longer than a side-by-side pane is wide).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from rich.cells import cell_len
 from test_tui import FIRST_TWO, SIZE, settle
 from textual.widgets import Footer
 
+from policydiff import comparison
 from policydiff_tui.app import make_app
 from policydiff_tui.widgets.diff_pane import PaneLine
 from policydiff_tui.widgets.inline import InlineLayout
@@ -100,3 +104,25 @@ async def test_f_and_l_lay_out_once_at_137x40() -> None:
 
 async def test_f_and_l_lay_out_once_at_200x50() -> None:
     await check_panels_lay_out_once((200, 50))
+
+
+async def test_a_second_start_reads_the_one_pair_from_the_result_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First screen with a warm cache (issue 15 speed): two documents are one pair, aligned
+    through the result cache (``Comparison.alignments``), so a second start does not align."""
+    monkeypatch.setenv("POLICYDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    shown = []
+    for _start in range(2):
+        app = make_app(FIRST_TWO)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert app.main.all_rows
+            shown.append([row.key for row in app.main.all_rows])
+        # the second start must not align: the aligner fails if it is asked to
+        monkeypatch.setattr(comparison, "align_features", refuse)
+    assert shown[0] == shown[1]
+
+
+def refuse(*_args: object, **_kwargs: object) -> NoReturn:
+    raise AssertionError("aligned again: the result cache was not used")
