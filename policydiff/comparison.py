@@ -41,7 +41,13 @@ from policydiff.align import (
 )
 from policydiff.cache import is_enabled as is_cache_enabled
 from policydiff.config import Config
-from policydiff.document import DocumentTokens, document_tokens, hold_tokens, load_document
+from policydiff.document import (
+    DocumentTokens,
+    document_tokens,
+    hold_tokens,
+    load_document,
+    with_label,
+)
 from policydiff.errors import InputError
 from policydiff.model import Document, Section, Span
 from policydiff.themes import Theme, load_themes
@@ -590,7 +596,7 @@ def load_corpus(
         if doc_tokens is not None:
             held[doc.id] = doc_tokens
     names = derive_labels(docs, labels)
-    docs = [dataclasses.replace(doc, label=name) for doc, name in zip(docs, names, strict=True)]
+    docs = [with_label(doc, name) for doc, name in zip(docs, names, strict=True)]
     for doc in docs:  # the labelled copies have the tokens too (the change report asks again)
         if doc.id in held:
             hold_tokens(doc, held[doc.id])

@@ -109,6 +109,7 @@ def _build(
         source_text=source,
         normalize_config=config,
     )
+    keep_normalization(doc, normal)
     entry = {
         "text_sha256": _text_digest(normal.text),
         "title": guessed,
@@ -119,6 +120,21 @@ def _build(
         "sections": [_section_entry(sec, doc_id) for sec in doc.sections],
     }
     return doc, entry
+
+
+def keep_normalization(doc: Document, normal: NormalText) -> None:
+    """Let ``doc.normalization`` (the trace citations read) be ``normal``, the run that made
+    ``doc``, instead of normalizing its source again on first use: the same function of the
+    same source and settings, so the same value."""
+    doc.__dict__["normalization"] = normal
+
+
+def with_label(doc: Document, label: str) -> Document:
+    """A copy of ``doc`` named ``label`` that keeps its normalization trace once computed."""
+    copy = dataclasses.replace(doc, label=label)
+    if "normalization" in doc.__dict__:
+        keep_normalization(copy, doc.__dict__["normalization"])
+    return copy
 
 
 def load_document(
