@@ -245,7 +245,9 @@ def _add_changes_parser(sub: Any) -> None:
     )
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="the old and the new document (two; before or after --context)")
-    _add_output_options(p, ("text", "md", "json", "html", "csv"))
+    from policydiff.changes.command import FORMATS
+
+    _add_output_options(p, FORMATS)
     p.add_argument("--top", type=_in_range(1, 10_000), default=30,
                    help="formulations listed in each list (text, md, html; json has all)")
     p.add_argument(
@@ -752,10 +754,10 @@ def _write_all_tables(args: argparse.Namespace, comparison: Comparison, built: A
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
-    from policydiff.changes.build import change_report
-    from policydiff.render import changes as shown
+    from policydiff.changes import command
+    from policydiff.changes.build import change_report, evidence_of
 
-    files, context = _changes_files(args.files, args.context)
+    files, context = command.split_files(args.files, args.context)
     if len(files) != 2:
         return _fail(f"changes needs two documents, the old and the new, not {len(files)}")
     args.files = files
@@ -767,49 +769,19 @@ def cmd_changes(args: argparse.Namespace) -> int:
         said = [*found.warnings, describe(found)] if found.paths else list(found.warnings)
         context = list(found.paths)
     comparison = _comparison(
-        args, [*args.files, *_context(args.files, context)], aligns=False, inputs=2
+        args, [*files, *command.context_files(files, context)], aligns=False, inputs=2
     )
-    report = change_report(comparison, "d1", "d2")
-    to_file = bool(args.output and args.output != "-")
-    if args.format == "json":
-        from policydiff.formats.changes import render_json
-
-        text = render_json(report)
-    elif args.format == "csv":
-        bom = not args.no_bom and (to_file or not _console().terminal)
-        text = shown.render_csv(report, bom=bom)
-    elif args.format == "html":
-        text = shown.render_html(report, top=args.top)
-    elif args.format == "md":
-        text = shown.render_markdown(report, top=args.top)
-    else:
-        text = shown.render_text(report, top=args.top)
-    _write_or_print(args, text, comparison)
+    report = change_report(
+        command.pair_comparison(comparison), "d1", "d2", context=comparison.documents[2:],
+        evidence=evidence_of(comparison),
+    )
+    bom = not args.no_bom and (bool(args.output and args.output != "-")
+                               or not _console().terminal)
+    _write_or_print(args, command.report_text(report, args.format, top=args.top, bom=bom),
+                    comparison)
     for line in said:
         _note(line)
     return EXIT_SAME
-
-
-def _changes_files(files: Sequence[str], context: Sequence[str]) -> tuple[list[str], list[str]]:
-    """A and B, and the context: ``--context X Y A B`` leaves no positional files (the option
-    takes every file after it), so the last of the context stand for the missing ones."""
-    missing = max(0, min(2 - len(files), len(context)))
-    if not missing:
-        return list(files), list(context)
-    return [*files, *context[-missing:]], list(context[:-missing])
-
-
-def _context(files: Sequence[str], context: Sequence[str]) -> list[str]:
-    """The ``--context`` files, without the two compared (``--context *.txt`` may hold them)
-    and without repeats."""
-    seen = {os.path.realpath(f) for f in files if f != "-"}
-    kept = []
-    for path in context:
-        real = os.path.realpath(path)
-        if real not in seen:
-            seen.add(real)
-            kept.append(path)
-    return kept
 
 
 BUILTIN_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -256,3 +256,38 @@ def test_context_reports_make_old_terms_not_new(corpus_dir: Path) -> None:
     with_context = ranks("--context", *context, a, b)  # a and b themselves are left out
     assert with_context["双一流"] > alone["双一流"], (alone, with_context)
     assert with_context["具身智能"] <= 30
+
+
+def test_the_reports_of_a_comparison_read_each_document_once(
+    seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The formulations take the comparison's tokens (no second tokenizing nor cache read)
+    and fold each document's text once for all the reports of a comparison (the peers'
+    report of 5 documents folded each text 1 + 4 times)."""
+    import policydiff.changes.formulation_reading as reading
+    import policydiff.changes.formulations as formulations
+    import policydiff.document as document
+    from policydiff.changes.build import distinctive_report, evidence_of
+
+    comparison = compare([seed_files[k] for k in ("000", "001", "002", "003", "004")],
+                         Config(cache=False))
+    texts = {doc.text for doc in comparison.documents}
+    folded: list[str] = []
+
+    def counted(text: str) -> str:
+        if text in texts:
+            folded.append(text)
+        return text.translate(reading._FOLD)
+
+    def no_tokenizing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tokenized again")
+
+    monkeypatch.setattr(document, "document_tokens", no_tokenizing)
+    monkeypatch.setattr(reading, "fold", counted)
+    monkeypatch.setattr(formulations, "fold", counted)
+    evidence = evidence_of(comparison)
+    items = distinctive_report(comparison, evidence=evidence)
+    assert len(items) == 5
+    assert sorted(folded) == sorted(texts)
+    change_report(comparison, "d1", "d2", evidence=evidence)  # nothing read again
+    assert sorted(folded) == sorted(texts)

@@ -19,6 +19,7 @@ from policydiff.citations import Citer, file_name
 from policydiff.model import Document
 
 if TYPE_CHECKING:
+    from policydiff.changes.formulations import Evidence
     from policydiff.comparison import Comparison
 
 KINDS = ("series", "peers")
@@ -42,11 +43,22 @@ def pair_kind(comparison: Comparison, a: str, b: str) -> str:
     return "peers"
 
 
+def evidence_of(comparison: Comparison) -> Evidence:
+    """The comparison's documents as formulations read them, on the comparison's tokens
+    (share one between the reports of a comparison: each document is then read once)."""
+    from policydiff.changes.formulations import Evidence
+
+    return Evidence(cache=comparison.config.cache, tokens=lambda doc: comparison.tokens(doc.id))
+
+
 def change_report(
-    comparison: Comparison, a: str, b: str, *, kind: str | None = None
+    comparison: Comparison, a: str, b: str, *, kind: str | None = None,
+    context: Sequence[Document] | None = None, evidence: Evidence | None = None,
 ) -> ChangeReport:
     """The change report of document ``a`` (old) -> ``b`` (new). ``kind``: ``series`` or
-    ``peers`` (default: ``pair_kind``)."""
+    ``peers`` (default: ``pair_kind``); ``context``: the other reports, evidence for the
+    formulations (default: the comparison's other documents); ``evidence``: the documents as
+    already read (``evidence_of``)."""
     kind = kind or pair_kind(comparison, a, b)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -54,8 +66,12 @@ def change_report(
     themes = comparison.themes
     table = indicator_table(old, new, themes)
     where_old, where_new = passages(old, themes), passages(new, themes)
-    others = [d for d in comparison.documents if d.id not in (a, b)]
-    found, notes = _formulations(old, new, others, comparison, kind)
+    others = list(context) if context is not None else [
+        d for d in comparison.documents if d.id not in (a, b)
+    ]
+    found, notes = _formulations(
+        old, new, others, comparison, kind, evidence or evidence_of(comparison)
+    )
     cite_old, cite_new = Citer(old), Citer(new)
     new_entries = tuple(_entry(cite_new, f, where_new) for f in found["new"])
     dropped_entries = tuple(_entry(cite_old, f, where_old) for f in found["dropped"])
@@ -91,7 +107,8 @@ def _entry(citer: Citer, formulation: Any, where: Passages) -> Entry:
 
 
 def _formulations(
-    old: Document, new: Document, others: Sequence[Document], comparison: Comparison, kind: str
+    old: Document, new: Document, others: Sequence[Document], comparison: Comparison, kind: str,
+    evidence: Evidence,
 ) -> tuple[dict[str, tuple[Any, ...]], list[str]]:
     """New, dropped and renamed formulations (series) or each side's distinctive ones
     (peers: in ``new`` for the new document, ``dropped`` for the old one)."""
@@ -99,28 +116,41 @@ def _formulations(
 
     config = comparison.config
     if kind == "series":
-        found = formulations.formulation_changes(old, new, others=others, config=config)
+        found = formulations.formulation_changes(
+            old, new, others=others, config=config, evidence=evidence
+        )
         return {"new": found.new, "dropped": found.dropped, "renamed": found.renamed}, []
     rest_new = [old, *others]
     rest_old = [new, *others]
     return {
-        "new": formulations.distinctive_formulations(new, rest_new, config=config),
-        "dropped": formulations.distinctive_formulations(old, rest_old, config=config),
+        "new": formulations.distinctive_formulations(
+            new, rest_new, config=config, evidence=evidence
+        ),
+        "dropped": formulations.distinctive_formulations(
+            old, rest_old, config=config, evidence=evidence
+        ),
         "renamed": (),
     }, []
 
 
-def distinctive_report(comparison: Comparison, *, top: int = 30) -> tuple[Distinctive, ...]:
+def distinctive_report(
+    comparison: Comparison, *, top: int = 30, evidence: Evidence | None = None
+) -> tuple[Distinctive, ...]:
     """For peers (documents that are not one series): each document's ``top`` distinctive
     formulations against all the others, cited."""
     from policydiff.changes import formulations
 
+    evidence = evidence or evidence_of(comparison)
     docs = comparison.documents
+    for doc in docs:  # every one is read: first, so that no text is folded again as evidence
+        evidence.reading(doc)
     found = []
     for doc in docs:
         others = [d for d in docs if d.id != doc.id]
         where, citer = passages(doc, comparison.themes), Citer(doc)
-        ranked = formulations.distinctive_formulations(doc, others, config=comparison.config)
+        ranked = formulations.distinctive_formulations(
+            doc, others, config=comparison.config, evidence=evidence
+        )
         found.append(Distinctive(
             document_ref(doc), tuple(_entry(citer, f, where) for f in ranked[:top])
         ))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from policydiff.changes.formulations import Evidence
     from policydiff.changes.model import ChangeReport, Distinctive
     from policydiff.comparison import Comparison
 
@@ -49,6 +50,15 @@ def change_files(
     """File name -> renderer of every change report of the comparison (``index``: the page
     the HTML reports link back to)."""
     files: dict[str, Callable[[], str]] = {}
+    shared: list[Evidence] = []  # the documents read once for every report (built at need)
+
+    def evidence() -> Evidence:
+        if not shared:
+            from policydiff.changes.build import evidence_of
+
+            shared.append(evidence_of(comparison))
+        return shared[0]
+
     for a, b in change_pairs(comparison):
         built: dict[str, ChangeReport] = {}
 
@@ -56,13 +66,13 @@ def change_files(
             if "report" not in built:
                 from policydiff.changes.build import change_report
 
-                built["report"] = change_report(comparison, a, b)
+                built["report"] = change_report(comparison, a, b, evidence=evidence())
             return built["report"]
 
         for fmt in FORMATS:
             files[file_name(a, b, fmt)] = _renderer(report, fmt, index)
     if has_peers(comparison):
-        files.update(_distinctive_files(comparison, index))
+        files.update(_distinctive_files(comparison, index, evidence))
     return files
 
 
@@ -78,7 +88,7 @@ def has_peers(comparison: Comparison) -> bool:
 
 
 def _distinctive_files(
-    comparison: Comparison, index: str | None
+    comparison: Comparison, index: str | None, evidence: Callable[[], Evidence]
 ) -> dict[str, Callable[[], str]]:
     built: dict[str, tuple[Distinctive, ...]] = {}
 
@@ -86,7 +96,7 @@ def _distinctive_files(
         if "items" not in built:
             from policydiff.changes.build import distinctive_report
 
-            built["items"] = distinctive_report(comparison)
+            built["items"] = distinctive_report(comparison, evidence=evidence())
         return built["items"]
 
     def html() -> str:

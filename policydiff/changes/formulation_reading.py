@@ -22,9 +22,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from policydiff.chars import HAN_OR_ZERO_RE, MASK_RUN_RE
 from policydiff.model import Document, Section, Span
+
+if TYPE_CHECKING:
+    from policydiff.document import DocumentTokens
 
 NOUN_LIKE = frozenset({"n", "nz", "vn", "an", "ng", "j", "b", "x"})
 """Word classes a noun phrase is made of (jieba's tags; ``x``: an unknown merged word). Not
@@ -129,11 +133,17 @@ class Reading:
     _heads: dict[str, int] | None = None
 
     @classmethod
-    def of(cls, doc: Document, *, cache: bool | None = None) -> Reading:
+    def of(
+        cls, doc: Document, *, cache: bool | None = None, tokens: DocumentTokens | None = None
+    ) -> Reading:
+        """``doc`` read; ``tokens``: its tokens when the caller has them (a comparison's),
+        else tokenized (or read from the cache) here."""
         from policydiff.document import document_tokens
 
         reading = cls(doc)
-        reading.words = _merged_unknown(doc.text, document_tokens(doc, cache=cache).spans())
+        if tokens is None:
+            tokens = document_tokens(doc, cache=cache)
+        reading.words = _merged_unknown(doc.text, tokens.spans())
         reading.classes = [_class_of(doc.text[s:e]) for s, e in reading.words]
         reading.folded = fold(doc.text)
         reading.year = document_year(doc)

@@ -57,6 +57,7 @@ from policydiff.model import Document
 
 if TYPE_CHECKING:
     from policydiff.config import Config
+    from policydiff.document import DocumentTokens
 
 GENERIC_SHARE = 0.25
 """A noun phrase found in at least this share of the other reports (5 or more) is common
@@ -151,30 +152,66 @@ class _Index:
         return out
 
 
-def _others(docs: Sequence[Document], skip: Sequence[Document]) -> list[_Other]:
-    from policydiff.changes.formulation_reading import QUOTE_RE
+class Evidence:
+    """Documents read once for formulations: each one's ``Reading`` and its evidence as
+    another report (``_Other``: folded text, year, quoted terms), kept for every later call
+    with the same ``Evidence`` (the pairs of a series, the peers' report: 31 × 30 foldings
+    otherwise). ``tokens``: a document's tokens when the caller has them
+    (``Comparison.tokens``), so that no document is tokenized twice."""
 
-    out = []
-    for doc in docs:
-        if any(doc is s or (doc.sha256 and doc.sha256 == s.sha256) or doc.text == s.text
-               for s in skip):
-            continue
-        quoted = tuple(
-            fold(next(g for g in m.groups() if g is not None)) for m in QUOTE_RE.finditer(doc.text)
-        )
-        out.append(_Other(fold(doc.text), document_year(doc), quoted))
-    return out
+    def __init__(
+        self, *, cache: bool | None = None,
+        tokens: Callable[[Document], DocumentTokens] | None = None,
+    ) -> None:
+        self._cache = cache
+        self._tokens = tokens
+        # by id(): the document is held beside its value, so its id is not reused
+        self._readings: dict[int, tuple[Document, Reading]] = {}
+        self._others: dict[int, tuple[Document, _Other]] = {}
+
+    def reading(self, doc: Document) -> Reading:
+        held = self._readings.get(id(doc))
+        if held is None:
+            tokens = self._tokens(doc) if self._tokens is not None else None
+            held = self._readings[id(doc)] = (doc, Reading.of(doc, cache=self._cache,
+                                                               tokens=tokens))
+        return held[1]
+
+    def other(self, doc: Document) -> _Other:
+        from policydiff.changes.formulation_reading import QUOTE_RE
+
+        held = self._others.get(id(doc))
+        if held is None:
+            quoted = tuple(fold(next(g for g in m.groups() if g is not None))
+                           for m in QUOTE_RE.finditer(doc.text))
+            read = self._readings.get(id(doc))
+            folded = read[1].folded if read is not None else fold(doc.text)
+            held = self._others[id(doc)] = (doc, _Other(folded, document_year(doc), quoted))
+        return held[1]
+
+
+def _others(
+    docs: Sequence[Document], skip: Sequence[Document], evidence: Evidence
+) -> list[_Other]:
+    return [
+        evidence.other(doc) for doc in docs
+        if not any(doc is s or (doc.sha256 and doc.sha256 == s.sha256) or doc.text == s.text
+                   for s in skip)
+    ]
 
 
 def formulation_changes(
-    old: Document, new: Document, *, others: Sequence[Document] = (), config: Config
+    old: Document, new: Document, *, others: Sequence[Document] = (), config: Config,
+    evidence: Evidence | None = None,
 ) -> FormulationChanges:
     """The new, dropped and renamed formulations of ``new`` relative to ``old`` (see the
-    module docstring); ``others``: the other reports of the corpus, as evidence."""
+    module docstring); ``others``: the other reports of the corpus, as evidence;
+    ``evidence``: the documents as already read (default: read here)."""
     from policydiff.changes.renames import find_renames
 
-    r_old, r_new = Reading.of(old, cache=config.cache), Reading.of(new, cache=config.cache)
-    rest = _others(others, (old, new))
+    evidence = evidence or Evidence(cache=config.cache)
+    r_old, r_new = evidence.reading(old), evidence.reading(new)
+    rest = _others(others, (old, new), evidence)
     quoted_anywhere = _quoted_set(rest, r_old, r_new)
     new_list = _novel(r_new, r_old, rest, quoted_anywhere, later=True)
     dropped_list = _novel(r_old, r_new, rest, quoted_anywhere, later=False)
@@ -188,7 +225,8 @@ def formulation_changes(
 
 
 def distinctive_formulations(
-    doc: Document, others: Sequence[Document], *, config: Config
+    doc: Document, others: Sequence[Document], *, config: Config,
+    evidence: Evidence | None = None,
 ) -> tuple[Formulation, ...]:
     """The formulations of ``doc`` that few of ``others`` have, best first: what a report
     among peers (31 provinces) says of its own, not what is new relative to the previous
@@ -196,8 +234,9 @@ def distinctive_formulations(
     (ranked lower the more have it), a noun phrase in none; a noun phrase must be said twice
     or in a heading, and not next to a quotation or around a term of the list (as for
     ``formulation_changes``)."""
-    reading = Reading.of(doc, cache=config.cache)
-    rest = _others(others, (doc,))
+    evidence = evidence or Evidence(cache=config.cache)
+    reading = evidence.reading(doc)
+    rest = _others(others, (doc,), evidence)
     quoted_anywhere = _quoted_set(rest, reading)
     allowed = int(DISTINCTIVE_SHARE * len(rest))
     index = _Index(rest)
