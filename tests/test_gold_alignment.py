@@ -212,18 +212,18 @@ def test_tuning_gold(corpus_dir: Path) -> None:
 
 
 def test_held_out_gold(corpus_dir: Path) -> None:
-    # The pairs the aligner was not tuned on (national 2021 -> 2022, 19th -> 20th Congress,
-    # Hong Kong 2014 -> 2015), scored after the tuning: recall (95.4 %, floor 95 %) and
-    # both-named precision (99.0 %, floor 97 %) reach the targets; touching precision (88.9 %,
-    # target 90 %) does not: its floor is the figure reached. Groups: 0 of 2 (no floor;
-    # docs/alignment.md says so). The targets/principles rule was chosen after seeing a
-    # held-out error (docs/alignment.md): these figures are not clean held-out figures.
+    # The pairs the aligner was not tuned on (national 2021 -> 2022 and 2022 -> 2023, 19th ->
+    # 20th Congress, Hong Kong 2014 -> 2015), scored after the tuning: recall 95.5 %,
+    # both-named 99.2 %, touching 90.8 % reach the targets (floors 95 / 97 / 90 %). Without
+    # national 2022 -> 2023 (written last, scored once: 96 / 100 / 100 %) touching is 88.9 %.
+    # The targets/principles rule was chosen after seeing a held-out error of the Congress
+    # pair (docs/alignment.md). Groups: 0 of 2, no floor (docs/alignment.md says so).
     score = total(held_out=True)
     recall, both, touching = score.figures()
     report = "\n".join(score.missed + score.wrong)
     assert recall >= 0.95, report
     assert both >= 0.97, report
-    assert touching >= 0.885, report
+    assert touching >= 0.90, report
 
 
 def test_score_counts_a_wrong_match(corpus_dir: Path) -> None:
