@@ -18,10 +18,12 @@ subsections match each other (a bonus), until the choice is stable, so a task st
 counterpart part. Pairs below the threshold, or with almost no shared words and no strongly
 similar heading, or of incompatible part roles (``policydiff.roles``: a plan never parallels a
 review), stay unmatched. A pair joining a section to a leaf subsection of its real partner is
-dropped (``_repair_levels``). A section left over whose best partner is already matched, and
-which covers it together with that partner's match (summed body similarity), or whose matched
-subsections went into it, is reported as the extra partner of a split (one section of A became
-two in B) or a merge (two of A became one in B); every match of the group carries its name.
+dropped (``_repair_levels``); subsections left over under matched parents whose bodies share
+many words are matched (``_left_in_context``). A section left over whose best partner is
+already matched, and which covers it together with that partner's match (summed body
+similarity), or whose matched subsections went into it, is reported as the extra partner of a
+split (one section of A became two in B) or a merge (two of A became one in B); every match
+of the group carries its name.
 A plan of A and the part of B's review that reports on it are linked separately
 (``Alignment.reviewed_in``); a new part of B says which parts of A its content came from
 (``Alignment.origins``). An analyst's decisions (``Fixed``, from ``policydiff.overrides``) are
@@ -100,9 +102,8 @@ class AlignOptions:
 CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = (
     (0.6, 0.99), (0.5, 0.98), (0.4, 0.90), (0.0, 0.77),
 )
-"""(lowest score, precision): what share of the matches in each score band were right on the
-hand-written tuning gold (``tests/gold``, docs/alignment.md; 0.6 and up: 72 of 72, 0.5–0.6:
-41 of 41, 0.4–0.5: 44 of 49, below: 24 of 31)."""
+"""(lowest score, precision) of each score band on the tuning gold (``tests/gold``,
+docs/alignment.md: from 0.6 72 of 72 right, 0.5–0.6 41/41, 0.4–0.5 44/49, below 24/31)."""
 
 
 def confidence(score: float) -> float:
@@ -440,10 +441,8 @@ def _context_parents(f: SectionFeatures) -> np.ndarray:
 
 def _is_title(sec: Section) -> bool:
     """An unnumbered heading with subsections and no text of its own (a group title)."""
-    return (
-        sec.level > 1 and not sec.label and bool(sec.children)
-        and sec.body_span[1] - sec.body_span[0] < EMPTY_BODY
-    )
+    own = sec.body_span[1] - sec.body_span[0]
+    return sec.level > 1 and not sec.label and bool(sec.children) and own < EMPTY_BODY
 
 
 def _shared_terms(wa: dict[str, float], wb: dict[str, float]) -> tuple[str, ...]:
@@ -613,7 +612,7 @@ def _left_in_context(
     2018's 繼續破除無效供給 in the matched supply-side tasks)."""
     taken_a = {i for i, _ in pairs + fixed}
     taken_b = {j for _, j in pairs + fixed}
-    # Free, and below some section (two top-level parts have only the roots in common).
+    # Free and below some section (top-level parts have only the roots in common).
     free_a = np.array([i not in taken_a and s.level > 1 for i, s in enumerate(fa.sections)])
     free_b = np.array([j not in taken_b and s.level > 1 for j, s in enumerate(fb.sections)])
     ok = _in_context(fa, fb, pairs + fixed) & (body >= CONTEXT_BODY) & np.outer(free_a, free_b)
