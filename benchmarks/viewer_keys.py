@@ -9,8 +9,11 @@ Each measurement runs in a fresh Python process, headless. The first process war
 per-document caches (and the result cache); the next three are timed from process start to
 the first frame written after the first pair's diff is on screen. Then each key is pressed
 ``PRESSES`` times, a key-repeat interval apart, each timed from the key event to the first
-frame the app hands its driver after the state the key changes has changed (frames are
-timestamped in ``App._display``).
+frame the app hands its driver that shows what the key asked for: the state the key changes has
+changed, the row's diff is on screen, and the panes' text is laid out for the widths the panes
+have in that frame (a frame that shows the old layout clipped or padded, waiting for a resize
+to lay it out again, does not count). Frames are timestamped, and checked, in
+``App._display``.
 
 Baseline, measured in the same run: a bare Textual app whose one key updates a ``Static``
 (the least a key -> repaint can cost on this machine, under its current load). Targets: first
@@ -54,11 +57,12 @@ KEYS = {  # key -> what it changes (read before and after)
 async def main():
     app = make_app(sys.argv[4:] or None, palette="256")
     main = None
-    frames = []
+    frames = []  # (time, whether the frame shows what the key asked for, laid out right)
     display = app._display
+    probe = [lambda: True]
 
     def timed_display(screen, renderable):
-        frames.append(time.perf_counter())
+        frames.append((time.perf_counter(), probe[0]()))
         return display(screen, renderable)
 
     app._display = timed_display
@@ -67,13 +71,24 @@ async def main():
     def shown(main):
         return main.current is not None and main.shown_diff_key == main._diff_key(main.current)
 
-    async def next_frame(after):
-        # the first frame written after ``after`` (a key that changes nothing on screen gets
-        # none: then the time it was given up, 1 s on)
-        limit = after + 1.0
-        while (not frames or frames[-1] < after) and time.perf_counter() < limit:
+    def laid_out(main):
+        # the panes' text is wrapped for the widths they have in this frame (not a layout of
+        # before, clipped or padded, waiting for a resize to be laid out again)
+        sbs = main.side_by_side
+        a, b = sbs.panes
+        return sbs.diff is None or (sbs._widths[0] == a.text_width
+                                    and (sbs.inline or sbs._widths[1] == b.text_width))
+
+    async def good_frame(after, limit=5.0):
+        # the first frame written after ``after`` that the probe found right (a key that
+        # changes nothing on screen gets none: then the time it was given up)
+        end = after + limit
+        while time.perf_counter() < end:
+            for when, ok in frames:
+                if when >= after and ok:
+                    return when
             await asyncio.sleep(0.0005)
-        return frames[-1] if frames and frames[-1] >= after else time.perf_counter()
+        return time.perf_counter()
 
     async def idle(limit=10.0):
         end = time.perf_counter() + limit
@@ -82,9 +97,8 @@ async def main():
 
     async with app.run_test(size=(width, height)) as pilot:
         main = app.main
-        while not shown(main):
-            await asyncio.sleep(0.002)
-        frame = await next_frame(time.perf_counter())
+        probe[0] = lambda: shown(main)
+        frame = await good_frame(0.0, 60.0)
         out["first_screen"] = time.time() - (time.perf_counter() - frame) - start
         if presses:
             await idle(60)
@@ -99,14 +113,13 @@ async def main():
                 for _ in range(presses):
                     await idle()
                     before = state(main)
+                    probe[0] = lambda: (state(main) != before and shown(main)
+                                        and laid_out(main))
+                    frames.clear()
                     t = time.perf_counter()
                     app.post_message(events.Key(key, None))
-                    deadline = t + 5
-                    while state(main) == before and time.perf_counter() < deadline:
-                        await asyncio.sleep(0.0005)
-                    while not shown(main) and time.perf_counter() < deadline:
-                        await asyncio.sleep(0.0005)
-                    frame = await next_frame(time.perf_counter())
+                    frame = await good_frame(t)
+                    probe[0] = lambda: True
                     times.append(frame - t)
                     await asyncio.sleep(0.06)
                 out[key] = times
