@@ -118,18 +118,26 @@ def render_json(report: PhraseReport) -> str:
     gigabytes and most of the time."""
     with bulk_allocation():
         data = report_dict(report, phrases=False)
-    encoded = {key: _dumps(value) for key, value in data.items()}
-    encoded["phrases"] = _phrases_json(report)
-    return "{" + ",".join(f"{_dumps(key)}:{encoded[key]}" for key in sorted(encoded)) + "}\n"
+    pieces = ["{"]
+    for k, key in enumerate(sorted([*data, "phrases"])):
+        pieces.append(f"{',' if k else ''}{_dumps(key)}:")
+        if key == "phrases":
+            _phrase_pieces(report, pieces)
+        else:
+            pieces.append(_dumps(data[key]))
+    pieces.append("}\n")
+    return "".join(pieces)  # one copy: a piece holding Han text is 2 bytes a character
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _phrases_json(report: PhraseReport) -> str:
+def _phrase_pieces(report: PhraseReport, pieces: list[str]) -> None:
     """``report_dict``'s phrase list as ``_dumps`` writes it (keys in sorted order: counts,
-    kind, length, occurrences, text; an occurrence's doc, section, span)."""
+    kind, length, occurrences, text; an occurrence's doc, section, span), appended to
+    ``pieces``: per phrase, everything up to its text (ids and numbers: one byte a character)
+    and its text."""
     names: dict[str | None, str] = {}  # document and section ids, each encoded once
 
     def name(value: str | None) -> str:
@@ -138,20 +146,20 @@ def _phrases_json(report: PhraseReport) -> str:
             found = names[value] = _dumps(value)
         return found
 
-    out = []
-    for p in report.phrase_set.phrases:
+    pieces.append("[")
+    for k, p in enumerate(report.phrase_set.phrases):
         occurrences = []
         for o in p.occurrences:
             start, end = o.span
             span = (f"[{start},{end}]" if type(start) is int and type(end) is int
                     else _dumps(list(o.span)))
             occurrences.append(f'{{"doc":{name(o.doc)},"section":{name(o.section)},"span":{span}}}')
-        out.append(
-            f'{{"counts":{_dumps(dict(p.counts))},"kind":{_dumps(p.kind)},'
-            f'"length":{_dumps(p.han_length)},"occurrences":[{",".join(occurrences)}],'
-            f'"text":{_dumps(p.text)}}}'
+        pieces.append(
+            f'{"," if k else ""}{{"counts":{_dumps(dict(p.counts))},"kind":{_dumps(p.kind)},'
+            f'"length":{_dumps(p.han_length)},"occurrences":[{",".join(occurrences)}],"text":'
         )
-    return "[" + ",".join(out) + "]"
+        pieces.append(f"{_dumps(p.text)}}}")
+    pieces.append("]")
 
 
 def phrases_schema() -> dict[str, Any]:
