@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from policydiff.chars import HAN_OR_ZERO_RE, MASK_RUN_RE
+from policydiff.chars import CITED_SENTENCE_END, HAN_OR_ZERO_RE, MASK_RUN_RE
+from policydiff.labels import YEAR_RE
 from policydiff.model import Document, Section, Span
+from policydiff.roles import section_roles
 
 if TYPE_CHECKING:
     from policydiff.document import DocumentTokens
@@ -59,10 +61,8 @@ QUOTE_RE = re.compile(
     rf"“([^“”\n。；！？]{{1,{MAX_QUOTE}}})”|「([^「」\n。；！？]{{1,{MAX_QUOTE}}})」"
     rf"|『([^『』\n。；！？]{{1,{MAX_QUOTE}}})』"
 )
-_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-_REVIEW_RE = re.compile(r"回顾|过去一年|过去五年|过去的一年|工作总结|回望")
 _DIGITS = str.maketrans("0123456789０１２３４５６７８９", "0" * 20)
-SENTENCE_ENDS = frozenset("。！？!?\n")
+SENTENCE_ENDS = frozenset(CITED_SENTENCE_END)
 CLAUSE_BREAKS = frozenset("，。；：！？、,;:!?（）()《》〈〉【】〔〕…—\n\r\t ")
 QUOTE_MARKS = frozenset("“”「」『』‘’\"'")
 PREDICATE_BREAKS = frozenset("，。；：！？,;:!?）)\n")
@@ -85,7 +85,7 @@ def han_count(text: str) -> int:
 def document_year(doc: Document) -> int | None:
     """The year a document is of, read from its label, title or file name (None: unknown)."""
     for source in (doc.label, doc.title, doc.path):
-        found = _YEAR_RE.findall(source or "")
+        found = YEAR_RE.findall(source or "")
         if found:
             return int(found[-1]) if source == doc.path else int(found[0])
     return None
@@ -153,9 +153,9 @@ class Reading:
         reading._headings = [
             sec.heading_span for sec in flat if sec.heading_span[1] > sec.heading_span[0]
         ]
+        roles = section_roles(doc)  # the review of the past: the part role (roles.py)
         for top in doc.root.children:
-            heading = top.heading or ""
-            target = reading._review if _REVIEW_RE.search(heading) else reading._plan
+            target = reading._review if roles[top.id] == "review" else reading._plan
             if top.kind == "heading":
                 target.update(sec.id for sec in top.walk())
         return reading
@@ -198,13 +198,23 @@ class Reading:
             end += 1
         return text[start:end].strip()
 
-    def occurrences(self, text: str) -> tuple[Span, ...]:
+    def occurrences(self, text: str, *, aligned: bool = False) -> tuple[Span, ...]:
+        """Every occurrence of ``text``; ``aligned``: only those that begin and end at word
+        boundaries (大力度 occurs in 更大力度, not in 加大力度: 加大/力度)."""
         out = []
         pos = self.text.find(text)
         while pos >= 0:
-            out.append((pos, pos + len(text)))
+            if not aligned or self._at_boundaries(pos, pos + len(text)):
+                out.append((pos, pos + len(text)))
             pos = self.text.find(text, pos + len(text))
         return tuple(out)
+
+    def _at_boundaries(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.words, (start, start))
+        if k >= len(self.words) or self.words[k][0] != start:
+            return False
+        j = bisect.bisect_left(self.words, (end, end)) - 1
+        return j >= 0 and self.words[j][1] == end
 
     def words_in(self, span: Span) -> list[str]:
         """The words inside ``span``."""
@@ -242,15 +252,15 @@ class Reading:
         return self._leads.get(word, (0, 0))
 
     def heads(self, word: str) -> int:
-        """How often ``word`` ends a noun phrase here: the word after it is no part of one
-        (punctuation, a verb, a function word). A verbal noun that never does (培育, 辅助) only
-        ever governs or modifies what follows it."""
+        """How often ``word`` ends a noun phrase here: punctuation or 的 follows it (扩大有效
+        投资，). A verbal noun that never does (培育, 辅助) only ever governs or modifies what
+        follows it (培育一批, 培育和践行, 培育财源)."""
         if self._heads is None:
             counts: dict[str, int] = {}
             text, classes = self.text, self.classes
             for k in range(len(self.words)):
                 nxt = classes[k + 1] if k + 1 < len(classes) else "w"
-                if nxt not in NOUN_LIKE and nxt not in MODIFIERS:
+                if nxt in ("w", "uj"):
                     w = text[self.words[k][0] : self.words[k][1]]
                     counts[w] = counts.get(w, 0) + 1
             self._heads = counts
@@ -336,8 +346,10 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
             continue  # a clause, or a masked name (数字＊)
         if term.endswith(NAME_SUFFIX) or text[match.end() : match.end() + 1] == NAME_SUFFIX:
             continue
-        if term[-1] in BODY_SUFFIXES and text[match.start() - 1 : match.start()] in "（(":
-            continue  # 房屋委员会(“房委会”): the short name of a body
+        if text[match.start() - 1 : match.start()] in "（(" and match.start() > 0 and (
+            term[-1] in BODY_SUFFIXES or _names_before(reading, match.start() - 1)
+        ):
+            continue  # 房屋委员会(“房委会”), 珠江三角洲(“珠三角”): a body's or a place's short name
         found.setdefault(term, []).append((s, e))
     out = {}
     for term, spans in found.items():
@@ -346,8 +358,34 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
             han_count(term) == 2 and len(term) == 2 and term not in dictionary_terms()
             and _word_class(term) in {"n", "v", "vn", "a", "ad", "an", "d"}
         )
-        out[term] = Candidate(term, "quoted word" if weak else "quoted", every or tuple(spans))
+        if weak:  # an ordinary word: only its quoted uses are the figure of speech (“清单”)
+            out[term] = Candidate(term, "quoted word", tuple(spans))
+        else:  # a term: its unquoted uses are the same term
+            out[term] = Candidate(term, "quoted", every or tuple(spans))
     return out
+
+
+BODY_WORDS = ("委员会", "协会", "局", "署", "实验室", "中心", "研究院", "公司")
+"""Last words of the names of bodies and institutions (调解督导委员会, 金融发展局, 中药检测中心)."""
+
+_NUMBERED_RE = re.compile(r"[一二两三四五六七八九十]+[个大项条]")
+
+
+def names_a_body(text: str) -> bool:
+    """Whether ``text`` names a body or an institution (``BODY_WORDS``), not a policy; a
+    numbered formula is none (“两个中心”: Hong Kong as two kinds of centre)."""
+    return text.endswith(BODY_WORDS) and not _NUMBERED_RE.match(text)
+
+
+def _names_before(reading: Reading, pos: int) -> bool:
+    """Whether the word ending at ``pos`` (before a bracket) is a place or a body's name: a
+    short name in the brackets after it abbreviates a name (珠江三角洲(“珠三角”), 房屋协会
+    (“房协”))."""
+    k = bisect.bisect_left(reading.words, (pos, pos)) - 1
+    if k < 0 or reading.words[k][1] != pos:
+        return False
+    word = reading.text[reading.words[k][0] : pos]
+    return reading.classes[k] in ("ns", "nt") or names_a_body(word)
 
 
 def term_candidates(reading: Reading) -> dict[str, Candidate]:

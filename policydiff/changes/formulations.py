@@ -40,12 +40,15 @@ from typing import TYPE_CHECKING
 
 from policydiff.changes.formulation_reading import (
     CLAUSE_BREAKS,
+    MIN_PHRASE_HAN,
     QUOTE_MARKS,
     Candidate,
     Reading,
+    dictionary_terms,
     document_year,
     fold,
     han_count,
+    names_a_body,
     noun_phrases,
     phrase_runs,
     quoted_candidates,
@@ -66,10 +69,10 @@ vocabulary."""
 MIN_GENERIC_DOCS = 5
 """Fewer other reports than this say nothing about what is common vocabulary."""
 
-RETURNING = 0.25
+RETURNING = 0.15
 """Score factor of a quoted or dictionary term that older reports already used."""
 
-EMBEDDED = 0.3
+EMBEDDED = 0.2
 """Score factor of a quoted or dictionary term that older reports used only inside a longer
 quoted formula (三保障 of “两不愁三保障”) and later ones do not use on its own
 (``_returning``)."""
@@ -250,7 +253,7 @@ def distinctive_formulations(
     for cand in units.values():
         folded = fold(cand.text)
         df = len(index.having(folded)) if cand.kind != "phrase" else 0
-        if _names_a_figure(reading, cand) or (cand.kind == "phrase" and (
+        if _names_no_policy(reading, cand) or (cand.kind == "phrase" and (
             (len(cand.spans) < 2 and not _in_heading(reading, cand))  # rarely a slogan
             or _touches_quote(reading, cand)
             or any(t in cand.text for t in terms)
@@ -299,7 +302,7 @@ def _candidates(
                 chosen = piece  # the longest absent suffix: the whole noun phrase
         if chosen is not None and chosen not in units and not _is_event(chosen):
             kind = "quoted elsewhere" if fold(chosen) in quoted_anywhere else "phrase"
-            units[chosen] = Candidate(chosen, kind, reading.occurrences(chosen))
+            units[chosen] = Candidate(chosen, kind, reading.occurrences(chosen, aligned=True))
     return _without_contained(units)
 
 
@@ -364,8 +367,8 @@ def _novel(
             _touches_quote(target, cand) or any(t in cand.text for t in terms)
         ):
             continue  # the quoted or dictionary term inside stands for it (保交房工作)
-        if _names_a_figure(target, cand):
-            continue  # an indicator (the indicators table has it), not a formulation
+        if _names_no_policy(target, cand):
+            continue  # an indicator, a body (the indicators table has the figures)
         folded = fold(cand.text)
         having = index.having(folded)
         if cand.kind == "phrase" and (
@@ -386,10 +389,10 @@ def _novel(
         if before and cand.kind == "phrase":
             continue  # an old phrase coming back
         score = _importance(target, cand)
-        if cand.kind == "phrase":
+        if cand.kind in ("phrase", "quoted elsewhere"):  # a phrase here, whoever quotes it
             if not _has_new_word(target, cand, ref_folded, background):
-                if len(cand.spans) < 2 and not _in_heading(target, cand):
-                    continue  # old words said together once: no sign of a unit (资源勘探)
+                if not _a_unit(target, cand, having, year, later, len(rest)):
+                    continue  # old words said together, nothing says they are a unit
                 score *= OLD_WORDS  # a new combination of words in common use
             if len(cand.spans) < 2 and not having:
                 score *= ONCE  # said once, in no other report: no sign it is a unit
@@ -402,6 +405,29 @@ def _novel(
             score *= 1.0 + 0.15 * math.log2(1 + taken_up)
         out.append(_formulation(target, cand, score))
     return _best_first(out)
+
+
+UNIT_DOCS = 3
+"""Later or contemporary reports (earlier ones, for a dropped formulation) that must use a
+noun phrase of old words for it to be a unit, when there are ``MIN_GENERIC_DOCS`` other reports
+or more (``_a_unit``)."""
+
+
+def _a_unit(
+    reading: Reading, cand: Candidate, having: Sequence[_Other], year: int | None,
+    later: bool, others: int,
+) -> bool:
+    """Whether a noun phrase made of words in common use is a unit, not a passing combination.
+    With a corpus, a new one must be taken up by at least ``UNIT_DOCS`` reports of the
+    target's time or after (冰雪经济, 入境消费 in the 2026 provincial reports; not 资金资源,
+    劳动者工资). Without one (fewer than ``MIN_GENERIC_DOCS`` other reports) nothing says so:
+    every word of it is in the other report, it is a rewording (经济政策). A dropped one is
+    taken as the old report said it (量子技术, renamed 量子科技 in 2025)."""
+    if not later:  # a dropped phrase: the old report had it; the later ones need not
+        return True
+    if others < MIN_GENERIC_DOCS:
+        return False  # every word of it is in the other report: a rewording of that report
+    return sum(1 for o in having if not _before(o.year, year, later)) >= UNIT_DOCS
 
 
 def _returning(folded: str, having: Sequence[_Other], before: Sequence[_Other]) -> float:
@@ -425,15 +451,20 @@ def _before(other: int | None, year: int | None, later: bool) -> bool:
 
 
 def _old_term_in_action(reading: Reading, cand: Candidate, ref_folded: str) -> bool:
-    """Whether the phrase is a noun phrase of the reference (two words or more) with one verbal
-    noun before or after it (建设现代化产业体系, 现代化产业体系建设): the same term said as an
-    action, not a new formulation."""
+    """Whether the phrase is a noun phrase of the reference (two words or more, or a term of the
+    dictionary) with one verbal noun before or after it (建设现代化产业体系, 现代化产业体系建设):
+    the same term said as an action, not a new formulation."""
     k = bisect.bisect_left(reading.words, (cand.spans[0][0], cand.spans[0][0]))
     words = reading.words_in(cand.spans[0])
-    if len(words) < 3:
+    if len(words) < 2:
         return False
     for rest, extra in ((words[1:], k), (words[:-1], k + len(words) - 1)):
-        if reading.classes[extra] == "vn" and fold("".join(rest)) in ref_folded:
+        joined = "".join(rest)
+        if (
+            reading.classes[extra] == "vn" and han_count(joined) >= MIN_PHRASE_HAN
+            and (len(rest) >= 2 or joined in dictionary_terms())
+            and fold(joined) in ref_folded
+        ):
             return True
     return False
 
@@ -520,6 +551,30 @@ def _after_degree_adverb(reading: Reading, cand: Candidate) -> bool:
         ):
             return False
     return True
+
+
+INDEX_WORDS = ("指数", "指标")
+"""Last words of the name of a measure (空气质素健康指数, 全球创新指数): an indicator."""
+
+GENERIC_HEADS = frozenset({"地位", "作用", "水平", "能力", "力度", "效能", "效益", "质效", "格局",
+                           "局面", "开局", "态势"})
+"""Heads of a noun phrase that names a degree, a standing or a quality of something (企业科技创新
+主体地位, 医疗卫生服务能力, 良好开局), as do nouns of a property in 性 (平衡性协调性): an
+evaluation in generic words, not a formulation, when neither quoted nor in the dictionary."""
+
+
+def _names_no_policy(reading: Reading, cand: Candidate) -> bool:
+    """Whether the candidate names a figure (``_names_a_figure``), a measure, or a body
+    (``formulation_reading.names_a_body``) rather than a policy; a noun phrase also when its
+    head is a generic evaluation (``GENERIC_HEADS``)."""
+    if _names_a_figure(reading, cand) or cand.text.endswith(INDEX_WORDS):
+        return True
+    if names_a_body(cand.text):
+        return True
+    if cand.kind == "phrase" and cand.spans:
+        words = reading.words_in(cand.spans[0])
+        return bool(words) and (words[-1] in GENERIC_HEADS or words[-1].endswith("性"))
+    return False
 
 
 FIGURE_REACH = 6
