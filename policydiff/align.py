@@ -23,7 +23,7 @@ many words are matched (``_left_in_context``). A section left over whose best pa
 already matched, and which covers it together with that partner's match (summed body
 similarity), or whose matched subsections went into it, is reported as the extra partner of a
 split (one section of A became two in B) or a merge (two of A became one in B); every match
-of the group carries its name.
+of the group carries its name (``policydiff.groups`` finds and checks the groups).
 A plan of A and the part of B's review that reports on it are linked separately
 (``Alignment.reviewed_in``); a new part of B says which parts of A its content came from
 (``Alignment.origins``). An analyst's decisions (``Fixed``, from ``policydiff.overrides``) are
@@ -40,7 +40,6 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import heapq
 import math
@@ -54,6 +53,13 @@ import numpy as np
 
 from policydiff.assign import assign_positive
 from policydiff.chars import has_unified_han
+from policydiff.groups import (
+    STRUCTURAL_AGREEMENT,
+    STRUCTURAL_CHILDREN,
+    find_groups,
+    manual_group,
+    name_groups,
+)
 from policydiff.model import Document, Section
 from policydiff.roles import compatible, reviewed_in, same_named_role
 
@@ -463,11 +469,6 @@ def _shared_themes(a: Section, b: Section) -> tuple[str, ...]:
     return tuple(t.id for t in a.themes if t.id in b_ids)
 
 
-def _related(x: Section, y: Section) -> bool:
-    """True when one section contains the other."""
-    return x.id == y.id or y.id.startswith(x.id + ".") or x.id.startswith(y.id + ".")
-
-
 @dataclass(frozen=True)
 class Fixed:
     """An analyst's decisions for one pair of documents, by section id (``policydiff.overrides``
@@ -576,7 +577,8 @@ def _repair_levels(
     and x's matched subsections went (``STRUCTURAL_AGREEMENT`` of them, at least
     ``STRUCTURAL_CHILDREN``) into y but none into c (2019's （八）深化重点领域改革 matched to
     2020's 4.1, a subsection of 四、依靠改革激发市场主体活力, which holds its subsections).
-    Such an x then becomes y's merge partner (``_extras``); likewise with the sides swapped.
+    Such an x then becomes y's merge partner (``policydiff.groups``); likewise with the sides
+    swapped.
     Not when y is matched to x's parent (Hong Kong 2013's title ``廢物管理`` in （五）, 2014's
     ``廢物管理`` in （六）: the subsections follow the chapters)."""
     count, matched_a, matched_b = _descendant_matches(fa, fb, pairs + fixed)
@@ -702,29 +704,12 @@ def align_features(
     pairs = _left_in_context(fa, fb, pairs, fixed_pairs, np.where(allowed, body, 0.0))
     matches = [make(i, j) for i, j in pairs]
     for i, j, kind in manual:
-        group = ""
-        if kind != "match" or any(k != "match" and (x == i or y == j) for x, y, k in manual):
-            group = _manual_group(fa, fb, manual, i, j)
-        matches.append(make(i, j, kind, "manual", group))
+        matches.append(make(i, j, kind, "manual", manual_group(fa, fb, manual, i, j)))
     one_to_one = pairs + [(i, j) for i, j, kind in manual]
-    partner_a = {i: j for i, j in pairs}
-    partner_b = {j: i for i, j in pairs}
-    count, matched_a, matched_b = _descendant_matches(fa, fb, one_to_one)
-    # The share of each section's matched descendants that went into the other section.
-    least = STRUCTURAL_CHILDREN
-    into_a = np.divide(count, matched_b[None, :], out=np.zeros_like(count),
-                       where=matched_b[None, :] >= least)  # for a left-over section of B
-    into_b = np.divide(count, matched_a[:, None], out=np.zeros_like(count),
-                       where=matched_a[:, None] >= least)  # for a left-over section of A
-    extras = _extras(fa, fb, score, body, allowed, (into_a, into_b), partner_a, partner_b,
-                     options)
+    extras = find_groups(fa, fb, (score, body, allowed), pairs,
+                         _descendant_matches(fa, fb, one_to_one), options)
     extra_matches = [make(i, j, kind, group=group) for i, j, kind, group in extras]
-    grouped = {g for *_, g in extras}
-    matches = [
-        dataclasses.replace(m, group=m.a if m.a in grouped else m.b)
-        if m.source == "auto" and (m.a in grouped or m.b in grouped) else m
-        for m in matches
-    ]
+    matches = name_groups(matches, extras)
     taken_a = {i for i, _ in one_to_one} | {i for i, _, k, _ in extras if k == "merge"}
     taken_b = {j for _, j in one_to_one} | {j for _, j, k, _ in extras if k == "split"}
     order_a = {s.id: k for k, s in enumerate(fa.sections)}
@@ -754,97 +739,11 @@ def _fixed_indices(
     return manual, forbidden
 
 
-def _manual_group(
-    fa: SectionFeatures, fb: SectionFeatures, manual: list[tuple[int, int, str]], i: int, j: int
-) -> str:
-    """The group of a manual split (named by its section of A) or merge (its section of B)."""
-    splits = [k for x, _, k in manual if x == i and k == "split"]
-    return fa.sections[i].id if splits else fb.sections[j].id
-
-
 EMPTY_BODY = 10
 """A heading section with fewer characters of body than this and no subsections is empty."""
 
 SAME_HEADING = 0.9
 """A heading similarity from which two headings are the same words (安老 ⇄ 安老)."""
-
-STRUCTURAL_AGREEMENT = 0.6
-"""The share of a left-over section's matched subsections that must be matched into one
-section for it to be that section's split or merge partner (``_extras``)."""
-
-STRUCTURAL_CHILDREN = 2
-"""The least matched subsections a left-over section needs for structural evidence."""
-
-SPLIT_GAIN = 1.3
-"""A split or merge group is kept when the body similarity summed over the group is at least
-this many times that of its best single member (the partners cover more together)."""
-
-MIN_SPLIT_BODY = 0.2
-"""The least body similarity of a split or merge partner with the section it shares."""
-
-
-def _extras(
-    fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,
-    allowed: np.ndarray, into: tuple[np.ndarray, np.ndarray], partner_a: dict[int, int],
-    partner_b: dict[int, int], options: AlignOptions,
-) -> list[tuple[int, int, str, str]]:
-    """Split and merge partners, as ``(i, j, kind, group)``.
-
-    A split: a left-over section of B whose best section of A (by score) is matched
-    elsewhere, that scores nearly as well with it as its partner (``split_ratio``), whose body
-    covers it (``MIN_SPLIT_BODY``), of a compatible role, and not inside that partner. The
-    group of that section of A (its partner and every such section) is kept only when the
-    summed body similarity is ``SPLIT_GAIN`` times its best member's. Merges likewise, sides
-    swapped. The group is named by the section with several partners.
-
-    A left-over section whose matched subsections are matched, for the most part
-    (``STRUCTURAL_AGREEMENT``), into one matched section of the other side is its extra
-    partner too, whatever the bodies say: its content went there (2019's task （六）促进区域
-    协调发展 into 2020's part 五、实施扩大内需战略).
-    """
-    out: list[tuple[int, int, str, str]] = []
-    for kind, rows, cols, partner, sim, ok, agree in (
-        ("split", fa, fb, partner_a, score, allowed, into[0]),
-        ("merge", fb, fa, partner_b, score.T, allowed.T, into[1].T),
-    ):
-        bodies = body if kind == "split" else body.T
-        used = set(partner.values())
-        candidates: dict[int, list[int]] = {}
-        structural: list[tuple[int, int]] = []
-        for j in range(len(cols.sections)):
-            if j in used or not len(rows.sections):
-                continue
-            i = int(np.argmax(agree[:, j]))
-            if (
-                agree[i, j] >= STRUCTURAL_AGREEMENT and i in partner and ok[i, j]
-                and sim[i, j] >= options.threshold / 2
-                and not _related(cols.sections[j], cols.sections[partner[i]])
-            ):
-                structural.append((i, j))
-                continue
-            i = int(np.argmax(sim[:, j]))
-            if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
-                continue
-            mine, theirs = sim[i, j], sim[i, partner[i]]
-            if mine < options.threshold or mine < options.split_ratio * theirs:
-                continue
-            if _related(cols.sections[j], cols.sections[partner[i]]):
-                continue
-            candidates.setdefault(i, []).append(j)
-        kept = [(i, j) for i, js in candidates.items() if _covers(bodies, i, [partner[i], *js])
-                for j in js]
-        for i, j in kept + structural:
-            group = rows.sections[i].id
-            out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
-    return out
-
-
-def _covers(bodies: np.ndarray, i: int, members: list[int]) -> bool:
-    """Whether the group ``members`` covers section ``i`` clearly better than its best member
-    alone: summed body similarity at least ``SPLIT_GAIN`` times the best one's."""
-    values = [float(bodies[i, g]) for g in members]
-    return sum(values) >= SPLIT_GAIN * max(values)
-
 
 def _reviewed_links(
     fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,

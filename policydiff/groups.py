@@ -1,0 +1,159 @@
+"""Split and merge groups: one section of A whose content went into several sections of B
+(a split), or several of A that became one of B (a merge).
+
+``policydiff.align`` chooses the one-to-one matches; this module then finds, among the sections
+left over, the extra partners of a matched section, and checks each group:
+
+- by score and body: a left-over section whose best partner is already matched, that scores
+  nearly as well with it as that partner's own match (``AlignOptions.split_ratio``), whose body
+  covers it (``MIN_SPLIT_BODY``), of a compatible role and not inside that partner; the group
+  is kept only when its members cover the shared section clearly better together than the best
+  of them alone (``SPLIT_GAIN``);
+- by structure: a left-over section whose matched subsections went, for the most part
+  (``STRUCTURAL_AGREEMENT``, at least ``STRUCTURAL_CHILDREN`` of them), into one matched
+  section of the other side.
+
+Every match of a kept group carries the group's name (``Match.group``: the id of the section
+with several partners). An analyst's splits and merges are named the same way
+(``manual_group``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from policydiff.model import Section
+
+if TYPE_CHECKING:
+    from policydiff.align import AlignOptions, Match, SectionFeatures
+
+STRUCTURAL_AGREEMENT = 0.6
+"""The share of a left-over section's matched subsections that must be matched into one
+section for it to be that section's split or merge partner (``_extras``)."""
+
+STRUCTURAL_CHILDREN = 2
+"""The least matched subsections a left-over section needs for structural evidence."""
+
+SPLIT_GAIN = 1.3
+"""A split or merge group is kept when the body similarity summed over the group is at least
+this many times that of its best single member (the partners cover more together)."""
+
+MIN_SPLIT_BODY = 0.2
+"""The least body similarity of a split or merge partner with the section it shares."""
+
+Extra = tuple[int, int, str, str]
+"""An extra partner: (index in A, index in B, kind ``split`` or ``merge``, group name)."""
+
+
+def find_groups(
+    fa: SectionFeatures, fb: SectionFeatures, matrices: tuple[np.ndarray, np.ndarray, np.ndarray],
+    pairs: list[tuple[int, int]], descendants: tuple[np.ndarray, np.ndarray, np.ndarray],
+    options: AlignOptions,
+) -> list[Extra]:
+    """The extra partners of the automatic one-to-one ``pairs``. ``matrices``: (score, body,
+    allowed) of every pair of sections; ``descendants``: (count, matched_a, matched_b) of the
+    one-to-one matches, manual ones included (``align._descendant_matches``)."""
+    score, body, allowed = matrices
+    count, matched_a, matched_b = descendants
+    partner_a = {i: j for i, j in pairs}
+    partner_b = {j: i for i, j in pairs}
+    # The share of each section's matched descendants that went into the other section.
+    least = STRUCTURAL_CHILDREN
+    into_a = np.divide(count, matched_b[None, :], out=np.zeros_like(count),
+                       where=matched_b[None, :] >= least)  # for a left-over section of B
+    into_b = np.divide(count, matched_a[:, None], out=np.zeros_like(count),
+                       where=matched_a[:, None] >= least)  # for a left-over section of A
+    return _extras(fa, fb, score, body, allowed, (into_a, into_b), partner_a, partner_b,
+                   options)
+
+
+def name_groups(matches: list[Match], extras: list[Extra]) -> list[Match]:
+    """``matches`` with the automatic ones of a kept group named after it."""
+    grouped = {g for *_, g in extras}
+    return [
+        dataclasses.replace(m, group=m.a if m.a in grouped else m.b)
+        if m.source == "auto" and (m.a in grouped or m.b in grouped) else m
+        for m in matches
+    ]
+
+
+def manual_group(
+    fa: SectionFeatures, fb: SectionFeatures, manual: list[tuple[int, int, str]], i: int, j: int
+) -> str:
+    """The group of the analyst's pair (i, j): its section of A for a split, its section of B
+    for a merge, "" for a plain pair that shares no section with a split or merge."""
+    if all(k == "match" for x, y, k in manual if x == i or y == j):
+        return ""
+    splits = [k for x, _, k in manual if x == i and k == "split"]
+    return fa.sections[i].id if splits else fb.sections[j].id
+
+
+def _extras(
+    fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,
+    allowed: np.ndarray, into: tuple[np.ndarray, np.ndarray], partner_a: dict[int, int],
+    partner_b: dict[int, int], options: AlignOptions,
+) -> list[Extra]:
+    """Split and merge partners, as ``(i, j, kind, group)``.
+
+    A split: a left-over section of B whose best section of A (by score) is matched
+    elsewhere, that scores nearly as well with it as its partner (``split_ratio``), whose body
+    covers it (``MIN_SPLIT_BODY``), of a compatible role, and not inside that partner. The
+    group of that section of A (its partner and every such section) is kept only when the
+    summed body similarity is ``SPLIT_GAIN`` times its best member's. Merges likewise, sides
+    swapped. The group is named by the section with several partners.
+
+    A left-over section whose matched subsections are matched, for the most part
+    (``STRUCTURAL_AGREEMENT``), into one matched section of the other side is its extra
+    partner too, whatever the bodies say: its content went there (2019's task （六）促进区域
+    协调发展 into 2020's part 五、实施扩大内需战略).
+    """
+    out: list[Extra] = []
+    for kind, rows, cols, partner, sim, ok, agree in (
+        ("split", fa, fb, partner_a, score, allowed, into[0]),
+        ("merge", fb, fa, partner_b, score.T, allowed.T, into[1].T),
+    ):
+        bodies = body if kind == "split" else body.T
+        used = set(partner.values())
+        candidates: dict[int, list[int]] = {}
+        structural: list[tuple[int, int]] = []
+        for j in range(len(cols.sections)):
+            if j in used or not len(rows.sections):
+                continue
+            i = int(np.argmax(agree[:, j]))
+            if (
+                agree[i, j] >= STRUCTURAL_AGREEMENT and i in partner and ok[i, j]
+                and sim[i, j] >= options.threshold / 2
+                and not related(cols.sections[j], cols.sections[partner[i]])
+            ):
+                structural.append((i, j))
+                continue
+            i = int(np.argmax(sim[:, j]))
+            if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
+                continue
+            mine, theirs = sim[i, j], sim[i, partner[i]]
+            if mine < options.threshold or mine < options.split_ratio * theirs:
+                continue
+            if related(cols.sections[j], cols.sections[partner[i]]):
+                continue
+            candidates.setdefault(i, []).append(j)
+        kept = [(i, j) for i, js in candidates.items() if _covers(bodies, i, [partner[i], *js])
+                for j in js]
+        for i, j in kept + structural:
+            group = rows.sections[i].id
+            out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
+    return out
+
+
+def _covers(bodies: np.ndarray, i: int, members: list[int]) -> bool:
+    """Whether the group ``members`` covers section ``i`` clearly better than its best member
+    alone: summed body similarity at least ``SPLIT_GAIN`` times the best one's."""
+    values = [float(bodies[i, g]) for g in members]
+    return sum(values) >= SPLIT_GAIN * max(values)
+
+
+def related(x: Section, y: Section) -> bool:
+    """True when one section contains the other."""
+    return x.id == y.id or y.id.startswith(x.id + ".") or x.id.startswith(y.id + ".")
