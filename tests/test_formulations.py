@@ -372,3 +372,68 @@ def test_real_new_formulations_rank_and_old_ones_are_not_new(
                 assert fold(term) not in fold(old.text), term
             for term in lists["dropped"]:
                 assert fold(term) not in fold(new.text), term
+
+
+# ------------------------------------------------------------------- the rules, on sentences
+# Sentences copied from the national reports (the year in each comment); always run.
+
+RULES_OLD = (
+    "二、2024年政府工作任务\n"
+    # 2024: 大力推进现代化产业体系建设，加快发展新质生产力。
+    "大力推进现代化产业体系建设，加快发展新质生产力。\n"
+    # 2024: 宏观政策要……加大力度 (a verb and its object, 加大/力度); words of 经济政策 apart
+    "既果断加大力度，又不搞大水漫灌。经济发展和政策落地要协同。\n"
+)
+RULES_NEW = (
+    "二、2025年政府工作任务\n"
+    # 2025: 全面贯彻落实党的二十大和二十届二中、三中全会精神
+    "全面贯彻落实党的二十大和二十届二中、三中全会精神，加快建设现代化产业体系。\n"
+    # 2025: 国内生产总值增长5%左右 (an indicator, the targets table has it)
+    "今年发展主要预期目标是：国内生产总值增长5%左右。\n"
+    # 2025: （四）更大力度吸引和利用外资 (a heading; 大力度 goes with 更)
+    "（四）更大力度吸引和利用外资\n"
+    # 2025: 强化企业科技创新主体地位 (a generic evaluation)
+    "强化企业科技创新主体地位。\n"
+    # 2025: 坚持以人民为中心，经济政策的着力点转向惠民生、促消费 (经济, 政策: 2024's words)
+    "经济政策的着力点转向惠民生、促消费。经济政策要协同。\n"
+    # 2025: 支持独角兽企业、瞪羚企业发展 (独角兽: a word 2024 does not use)
+    "支持独角兽企业、瞪羚企业发展。\n"
+)
+
+
+def _rules_changes() -> FormulationChanges:
+    old = _doc(RULES_OLD, "d1", "national-2024.txt")
+    new = _doc(RULES_NEW, "d2", "national-2025.txt")
+    return formulation_changes(old, new, config=CONFIG)
+
+
+def test_what_names_no_policy_is_not_new() -> None:
+    new = _texts(_rules_changes().new, 10_000)
+    assert "三中全会精神" not in new  # the spirit of a meeting: an event
+    assert "国内生产总值" not in new  # names the figure 5%左右: an indicator
+    assert "主体地位" not in new and "科技创新主体地位" not in new  # a generic evaluation
+
+
+def test_a_fragment_and_a_rewording_are_not_new() -> None:
+    changes = _rules_changes()
+    new, dropped = _texts(changes.new, 10_000), _texts(changes.dropped, 10_000)
+    assert "大力度" not in new  # 更大力度 here; 2024's 加大力度 is 加大/力度, no occurrence of it
+    # 2024's 现代化产业体系建设 said as an action in 2025, and back
+    assert "建设现代化产业体系" not in new and "现代化产业体系建设" not in dropped
+    # alone, a phrase every word of which the other report uses is a rewording
+    assert "经济政策" not in new
+    assert "独角兽企业" in new  # 独角兽 is a new word: a new formulation
+
+
+def test_names_of_bodies_and_places_in_brackets_are_not_formulations() -> None:
+    # Hong Kong 2014 (as normalized): 房屋协会（“房协”）…; 珠江三角洲（“珠三角”）近年经济发展迅速;
+    # 综合社会保障援助（“综援”） is a scheme and stays.
+    old = _doc("（一）引言\n政府会继续推行计划。\n", "d1", "hk-2013.txt")
+    new = _doc(
+        "（一）引言\n2012年年底房屋协会（“房协”）预售单位。\n珠江三角洲（“珠三角”）近年经济发展迅速。\n"
+        "非综合社会保障援助（“综援”）住户。政府会成立“调解督导委员会”。\n", "d2", "hk-2014.txt",
+    )
+    new_texts = _texts(formulation_changes(old, new, config=CONFIG).new, 10_000)
+    assert "房协" not in new_texts and "珠三角" not in new_texts
+    assert "调解督导委员会" not in new_texts  # a body, quoted or not
+    assert "综援" in new_texts
