@@ -101,6 +101,13 @@ CLAUSE_END = "，；：,;:"
 FINAL_PUNCT = "。！？!?；;：:，,、…"
 """Punctuation a heading line may not end with (else it is a sentence, not a heading)."""
 
+CITED_SENTENCE_END = SENTENCE_END + "\n"
+"""Where a sentence quoted beside a figure or a formulation ends (the change report): a full
+stop or the end of its paragraph."""
+
+CITED_CLAUSE_END = CLAUSE_END + CITED_SENTENCE_END
+"""Where a clause ends for the change report (a rename's context)."""
+
 DIFF_SENTENCE_END = frozenset("。！？；!?;\n")
 """Where the diff ends a sentence when it looks for moved sentences (``；`` and a newline
 too: list items in reports end in ``；``)."""

@@ -89,8 +89,13 @@ _WORDS = {word: short for short, _, words in _REGIONS for word in words} | dict.
 )
 
 _HEADER_CHARS = 300
-_SALUTATION = re.compile(r"各位代表|各位議員|各位议员|同志们|同志們|主席[、，：:]")
-_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+SALUTATIONS = ("各位代表", "代表们", "各位委员", "各位议员", "各位議員", "同志们", "同志們")
+"""How a report addresses its audience (各位代表！): the one list (the header ends at one; the
+change report's summary cuts a closing part after one, ``changes/summary.ADDRESS_RE``)."""
+_SALUTATION = re.compile("|".join(SALUTATIONS) + "|主席[、，：:]")
+YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+"""A year as digits (1950–2099) not inside a longer number: the one rule for a year in a name
+or title (``year_in_name``; the change report's ``document_year``)."""
 _HAN_DIGITS = {ch: str(k) for k, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _HAN_YEAR_RE = re.compile(r"([〇零一二三四五六七八九]{4})年")
 _DATELINE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)年\d{1,2}月\d{1,2}日")
@@ -167,7 +172,7 @@ def place_of(doc: Document) -> str | None:
 
 def year_of(doc: Document) -> str | None:
     """The year of a document: in its title, its dateline, or its file name; else None."""
-    found = _YEAR_RE.search(doc.title)
+    found = YEAR_RE.search(doc.title)
     if found:
         return found.group(1)
     header = _header(doc.text)
@@ -177,13 +182,13 @@ def year_of(doc: Document) -> str | None:
     han = _HAN_YEAR_RE.search(header)
     if han:
         return "".join(_HAN_DIGITS[ch] for ch in han.group(1))
-    found = _YEAR_RE.search(_stem(doc.path))
+    found = YEAR_RE.search(_stem(doc.path))
     return found.group(1) if found else None
 
 
 def year_in_name(path: str) -> int | None:
     """The year in a file name (``national-2024.txt``: 2024), or None."""
-    found = _YEAR_RE.search(_stem(path))
+    found = YEAR_RE.search(_stem(path))
     return int(found.group(1)) if found else None
 
 

@@ -45,11 +45,15 @@ _PART_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 一、2024年工作回顾 / 一、过去五年的工作和历史性变革 / 一、目前已开展的工作
     (
         "review",
-        re.compile(r"回顾|过去.{0,4}年|工作和|工作总结|基本总结|取得新成效|已开展的工作|年来"),
+        re.compile(r"回顾|回望|过去.{0,4}年|工作和|工作总结|基本总结|取得新成效|已开展的工作|年来|发展成就|主要成绩"),
     ),
     # 三、2024年政府工作任务 / 三、对2018年政府工作的建议 / 三、2021年重点工作
     ("tasks", re.compile(r"工作任务|重点工作|工作的建议|工作建议|工作安排|主要任务|重点任务")),
 )
+
+REVIEW_HEADING_RE = dict(_PART_RULES)["review"]
+"""A heading of the review of the past (its figures are results, not targets; the one rule,
+also used by ``changes/``)."""
 
 HK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hk:intro", re.compile(r"引言")),

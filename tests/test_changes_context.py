@@ -94,9 +94,11 @@ def test_seeds_with_the_other_seeds_as_context(
     seed_files: dict[str, Path], tmp_path: Path
 ) -> None:
     """Two seeds: the three other seeds are the context; an unreadable file beside them is
-    left out with one warning line, never a failure. 十五条硬措施 is new in 001 (001:14
-    產(chǎn)“十五條硬措施”, Traditional with pinyin, read as Simplified; grep -c 十五[条條] 0 in
-    000, 002, 003, 004)."""
+    left out with one warning line, never a failure. 绿美麒麟 is new in 001's plan (001:96
+    深入推進(jìn)“綠美麒麟”建設(shè), in part 三、勇毅前行… (line 54), Traditional with pinyin,
+    read as Simplified; grep -c 綠美 or 绿美: 0 in 000, 002, 003, 004). (十五条硬措施, 001:14,
+    is in the review of 2022, 一、攻堅克難,2022年經濟社會發展取得新成效: a result, ranked
+    below the plan's terms.)"""
     folder = tmp_path / "seeds"
     folder.mkdir()
     for path in seed_files.values():
@@ -105,7 +107,7 @@ def test_seeds_with_the_other_seeds_as_context(
     (folder / "notes.md").write_text("not a report", "utf-8")
     a, b = str(folder / seed_files["000"].name), str(folder / seed_files["001"].name)
     proc = run("changes", a, b, "--format", "json")
-    assert "十五条硬措施" in top_new(proc)
+    assert "绿美麒麟" in top_new(proc)
     errors = [x for x in proc.stderr.splitlines() if "binary-2020.txt" in x]
     assert len(errors) == 1 and "left out" in errors[0], proc.stderr
     assert "context: 3 other reports beside the inputs" in proc.stderr

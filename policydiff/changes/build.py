@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from policydiff.changes.indicators import indicators as indicator_table
-from policydiff.changes.model import ChangeReport, Distinctive, DocumentRef, Entry, Renamed
+from policydiff.changes.model import (
+    KINDS,
+    ChangeReport,
+    Distinctive,
+    DocumentRef,
+    Entry,
+    Renamed,
+)
 from policydiff.changes.summary import Passages, passages, theme_summary
 from policydiff.citations import Citer, file_name
 from policydiff.model import Document
@@ -21,8 +28,6 @@ from policydiff.model import Document
 if TYPE_CHECKING:
     from policydiff.changes.formulations import Evidence
     from policydiff.comparison import Comparison
-
-KINDS = ("series", "peers")
 
 
 def document_ref(doc: Document) -> DocumentRef:

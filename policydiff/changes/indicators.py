@@ -25,8 +25,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from policydiff.changes.model import Figure, Indicator
+from policydiff.chars import CITED_SENTENCE_END, CLAUSE_END, SENTENCE_END
 from policydiff.citations import Citer
 from policydiff.model import Document, Section
+from policydiff.roles import REVIEW_HEADING_RE
 from policydiff.themes import Theme, classify
 
 _NUM = r"(?:\d{1,3}(?:[, \u00a0\u2009]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
@@ -47,17 +49,12 @@ MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 UNIT_CLASS = {"％": "%", "个百分点": "%", "百分点": "%"}
 """Units compared as one (percent and percentage points)."""
 
-REVIEW_HEADING_RE = re.compile(
-    r"回顾|过去[一五十]?年|一年来|五年来|发展成就|主要成绩|工作总结|基本总结"
-)
-"""A heading of the review of the past: its figures are results, not targets."""
-
 PAST_SENTENCE_RE = re.compile(r"^(?:去年|过去一年|过去五年|上年|一年来|五年来)")
 
-CLAUSE_RE = re.compile(r"(?:[^，；：、,;:。！？!?]|(?<=\d),(?=\d{3}))+")
+CLAUSE_RE = re.compile(rf"(?:[^{CLAUSE_END}、{SENTENCE_END}]|(?<=\d),(?=\d{{3}}))+")
 """A clause: up to a comma, semicolon, colon, enumeration comma or sentence end (a comma
 between digits is a thousands separator: ``11,680个``)."""
-SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+SENTENCE_RE = re.compile(f"[^{CITED_SENTENCE_END}]+[{SENTENCE_END}]?")
 
 LEADING = (
     "今年", "明年", "全年", "年内", "其中", "此外", "同时", "继续", "进一步", "力争", "预计",

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from policydiff.citations import Citation
 from policydiff.model import Span
 
+KINDS = ("series", "peers")
+"""What a pair of documents is: a series (B follows A: new and dropped formulations) or peers
+(what is distinctive of each)."""
+
 DIRECTIONS = ("raised", "lowered", "unchanged", "changed", "new", "dropped")
 """What happened to an indicator: its value went up or down, stayed, changed in a way that is
 not a number going up or down (another unit or qualifier: ``5%左右`` -> ``5%以上``), or the

@@ -25,7 +25,7 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from policydiff.chars import HAN_OR_ZERO_RE
+from policydiff.chars import CITED_CLAUSE_END, HAN_OR_ZERO_RE
 
 if TYPE_CHECKING:
     from policydiff.changes.formulation_reading import Reading
@@ -143,7 +143,7 @@ def _likeness(old: list[_Context], new: list[_Context], akin: bool) -> float:
     return best
 
 
-_CLAUSE_ENDS = frozenset("，,；;。！？!?：:\n")
+_CLAUSE_ENDS = frozenset(CITED_CLAUSE_END)
 
 
 def _clause_part(context: str, *, reverse: bool) -> str:

@@ -21,10 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policydiff.changes.model import Entry, Indicator, Renamed, ThemeChange
+from policydiff.labels import SALUTATIONS
 from policydiff.model import Document, Span
 from policydiff.themes import Theme, classify
 
-ADDRESS_RE = re.compile(r"^(?:各位代表|同志们|代表们|各位委员)[！!，,：:。]?$", re.MULTILINE)
+ADDRESS_RE = re.compile(rf"^(?:{'|'.join(SALUTATIONS)})[！!，,：:。]?$", re.MULTILINE)
 """A paragraph that is only an address: the report turns to another subject after it."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from policydiff import __version__
 from policydiff.changes.model import (
     DIRECTIONS,
+    KINDS,
     ChangeReport,
     DocumentRef,
     Entry,
@@ -141,8 +142,8 @@ def _problem(data: dict[str, Any]) -> str:
     if not isinstance(docs, list) or [d.get("role") if isinstance(d, dict) else None
                                       for d in docs] != ["old", "new"]:
         return "documents must be the old and the new document"
-    if data.get("kind") not in ("series", "peers"):
-        return "kind must be series or peers"
+    if data.get("kind") not in KINDS:
+        return f"kind must be one of {', '.join(KINDS)}"
     for key in ("indicators", "new", "dropped", "renamed", "themes"):
         if not isinstance(data.get(key), list):
             return f"{key} must be a list"
