@@ -90,6 +90,29 @@ def test_phrases_equal_the_in_memory_miner_on_the_corpus(corpus_dir, tmp_path):
     assert by_path(result) == expected
 
 
+def test_collapsed_periodic_runs_are_said_as_policydiff_phrases_says_them(tmp_path):
+    """A run of 发展改革 × 60 is collapsed by both miners (same phrases) and named in
+    ``coarse`` with the same words; no budget note (corpus phrases have no budget)."""
+    common = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。\n"
+    files = []
+    for k, extra in enumerate(("着力扩大国内需求。\n", "推动科技创新和产业创新深度融合。\n")):
+        path = tmp_path / f"r{k}.txt"
+        path.write_text("第一段。" + "发展改革" * 60 + "。\n" + common + extra, encoding="utf-8")
+        files.append(path)
+    build(files, tmp_path / "store")
+    result = corpus_phrases(tmp_path / "store")
+    assert by_path(result) == miner_by_path(files)
+    # the run is characters 4-244 of each file ("第一段。" is 4 characters), 60 units of 4;
+    # phrases keep its first PERIODIC_KEEP (2) units: 8 characters
+    assert result.coarse == tuple(
+        f"{path}: characters 4–244 repeat “发展改革” 60 times; phrases use only its first 8 "
+        "characters" for path in files)
+    docs = [load_document(f, doc_id=str(f)) for f in files]
+    theirs = find_shared_phrases({d.id: d.text for d in docs},
+                                 word_spans={d.id: document_tokens(d).spans() for d in docs})
+    assert result.coarse == theirs.coarse
+
+
 def test_cli_phrases_equal_policydiff_phrases(seed_files, tmp_path):
     """The two commands on the same files: same phrases, kinds and counts by path."""
     files = [str(f) for f in seed_files.values()]

@@ -160,6 +160,9 @@ def _phrases(args: argparse.Namespace, config: Config, console: Console) -> int:
 
     with _runner(args, console) as runner:
         result = find_phrases(args.store, runner, min_chars=args.min_chars)
+    if result.coarse:  # as `policydiff phrases` says it
+        more = f" (and {len(result.coarse) - 1} more)" if len(result.coarse) > 1 else ""
+        console.note(f"the phrase list is coarse: {result.coarse[0]}{more}")
     _emit(args, console, _render_phrases(result, args.format))
     return EXIT_OK
 
@@ -177,7 +180,8 @@ def _render_phrases(result: Any, form: str) -> str:
         from policydiff.formats.jsontext import dumps
 
         return dumps({"format": "policydiff-corpus-phrases@1", "min_chars": result.min_chars,
-                      "documents": list(result.paths), "phrases": rows})
+                      "documents": list(result.paths), "coarse": list(result.coarse),
+                      "phrases": rows})
     if form == "csv":
         import csv
         import io

@@ -43,8 +43,9 @@ and the list of collapsed periodic runs in ``coarse``. The budget bounds the wor
 process holding the whole suffix array; here each bucket's work is bounded by its own rows
 (about 1/``buckets`` of the shared positions) and each repeat by ``MAX_OCCURRENCES``, so the
 work is split, not cut short, and the list is never coarse for lack of budget. Periodic runs
-are collapsed by the same barriers (``text_barriers``), so the phrases agree; they are not
-listed. The two agree whenever ``policydiff phrases`` does not report its budget reached.
+are collapsed by the same barriers (``text_barrier_runs``), so the phrases agree, and listed
+as the miner lists them (``PhraseResult.coarse``, ``mining.periodic_notes``). The two agree
+whenever ``policydiff phrases`` does not report its budget reached.
 
 Memory: a task holds its group of documents, its bucket's rows or its term partition's
 occurrences; the client holds the shared hashes, the candidate texts and the result.
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from policydiff.corpus.run import Runner
+    from policydiff.phrases.corpus import PeriodicRun
 
 HASH_BASE = 1_000_003
 HASH_MIX = 0x9E3779B97F4A7C15
@@ -97,6 +99,9 @@ class PhraseResult:
     paths: tuple[str, ...]
     phrases: tuple[CorpusPhrase, ...]
     min_chars: int
+    coarse: tuple[str, ...] = ()
+    """The periodic runs collapsed, as ``PhraseSet.coarse`` says them (never a budget: see
+    the module docstring)."""
 
 
 # --------------------------------------------------------------------------- per document
@@ -157,12 +162,14 @@ class _Doc:
     text: str
     barrier: np.ndarray
     bounds: np.ndarray
+    runs: list[PeriodicRun]
 
 
 def _load(job: _Job, group: _Group) -> list[_Doc]:
     """The documents of ``group``, read from their row groups only."""
     from itertools import accumulate
 
+    from policydiff.phrases.corpus import text_barrier_runs
     from policydiff.phrases.trim import boundary_array
 
     rows = read_rows(job.store, group.places, ["text", "token_lengths"])
@@ -171,7 +178,8 @@ def _load(job: _Job, group: _Group) -> list[_Doc]:
         text = row["text"]
         ends = list(accumulate(int(n) for n in row["token_lengths"]))
         spans = list(zip([0, *ends][:-1], ends, strict=True))
-        out.append(_Doc(d, text, _barriers(text), boundary_array(text, spans)))
+        barrier, runs = text_barrier_runs(text)
+        out.append(_Doc(d, text, barrier, boundary_array(text, spans), runs))
     return out
 
 
@@ -206,9 +214,14 @@ Edges = list[int]
 """Row edges of the partitions of one scratch file."""
 
 
-def shingle_task(args: tuple[_Job, _Group]) -> tuple[Edges, Quoted]:
+Runs = list[tuple[int, str, "PeriodicRun"]]
+"""Collapsed periodic runs: document, repeated unit, run (``phrases.corpus.PeriodicRun``)."""
+
+
+def shingle_task(args: tuple[_Job, _Group]) -> tuple[Edges, Quoted, Runs]:
     """Stage 1: the distinct shingles of these documents with the number of documents holding
-    each, written by hash partition; and the quoted terms with their (document, offset)."""
+    each, written by hash partition; the quoted terms with their (document, offset); the
+    periodic runs collapsed."""
     import numpy as np
 
     from policydiff.phrases.rules import quoted_spans
@@ -225,7 +238,9 @@ def shingle_task(args: tuple[_Job, _Group]) -> tuple[Edges, Quoted]:
     for doc in docs:
         for start, end in quoted_spans(doc.text):
             quoted.setdefault(doc.text[start:end], []).append((doc.index, start))
-    return edges.tolist(), quoted
+    runs = [(doc.index, doc.text[run.start : run.start + run.period], run)
+            for doc in docs for run in doc.runs]
+    return edges.tolist(), quoted, runs
 
 
 def count_task(args: tuple[_Job, int, list[tuple[int, Edges]]]) -> np.ndarray:
@@ -344,7 +359,7 @@ def repeat_task(args: tuple[_Job, list[tuple[int, tuple[int, int], tuple[int, in
     order = sorted(range(len(keys)), key=keys.__getitem__)
     keys = [keys[i] for i in order]
     bound_at = [char_at[i] + i for i in order]
-    docs, _, left, after = (rows[order, k].tolist() for k in range(4))
+    docs, _, left, after = rows[np.asarray(order, dtype=np.int64)].T.tolist()
     lcp = [_common_prefix(keys[i], keys[i + 1]) for i in range(len(keys) - 1)] + [0]
     high = np.asarray(lcp[:-1], dtype=np.int64) >= job.min_chars
     edges = np.diff(np.concatenate(([0], high.view(np.int8), [0])))
@@ -406,67 +421,153 @@ def _candidates(repeats: list[list[int]], keys: list[str], after: list[int], mar
 
 @dataclass(frozen=True)
 class _Terms:
-    """The terms whose occurrences stage 5 finds: the long ones through the lengths of those
-    starting with each window and the sorted hashes of their first windows, the short quoted
-    ones by search."""
+    """The terms whose occurrences stage 5 finds, numbered (long ones, then short ones).
+
+    The long ones go to every task as arrays in the scratch folder, memory-mapped (so a task's
+    cost does not grow with the number of terms): the sorted (first-window hash, length) pairs
+    of the terms, and the terms sorted by (hash of the whole text, length) with their numbers,
+    characters and offsets, to check every hit against the text. The short quoted ones (and
+    long ones whose whole-text hash another term shares: a 64-bit coincidence) are found by
+    search, listed in ``short``."""
 
     ids: dict[str, int]
-    """Every term (long ones, then the short quoted ones) by its number."""
-    lengths: dict[str, tuple[int, ...]]
-    first: np.ndarray
-    short: tuple[str, ...]
+    short: tuple[tuple[int, str], ...]
 
     @classmethod
-    def of(cls, terms: list[str], short: list[str], m: int) -> _Terms:
+    def of(cls, job: _Job, terms: list[str], short: list[str]) -> _Terms:
         import numpy as np
 
-        lengths: dict[str, set[int]] = {}
-        for term in terms:
-            lengths.setdefault(term[:m], set()).add(len(term))
-        first = np.unique(np.array([_window_hash(w) for w in lengths], dtype=np.uint64))
+        m = job.min_chars
         ids = {term: k for k, term in enumerate([*terms, *short])}
-        return cls(ids, {w: tuple(sorted(n)) for w, n in lengths.items()}, first, tuple(short))
+        full = np.array([_text_hash(t) for t in terms], dtype=np.uint64)
+        lengths = np.array([len(t) for t in terms], dtype=np.int64)
+        order = np.lexsort((lengths, full))
+        same = np.zeros(len(order), dtype=bool)  # a hash two terms share: both searched
+        if len(order) > 1:
+            twin = full[order][1:] == full[order][:-1]
+            same[1:] |= twin
+            same[:-1] |= twin
+        searched = [(int(k), terms[int(k)]) for k in order[same]]
+        order = order[~same]
+        firsts = np.array([_window_hash(terms[k][:m]) for k in order.tolist()],
+                          dtype=np.uint64)
+        pairs = np.unique(np.stack([firsts, lengths[order].astype(np.uint64)], axis=1), axis=0)
+        chosen = [terms[k] for k in order.tolist()]
+        scratch.write(job.scratch, "terms", {
+            "first": pairs[:, 0], "first_lengths": pairs[:, 1].astype(np.int64),
+            "hash": full[order], "lengths": lengths[order], "ids": order.astype(np.int64),
+            "chars": np.frombuffer("".join(chosen).encode("utf-32-le"), dtype=np.uint32),
+            "offsets": np.concatenate(([0], np.cumsum(lengths[order])))})
+        short_ids = [(ids[t], t) for t in short]
+        return cls(ids, tuple(searched + short_ids))
 
 
 def _window_hash(window: str) -> int:
     """``_windows``'s hash of one window, in Python integers."""
+    return (_text_hash(window) * HASH_MIX) & ((1 << 64) - 1)
+
+
+def _text_hash(text: str) -> int:
+    """The polynomial hash of ``text`` (base ``HASH_BASE``, modulo 2**64), as ``_substring_
+    hashes`` computes it for the substrings of a document."""
     mask = (1 << 64) - 1
     h = 0
-    for char in window:
+    for char in text:
         h = (h * HASH_BASE + ord(char)) & mask
-    return (h * HASH_MIX) & mask
+    return h
+
+
+def _substring_hashes(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+                      ) -> np.ndarray:
+    """``_text_hash`` of every substring ``codes[starts[k]:starts[k] + lengths[k]]``: with
+    ``S[i] = sum(c_j * B**-j, j < i)`` (B is odd, so invertible modulo 2**64), the hash of
+    ``[p, p + n)`` is ``B**(p + n - 1) * (S[p + n] - S[p])``, all in wrapping uint64."""
+    import numpy as np
+
+    n = len(codes)
+    with np.errstate(over="ignore"):
+        power = np.cumprod(np.full(n + 1, HASH_BASE, dtype=np.uint64))
+        power = np.concatenate(([np.uint64(1)], power[:-1]))  # B**k
+        inverse = np.cumprod(np.full(n + 1, pow(HASH_BASE, -1, 1 << 64), dtype=np.uint64))
+        inverse = np.concatenate(([np.uint64(1)], inverse[:-1]))  # B**-k
+        prefix = np.concatenate(([np.uint64(0)],
+                                 np.cumsum(codes.astype(np.uint64) * inverse[:n],
+                                           dtype=np.uint64)))
+        ends = starts + lengths
+        found: np.ndarray = power[ends - 1] * (prefix[ends] - prefix[starts])
+    return found
 
 
 def occurrence_task(args: tuple[_Job, _Group, _Terms]) -> Edges:
     """Stage 5: every occurrence of the long terms (found at positions with a shared window)
-    and of the short quoted terms: int32 rows (term number, document, offset, aligned 0/1),
+    and of the searched terms: int32 rows (term number, document, offset, aligned 0/1),
     written by term partition (number mod ``partitions``)."""
     import numpy as np
 
     job, group, terms = args
-    m = job.min_chars
-    ids = terms.ids
-    out: list[tuple[int, int, int, bool]] = []
+    table = {key: scratch.load(job.scratch, "terms", key) for key in
+             ("first", "first_lengths", "hash", "lengths", "ids", "chars", "offsets")}
+    found = [np.zeros((0, 4), dtype=np.int64)]
     for doc in _load(job, group):
+        inside = np.concatenate(([0], np.cumsum(doc.barrier, dtype=np.int64)))
+        found.append(_long_hits(doc, job.min_chars, table, inside))
         text, bounds, d = doc.text, doc.bounds, doc.index
-        hashes, valid = _windows(text, m, doc.barrier)
-        for p in np.flatnonzero(valid & is_shared(hashes, terms.first)).tolist():
-            for n in terms.lengths.get(text[p : p + m], ()):
-                term = text[p : p + n]
-                k = ids.get(term, -1) if len(term) == n else -1
-                if k >= 0:
-                    out.append((k, d, p, bool(bounds[p] and bounds[p + n])))
-        for term in terms.short:
-            k = ids[term]
+        hits = []
+        for k, term in terms.short:
+            n = len(term)
             p = text.find(term)
             while p >= 0:
-                out.append((k, d, p, bool(bounds[p] and bounds[p + len(term)])))
+                if inside[p + n] == inside[p]:  # none in a collapsed periodic run
+                    hits.append((k, d, p, int(bounds[p] and bounds[p + n])))
                 p = text.find(term, p + 1)
-    rows = np.array(out, dtype=np.int32).reshape(-1, 4)
+        found.append(np.array(hits, dtype=np.int64).reshape(-1, 4))
+    rows = np.concatenate(found).astype(np.int32)
     order, edges = scratch.partition_order(rows[:, 0] % job.partitions, job.partitions)
     scratch.write(job.scratch, f"occurrences-{group.number}", {"rows": rows[order]})
-    found: Edges = edges.tolist()
-    return found
+    out: Edges = edges.tolist()
+    return out
+
+
+def _long_hits(doc: _Doc, m: int, table: dict[str, np.ndarray], inside: np.ndarray
+               ) -> np.ndarray:
+    """Rows (term, document, offset, aligned) of the long terms in one document: at every
+    position whose window starts a term, every length of a term starting so, looked up by
+    the hash of the substring and checked against the term's text. An occurrence holds no
+    barrier (``inside``: barriers before each offset), as the miner's LCP is clipped at them:
+    a term repeating a periodic unit is not found again inside the collapsed part."""
+    import numpy as np
+
+    text = doc.text
+    hashes, valid = _windows(text, m, doc.barrier)
+    first = table["first"]
+    pos = np.flatnonzero(valid & is_shared(hashes, first))
+    if not len(pos):
+        return np.zeros((0, 4), dtype=np.int64)
+    lo = np.searchsorted(first, hashes[pos], side="left")
+    hi = np.searchsorted(first, hashes[pos], side="right")
+    pick = _ranges(lo, hi - lo)
+    starts = np.repeat(pos, hi - lo)
+    lengths = np.asarray(table["first_lengths"][pick])
+    fits = starts + lengths <= len(text)
+    starts, lengths = starts[fits], lengths[fits]
+    clear = inside[starts + lengths] == inside[starts]
+    starts, lengths = starts[clear], lengths[clear]
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    wanted = _substring_hashes(codes, starts, lengths)
+    key, key_lengths = table["hash"], table["lengths"]
+    at = np.minimum(np.searchsorted(key, wanted), len(key) - 1)
+    hit = (key[at] == wanted) & (key_lengths[at] == lengths)
+    at, starts, lengths = at[hit], starts[hit], lengths[hit]
+    # the hash says which term; the text says it is that term
+    offsets = np.asarray(table["offsets"])[at]
+    same = codes[_ranges(starts, lengths)] == np.asarray(table["chars"])[_ranges(offsets, lengths)]
+    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    exact = np.logical_and.reduceat(same, firsts) if len(same) else same
+    at, starts, lengths = at[exact], starts[exact], lengths[exact]
+    bounds = doc.bounds
+    aligned = bounds[starts] & bounds[starts + lengths]
+    return np.stack([np.asarray(table["ids"])[at], np.full(len(at), doc.index), starts,
+                     aligned.astype(np.int64)], axis=1).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -535,6 +636,7 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
     """The shared phrases of every document of the store (the rules of ``policydiff.phrases``
     and its defaults)."""
     from policydiff.errors import InputError
+    from policydiff.phrases.mining import periodic_notes
     from policydiff.phrases.model import han_count
 
     if min_chars < 1 or min_docs < 1 or min_slogan_chars < 1:
@@ -550,10 +652,10 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
               for n, i in enumerate(range(0, len(keys), DOCUMENTS_PER_TASK))]
     with scratch.Scratch(store_path) as work:
         job = _Job(str(store_path), str(work.folder), min_chars, min_docs, PARTITIONS, buckets)
-        candidates, quoted = _candidates_of(job, groups, runner)
+        candidates, quoted, runs = _candidates_of(job, groups, runner)
         long_terms, short_terms = _terms(candidates, quoted, min_chars, min_docs,
                                          min_slogan_chars)
-        terms = _Terms.of(long_terms, short_terms, min_chars)
+        terms = _Terms.of(job, long_terms, short_terms)
         found = runner.map("finding", occurrence_task, [(job, g, terms) for g in groups])
         parts = [(g.number, e) for g, e in zip(groups, found, strict=True)]
         kept = runner.map("keeping", keep_task, [
@@ -562,19 +664,23 @@ def find_phrases(store_path: str, runner: Runner, *, min_chars: int = 4, min_doc
     phrases = [CorpusPhrase(text, kind, docs, counts)
                for part in kept for text, kind, docs, counts in part]
     phrases.sort(key=lambda p: (-len(p.documents), -han_count(p.text), p.text))
-    return PhraseResult(keys, paths, tuple(phrases), min_chars)
+    coarse = periodic_notes([(paths[d], unit, run) for d, unit, run in runs], len(runs))
+    return PhraseResult(keys, paths, tuple(phrases), min_chars, coarse)
 
 
-def _candidates_of(job: _Job, groups: list[_Group], runner: Runner) -> tuple[set[str], Quoted]:
-    """Stages 1-4: the candidate texts and the quoted terms."""
+def _candidates_of(job: _Job, groups: list[_Group], runner: Runner
+                   ) -> tuple[set[str], Quoted, Runs]:
+    """Stages 1-4: the candidate texts, the quoted terms, the collapsed periodic runs."""
     import numpy as np
 
     first = runner.map("shingles", shingle_task, [(job, g) for g in groups])
     quoted: Quoted = {}
-    for _, found in first:
+    runs: Runs = []
+    for _, found, collapsed in first:
         for term, spots in found.items():
             quoted.setdefault(term, []).extend(spots)
-    parts = [(g.number, edges) for g, (edges, _) in zip(groups, first, strict=True)]
+        runs.extend(collapsed)
+    parts = [(g.number, edges) for g, (edges, _, _) in zip(groups, first, strict=True)]
     del first
     counted = runner.map("counting", count_task, [(job, j, parts)
                                                   for j in range(job.partitions)])
@@ -593,7 +699,7 @@ def _candidates_of(job: _Job, groups: list[_Group], runner: Runner) -> tuple[set
     candidates: set[str] = set()
     for found in runner.map("repeats", repeat_task, tasks):
         candidates.update(found)
-    return candidates, quoted
+    return candidates, quoted, runs
 
 
 def _keepings(terms: _Terms, candidates: set[str], quoted: Quoted, job: _Job, documents: int,

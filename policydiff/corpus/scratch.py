@@ -7,13 +7,13 @@ partition ``j``'s rows). A task of stage B reads its partition's rows of every f
 memory map (``slices``): only those rows are read. The folder lives inside the store
 (``STORE/.scratch-…``), so that every worker of a cluster sees it where it sees the store,
 and is removed when the run ends, also when it fails (``Scratch`` is a context manager).
-Files are written with ``files.write_atomic`` (whole or not at all); they are the run's own
-files, read only by the run that wrote them.
+Files are written whole or not at all (``write``); they are the run's own files, read only by
+the run that wrote them.
 """
 
 from __future__ import annotations
 
-import io
+import os
 import secrets
 import shutil
 from collections.abc import Sequence
@@ -41,15 +41,20 @@ class Scratch:
 
 
 def write(folder: str, name: str, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` as ``folder/name.KEY.npy``."""
+    """Write ``arrays`` as ``folder/name.KEY.npy``, each whole or not at all (a temporary
+    name, then a rename), without ``files.write_atomic``'s flush to disk: a scratch file does
+    not outlive its run, and hundreds of flushes cost more than the stage on a busy disk."""
     import numpy as np
 
-    from policydiff.files import write_atomic
-
     for key, array in arrays.items():
-        buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-        write_atomic(Path(folder) / f"{name}.{key}.npy", buffer.getvalue())
+        target = Path(folder) / f"{name}.{key}.npy"
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+        try:
+            with partial.open("xb") as handle:
+                np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 def load(folder: str, name: str, key: str) -> np.ndarray:

@@ -32,6 +32,8 @@ class _TraceJob:
     store: str
     phrase: str
     keys: tuple[str, ...]
+    places: tuple[tuple[int, int], ...]
+    """Where the documents are in the store (``store.read_rows``)."""
     config: Config
 
 
@@ -50,9 +52,11 @@ def trace(store_path: str, phrase: str, config: Config, runner: Runner) -> dict[
     """The trace of ``phrase`` (see the module docstring) as a JSON-ready dict."""
     store = Store.open(store_path)
     wanted = normalized_phrase(phrase, config)
-    frame = store.documents(["path", "title", "year", "region", "level"])
+    frame = store.documents(["path", "title", "year", "region", "level"], places=True)
     keys = list(frame["key"])
-    jobs = [_TraceJob(str(store_path), wanted, tuple(keys[i : i + DOCUMENTS_PER_TASK]), config)
+    places = list(zip(frame["part"].tolist(), frame["row"].tolist(), strict=True))
+    jobs = [_TraceJob(str(store_path), wanted, tuple(keys[i : i + DOCUMENTS_PER_TASK]),
+                      tuple(places[i : i + DOCUMENTS_PER_TASK]), config)
             for i in range(0, len(keys), DOCUMENTS_PER_TASK)]
     hits: dict[str, dict[str, Any]] = {}
     for found in runner.map("tracing", trace_task, jobs):
@@ -105,22 +109,26 @@ def _summary(phrase: str, wanted: str, documents: list[dict[str, Any]], total: i
 
 
 def trace_task(job: _TraceJob) -> dict[str, dict[str, Any]]:
-    """The occurrences of the phrase in some documents: count and hits per document key."""
-    store = Store.open(job.store)
-    frame = store.documents(["text", "source"])
-    frame = frame[frame["key"].isin(set(job.keys))]
-    out: dict[str, dict[str, Any]] = {}
+    """The occurrences of the phrase in some documents: count and hits per document key.
+    Reads the texts of these documents only, and the sources of those holding the phrase."""
+    from policydiff.corpus.store import read_rows
+
     phrase = job.phrase
-    for row in frame.itertuples(index=False):
-        text = row.text
+    found: dict[int, tuple[str, list[int]]] = {}
+    for k, row in enumerate(read_rows(job.store, job.places, ["text"])):
+        text = row["text"]
         starts = []
         p = text.find(phrase)
         while p >= 0:
             starts.append(p)
             p = text.find(phrase, p + 1)
         if starts:
-            out[row.key] = {"count": len(starts),
-                            "hits": _hits(text, row.source, starts, len(phrase), job.config)}
+            found[k] = (text, starts)
+    sources = read_rows(job.store, [job.places[k] for k in found], ["source"])
+    out: dict[str, dict[str, Any]] = {}
+    for (k, (text, starts)), row in zip(found.items(), sources, strict=True):
+        out[job.keys[k]] = {"count": len(starts), "hits": _hits(
+            text, row["source"], starts, len(phrase), job.config)}
     return out
 
 

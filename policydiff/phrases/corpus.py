@@ -225,9 +225,13 @@ def traverse_intervals(
 def text_barriers(text: str) -> np.ndarray:
     """``b[i]`` True where ``text[i]`` is a barrier no phrase crosses: the rule of
     ``barriers`` for one document, without building a suffix array."""
+    return text_barrier_runs(text)[0]
+
+
+def text_barrier_runs(text: str) -> tuple[np.ndarray, list[PeriodicRun]]:
+    """``text_barriers`` and the periodic runs collapsed in ``text`` (local offsets)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
-    found, _ = barriers(codes, codes_in(codes, HAN_RANGES) | (codes == ord(IDEOGRAPHIC_ZERO)))
-    return found
+    return barriers(codes, codes_in(codes, HAN_RANGES) | (codes == ord(IDEOGRAPHIC_ZERO)))
 
 
 def barriers(arr: np.ndarray, han: np.ndarray) -> tuple[np.ndarray, list[PeriodicRun]]:

@@ -4,13 +4,13 @@ quoted terms, and the kind of each phrase (rules in the package docstring)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
 from policydiff.chars import PHRASE_BARRIERS
 from policydiff.errors import InputError
-from policydiff.phrases.corpus import Corpus
+from policydiff.phrases.corpus import Corpus, PeriodicRun
 from policydiff.phrases.model import (
     Occurrence,
     Phrase,
@@ -266,19 +266,27 @@ def _han_repeats(corpus: Corpus, min_chars: int, min_docs: int) -> np.ndarray:
 
 def _periodic_notes(corpus: Corpus, ids: tuple[str, ...]) -> tuple[str, ...]:
     """One line per collapsed periodic run (``Corpus.periodic``): where, and what repeats."""
-    notes = []
+    runs = []
     for run in corpus.periodic[:MAX_PERIODIC_NOTES]:
         doc = int(corpus.doc_of[run.start])
         start = run.start - int(corpus.starts[doc])
-        text = corpus.texts[doc]
-        unit = one_line(text[start : start + run.period])
-        notes.append(
-            f"{ids[doc]}: characters {start}–{start + run.end - run.start} repeat "
-            f"“{unit}” {(run.end - run.start) // run.period:,} times; phrases use only its "
-            f"first {PERIODIC_KEEP * run.period} characters"
-        )
-    if len(corpus.periodic) > MAX_PERIODIC_NOTES:
-        notes.append(f"{len(corpus.periodic) - MAX_PERIODIC_NOTES:,} more such runs")
+        runs.append((ids[doc], corpus.texts[doc][start : start + run.period],
+                     PeriodicRun(start, start + run.end - run.start, run.period)))
+    return periodic_notes(runs, len(corpus.periodic))
+
+
+def periodic_notes(runs: Sequence[tuple[str, str, PeriodicRun]], total: int
+                   ) -> tuple[str, ...]:
+    """The lines of ``PhraseSet.coarse`` for collapsed periodic runs: ``runs`` are the first
+    (document id, repeated unit, run in local offsets), ``total`` counts them all."""
+    notes = [
+        f"{doc}: characters {run.start}–{run.end} repeat “{one_line(unit)}” "
+        f"{(run.end - run.start) // run.period:,} times; phrases use only its first "
+        f"{PERIODIC_KEEP * run.period} characters"
+        for doc, unit, run in runs[:MAX_PERIODIC_NOTES]
+    ]
+    if total > MAX_PERIODIC_NOTES:
+        notes.append(f"{total - MAX_PERIODIC_NOTES:,} more such runs")
     return tuple(notes)
 
 
