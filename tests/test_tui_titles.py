@@ -1,5 +1,5 @@
 """Which document titles the viewer shows beside the labels (issue 15, item 6): one rule,
-``labels.informative_title``, for the pair switcher and the theme matrix. A title is shown only
+``labels.informative_title``, for the pair switcher, the theme matrix and the header. A title is shown only
 when it says more than the label: not when the document has no title line, when the title holds
 the label, or when several documents share it (the national reports' 政府工作报告).
 
@@ -50,3 +50,7 @@ async def test_the_pair_switcher_leaves_shared_titles_out(corpus_dir: Path) -> N
         d1, d2, d3 = session.comparison.documents
         assert screen._title(d1, d2) == []  # 政府工作报告 twice: the labels 2023, 2024 say it
         assert screen._title(d1, d3) == []  # and 2026年安徽省政府工作报告 holds 安徽
+        # the header says the file, not a title the two documents share
+        header = app.main.header
+        assert "政府工作报告" not in str(header._doc(d1, 100))
+        assert "national-2023.txt" in str(header._doc(d1, 100))

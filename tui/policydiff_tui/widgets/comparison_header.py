@@ -10,6 +10,7 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widget import Widget
 
+from policydiff.labels import informative_title
 from policydiff.model import Document
 from policydiff_tui import sanitize
 
@@ -44,12 +45,11 @@ class ComparisonHeader(Widget):
 
     def _doc(self, doc: Document, width: int) -> Content:
         name = Path(doc.path).name
-        title = doc.title if doc.title and doc.title != doc.file_stem else ""
+        # the title only where it says more than the label (labels.informative_title)
+        title = informative_title(doc, self.docs or ())
         what = f"{title} ({name})" if title else name
         # The label (北京, 2025) first, unless it is the file name's stem, shown anyway.
         shown_label = doc.label if not doc.file_stem.startswith(doc.label) else ""
-        if shown_label and title == shown_label:
-            what = name
         tag = sanitize.line(shown_label, self._style("figure")) if shown_label else None
         room = max(8, width - len(shown_label) - 1)
         return sanitize.join(
