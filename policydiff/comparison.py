@@ -44,6 +44,7 @@ from policydiff.config import Config
 from policydiff.document import (
     DocumentTokens,
     document_tokens,
+    forget_normalization,
     hold_tokens,
     load_document,
     with_label,
@@ -565,7 +566,8 @@ def load_corpus(
 
             get_tokenizer()
         order = sorted(tasks, key=lambda t: -(len(t.data) if t.data is not None else _size(t.path)))
-        for done, (index, result, error) in enumerate(_parallel(_load_task, order, workers), 1):
+        pooled = _parallel(_pooled_load_task, order, workers)
+        for done, (index, result, error) in enumerate(pooled, 1):
             if error is not None:
                 errors[index] = error
             else:
@@ -663,6 +665,17 @@ def _load_task(
     except Exception as exc:  # re-raised by the caller
         return task.index, None, exc
     return task.index, (doc, doc_tokens), None
+
+
+def _pooled_load_task(
+    task: _LoadTask,
+) -> tuple[int, tuple[Document, DocumentTokens | None] | None, Exception | None]:
+    """``_load_task`` in a pool worker: the document is sent back without its normalization
+    trace (``document.forget_normalization``)."""
+    index, result, error = _load_task(task)
+    if result is not None:
+        forget_normalization(result[0])
+    return index, result, error
 
 
 def compare(

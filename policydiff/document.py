@@ -129,6 +129,12 @@ def keep_normalization(doc: Document, normal: NormalText) -> None:
     doc.__dict__["normalization"] = normal
 
 
+def forget_normalization(doc: Document) -> None:
+    """Drop the kept trace (``keep_normalization``): a document sent from a pool worker goes
+    without it (about 70 bytes a character; computed again only where a citation needs it)."""
+    doc.__dict__.pop("normalization", None)
+
+
 def with_label(doc: Document, label: str) -> Document:
     """A copy of ``doc`` named ``label`` that keeps its normalization trace once computed."""
     copy = dataclasses.replace(doc, label=label)
