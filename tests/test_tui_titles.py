@@ -1,7 +1,7 @@
 """Which document titles the viewer shows beside the labels (issue 15, item 6): one rule,
-``labels.informative_title``, for the pair switcher, the theme matrix and the header. A title is shown only
-when it says more than the label: not when the document has no title line, when the title holds
-the label, or when several documents share it (the national reports' 政府工作报告).
+``labels.informative_title``, for the pair switcher, the theme matrix and the header. A title is
+shown only when it says more than the label: not when the document has no title line, when the
+title holds the label, or when several documents share it (the national reports' 政府工作报告).
 
 First lines of the corpus files (head -1): national-2023.txt and national-2024.txt
 "政府工作报告", national-2025.txt "各位代表：" (no title line), prov-2026-anhui.txt's title
