@@ -115,6 +115,54 @@ def two_documents(tmp: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
+STAGES_CHILD = """
+import gc, sys, time
+cpu = time.process_time
+marks = [("interpreter start", cpu())]
+import policydiff.cli, policydiff.comparison, policydiff.outputs
+marks.append(("imports", cpu()))
+from policydiff.tokenize import get_tokenizer
+get_tokenizer()
+marks.append(("segmenter load", cpu()))
+from policydiff.cli import config_from_args, build_parser
+args = build_parser().parse_args(["compare", *sys.argv[1:], "--no-cache"])
+comparison = policydiff.comparison.compare(sys.argv[1:], config_from_args(args))
+gc.freeze()
+marks.append(("read, normalize, segment, themes, tokenize", cpu()))
+comparison.alignments()
+marks.append(("align", cpu()))
+outputs = policydiff.outputs.comparison_outputs(comparison)
+stage = {"phrases.json": "phrases (mining, new/dropped, report)"}
+for name, render in outputs.files.items():
+    render()
+    label = stage.get(name) or ("change report (with its section diffs)"
+        if name.startswith("changes-") and not any(m[0].startswith("change") for m in marks)
+        else "other outputs (rendered, not written)")
+    marks.append((label, cpu()))
+import json
+out, last = dict.fromkeys([m[0] for m in marks if not m[0].startswith("other")], 0.0), 0.0
+for label, at in marks:
+    out[label] = out.get(label, 0.0) + at - last
+    last = at
+print(json.dumps(out))
+"""
+"""A fresh process doing what a cold two-document ``compare`` does, stage by stage (CPU
+seconds; nothing written to disk). Prints one JSON object."""
+
+
+def two_stages(repeat: int) -> dict[str, float]:
+    """Median CPU seconds per stage of a cold ``compare`` of national 2024/2025 (fresh
+    processes, bytecode cached), so that the ratio to the baseline can be read as its parts."""
+    pair = [str(CORPUS / "national-2024.txt"), str(CORPUS / "national-2025.txt")]
+    env = environment(Path(tempfile.gettempdir()) / "policydiff-targets-stages")
+    rows = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, "-c", STAGES_CHILD, *pair], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=True)
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return {label: statistics.median(r.get(label, 0.0) for r in rows) for label in rows[0]}
+
+
 def many(tmp: Path) -> dict[str, Any]:
     env = environment(tmp / "cache-many")
     provinces = [str(p) for p in sorted(CORPUS.glob("prov-2026-*.txt"))]
@@ -345,6 +393,13 @@ def report(results: dict[str, Any]) -> None:
             print(f"  compare, {name:<6} {row['wall']:.2f} s wall {row['cpu']:.2f} s CPU = "
                   f"{row['ratio_wall']:.2f}x wall, {row['ratio_cpu']:.2f}x CPU of the baseline"
                   f"   (target <= {TARGETS[target]}x)")
+    stages = results.get("two_stages")
+    if stages and two:
+        base = two["difflib"]["cpu"]
+        print("  where the cold run's CPU goes (median of fresh processes; x of the baseline):")
+        for label, cpu in stages.items():
+            print(f"    {label:<46}{cpu:6.3f} s  x{cpu / base:.2f}")
+        print(f"    {'sum':<46}{sum(stages.values()):6.3f} s  x{sum(stages.values()) / base:.2f}")
     m = results.get("many")
     if m:
         print("\nMany documents (no cache)")
@@ -419,6 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print("... two documents", file=sys.stderr, flush=True)
             keep("two", two_documents(tmp, args.repeat))
+            keep("two_stages", two_stages(args.repeat))
         if not args.quick:
             print("... many documents", file=sys.stderr, flush=True)
             keep("many", many(tmp))
