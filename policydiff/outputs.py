@@ -27,7 +27,7 @@ The set, for documents d1…dN:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,6 +137,7 @@ def comparison_outputs(
         files = {name: render for name, render in files.items() if name in names}
     others += [name for name in files if name not in (INDEX, PHRASES_PAGE)
                and not name.startswith(("diff-", "changes-"))]
+    files = _in_workers(comparison, files)
     # The index depends on which pages there are: the choice is part of its cache name.
     files = {name: _cached(comparison, f"{name}?{pair_pages}" if name == INDEX else name, render)
              for name, render in files.items()}
@@ -144,6 +145,90 @@ def comparison_outputs(
         files = {name: _with_bom(render) if name.endswith(".csv") else render
                  for name, render in files.items()}
     return Outputs(files, notes)
+
+
+PARALLEL_MIN_TASKS = 4
+"""From this many pair pages and change reports on, they are rendered in forked workers."""
+
+
+def _in_workers(comparison: Comparison, files: dict[str, Renderer]) -> dict[str, Renderer]:
+    """``files`` whose pair pages and change reports render in forked workers (``_Batch``)
+    when there are at least ``PARALLEL_MIN_TASKS`` of them and batch work may fork
+    (``Comparison.batch_workers``). One task per page, one per pair's change report (its
+    three files share one report), one for the peers' report."""
+    tasks: dict[str, list[str]] = {}
+    for name in files:
+        if name.startswith("diff-"):
+            tasks[name] = [name]
+        elif name.startswith("changes-"):
+            tasks.setdefault(name.rpartition(".")[0], []).append(name)
+    workers = min(comparison.batch_workers(), len(tasks))
+    if workers < 2 or len(tasks) < PARALLEL_MIN_TASKS:
+        return files
+    batch = _Batch(files, list(tasks.values()), workers)
+    return {name: batch.renderer(name) if name.startswith(("diff-", "changes-")) else render
+            for name, render in files.items()}
+
+
+class _Batch:
+    """Renders groups of files in a pool of forked workers, started when the first of them is
+    asked for (through the result cache: a repeat run forks nothing), results in the order of
+    the groups, so the parent holds only what the workers are ahead by (as UTF-8)."""
+
+    def __init__(self, files: dict[str, Renderer], groups: list[list[str]], workers: int):
+        self.files = files
+        self.groups = groups
+        self.workers = workers
+        self.ready: dict[str, bytes] = {}
+        self.results: Generator[dict[str, bytes], None, None] | None = None
+        self.received = 0
+
+    def renderer(self, name: str) -> Renderer:
+        return lambda: self.text(name)
+
+    def text(self, name: str) -> str:
+        if name not in self.ready:
+            if self.results is None:
+                self.results = self._run()
+            for found in self.results:
+                self.ready.update(found)
+                self.received += 1
+                if name in self.ready:
+                    break
+            if self.received == len(self.groups):
+                self.results.close()  # every group is in: the pool ends now
+        data = self.ready.pop(name, None)
+        if data is None:  # asked for twice: the workers' copy is gone
+            return self.files[name]()
+        return data.decode("utf-8", "surrogatepass")
+
+    def _run(self) -> Generator[dict[str, bytes], None, None]:
+        import multiprocessing
+
+        global _BATCH
+        _BATCH = self
+        try:
+            try:
+                pool = multiprocessing.get_context("fork").Pool(self.workers)
+            except (OSError, ImportError):  # no working semaphores: render here
+                yield from map(_render_group, range(len(self.groups)))
+                return
+            with pool:
+                yield from pool.imap(_render_group, range(len(self.groups)))
+        finally:
+            _BATCH = None
+
+
+_BATCH: _Batch | None = None
+"""The batch a forked worker renders from (set in the parent before the pool forks)."""
+
+
+def _render_group(group: int) -> dict[str, bytes]:
+    """The files of the batch's group number ``group``, as UTF-8."""
+    batch = _BATCH
+    assert batch is not None, "render workers must be forked from _Batch._run"
+    return {name: batch.files[name]().encode("utf-8", "surrogatepass")
+            for name in batch.groups[group]}
 
 
 def _cached(comparison: Comparison, name: str, render: Renderer) -> Renderer:

@@ -75,3 +75,32 @@ def test_peers_get_no_pair_pages_and_the_index_says_so(peers: Comparison) -> Non
     index = outputs.files["index.html"]()
     assert f'<p class="meta">{note}</p>' in index  # under Pairs; nothing to escape in it
     assert 'href="diff-' not in index
+
+
+@pytest.mark.pools
+def test_pages_and_change_reports_rendered_in_workers_are_the_same(
+    with_series: Comparison,
+) -> None:
+    """Above ``PARALLEL_MIN_TASKS`` pages and change reports, forked workers render them
+    (``outputs._Batch``): the texts are those rendered here, in any order asked for."""
+    from policydiff import outputs
+    from policydiff.comparison import worker_count
+
+    if worker_count() < 2:
+        pytest.skip("one core: nothing is forked")
+    files = outputs.comparison_outputs(with_series).files
+    batched = [n for n in files if n.startswith(("diff-", "changes-"))]
+    # 4 pages and 4 change reports (3 files each) of the county series
+    assert len(batched) == 4 + 4 * 3
+    assert len(batched) >= outputs.PARALLEL_MIN_TASKS
+    texts = {name: files[name]() for name in reversed(batched)}  # out of order on purpose
+    from policydiff.changes.files import change_files
+    from policydiff.render.html import diff_html
+
+    for a, b in page_pairs(with_series):
+        assert texts[f"diff-{a}-{b}.html"] == diff_html(with_series, a, b, index="index.html")
+    alone = change_files(with_series, index="index.html")
+    for name in batched:
+        if name.startswith("changes-"):
+            assert texts[name] == alone[name](), name
+    assert outputs._BATCH is None  # the pool is gone
