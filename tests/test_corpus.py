@@ -68,6 +68,7 @@ def test_phrases_equal_the_in_memory_miner_on_the_seeds(seed_files, tmp_path):
     build(files, tmp_path / "store")
     result = corpus_phrases(tmp_path / "store")
     assert by_path(result) == miner_by_path(files)
+    assert not list((tmp_path / "store").glob(".scratch-*"))  # the shuffle's files are gone
     counts = {p.text: p.counts for p in result.phrases}["乡村振兴"]
     # counted by hand with grep: 000 4, 002 2 (line 37 "在推进乡村振兴上实现新突破"), 003 9,
     # 004 3; 001 writes it 鄉(xiāng)村振興 10 times (line 24 "鄉(xiāng)村振興有效銜接"), which
@@ -151,6 +152,22 @@ def test_build_adds_only_new_documents_and_records_failures(seed_files, tmp_path
     assert "binary" in failed["error"][0] or "not" in failed["error"][0]
     # two builds, two parts of the documents table: nothing rewritten
     assert len(opened.parts("documents")) == 2
+
+
+def test_a_build_in_several_parts_mines_and_traces_the_same(seed_files, tmp_path,
+                                                          monkeypatch):
+    """Two documents a part: the five seeds are three parts, which the row-group reads of
+    the phrase stages and of trace find as they find one part."""
+    import policydiff.corpus.build as building
+
+    monkeypatch.setattr(building, "DOCUMENTS_PER_PART", 2)
+    files = list(seed_files.values())
+    build(files, tmp_path / "store")
+    assert len(Store.open(tmp_path / "store").parts("documents")) == 3
+    assert by_path(corpus_phrases(tmp_path / "store")) == miner_by_path(files)
+    with Runner() as runner:
+        found = trace(str(tmp_path / "store"), "乡村振兴", Config(), runner)
+    assert found["occurrences"] == 4 + 10 + 2 + 9 + 3  # counted by grep (the first test)
 
 
 def test_manifest_and_trace_on_the_seeds(seed_files, tmp_path):

@@ -96,6 +96,8 @@ def test_cluster_results_equal_local_ones(cluster, seed_files, tmp_path):
         run("corpus", "phrases", remote, "--format", "json", "--scheduler", cluster).stdout)
     assert len(here["phrases"]) > 1000
     assert here == there
+    # the disk shuffle's files are gone, here and there
+    assert not [*Path(local).glob(".scratch-*"), *Path(remote).glob(".scratch-*")]
     trace_here = run("corpus", "trace", local, "乡村振兴", "--format", "json").stdout
     trace_there = run("corpus", "trace", remote, "乡村振兴", "--format", "json", "--scheduler",
                       cluster).stdout

@@ -2,10 +2,11 @@
 
 Each task reads a few documents with the core's own stages (``document.load_document``:
 decode, normalize, segment, themes; ``document.document_tokens``: tokens) and returns their
-rows; the client writes them as one new part of every table (``store.py``). A document that
-fails becomes a row with its one-line error and does not stop the build. Every input is read
-once, by its task, which computes its key: a document already in the store (same bytes, same
-settings) is only hashed, not decoded or processed again.
+rows; the client writes them as a new part of every table (``store.py``), one part per
+``DOCUMENTS_PER_PART`` inputs, so that it never holds more than that many documents' rows. A
+document that fails becomes a row with its one-line error and does not stop the build.
+Every input is read once, by its task, which computes its key: a document already in the
+store (same bytes, same settings) is only hashed, not decoded or processed again.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from policydiff.model import Document
 
 DOCUMENTS_PER_TASK = 8
+DOCUMENTS_PER_PART = 2000
+"""Documents read before their part is written (bounds what the client holds)."""
 
 
 @dataclass
@@ -63,29 +66,40 @@ def build_store(entries: Sequence[Entry], store_path: str, config: Config, runne
     once, by its task: the task computes its key and skips it when the store has it."""
     store = Store.create_or_open(store_path, settings_signature(config))
     stamp = store.stamp()
-    chunks = [_Task(tuple(entries[i : i + DOCUMENTS_PER_TASK]), config, str(store.path), stamp)
-              for i in range(0, len(entries), DOCUMENTS_PER_TASK)]
     result = BuildResult()
-    tables: Tables = {"documents": [], "sections": [], "themes": [], "shingles": []}
     keys: set[str] = set()
-    for part in runner.map("reading", read_chunk, chunks):
-        for found in part:  # in the order of the entries
-            if found is None:
-                result.skipped += 1
-                continue
-            row = found["documents"][0]
-            if row["status"] != OK:
-                result.failed.append((row["path"], row["error"]))
-            elif row["key"] in keys:
-                result.duplicates += 1
-                continue
-            else:
-                keys.add(row["key"])
-                result.added += 1
-            for name, rows in found.items():
-                tables[name].extend(rows)
-    store.write_part({name: _arrow(name, found) for name, found in tables.items()})
+    batches = range(0, len(entries), DOCUMENTS_PER_PART) if entries else range(1)
+    for number, first in enumerate(batches, 1):
+        batch = entries[first : first + DOCUMENTS_PER_PART]
+        chunks = [_Task(tuple(batch[i : i + DOCUMENTS_PER_TASK]), config, str(store.path),
+                        stamp) for i in range(0, len(batch), DOCUMENTS_PER_TASK)]
+        stage = "reading" if len(batches) == 1 else f"reading {number}/{len(batches)}"
+        tables: Tables = {"documents": [], "sections": [], "themes": [], "shingles": []}
+        for part in runner.map(stage, read_chunk, chunks):
+            for found in part:  # in the order of the entries
+                if _count(found, keys, result):
+                    for name, rows in (found or {}).items():
+                        tables[name].extend(rows)
+        store.write_part({name: _arrow(name, found) for name, found in tables.items()})
     return result
+
+
+def _count(found: Tables | None, keys: set[str], result: BuildResult) -> bool:
+    """Count one entry's outcome in ``result``; whether its rows go into the store (not when
+    the store has it or an earlier entry had the same bytes)."""
+    if found is None:
+        result.skipped += 1
+        return False
+    row = found["documents"][0]
+    if row["status"] != OK:
+        result.failed.append((row["path"], row["error"]))
+    elif row["key"] in keys:
+        result.duplicates += 1
+        return False
+    else:
+        keys.add(row["key"])
+        result.added += 1
+    return True
 
 
 _KNOWN: dict[str, frozenset[str]] = {}
