@@ -96,7 +96,7 @@ def assign_positive(score: np.ndarray) -> list[tuple[int, int]]:
     if score.size == 0:
         return []
     positive = score[score > 0]
-    if len(np.unique(positive)) < len(positive):
+    if len(np.unique(positive, return_counts=True)[0]) < len(positive):  # counts: no numpy.ma
         return [(i, j) for i, j in assign(score) if score[i, j] > 0]
     out: list[tuple[int, int]] = []
     for rows, cols in _positive_groups(score > 0):

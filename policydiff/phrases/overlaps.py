@@ -26,7 +26,8 @@ def overlap_matrix(phrase_set: PhraseSet) -> list[Overlap]:
     n_docs = len(ids)
     position = {doc: i for i, doc in enumerate(ids)}
     occ = _occurrence_table(phrase_set, position)
-    entries = np.unique(occ[:, 1] * n_docs + occ[:, 0])  # (phrase, doc), by phrase then doc
+    # (phrase, doc), by phrase then doc; return_counts: numpy 2.4's plain unique imports numpy.ma
+    entries = np.unique(occ[:, 1] * n_docs + occ[:, 0], return_counts=True)[0]
     ent_phrase, ent_doc = entries // n_docs, entries % n_docs
     first = np.searchsorted(ent_phrase, np.arange(len(phrase_set.phrases) + 1))
     per_phrase = np.diff(first)
