@@ -86,7 +86,7 @@ asyncio.run(main())
 
 
 def run_once(files: list[str], presses: int, *, cache: bool = True) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tui'}"}
     start = time.time()
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(start), str(presses), "cache" if cache else "no-cache",
