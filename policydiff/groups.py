@@ -11,7 +11,10 @@ left over, the extra partners of a matched section, and checks each group:
   of them alone (``SPLIT_GAIN``);
 - by structure: a left-over section whose matched subsections went, for the most part
   (``STRUCTURAL_AGREEMENT``, at least ``STRUCTURAL_CHILDREN`` of them), into one matched
-  section of the other side.
+  section of the other side; or whose one matched subsection went there, when the section's
+  own words are closest to the section that subsection is matched to (the task that became
+  one item of a larger part: 2019's （七）加强污染防治和生态建设 → 2020's 提高生态环境治理成效
+  in 五、实施扩大内需战略).
 
 Every match of a kept group carries the group's name (``Match.group``: the id of the section
 with several partners). An analyst's splits and merges are named the same way
@@ -35,7 +38,8 @@ STRUCTURAL_AGREEMENT = 0.6
 section for it to be that section's split or merge partner (``_extras``)."""
 
 STRUCTURAL_CHILDREN = 2
-"""The least matched subsections a left-over section needs for structural evidence."""
+"""The least matched subsections a left-over section needs for structural evidence (one
+suffices when its words agree: ``_one_child_confirmed``)."""
 
 SPLIT_GAIN = 1.3
 """A split or merge group is kept when the body similarity summed over the group is at least
@@ -61,13 +65,12 @@ def find_groups(
     partner_a = {i: j for i, j in pairs}
     partner_b = {j: i for i, j in pairs}
     # The share of each section's matched descendants that went into the other section.
-    least = STRUCTURAL_CHILDREN
     into_a = np.divide(count, matched_b[None, :], out=np.zeros_like(count),
-                       where=matched_b[None, :] >= least)  # for a left-over section of B
+                       where=matched_b[None, :] >= 1)  # for a left-over section of B
     into_b = np.divide(count, matched_a[:, None], out=np.zeros_like(count),
-                       where=matched_a[:, None] >= least)  # for a left-over section of A
-    return _extras(fa, fb, score, body, allowed, (into_a, into_b), partner_a, partner_b,
-                   options)
+                       where=matched_a[:, None] >= 1)  # for a left-over section of A
+    return _extras(fa, fb, score, body, allowed, (into_a, into_b, matched_b, matched_a),
+                   partner_a, partner_b, options)
 
 
 def name_groups(matches: list[Match], extras: list[Extra]) -> list[Match]:
@@ -93,8 +96,8 @@ def manual_group(
 
 def _extras(
     fa: SectionFeatures, fb: SectionFeatures, score: np.ndarray, body: np.ndarray,
-    allowed: np.ndarray, into: tuple[np.ndarray, np.ndarray], partner_a: dict[int, int],
-    partner_b: dict[int, int], options: AlignOptions,
+    allowed: np.ndarray, into: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    partner_a: dict[int, int], partner_b: dict[int, int], options: AlignOptions,
 ) -> list[Extra]:
     """Split and merge partners, as ``(i, j, kind, group)``.
 
@@ -108,17 +111,21 @@ def _extras(
     A left-over section whose matched subsections are matched, for the most part
     (``STRUCTURAL_AGREEMENT``), into one matched section of the other side is its extra
     partner too, whatever the bodies say: its content went there (2019's task （六）促进区域
-    协调发展 into 2020's part 五、实施扩大内需战略).
+    协调发展 into 2020's part 五、实施扩大内需战略). With one matched subsection
+    (``STRUCTURAL_CHILDREN`` wants two), only when its words agree (``_one_child_confirmed``)
+    and no group by score holds it. ``into``: the two shares of matched subsections (B's
+    left-over sections into A's, A's into B's) and each side's matched subsection counts.
     """
     out: list[Extra] = []
-    for kind, rows, cols, partner, sim, ok, agree in (
-        ("split", fa, fb, partner_a, score, allowed, into[0]),
-        ("merge", fb, fa, partner_b, score.T, allowed.T, into[1].T),
+    for kind, rows, cols, partner, sim, ok, agree, children in (
+        ("split", fa, fb, partner_a, score, allowed, into[0], into[2]),
+        ("merge", fb, fa, partner_b, score.T, allowed.T, into[1].T, into[3]),
     ):
         bodies = body if kind == "split" else body.T
         used = set(partner.values())
         candidates: dict[int, list[int]] = {}
         structural: list[tuple[int, int]] = []
+        weak: list[tuple[int, int]] = []  # one matched subsection: after the score evidence
         for j in range(len(cols.sections)):
             if j in used or not len(rows.sections):
                 continue
@@ -128,8 +135,11 @@ def _extras(
                 and sim[i, j] >= options.threshold / 2
                 and not related(cols.sections[j], cols.sections[partner[i]])
             ):
-                structural.append((i, j))
-                continue
+                if children[j] >= STRUCTURAL_CHILDREN:
+                    structural.append((i, j))
+                    continue
+                if _one_child_confirmed(rows, cols, bodies, partner, i, j):
+                    weak.append((i, j))
             i = int(np.argmax(sim[:, j]))
             if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
                 continue
@@ -141,7 +151,8 @@ def _extras(
             candidates.setdefault(i, []).append(j)
         kept = [(i, j) for i, js in candidates.items() if _covers(bodies, i, [partner[i], *js])
                 for j in js]
-        for i, j in kept + structural:
+        taken = {j for _, j in kept}
+        for i, j in kept + structural + [(i, j) for i, j in weak if j not in taken]:
             group = rows.sections[i].id
             out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
     return out
@@ -157,3 +168,21 @@ def _covers(bodies: np.ndarray, i: int, members: list[int]) -> bool:
 def related(x: Section, y: Section) -> bool:
     """True when one section contains the other."""
     return x.id == y.id or y.id.startswith(x.id + ".") or x.id.startswith(y.id + ".")
+
+
+def _inside(x: Section, y: Section) -> bool:
+    """True when ``x`` is ``y`` or inside it."""
+    return x.id == y.id or x.id.startswith(y.id + ".")
+
+
+def _one_child_confirmed(
+    rows: SectionFeatures, cols: SectionFeatures, bodies: np.ndarray, partner: dict[int, int],
+    i: int, j: int,
+) -> bool:
+    """Whether left-over section ``j``'s best partner by body is a section inside ``i`` that
+    is matched to a subsection of ``j``: its one matched subsection and its own words point to
+    the same place (2019's （七）加强污染防治和生态建设: its 加强生态系统保护修复 is matched to
+    2020's 提高生态环境治理成效 in 五、实施扩大内需战略, and so is the best body of （七））."""
+    best = int(np.argmax(bodies[:, j]))
+    return best != i and _inside(rows.sections[best], rows.sections[i]) and best in partner and (
+        _inside(cols.sections[partner[best]], cols.sections[j]))

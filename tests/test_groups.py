@@ -1,0 +1,67 @@
+"""Split and merge groups (policydiff.groups) on the corpus, written from reading the reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policydiff.align import Alignment
+from policydiff.comparison import compare
+from policydiff.config import Config
+from policydiff.model import Document
+
+
+def _aligned(corpus_dir: Path, a: str, b: str) -> tuple[Document, Document, Alignment]:
+    c = compare([corpus_dir / a, corpus_dir / b], Config())
+    doc_a, doc_b = c.documents
+    return doc_a, doc_b, c.alignment(doc_a.id, doc_b.id)
+
+
+def _name(doc: Document, section_id: str) -> str:
+    sec = doc.section(section_id)
+    return sec.label + sec.heading
+
+
+def _group(al: Alignment, group: str) -> set[tuple[str, str, str]]:
+    return {(m.a, m.b, m.kind) for m in al.matches if m.group == group}
+
+
+def test_task_that_became_one_item_joins_the_part_that_holds_it(corpus_dir: Path) -> None:
+    # 2019: "（七）加强污染防治和生态建设，大力推动绿色发展。" (pollution, green industry,
+    # "加强生态系统保护修复。推进山水林田湖草生态保护修复工程试点…"); 2020 has no such task: its
+    # part "五、实施扩大内需战略，推动经济发展方式加快转变" holds the one item
+    # "提高生态环境治理成效。…壮大节能环保产业。…实施重要生态系统保护和修复重大工程". One
+    # subsection of （七） is matched into 五, and （七）'s words are closest to that item: （七）
+    # is part of 五's merge, beside （四）促进形成强大国内市场 and （六）促进区域协调发展.
+    doc_a, doc_b, al = _aligned(corpus_dir, "national-2019.txt", "national-2020.txt")
+    five = next(s for s in doc_b.sections if _name(doc_b, s.id).startswith("五、实施扩大内需"))
+    members = {_name(doc_a, a)[:10] for a, b, _ in _group(al, five.id) if b == five.id}
+    assert members == {"（四）促进形成强大国", "（六）促进区域协调发", "（七）加强污染防治和"}
+
+
+def test_chapter_split_off_as_a_new_chapter(corpus_dir: Path) -> None:
+    # 17th Congress (2007): "五、促进国民经济又好又快发展" holds "（四）加强能源资源节约和生态环境
+    # 保护，增强可持续发展能力"; the 18th (2012) makes it a chapter of its own, "八、大力推进生态
+    # 文明建设" ("（二）全面促进资源节约", "（三）加大自然生态系统和环境保护力度"), beside its
+    # economy chapter "四、加快完善社会主义市场经济体制和加快转变经济发展方式". 2007's 五 is split
+    # into 2012's 四 and 八.
+    doc_a, doc_b, al = _aligned(
+        corpus_dir, "cpc-congress-17th-2007.txt", "cpc-congress-18th-2012.txt"
+    )
+    five = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("五、促进国民经济"))
+    parts = {_name(doc_b, b)[:7]: kind for a, b, kind in _group(al, five.id)
+             if a == five.id}
+    assert parts == {"四、加快完善社": "match", "八、大力推进生": "split"}
+
+
+def test_one_subsection_is_no_evidence_when_the_words_point_elsewhere(
+    seed_files: dict[str, Path],
+) -> None:
+    # Seed 004's "九、大力发展社会事业，努力建设最具幸福感城市" is closest in words to seed 003's
+    # whole task part "三、励新实干…", not to a section inside it matched to 九's subsections:
+    # one matched subsection does not make it a split partner of that whole part.
+    c = compare([seed_files[k] for k in sorted(seed_files)], Config())  # as `compare` runs
+    doc_a, doc_b = c.documents[3], c.documents[4]
+    al = c.alignment(doc_a.id, doc_b.id)
+    part = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("三、励新实干"))
+    nine = next(s for s in doc_b.sections if _name(doc_b, s.id).startswith("九、大力发展社会"))
+    assert (part.id, nine.id, "split") not in {(m.a, m.b, m.kind) for m in al.matches}
