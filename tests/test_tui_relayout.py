@@ -126,3 +126,23 @@ async def test_a_second_start_reads_the_one_pair_from_the_result_cache(
 
 def refuse(*_args: object, **_kwargs: object) -> NoReturn:
     raise AssertionError("aligned again: the result cache was not used")
+
+
+async def test_f_and_l_lay_out_once_inline_at_120x36() -> None:
+    """Inline (``u``), the one pane takes all the width the panels leave."""
+    app = make_app(FIRST_TWO)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        sbs = main.side_by_side
+        left, _right = sbs.panes
+        main.action_toggle_inline()
+        await settle(app, pilot)
+        for action in ("list", "phrases", "list", "phrases"):
+            before = sbs.current_layout
+            getattr(main, f"action_toggle_{action}")()
+            made = sbs.current_layout
+            assert isinstance(made, InlineLayout) and made is not before
+            await settle(app, pilot)
+            assert sbs.current_layout is made
+            assert sbs._widths[0] == left.text_width
