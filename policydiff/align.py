@@ -248,13 +248,22 @@ class Featurizer:
         self.theme_ids = list(theme_ids)
         self._tokens = dict(tokens or {})
         self._words: dict[str, list[tuple[int, str]]] = {}
+        self._buckets: dict[str, int] = {}  # _bucket of each distinct word, computed once
+        seen: dict[str, tuple[str, bool]] = {}  # each distinct word: one string, tested once
         df: Counter[str] = Counter()
         units = 0
         for doc in documents:
             held = self._tokens.get(doc.id)
             spans = held.spans() if held is not None else tokenize_spans(doc.text)
-            words = [(s, doc.text[s:e]) for s, e in spans]
-            self._words[doc.id] = [(s, w) for s, w in words if _is_content(w)]
+            kept = []
+            for s, e in spans:
+                word = doc.text[s:e]
+                found = seen.get(word)
+                if found is None:
+                    found = seen[word] = (word, _is_content(word))
+                if found[1]:
+                    kept.append((s, found[0]))
+            self._words[doc.id] = kept
             for sec in doc.sections:
                 own = sec.own_span
                 df.update(set(self._words_in(doc.id, own)))
@@ -291,9 +300,13 @@ class Featurizer:
                 for w, c in counts.items()
             }
             terms.append(weights)
+            known = self._buckets
             for w, value in weights.items():
                 rows.append(i)
-                buckets.append(_bucket(w))
+                bucket = known.get(w)
+                if bucket is None:
+                    bucket = known[w] = _bucket(w)
+                buckets.append(bucket)
                 values.append(value)
         # Built straight into the used columns: a dense (n, HASH_DIM) matrix first took 3 GB
         # (and 50 s) for a 10 MB document of 100,000 sections.
