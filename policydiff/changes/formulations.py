@@ -36,6 +36,7 @@ import bisect
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from policydiff.changes.formulation_reading import (
@@ -119,6 +120,13 @@ class _Other:
     year: int | None
     quoted: tuple[str, ...]
 
+    @cached_property
+    def pairs(self) -> frozenset[str]:
+        """Every two characters in a row of the folded text: a text whose pairs are not all
+        here is not in it (``_Index.having`` looks only where they are)."""
+        text = self.folded
+        return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
     def only_inside_longer_quotes(self, folded: str) -> bool:
         """Whether every occurrence of ``folded`` here is inside a longer quoted term (两新 in
         2021's “两新一重”): that report had another formulation, not this one."""
@@ -127,32 +135,31 @@ class _Other:
 
 
 class _Index:
-    """The other reports' folded texts joined, to find which of them hold a text with one
-    search per report that has it (instead of one per report)."""
+    """The other reports, to find which of them hold a text: only those holding every two
+    characters in a row of it (``_Other.pairs``, a set each) are searched, so a rare text
+    costs a few set look-ups per report instead of a scan of all their text."""
 
     def __init__(self, rest: Sequence[_Other]) -> None:
         self.rest = list(rest)
-        self.starts: list[int] = []
-        parts = []
-        pos = 0
-        for other in self.rest:
-            self.starts.append(pos)
-            parts.append(other.folded)
-            pos += len(other.folded) + 1
-        self.joined = "\x00".join(parts)
 
     def having(self, folded: str) -> list[_Other]:
-        """The reports whose folded text contains ``folded``."""
-        out = []
-        if not folded:
-            return list(self.rest)
-        pos = self.joined.find(folded)
-        while pos >= 0:
-            k = bisect.bisect_right(self.starts, pos) - 1
-            out.append(self.rest[k])
-            nxt = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.joined)
-            pos = self.joined.find(folded, nxt)
-        return out
+        """The reports whose folded text contains ``folded``, in their order."""
+        if len(folded) < 2:
+            return [o for o in self.rest if folded in o.folded]
+        pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
+        return [
+            o for o in self.rest
+            if pairs <= o.pairs and (len(folded) == 2 or folded in o.folded)
+        ]
+
+    def holds(self, folded: str) -> bool:
+        """Whether any of the reports contains ``folded``."""
+        if len(folded) < 2:
+            return any(folded in o.folded for o in self.rest)
+        pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
+        return any(
+            pairs <= o.pairs and (len(folded) == 2 or folded in o.folded) for o in self.rest
+        )
 
 
 class Evidence:
@@ -243,9 +250,8 @@ def distinctive_formulations(
     quoted_anywhere = _quoted_set(rest, reading)
     allowed = int(DISTINCTIVE_SHARE * len(rest))
     index = _Index(rest)
-    joined = index.joined
     units = _candidates(
-        reading, lambda folded: folded not in joined, quoted_anywhere,
+        reading, lambda folded: not index.holds(folded), quoted_anywhere,
         lambda folded: len(index.having(folded)) <= allowed,
     )
     terms = [c.text for c in units.values() if c.kind != "phrase"]
