@@ -17,13 +17,31 @@ phrases); what decides is evidence:
   than B is an old term coming back (双一流, 三保障), not a new one: a noun phrase is dropped,
   a quoted or dictionary term ranks low (``RETURNING``); a candidate taken up by later or
   contemporary reports (具身智能 in the 2026 provincial reports) ranks higher, and a noun
-  phrase some report quotes counts as a quoted term. For dropped formulations (A's relative
-  to B) the roles of older and later reports swap, except that a quoted or dictionary term
-  later reports still use is not demoted (六稳 and 六保 left the national report in 2024
-  whatever the provinces say);
+  phrase some report quotes is scored as one (``quoted elsewhere``), still a phrase here.
+  For dropped formulations (A's relative to B) the roles of older and later reports swap,
+  except that a quoted or dictionary term later reports still use is not demoted (六稳 and
+  六保 left the national report in 2024 whatever the provinces say);
+- **what it names** (``_names_no_policy``): the name of a figure (国内生产总值增长5%左右: the
+  indicators table has it), of a measure (…指数) or of a body (…委员会, …局, …中心; a place or
+  a body given a short name in brackets, 珠江三角洲(“珠三角”)) is no formulation, quoted or
+  not; nor the spirit of a meeting (三中全会精神: an event); nor a noun phrase whose head
+  evaluates (…地位, …能力, …效益, …性: 主体地位, 平衡性协调性);
+- **the noun phrase's role in its sentence**: not a piece of a longer unit (always followed
+  or always preceded by the same character: 乡风建设 of 文明乡风建设), not a predicate and its
+  object (its first word mostly begins clauses, 优化药品; or is a verbal noun that seldom
+  ends a noun phrase, 培育财源, 辅助器具 of 康复辅助器具), not an old noun phrase of the other
+  report with a verbal noun added (建设现代化产业体系 beside 现代化产业体系建设); only its
+  occurrences at word boundaries count (大力度 is not in 加大力度);
+- **a new noun phrase of old words** (every word in the other report, or in earlier ones) is a
+  unit only when at least ``UNIT_DOCS`` later reports take it up (冰雪经济, 入境消费); with
+  no corpus it is a rewording and left out;
 - **importance**: the part of the report (the plan part counts fully, the review of the past
   year 0.3 for noun phrases, whose new ones there are mostly results and events, and 0.6 for
   quoted and dictionary terms), repetition, being in a heading.
+
+The lists are checked against the top 30 of six pairs read by hand, ``tests/gold/formulations``
+(``tests/test_formulations.py``); which reports hold a text is found through ``_Index``
+(``benchmarks/formulations_bench.py``).
 
 *Dropped* formulations are the new formulations of A relative to B (older and newer swap).
 Renamed ones (``renames.py``) are pairs of a dropped and a new formulation found in the same
