@@ -15,9 +15,9 @@ What is measured, per scenario (two seeds; national 2024 vs 2025; the 31 provinc
 
 - stages, in one fresh process without the cache: read, normalize, segment, themes, tokenize
   (jieba's dictionary load included, and shown apart), align (all pairs; in a process pool
-  from ``compare.POOL_MIN_PAIRS`` pairs, as ``compare`` does), diff (the section diffs of every
-  pair when there are at most ``cli.MAX_HTML_PAIRS`` pairs, as ``compare`` does; of the
-  consecutive pairs d1-d2, d2-d3, ... otherwise), phrases (shared phrases and the phrase
+  from ``compare.POOL_MIN_PAIRS`` pairs, as ``compare`` does), diff (the section diffs of the
+  pairs that get a page, ``outputs.page_pairs``: every pair up to ``outputs.MAX_HTML_PAIRS``
+  pairs, else the aligned consecutive pairs of each series), phrases (shared phrases and the phrase
   report) and export (alignment JSON, phrase JSON and Markdown, HTML diffs as ``compare``
   writes them); peak memory of that process and of its pool workers;
 - end to end: ``policydiff compare`` as a user runs it, in a new process, first without the
@@ -40,7 +40,6 @@ The cache used here is a temporary folder (``POLICYDIFF_CACHE_DIR``), never the 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import platform
@@ -107,7 +106,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
     from policydiff.formats.phrases import render_json
-    from policydiff.outputs import MAX_HTML_PAIRS
+    from policydiff.outputs import MAX_HTML_PAIRS, page_pairs
     from policydiff.records import MAX_CHANGE_DOCUMENTS
     from policydiff.render.html import diff_html
     from policydiff.render.phrases import render_markdown
@@ -159,9 +158,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
     run_stage("align", comparison.alignments)
 
     all_pairs_diffed = len(pairs) <= MAX_HTML_PAIRS
-    diff_pairs = pairs if all_pairs_diffed else [
-        (a.id, b.id) for a, b in itertools.pairwise(docs)
-    ]
+    diff_pairs = page_pairs(comparison)  # what compare writes a page for
     def diff() -> None:
         for a, b in diff_pairs:
             comparison.section_diffs(a, b)
@@ -207,9 +204,8 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
         dumps(alignment_json(comparison))
         render_json(built[0])
         render_markdown(built[0])
-        if all_pairs_diffed:
-            for a, b in pairs:
-                diff_html(comparison, a, b)
+        for a, b in diff_pairs:
+            diff_html(comparison, a, b)
 
     run_stage("export", export)
 
@@ -221,7 +217,7 @@ def staged(paths: Sequence[Path], *, baselines: bool) -> dict[str, Any]:
         "sections": sum(len(d.sections) for d in docs),
         "pairs": len(pairs),
         "diff_pairs": len(diff_pairs),
-        "diff_pairs_kind": "all pairs" if all_pairs_diffed else "consecutive pairs",
+        "diff_pairs_kind": "all pairs" if all_pairs_diffed else "consecutive pairs of a series",
         "stages": times,
         "cpu": cpu,
         "cpu_total": sum(cpu.values()),
