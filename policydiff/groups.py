@@ -140,10 +140,6 @@ def _extras(
                     continue
                 if _one_child_confirmed(rows, cols, bodies, partner, i, j):
                     weak.append((i, j))
-            echo = _heading_echoed(rows, cols, (sim, bodies, ok), partner, j, options)
-            if echo is not None:
-                candidates.setdefault(echo, []).append(j)
-                continue
             i = int(np.argmax(sim[:, j]))
             if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
                 continue
@@ -190,26 +186,3 @@ def _one_child_confirmed(
     best = int(np.argmax(bodies[:, j]))
     return best != i and _inside(rows.sections[best], rows.sections[i]) and best in partner and (
         _inside(cols.sections[partner[best]], cols.sections[j]))
-
-
-def _heading_echoed(
-    rows: SectionFeatures, cols: SectionFeatures,
-    matrices: tuple[np.ndarray, np.ndarray, np.ndarray], partner: dict[int, int], j: int,
-    options: AlignOptions,
-) -> int | None:
-    """The matched section whose text says what left-over section ``j``'s heading says, when
-    it is also ``j``'s closest in words, in context (their parents matched to each other) and
-    scores as a match: 2017's （二）着力解决突出环境问题 and the 18th Congress's （三）加大自然
-    生态系统和环境保护力度 ("以解决损害群众健康突出环境问题为重点")."""
-    sim, bodies, ok = matrices
-    words = cols.heading_words[j].split()
-    i = int(np.argmax(bodies[:, j]))
-    if len(words) < 2 or i not in partner or not ok[i, j] or sim[i, j] < options.threshold:
-        return None
-    if any(w not in rows.terms[i] for w in words):
-        return None
-    parent_i, parent_j = int(rows.parents[i]), int(cols.parents[j])
-    roots = parent_i == len(rows.sections) and parent_j == len(cols.sections)
-    if not roots and partner.get(parent_i) != parent_j:
-        return None
-    return i if not related(cols.sections[j], cols.sections[partner[i]]) else None

@@ -65,17 +65,3 @@ def test_one_subsection_is_no_evidence_when_the_words_point_elsewhere(
     part = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("三、励新实干"))
     nine = next(s for s in doc_b.sections if _name(doc_b, s.id).startswith("九、大力发展社会"))
     assert (part.id, nine.id, "split") not in {(m.a, m.b, m.kind) for m in al.matches}
-
-
-def test_task_whose_heading_the_earlier_text_says_is_a_split_partner(corpus_dir: Path) -> None:
-    # 18th Congress (2012): "（三）加大自然生态系统和环境保护力度。…要实施重大生态修复工程…
-    # 以解决损害群众健康突出环境问题为重点，强化水、大气、土壤等污染防治。" The 19th (2017) makes
-    # two tasks of it: "（二）着力解决突出环境问题" (大气污染防治, 水污染防治, 土壤污染) and
-    # "（三）加大生态系统保护力度" (生态系统保护和修复重大工程). （二）'s heading is said in 2012's
-    # （三）, which is its closest section in words, under the matched ecology chapters.
-    doc_a, doc_b, al = _aligned(
-        corpus_dir, "cpc-congress-18th-2012.txt", "cpc-congress-19th-2017.txt"
-    )
-    three = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("（三）加大自然生态"))
-    parts = {_name(doc_b, b)[:9]: kind for a, b, kind in _group(al, three.id) if a == three.id}
-    assert parts == {"（三）加大生态系统": "match", "（二）着力解决突出": "split"}
