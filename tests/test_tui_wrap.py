@@ -34,6 +34,17 @@ def test_a_number_moves_to_the_next_line_whole() -> None:
     assert lines("超长期特别国债1.3万亿元", 15) == ["超长期特别国债", "1.3万亿元"]
 
 
+def test_a_number_keeps_its_wan_and_yi() -> None:
+    # national-2024.txt:28 "国内生产总值超过126万亿元，增长5.2%": 国内生产总值超过 is 16 columns,
+    # 126万 22; at 22 the line used to end between 万 and 亿 (the "1. / 3万亿元")
+    assert lines("国内生产总值超过126万亿元，增长5.2%", 22) == [
+        "国内生产总值超过", "126万亿元，增长5.2%"]
+    # national-2025 "比上年增加3000亿元": at 14 columns "3000亿" (6) no longer fits after 比上年增加
+    assert lines("比上年增加3000亿元", 14) == ["比上年增加", "3000亿元"]
+    # 万 after a Latin word is no number's: the line may end before it
+    assert lines("发展GDP万亿", 7) == ["发展GDP", "万亿"]
+
+
 def test_a_percentage_stays_whole() -> None:
     # 调查失业率平均为 is 16 columns; "5." would fit at 18
     assert lines("调查失业率平均为5.1%", 18) == ["调查失业率平均为", "5.1%"]

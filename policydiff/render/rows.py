@@ -26,9 +26,10 @@ Rules:
   border and a character wider than the column gets a line of its own) and at a ``\\n``
   (which is on no line). A trailing empty line is dropped; an empty cell has no lines. A unit
   is one character as shown: a placeholder or a tab is never split across lines.
-- A line never ends inside a number (``3000``, ``1.3``, ``2,000``), a percentage (``5.5%``), a
-  date (``2025年3月5日``, ``3月5日``, ``2025-03-05``) or a Latin word (``GDP``, ``PM2.5``, ``5G``),
-  in half- or full-width characters (``UNBROKEN``): the line ends before it instead, unless it
+- A line never ends inside a number (``3000``, ``1.3``, ``2,000``, with its 万 and 亿:
+  ``126万亿``), a percentage (``5.5%``), a date (``2025年3月5日``, ``3月5日``, ``2025-03-05``) or
+  a Latin word (``GDP``, ``PM2.5``, ``5G``), in half- or full-width characters (``UNBROKEN``):
+  the line ends before it instead, unless it
   starts the line; a date longer than the line is cut between its parts (``2025年`` /
   ``3月5日``), any other run where the line is full.
 - A line never starts with closing punctuation (``，。、；！？）》」”…``: ``chars.NO_LINE_START``):
@@ -255,11 +256,13 @@ def side_by_side_rows(
 _DIGITS = "0-9０-９"
 _ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
 _NUMBER_OR_WORD = f"[{_ALNUM}]+(?:[.,:/\\-．，：／－][{_ALNUM}]+)*[%％‰]?"
+_FIGURE = f"{_NUMBER_OR_WORD}(?:(?<=[{_DIGITS}])[万亿]+)?"
 UNBROKEN = re.compile(
     f"[{_DIGITS}]+年[{_DIGITS}]+月(?:[{_DIGITS}]+日)?|[{_DIGITS}]+月[{_DIGITS}]+日"
-    f"|{_NUMBER_OR_WORD}"
+    f"|{_FIGURE}"
 )
-"""What a line never ends inside: a date, or a number, percentage or Latin word."""
+"""What a line never ends inside: a date, or a number (with its 万 / 亿: ``126万亿``), percentage
+or Latin word."""
 UNBROKEN_PARTS = re.compile(f"[{_DIGITS}]+[年月日]|{_NUMBER_OR_WORD}")
 """Where a date too long for a line may end it: between its parts (``2025年`` ``3月5日``)."""
 
