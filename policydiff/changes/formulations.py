@@ -241,13 +241,18 @@ def formulation_changes(
     r_old, r_new = evidence.reading(old), evidence.reading(new)
     rest = _others(others, (old, new), evidence)
     quoted_anywhere = _quoted_set(rest, r_old, r_new)
-    new_list = _novel(r_new, r_old, rest, quoted_anywhere, later=True)
-    dropped_list = _novel(r_old, r_new, rest, quoted_anywhere, later=False)
+    weak_new: set[str] = set()
+    weak_dropped: set[str] = set()
+    new_list = _novel(r_new, r_old, rest, quoted_anywhere, later=True, weak=weak_new)
+    dropped_list = _novel(r_old, r_new, rest, quoted_anywhere, later=False, weak=weak_dropped)
     linked = find_renames(r_old, r_new, dropped_list, new_list)
     gone, came = {i for i, _ in linked}, {j for _, j in linked}
+    # a weak candidate (``_a_unit``) is listed only as one side of a rename (量子技术 -> 量子科技)
     return FormulationChanges(
-        new=tuple(f for j, f in enumerate(new_list) if j not in came),
-        dropped=tuple(f for i, f in enumerate(dropped_list) if i not in gone),
+        new=tuple(f for j, f in enumerate(new_list) if j not in came and f.text not in weak_new),
+        dropped=tuple(
+            f for i, f in enumerate(dropped_list) if i not in gone and f.text not in weak_dropped
+        ),
         renamed=tuple(Rename(old=dropped_list[i], new=new_list[j]) for i, j in linked),
     )
 
@@ -376,9 +381,12 @@ def _novel(
     quoted_anywhere: frozenset[str],
     *,
     later: bool,
+    weak: set[str] | None = None,
 ) -> list[Formulation]:
     """The formulations of ``target`` that ``ref`` lacks, best first. ``later``: target is
-    the newer report (its returning terms are those of older reports), else the older."""
+    the newer report (its returning terms are those of older reports), else the older.
+    ``weak``: where to put the texts of noun phrases of old words that nothing shows to be a
+    unit (``_a_unit``), kept in the list for renames; without it they are left out."""
     ref_folded = ref.folded
     units = _candidates(target, lambda folded: folded not in ref_folded, quoted_anywhere)
     year = target.year
@@ -416,7 +424,9 @@ def _novel(
         if cand.kind in ("phrase", "quoted elsewhere"):  # a phrase here, whoever quotes it
             if not _has_new_word(target, cand, ref_folded, background):
                 if not _a_unit(target, cand, having, year, later, len(rest)):
-                    continue  # old words said together, nothing says they are a unit
+                    if weak is None:
+                        continue  # old words said together, nothing says they are a unit
+                    weak.add(cand.text)
                 score *= OLD_WORDS  # a new combination of words in common use
             if len(cand.spans) < 2 and not having:
                 score *= ONCE  # said once, in no other report: no sign it is a unit
