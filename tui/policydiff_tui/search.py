@@ -54,8 +54,10 @@ def folded(text: str) -> str:
     return text.casefold()
 
 
-def _spans(text: str, query: str, limit: int | None) -> list[tuple[int, int]]:
-    haystack, needle = folded(text), query.casefold()
+def _spans(
+    text: str, query: str, limit: int | None, keep: bool
+) -> list[tuple[int, int]]:
+    haystack, needle = (folded(text) if keep else text.casefold()), query.casefold()
     if len(haystack) != len(text) or len(needle) != len(query):
         haystack, needle = text, query
     out: list[tuple[int, int]] = []
@@ -67,14 +69,17 @@ def _spans(text: str, query: str, limit: int | None) -> list[tuple[int, int]]:
 
 
 def find_in(
-    texts: Sequence[str], queries: Sequence[str], limit: int | None = None
+    texts: Sequence[str], queries: Sequence[str], limit: int | None = None,
+    *, keep: bool = False,
 ) -> list[tuple[int, int]]:
     """The spans where any of ``queries`` occurs in any of ``texts`` (forms of one text with
-    the same offsets), sorted, without overlaps; at most ``limit``."""
+    the same offsets), sorted, without overlaps; at most ``limit``. ``keep``: the texts are
+    whole documents, searched again and again: keep their folded form (``folded``); the
+    slices the panes mark are not kept (they would push the documents out)."""
     found: set[tuple[int, int]] = set()
     for query in dict.fromkeys(q for q in queries if q):
         for text in dict.fromkeys(texts):
-            found.update(_spans(text, query, limit))
+            found.update(_spans(text, query, limit, keep))
     out: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if out and start < out[-1][1]:
@@ -104,7 +109,7 @@ def find_hits(
     """The hits of ``queries`` in ``documents`` (id -> the forms of its text), see the rules."""
     if not any(queries):
         return Hits((), 0, {})
-    found = {doc_id: find_in(texts, queries) for doc_id, texts in documents.items()}
+    found = {doc_id: find_in(texts, queries, keep=True) for doc_id, texts in documents.items()}
     counts = [len(spans) for spans in found.values()]
     shares = fair_shares(counts, limit)
     hits: list[Hit] = []
