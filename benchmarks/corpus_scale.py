@@ -151,9 +151,13 @@ def main() -> None:
             print(f"growth {first['documents']} -> {last['documents']} documents, {unit} time: "
                   f"exponent {math.log(sums[1] / sums[0]) / math.log(ratio):.2f} (build "
                   f"{parts['build']:.2f}, phrases {parts['phrases']:.2f}; target <= 1.15)")
-        projected = total[1] * (60_000 / last["documents"]) ** max(exponent, 1.0)
-        print(f"projection to 60,000 documents at that exponent (at least linear): "
-              f"{projected / 3600:.1f} hours on this machine's cores")
+        cpu = [r["build_cpu"] + r["phrases_cpu"] for r in (first, last)]
+        cpu_exponent = math.log(cpu[1] / cpu[0]) / math.log(ratio)
+        for unit, value, power in (("wall", total[1], exponent), ("CPU", cpu[1], cpu_exponent)):
+            projected = value * (60_000 / last["documents"]) ** max(power, 1.0)
+            print(f"projection to 60,000 documents from the {unit} time at its exponent (at "
+                  f"least linear): {projected / 3600:.1f} hours"
+                  + (" of CPU (divide by the worker cores)" if unit == "CPU" else ""))
 
 
 if __name__ == "__main__":

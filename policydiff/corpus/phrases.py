@@ -167,7 +167,7 @@ class _Doc:
 
 def _load(job: _Job, group: _Group) -> list[_Doc]:
     """The documents of ``group``, read from their row groups only."""
-    from itertools import accumulate
+    import numpy as np
 
     from policydiff.phrases.corpus import text_barrier_runs
     from policydiff.phrases.trim import boundary_array
@@ -176,7 +176,7 @@ def _load(job: _Job, group: _Group) -> list[_Doc]:
     out = []
     for d, row in zip(group.docs, rows, strict=True):
         text = row["text"]
-        ends = list(accumulate(int(n) for n in row["token_lengths"]))
+        ends = np.cumsum(np.asarray(row["token_lengths"], dtype=np.int64)).tolist()
         spans = list(zip([0, *ends][:-1], ends, strict=True))
         barrier, runs = text_barrier_runs(text)
         out.append(_Doc(d, text, barrier, boundary_array(text, spans), runs))
@@ -605,7 +605,7 @@ def keep_task(args: tuple[_Job, int, list[tuple[int, Edges]], _Keeping]
         where = rows[lo:hi, 1:]
         if len(where) > MAX_OCCURRENCES:
             continue
-        kept = None
+        kept: tuple[np.ndarray, np.ndarray] | None = None
         tries: list[tuple[set[tuple[int, int]], float]] = [(set(), 0.0)] if candidate else []
         if marked is not None:
             tries.append((set(marked), share))
@@ -614,14 +614,16 @@ def keep_task(args: tuple[_Job, int, list[tuple[int, Edges]], _Keeping]
             if quoted:
                 chosen |= np.array([(d, p) in quoted for d, p in where[:, :2].tolist()],
                                    dtype=bool)
-            docs = where[chosen, 0]
-            held = np.unique(docs)
-            if accepted(len(held), len(docs), len(quoted), job.min_docs, min_quoted):
-                kept = docs
+            docs = where[chosen, 0]  # in document order (tasks and their rows are)
+            change = np.flatnonzero(docs[1:] != docs[:-1]) + 1
+            if len(docs) and accepted(len(change) + 1, len(docs), len(quoted), job.min_docs,
+                                      min_quoted):
+                kept = (docs, np.concatenate(([0], change, [len(docs)])))
                 break
         if kept is None:
             continue
-        held, counts = np.unique(kept, return_counts=True)
+        docs, cuts = kept
+        held, counts = docs[cuts[:-1]], np.diff(cuts)
         kind = phrase_kind(text, keeping.quoted_terms, len(held), keeping.documents,
                            formulaic, pattern)
         out.append((text, kind, held.astype(np.int32), counts.astype(np.int32)))
