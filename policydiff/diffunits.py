@@ -19,16 +19,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from policydiff.units import MEASURE_UNITS, alternation
+
 Span = tuple[int, int]
 TokenOp = tuple[str, int, int, int, int]
 
 EQUAL, REPLACE = "equal", "replace"
 
 _MAGNITUDE = "(?:万亿|千亿|百亿|亿|千万|百万|万|千|百)"
-_UNIT = (
-    "(?:个百分点|百分点|个|元|美元|港元|欧元|%|％|‰|倍|吨|公斤|公里|千米|千瓦|千瓦时|平方米|"
-    "平方公里|立方米|斤|亩|人次|人|户|家|项|所|座|辆|套|间|台|岁|年|个月|月|日|天|小时|周)"
-)
+_UNIT = f"(?:{alternation((*MEASURE_UNITS, '岁', '年', '个月', '月', '日', '周'))})"
+"""Units of measure (``units.MEASURE_UNITS``) and of time (a date is one token too)."""
 _NUMBER = r"\d+(?:[.．]\d+)?(?:,\d{3}(?!\d))*"  # 1,500; a full-width ， separates list items
 NUMBER_RE = re.compile(
     rf"\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"  # 2025年, 2025年3月, 2025年3月5日

@@ -30,6 +30,7 @@ from policydiff.citations import Citer
 from policydiff.model import Document, Section
 from policydiff.roles import REVIEW_HEADING_RE
 from policydiff.themes import Theme, classify
+from policydiff.units import MEASURE_UNITS, alternation
 
 _NUM = r"(?:\d{1,3}(?:[, \u00a0\u2009]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 """A number; thousands may be grouped by commas or spaces (``11,680``, ``11 400``)."""
@@ -37,8 +38,7 @@ FIGURE_RE = re.compile(
     r"(?P<pre>超过|达到|不低于|不少于|不超过|不高于|高于|低于|约|近|逾)?"
     rf"(?<![\d.,])(?<!\d[ \u00a0\u2009])(?P<num>{_NUM}(?:[%％]?[-－—~～至到]{_NUM})?)"
     r"(?P<mult>万亿|亿|万|千(?![瓦米]))?"
-    r"(?P<unit>[%％‰]|个百分点|百分点|美元|港元|元|公斤|斤|吨|人次|人|户|套|亩|公里|千米|千瓦|瓦"
-    r"|立方米|平方米|辆|家|所|个|项|座|张|间|倍|天|小时)"
+    rf"(?P<unit>{alternation(MEASURE_UNITS)})"
     r"(?P<post>左右|以上|以内|以下|之内)?"
 )
 """A figure: an optional qualifier before, a number or range (never starting inside another
