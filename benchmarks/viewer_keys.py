@@ -15,8 +15,11 @@ have in that frame (a frame that shows the old layout clipped or padded, waiting
 to lay it out again, does not count). Frames are timestamped, and checked, in
 ``App._display``.
 
-Baseline, measured in the same run: a bare Textual app whose one key updates a ``Static``
-(the least a key -> repaint can cost on this machine, under its current load). Targets: first
+Baselines, measured in the same run: a bare Textual app whose one key updates a ``Static``
+(its first frame from process start: the least a first screen can cost; its key -> repaint: the
+least a key can cost, on this machine under its current load), and, with ``BASE_TREE=<checkout>``,
+the same first screen of the viewer of that checkout (runs interleaved). ``RUNS`` first screens
+(default 5); ``FIRST_ONLY=1`` skips the keys. Targets: first
 screen <= 1 s, key -> repaint <= 50 ms median. Figures are printed, not asserted.
 """
 
@@ -33,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 PRESSES = int(os.environ.get("PRESSES", "12"))
+RUNS = int(os.environ.get("RUNS", "5"))
 
 CHILD = r"""
 import asyncio, json, sys, time
@@ -81,8 +85,9 @@ async def main():
 
     async def good_frame(after, limit=5.0):
         # the first frame written after ``after`` that the probe found right (a key that
-        # changes nothing on screen gets none: then the time it was given up)
-        end = after + limit
+        # changes nothing on screen gets none: then the time it was given up). ``after`` may
+        # be 0.0 (any frame), so the limit counts from now, not from ``after``
+        end = max(after, time.perf_counter()) + limit
         while time.perf_counter() < end:
             for when, ok in frames:
                 if when >= after and ok:
@@ -145,6 +150,7 @@ class Bare(App):
         self.query_one("#s", Static).update(str(self.count))
 
 async def main():
+    start = float(sys.argv[2])
     app = Bare()
     frames = []
     display = app._display
@@ -154,6 +160,9 @@ async def main():
     app._display = timed
     times = []
     async with app.run_test(size=(120, 36)):
+        while not frames:
+            await asyncio.sleep(0.0005)
+        first = time.time() - (time.perf_counter() - frames[0]) - start
         await asyncio.sleep(0.3)
         for _ in range(int(sys.argv[1])):
             before = app.count
@@ -167,15 +176,15 @@ async def main():
                     break
             times.append(frames[-1] - t)
             await asyncio.sleep(0.06)
-    print("RESULT " + json.dumps(times), flush=True)
+    print("RESULT " + json.dumps({"first_frame": first, "keys": times}), flush=True)
 
 asyncio.run(main())
 """
 
 
-def child(code: str, *args: str) -> object:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tui'}"}
-    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
+def child(code: str, *args: str, root: Path = ROOT) -> object:
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'tui'}"}
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True,
                           text=True, env=env, timeout=600)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -183,8 +192,15 @@ def child(code: str, *args: str) -> object:
     raise SystemExit(f"benchmark child failed:\n{proc.stdout}\n{proc.stderr}")
 
 
-def viewer(files: list[str], presses: int, size: str) -> dict[str, list[float] | float]:
-    found = child(CHILD, str(time.time()), str(presses), size, *files)
+def viewer(files: list[str], presses: int, size: str,
+           root: Path = ROOT) -> dict[str, list[float] | float]:
+    found = child(CHILD, str(time.time()), str(presses), size, *files, root=root)
+    assert isinstance(found, dict)
+    return found
+
+
+def bare(presses: int) -> dict[str, list[float] | float]:
+    found = child(BASELINE, str(presses), str(time.time()))
     assert isinstance(found, dict)
     return found
 
@@ -205,12 +221,35 @@ def main() -> None:
         files = [str(p) for p in (national if all(p.exists() for p in national) else seeds)]
     print(f"inputs: {', '.join(Path(f).name for f in files)}; terminal {size}; "
           f"load average {os.getloadavg()[0]:.2f}")
+    base_root = Path(os.environ["BASE_TREE"]) if os.environ.get("BASE_TREE") else None
     viewer(files, 0, size)  # warms the caches
-    firsts = [float(viewer(files, 0, size)["first_screen"]) for _ in range(3)]  # type: ignore[arg-type]
+    if base_root:
+        viewer(files, 0, size, base_root)  # the other tree has its own cache entries
+    firsts: list[float] = []
+    base_firsts: list[float] = []
+    empty: list[float] = []
+    for _ in range(RUNS):  # interleaved: every run meets the same load
+        firsts.append(float(viewer(files, 0, size)["first_screen"]))  # type: ignore[arg-type]
+        empty.append(float(bare(0)["first_frame"]))  # type: ignore[arg-type]
+        if base_root:
+            base_firsts.append(
+                float(viewer(files, 0, size, base_root)["first_screen"]))  # type: ignore[arg-type]
+    load = os.getloadavg()[0]
+    med, med_empty = statistics.median(firsts), statistics.median(empty)
     print("first screen, warm cache, new process: "
           + ", ".join(f"{f:.2f} s" for f in firsts)
-          + f"  (median {statistics.median(firsts):.2f} s; target <= 1 s)")
-    baseline = child(BASELINE, str(PRESSES * 2))
+          + f"  (median {med:.2f} s; target <= 1 s; load average now {load:.2f})")
+    print("baseline: a bare Textual app's first frame, new process: "
+          + ", ".join(f"{f:.2f} s" for f in empty)
+          + f"  (median {med_empty:.2f} s; ratio {med / med_empty:.1f}x)")
+    if base_root:
+        med_base = statistics.median(base_firsts)
+        print(f"baseline tree {base_root}: first screen "
+              + ", ".join(f"{f:.2f} s" for f in base_firsts)
+              + f"  (median {med_base:.2f} s; ratio {med / med_base:.2f}x)")
+    if os.environ.get("FIRST_ONLY"):
+        return
+    baseline = bare(PRESSES * 2)["keys"]
     assert isinstance(baseline, list)
     base = median_ms(baseline)
     print(f"baseline: a bare Textual app, key -> repaint median {base:.1f} ms")
