@@ -161,6 +161,8 @@ class Comparison:
     _alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict, repr=False)
     _selection: PairSelection | None = field(default=None, repr=False)
     _result_key: str | None = field(default=None, repr=False)
+    _cache_read: bool = field(default=False, repr=False)  # the result cache's alignments looked up
+    _cache_written: bool = field(default=False, repr=False)  # ... found there, or written
     _phrases: PhraseSet | None = field(default=None, repr=False)
     _diffs: dict[Any, list[SectionDiff]] = field(default_factory=dict, repr=False)
     _span_diffs: OrderedDict[Any, TextDiff] = field(default_factory=OrderedDict, repr=False)
@@ -245,10 +247,16 @@ class Comparison:
             return self._features[doc_id]
 
     def alignment(self, a: str, b: str) -> Alignment:
-        """The alignment of documents ``a`` and ``b`` (computed once, then kept)."""
+        """The alignment of documents ``a`` and ``b``: kept once made; for a pair of ``pairs``
+        read from the result cache when this comparison ran before (``alignments`` wrote it),
+        else computed, and the cache written once every pair is in memory."""
         key = (a, b)
         with self._lock:
             found = self._alignments.get(key)
+        if found is None and key in self.pairs:
+            self._read_cached_alignments()
+            with self._lock:
+                found = self._alignments.get(key)
         if found is None:
             fixed, stale = self._overrides_for(a, b)
             found = align_features(self.features(a), self.features(b), self.config.align, fixed)
@@ -256,7 +264,34 @@ class Comparison:
                 found = dataclasses.replace(found, stale=stale)
             with self._lock:
                 found = self._alignments.setdefault(key, found)
+                done = [self._alignments.get(pair) for pair in self.pairs]
+            if key in self.pairs and self._cache_read and all(done):
+                self._write_cached_alignments()
         return found
+
+    def _read_cached_alignments(self) -> None:
+        """Fill the alignments of ``pairs`` from the result cache (looked up once per key)."""
+        from policydiff import results
+
+        with self._lock:
+            if self._cache_read or not results.enabled(self.config.cache):
+                return
+            self._cache_read = True
+        found = results.read_alignments(self.result_key(), self.pairs)
+        with self._lock:
+            for pair, alignment in (found or {}).items():
+                self._alignments.setdefault(pair, alignment)
+            self._cache_written = found is not None
+
+    def _write_cached_alignments(self) -> None:
+        from policydiff import results
+
+        with self._lock:
+            if self._cache_written:
+                return
+            self._cache_written = True
+            done = [self._alignments[pair] for pair in self.pairs]
+        results.write_alignments(self.result_key(), done)
 
     def _overrides_for(self, a: str, b: str) -> tuple[Fixed | None, tuple[str, ...]]:
         """The analyst's decisions for a pair (``config.overrides``) and its stale entries."""
@@ -272,6 +307,7 @@ class Comparison:
             self._alignments.clear()
             self._diffs.clear()
             self._result_key = None
+            self._cache_read = self._cache_written = False
 
     def result_key(self) -> str:
         """The key of this comparison's results in the result cache (``policydiff.results``)."""
@@ -287,26 +323,20 @@ class Comparison:
     def alignments(self, *, progress: Progress | None = None) -> list[Alignment]:
         """The alignments of all ``pairs``: from the result cache when this comparison ran
         before, else computed (in a process pool when there are many) and kept there."""
-        from policydiff import results
-
         pairs = self.pairs
         with self._lock:
             missing = [pair for pair in pairs if pair not in self._alignments]
-        use_cache = bool(missing) and results.enabled(self.config.cache)
-        if use_cache:
-            found = results.read_alignments(self.result_key(), pairs)
-            if found is not None:
-                with self._lock:
-                    for pair, alignment in found.items():
-                        self._alignments.setdefault(pair, alignment)
-                    return [self._alignments[pair] for pair in pairs]
-        with batch_gc():
-            self._compute_alignments(missing, progress)
+        if missing:
+            self._read_cached_alignments()
+            with self._lock:
+                missing = [pair for pair in pairs if pair not in self._alignments]
+        if missing:
+            with batch_gc():
+                self._compute_alignments(missing, progress)
+            if self._cache_read:
+                self._write_cached_alignments()
         with self._lock:
-            done = [self._alignments[pair] for pair in pairs]
-        if use_cache:
-            results.write_alignments(self.result_key(), done)
-        return done
+            return [self._alignments[pair] for pair in pairs]
 
     def _compute_alignments(
         self, missing: list[tuple[str, str]], progress: Progress | None

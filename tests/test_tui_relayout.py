@@ -124,6 +124,30 @@ async def test_a_second_start_reads_the_one_pair_from_the_result_cache(
     assert shown[0] == shown[1]
 
 
+async def test_a_second_start_with_three_documents_reads_the_result_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three documents are three pairs: the first start aligns the pair it shows, the pair
+    switcher's similarities align the other two, and the result cache is written once all three
+    are in memory; a second start (``Comparison.alignment`` reads the cache) does not align."""
+    monkeypatch.setenv("POLICYDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    three = [*FIRST_TWO, FIRST_TWO[0].parent / "002_18ae15f2ea8019a0.txt"]
+    shown = []
+    for start in range(2):
+        app = make_app(three)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert app.main.all_rows
+            shown.append([row.key for row in app.main.all_rows])
+            if start == 0:
+                session = app.main.session
+                assert len(session.comparison.pairs) == 3
+                for pair in session.comparison.pairs:  # what the pair switcher (p) does
+                    session.similarity(*pair)
+        monkeypatch.setattr(comparison, "align_features", refuse)
+    assert shown[0] == shown[1]
+
+
 def refuse(*_args: object, **_kwargs: object) -> NoReturn:
     raise AssertionError("aligned again: the result cache was not used")
 

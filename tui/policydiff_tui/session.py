@@ -157,11 +157,8 @@ class ViewerSession:
     # ------------------------------------------------------------------ pairs
 
     def pair_view(self, left: str, right: str) -> PairView:
-        """The rows of ``left`` against ``right`` (aligning them if not done yet)."""
-        if len(self.comparison.pairs) == 1:
-            # the one pair there is: through the result cache (read when this comparison ran
-            # before, in the viewer or ``policydiff compare``; else computed and kept there)
-            self.comparison.alignments()
+        """The rows of ``left`` against ``right`` (aligning them if not done yet, or reading
+        the result cache: ``Comparison.alignment``)."""
         alignment, mirrored = alignment_for(self.comparison, left, right)
         docs = self.document(left), self.document(right)
         self.text(left, original=True)  # made here, in the worker, not when first shown
