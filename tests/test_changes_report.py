@@ -261,8 +261,8 @@ def test_context_reports_make_old_terms_not_new(corpus_dir: Path) -> None:
 def test_the_reports_of_a_comparison_read_each_document_once(
     seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The formulations take the comparison's tokens (no second tokenizing nor cache read)
-    and fold each document's text once for all the reports of a comparison (the peers'
+    """The formulations take the tokens the comparison read (``document_tokens`` keeps them
+    per Document: no second tokenizing nor cache read) and fold each document's text once for all the reports of a comparison (the peers'
     report of 5 documents folded each text 1 + 4 times)."""
     import policydiff.changes.formulation_reading as reading
     import policydiff.changes.formulations as formulations
@@ -282,7 +282,7 @@ def test_the_reports_of_a_comparison_read_each_document_once(
     def no_tokenizing(*args: object, **kwargs: object) -> None:
         raise AssertionError("tokenized again")
 
-    monkeypatch.setattr(document, "document_tokens", no_tokenizing)
+    monkeypatch.setattr(document, "_document_tokens", no_tokenizing)
     monkeypatch.setattr(reading, "fold", counted)
     monkeypatch.setattr(formulations, "fold", counted)
     evidence = evidence_of(comparison)

@@ -49,11 +49,12 @@ def pair_kind(comparison: Comparison, a: str, b: str) -> str:
 
 
 def evidence_of(comparison: Comparison) -> Evidence:
-    """The comparison's documents as formulations read them, on the comparison's tokens
-    (share one between the reports of a comparison: each document is then read once)."""
+    """The comparison's documents as formulations read them, on the tokens the comparison
+    read (``document.document_tokens`` keeps them per document); share one between the
+    reports of a comparison: each document is then read once."""
     from policydiff.changes.formulations import Evidence
 
-    return Evidence(cache=comparison.config.cache, tokens=lambda doc: comparison.tokens(doc.id))
+    return Evidence(cache=comparison.config.cache)
 
 
 def change_report(

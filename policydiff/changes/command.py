@@ -49,15 +49,13 @@ def context_files(files: Sequence[str], context: Sequence[str]) -> list[str]:
 
 
 def pair_comparison(comparison: Comparison) -> Comparison:
-    """The comparison of its first two documents alone (A and B), sharing their documents and
-    tokens: nothing is read or tokenized again."""
+    """The comparison of its first two documents alone (A and B), sharing their Document
+    objects, whose tokens ``document.document_tokens`` keeps: nothing is read or tokenized
+    again."""
     from policydiff.comparison import Comparison
 
     a, b = comparison.documents[:2]
-    return Comparison(
-        [a, b], comparison.themes, comparison.config,
-        _tokens={doc.id: comparison.tokens(doc.id) for doc in (a, b)},
-    )
+    return Comparison([a, b], comparison.themes, comparison.config)
 
 
 def report_text(report: ChangeReport, fmt: str, *, top: int, bom: bool) -> str:

@@ -22,15 +22,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from policydiff.chars import CITED_SENTENCE_END, HAN_OR_ZERO_RE, MASK_RUN_RE
 from policydiff.labels import YEAR_RE
 from policydiff.model import Document, Section, Span
 from policydiff.roles import section_roles
-
-if TYPE_CHECKING:
-    from policydiff.document import DocumentTokens
 
 NOUN_LIKE = frozenset({"n", "nz", "vn", "an", "ng", "j", "b", "x"})
 """Word classes a noun phrase is made of (jieba's tags; ``x``: an unknown merged word). Not
@@ -133,16 +129,13 @@ class Reading:
     _heads: dict[str, int] | None = None
 
     @classmethod
-    def of(
-        cls, doc: Document, *, cache: bool | None = None, tokens: DocumentTokens | None = None
-    ) -> Reading:
-        """``doc`` read; ``tokens``: its tokens when the caller has them (a comparison's),
-        else tokenized (or read from the cache) here."""
+    def of(cls, doc: Document, *, cache: bool | None = None) -> Reading:
+        """``doc`` read, on its tokens (``document.document_tokens``: those kept for this
+        Document object, else read from the cache or tokenized here)."""
         from policydiff.document import document_tokens
 
         reading = cls(doc)
-        if tokens is None:
-            tokens = document_tokens(doc, cache=cache)
+        tokens = document_tokens(doc, cache=cache)
         reading.words = _merged_unknown(doc.text, tokens.spans())
         reading.classes = [_class_of(doc.text[s:e]) for s, e in reading.words]
         reading.folded = fold(doc.text)

@@ -79,7 +79,6 @@ from policydiff.model import Document
 
 if TYPE_CHECKING:
     from policydiff.config import Config
-    from policydiff.document import DocumentTokens
 
 GENERIC_SHARE = 0.25
 """A noun phrase found in at least this share of the other reports (5 or more) is common
@@ -184,15 +183,11 @@ class Evidence:
     """Documents read once for formulations: each one's ``Reading`` and its evidence as
     another report (``_Other``: folded text, year, quoted terms), kept for every later call
     with the same ``Evidence`` (the pairs of a series, the peers' report: 31 × 30 foldings
-    otherwise). ``tokens``: a document's tokens when the caller has them
-    (``Comparison.tokens``), so that no document is tokenized twice."""
+    otherwise). A document's tokens are those ``document.document_tokens`` keeps for it (the
+    comparison's, when it is one of its documents)."""
 
-    def __init__(
-        self, *, cache: bool | None = None,
-        tokens: Callable[[Document], DocumentTokens] | None = None,
-    ) -> None:
+    def __init__(self, *, cache: bool | None = None) -> None:
         self._cache = cache
-        self._tokens = tokens
         # by id(): the document is held beside its value, so its id is not reused
         self._readings: dict[int, tuple[Document, Reading]] = {}
         self._others: dict[int, tuple[Document, _Other]] = {}
@@ -200,9 +195,7 @@ class Evidence:
     def reading(self, doc: Document) -> Reading:
         held = self._readings.get(id(doc))
         if held is None:
-            tokens = self._tokens(doc) if self._tokens is not None else None
-            held = self._readings[id(doc)] = (doc, Reading.of(doc, cache=self._cache,
-                                                               tokens=tokens))
+            held = self._readings[id(doc)] = (doc, Reading.of(doc, cache=self._cache))
         return held[1]
 
     def other(self, doc: Document) -> _Other:
