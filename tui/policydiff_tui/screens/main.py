@@ -8,12 +8,9 @@ change the view state. Heavy work (the export) runs in thread workers, through t
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
-from textual.widget import Widget
 from textual.widgets import Footer
 
 from policydiff_tui.keys import binding_rows
@@ -88,16 +85,9 @@ class MainScreen(ChangeKeys):
         self.side_by_side.lay_out_for(self._diff_width())
 
     def _diff_width(self) -> int:
-        """The width the diff will have once the panels beside it are laid out as their
-        ``display`` now says (before Textual lays them out): the ``1fr`` between the section
-        list and the phrase panel, whose widths their styles give (``app.tcss``), cut into
-        whole columns as Textual's horizontal layout does."""
-        body = self.query_one("#body")
-        panels = [panel for panel in (self.section_list, self.phrase_panel) if panel.display]
-        widths = {p: box_width(p, body.size, self.app.size) for p in panels}
-        start = widths.get(self.section_list, Fraction(0))
-        end = start + body.size.width - sum(widths.values(), Fraction(0))
-        return int(end) - int(start)
+        """The diff's width once the panels beside it are laid out (``diff_width``)."""
+        return self.side_by_side.diff_width(self.query_one("#body"), self.section_list,
+                                            self.phrase_panel)
 
     def action_toggle_inline(self) -> None:
         """Inline layout (one pane: old lines, then new ones) or side by side."""
@@ -266,19 +256,6 @@ class MainScreen(ChangeKeys):
         left, right = self.side_by_side.panes
         styles = (left.role_styles(), right.role_styles())
         self.app.push_screen(HelpScreen(binding_rows(type(self)), styles))
-
-
-def box_width(widget: Widget, container: Size, viewport: Size) -> Fraction:
-    """The width Textual gives ``widget`` (border box, no margin) in ``container``: its
-    ``width`` (a percentage, cells), then ``min-width`` and ``max-width``."""
-    styles = widget.styles
-    width = (styles.width.resolve(container, viewport) if styles.width is not None
-             else Fraction(container.width))
-    if styles.min_width is not None:
-        width = max(width, styles.min_width.resolve(container, viewport))
-    if styles.max_width is not None:
-        width = min(width, styles.max_width.resolve(container, viewport))
-    return width
 
 
 def _tops(row: PairRow) -> list[str]:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.geometry import Size
+from textual.widget import Widget
 
 from policydiff.diff import EQUAL, TextDiff
 from policydiff.render import rows
@@ -146,8 +148,6 @@ class SideBySideDiff(Horizontal):
         """The texts shown (the diff's own, or as written: same offsets)."""
         self._widths = (0, 0)
         self._laid_inline = False
-        self._side_widths: tuple[Size, tuple[int, int]] = (Size(0, 0), (0, 0))
-        """The size and pane widths of the last side-by-side layout before going inline."""
 
     def compose(self) -> ComposeResult:
         yield DiffPane("left", id="left-pane")
@@ -207,38 +207,52 @@ class SideBySideDiff(Horizontal):
         """Show the inline layout (one pane) or side by side, keeping the place."""
         if inline == self.inline:
             return
-        a, b = self.panes
         self.inline = inline
-        b.display = not inline
+        self.panes[1].display = not inline
         # Lay out at once for the width the pane will have, so that the first frame already
-        # shows the new layout (one frame instead of two): inline, the left pane takes the
-        # right one's place; back side by side, the widths of before if the size is the same.
-        # ``_rewrap_if_needed`` corrects a wrong guess (a scroll bar that came or went).
-        if self.diff is not None and not self._laid_inline and inline:
-            self._side_widths = (self.size, self._widths)
-            self._relayout(keep_row=True, widths=(a.text_width + b.outer_size.width,
-                                                  b.text_width))
-        elif self.diff is not None and not inline and self._side_widths[0] == self.size:
-            self._relayout(keep_row=True, widths=self._side_widths[1])
+        # shows the new layout (one frame instead of two); ``_rewrap_if_needed`` corrects a
+        # wrong guess (a scroll bar that came or went).
+        if self.diff is not None:
+            self._relayout(keep_row=True, widths=self._widths_for(self.size.width, inline))
         self.call_after_refresh(self._rewrap_if_needed)
 
     def lay_out_for(self, width: int) -> None:
         """Lay out now for the ``width`` (columns) this widget is about to have, before the
         frame that gives it that width (a panel beside it comes or goes): the first frame then
-        shows the new layout, not the old one clipped or padded until the resize arrives.
-        The two panes share ``width`` as Textual splits two ``1fr`` columns (the left one
-        gets the lower half); ``_rewrap_if_needed`` corrects a wrong guess."""
-        if self.diff is None or width == self.size.width or width <= 0:
+        shows the new layout, not the old one clipped or padded until the resize arrives;
+        ``_rewrap_if_needed`` corrects a wrong guess."""
+        if self.diff is None or width <= 0:
             return
-        a, b = self.panes
-        chrome_a = a.outer_size.width - a.text_width  # borders, scroll bar, gutter
-        if self.inline:
-            widths = (max(4, width - chrome_a), self._widths[1])
-        else:
-            chrome_b = b.outer_size.width - b.text_width
-            widths = (max(4, width // 2 - chrome_a), max(4, width - width // 2 - chrome_b))
+        widths = self._widths_for(width, self.inline)
         if widths != self._widths:
             self._relayout(keep_row=True, widths=widths)
+
+    def diff_width(self, body: Widget, left: Widget, right: Widget) -> int:
+        """The width this widget will have in ``body`` between the panels ``left`` and
+        ``right`` once Textual lays them out as their ``display`` now says (a hidden panel
+        counts 0)."""
+        # Mirrors Textual 8's horizontal layout (layouts/horizontal.py with
+        # layout.resolve_box_models): a panel's width from its style (a percentage of the
+        # container, then min-width and max-width, as Fractions), this widget the 1fr left
+        # over, and every box's edges at the running sum of the widths floored to whole columns.
+        viewport = self.app.size
+        widths = [box_width(p, body.size, viewport) if p.display else Fraction(0)
+                  for p in (left, right)]
+        start = widths[0]
+        return int(start + body.size.width - sum(widths)) - int(start)
+
+    def _widths_for(self, width: int, inline: bool) -> tuple[int, int]:
+        """The panes' text widths when this widget is ``width`` columns wide: inline, the left
+        pane takes it all (the right one keeps its last width); side by side the panes share it
+        as Textual splits two ``1fr`` columns (the left one gets the lower half)."""
+        a, b = self.panes
+        chrome_a = a.outer_size.width - a.text_width  # borders, scroll bar, gutter
+        if inline:
+            return max(4, width - chrome_a), self._widths[1]
+        # after inline the right pane's sizes are stale: the left one's chrome stands for both
+        chrome_b = chrome_a if self._laid_inline else b.outer_size.width - b.text_width
+        half = width // 2
+        return max(4, half - chrome_a), max(4, width - half - chrome_b)
 
     def on_resize(self) -> None:
         self._rewrap_if_needed()
@@ -391,3 +405,16 @@ class SideBySideDiff(Horizontal):
             line = self.current_layout.changes[self.change_index]
         for pane in self.panes:
             pane.set_cursor(line)
+
+
+def box_width(widget: Widget, container: Size, viewport: Size) -> Fraction:
+    """The width Textual gives ``widget`` (border box, no margin) in ``container``: its
+    ``width`` (a percentage, cells), then ``min-width`` and ``max-width``."""
+    styles = widget.styles
+    width = (styles.width.resolve(container, viewport) if styles.width is not None
+             else Fraction(container.width))
+    if styles.min_width is not None:
+        width = max(width, styles.min_width.resolve(container, viewport))
+    if styles.max_width is not None:
+        width = min(width, styles.max_width.resolve(container, viewport))
+    return width
