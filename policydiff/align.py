@@ -628,8 +628,14 @@ def _left_in_context(
     taken_a = {i for i, _ in pairs + fixed}
     taken_b = {j for _, j in pairs + fixed}
     # Free and below some section (top-level parts have only the roots in common).
-    free_a = np.array([i not in taken_a and s.level > 1 for i, s in enumerate(fa.sections)])
-    free_b = np.array([j not in taken_b and s.level > 1 for j, s in enumerate(fb.sections)])
+    # dtype=bool: a document without sections would otherwise give a float array, which ``&``
+    # refuses (``policydiff align <empty file> B`` crashed here).
+    free_a = np.array(
+        [i not in taken_a and s.level > 1 for i, s in enumerate(fa.sections)], dtype=bool
+    )
+    free_b = np.array(
+        [j not in taken_b and s.level > 1 for j, s in enumerate(fb.sections)], dtype=bool
+    )
     ok = _in_context(fa, fb, pairs + fixed) & (body >= CONTEXT_BODY) & np.outer(free_a, free_b)
     if not ok.any():
         return pairs

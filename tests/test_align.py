@@ -119,6 +119,30 @@ def test_align_with_itself_is_identity(seed_files):
         assert m.score == pytest.approx(1.0, abs=1e-3)
 
 
+@pytest.mark.parametrize("blank", ["", " \n\n\u3000\n"])
+def test_document_without_sections_aligns_to_nothing(tmp_path, seed_files, blank):
+    """An empty or blank file has no sections: aligned either way round with a seed, nothing
+    is matched and every section of the seed is left over (this crashed in
+    ``_left_in_context`` on a float array of no sections)."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text(blank, encoding="utf-8")
+    for paths, side in (([empty, seed_files["000"]], "b"), ([seed_files["000"], empty], "a")):
+        comparison = compare(paths)
+        blank_doc = comparison.document("d1" if side == "b" else "d2")
+        assert not blank_doc.sections
+        assert any("no text" in w for w in blank_doc.warnings)
+        al = comparison.alignment("d1", "d2")
+        assert al.matches == () and al.reviewed_in == () and al.origins == ()
+        seed = comparison.document("d2" if side == "b" else "d1")
+        # Seed 000 has sections: "第一，突出形态转变、品质塑造，建设更有魅力的宜居城市。" ...
+        assert any(
+            s.label == "第一，" and s.heading.startswith("突出形态转变") for s in seed.sections
+        )
+        left = al.unmatched_b if side == "b" else al.unmatched_a
+        assert left == tuple(s.id for s in seed.sections)
+        assert covers_each_section_once(comparison, al)
+
+
 def test_provincial_theme_matrix(corpus_dir):
     paths = sorted(corpus_dir.glob("prov-2026-*.txt"))
     assert len(paths) == 31
