@@ -262,7 +262,8 @@ def test_the_reports_of_a_comparison_read_each_document_once(
     seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The formulations take the tokens the comparison read (``document_tokens`` keeps them
-    per Document: no second tokenizing nor cache read) and fold each document's text once for all the reports of a comparison (the peers'
+    per Document: no second tokenizing nor cache read) and fold each document's text once
+    for all the reports of a comparison (the peers'
     report of 5 documents folded each text 1 + 4 times)."""
     import policydiff.changes.formulation_reading as reading
     import policydiff.changes.formulations as formulations
@@ -290,4 +291,33 @@ def test_the_reports_of_a_comparison_read_each_document_once(
     assert len(items) == 5
     assert sorted(folded) == sorted(texts)
     change_report(comparison, "d1", "d2", evidence=evidence)  # nothing read again
+    assert sorted(folded) == sorted(texts)
+
+
+def test_the_reports_of_a_series_fold_each_document_once(
+    seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a series the reports d1 -> d2 and d2 -> d3 share one Evidence: d3, folded as
+    context of the first report, is not folded again when the second one reads it (it was:
+    d1, d2, d3, d3)."""
+    import policydiff.changes.formulation_reading as reading
+    import policydiff.changes.formulations as formulations
+    from policydiff.changes.build import evidence_of
+
+    comparison = compare([seed_files[k] for k in ("000", "001", "002")],
+                         Config(cache=False, series=True))
+    texts = {doc.text for doc in comparison.documents}
+    folded: list[str] = []
+
+    def counted(text: str) -> str:
+        if text in texts:
+            folded.append(text)
+        return text.translate(reading._FOLD)
+
+    monkeypatch.setattr(reading, "fold", counted)
+    monkeypatch.setattr(formulations, "fold", counted)
+    evidence = evidence_of(comparison)
+    first = change_report(comparison, "d1", "d2", evidence=evidence)
+    second = change_report(comparison, "d2", "d3", evidence=evidence)
+    assert (first.kind, second.kind) == ("series", "series")
     assert sorted(folded) == sorted(texts)

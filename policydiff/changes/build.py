@@ -148,8 +148,6 @@ def distinctive_report(
 
     evidence = evidence or evidence_of(comparison)
     docs = comparison.documents
-    for doc in docs:  # every one is read: first, so that no text is folded again as evidence
-        evidence.reading(doc)
     found = []
     for doc in docs:
         others = [d for d in docs if d.id != doc.id]

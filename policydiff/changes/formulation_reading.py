@@ -129,16 +129,19 @@ class Reading:
     _heads: dict[str, int] | None = None
 
     @classmethod
-    def of(cls, doc: Document, *, cache: bool | None = None) -> Reading:
+    def of(
+        cls, doc: Document, *, cache: bool | None = None, folded: str | None = None
+    ) -> Reading:
         """``doc`` read, on its tokens (``document.document_tokens``: those kept for this
-        Document object, else read from the cache or tokenized here)."""
+        Document object, else read from the cache or tokenized here); ``folded``: its text
+        folded when the caller has it (``formulations.Evidence``)."""
         from policydiff.document import document_tokens
 
         reading = cls(doc)
         tokens = document_tokens(doc, cache=cache)
         reading.words = _merged_unknown(doc.text, tokens.spans())
         reading.classes = [_class_of(doc.text[s:e]) for s, e in reading.words]
-        reading.folded = fold(doc.text)
+        reading.folded = fold(doc.text) if folded is None else folded
         reading.year = document_year(doc)
         flat = sorted(doc.sections, key=lambda sec: sec.own_span[0])
         reading._sections = flat

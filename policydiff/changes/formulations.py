@@ -180,22 +180,32 @@ class _Index:
 
 
 class Evidence:
-    """Documents read once for formulations: each one's ``Reading`` and its evidence as
-    another report (``_Other``: folded text, year, quoted terms), kept for every later call
-    with the same ``Evidence`` (the pairs of a series, the peers' report: 31 × 30 foldings
-    otherwise). A document's tokens are those ``document.document_tokens`` keeps for it (the
-    comparison's, when it is one of its documents)."""
+    """Documents read once for formulations: each one's folded text, its ``Reading`` and its
+    evidence as another report (``_Other``: folded text, year, quoted terms), kept for every
+    later call with the same ``Evidence`` (the pairs of a series, the peers' report: 31 × 30
+    foldings otherwise), whatever the order they are asked in. A document's tokens are those
+    ``document.document_tokens`` keeps for it (the comparison's, when it is one of its
+    documents)."""
 
     def __init__(self, *, cache: bool | None = None) -> None:
         self._cache = cache
         # by id(): the document is held beside its value, so its id is not reused
+        self._folded: dict[int, tuple[Document, str]] = {}
         self._readings: dict[int, tuple[Document, Reading]] = {}
         self._others: dict[int, tuple[Document, _Other]] = {}
+
+    def folded(self, doc: Document) -> str:
+        """The document's text folded (``fold``), once."""
+        held = self._folded.get(id(doc))
+        if held is None:
+            held = self._folded[id(doc)] = (doc, fold(doc.text))
+        return held[1]
 
     def reading(self, doc: Document) -> Reading:
         held = self._readings.get(id(doc))
         if held is None:
-            held = self._readings[id(doc)] = (doc, Reading.of(doc, cache=self._cache))
+            reading = Reading.of(doc, cache=self._cache, folded=self.folded(doc))
+            held = self._readings[id(doc)] = (doc, reading)
         return held[1]
 
     def other(self, doc: Document) -> _Other:
@@ -205,9 +215,8 @@ class Evidence:
         if held is None:
             quoted = tuple(fold(next(g for g in m.groups() if g is not None))
                            for m in QUOTE_RE.finditer(doc.text))
-            read = self._readings.get(id(doc))
-            folded = read[1].folded if read is not None else fold(doc.text)
-            held = self._others[id(doc)] = (doc, _Other(folded, document_year(doc), quoted))
+            other = _Other(self.folded(doc), document_year(doc), quoted)
+            held = self._others[id(doc)] = (doc, other)
         return held[1]
 
 
