@@ -109,8 +109,7 @@ async def main():
             await idle(60)
             from policydiff_tui.search import find_hits
             session = main.session
-            texts = {d: (session.text(d, original=True), session.text(d))
-                     for d in (main.left, main.right)}
+            texts = {d: session.search_texts(d) for d in (main.left, main.right)}
             main.search_query, main.search_forms = "发展", ("发展",)
             main.search_hits = find_hits(texts, ["发展"])
             for key, state in KEYS.items():

@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Label
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.search import SearchScreen
-from policydiff_tui.search import fair_shares, find_hits, find_in, folded
+from policydiff_tui.search import fair_shares, find_hits, find_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,8 @@ def test_find_in_looks_in_both_forms_and_both_queries() -> None:
 
 
 def test_find_hits_caps_fairly_and_says_so() -> None:
-    hits = find_hits({"d1": ["，" * 1000], "d2": ["，" * 1000]}, ["，"])
+    commas = ("，" * 1000,) * 2  # a text and its folded form
+    hits = find_hits({"d1": [commas], "d2": [commas]}, ["，"])
     assert hits.capped and hits.total == 2000
     assert [d for d, *_ in hits.hits].count("d1") == 150
     assert [d for d, *_ in hits.hits].count("d2") == 150
@@ -81,16 +82,33 @@ async def test_search_counts_shares_and_steps_through_hits() -> None:
         assert main.search_hits.hits[299][0] == "d2"
 
 
-def test_each_text_is_case_folded_once_not_on_every_key() -> None:
+def test_find_hits_searches_the_folded_form_it_is_given() -> None:
     text = "Made in China 2025：GDP增长5%" + "发展" * 1000
-    before = folded.cache_info()
-    for typed in ("g", "gd", "gdp"):  # three keys typed in the search dialog
-        assert find_hits({"d1": (text,)}, [typed]).total == 1
-    after = folded.cache_info()
-    assert after.misses - before.misses == 1 and after.hits - before.hits == 2
-    # the slices a pane marks are not kept: they would push the documents out of the cache
-    assert find_in([text[:40]], ["gdp"]) == [(19, 22)]  # "Made in China 2025：" is 19
-    assert folded.cache_info().currsize == after.currsize
+    # "Made in China 2025：" is 19 characters: GDP is at 19-22
+    assert find_hits({"d1": ((text, text.casefold()),)}, ["gdp"]).hits == (("d1", 19, 22),)
+    # it does not fold the text itself (on every key typed): given the text unfolded as its
+    # folded form, the lower-case query finds nothing
+    assert find_hits({"d1": ((text, text),)}, ["gdp"]).total == 0
+    # the slices a pane marks are folded each time
+    assert find_in([text[:40]], ["gdp"]) == [(19, 22)]
+
+
+async def test_the_session_folds_each_document_once() -> None:
+    """The folded texts live in the session (beside the shown texts), made once per document:
+    every key typed in the search dialog gets the same strings back."""
+    app = make_app(FIRST_TWO)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        session = app.main.session
+        assert session is not None
+        (written, written_folded), (normal, normal_folded) = session.search_texts("d2")
+        assert written == session.text("d2", original=True) and normal == session.text("d2")
+        assert written_folded == written.casefold() and normal_folded == normal.casefold()
+        again = session.search_texts("d2")
+        assert again[0][1] is written_folded and again[1][1] is normal_folded
+        # seed 001 writes 攻堅克難 four times, with pinyin the normalizer strips (grep -o
+        # '攻堅(jiān)克難' | wc -l: 4); the text as written holds it without the pinyin
+        assert find_hits({"d2": again}, ["攻堅克難"]).total == 4
 
 
 async def test_the_session_gives_both_forms_of_a_query() -> None:

@@ -5,8 +5,9 @@ them (next / previous hit) and marks them in the panes with ``find_in``.
 
 Rules:
 - A query is text, never a pattern: a plain substring search, case-insensitive where
-  case-folding keeps offsets (else case-sensitive), occurrences not overlapping. Each text is
-  case-folded once (``folded``), not on every key typed.
+  case-folding keeps offsets (else case-sensitive), occurrences not overlapping. A document's
+  texts are case-folded once, by the session that keeps them (``ViewerSession.search_texts``),
+  not on every key typed; the row slices the panes mark are folded each time.
 - A document is searched in every form the viewer can show it (``texts``: the text as written
   and the normalized text, which have the same offsets), with the query as typed and in its
   normalized form: 议员 finds 議員 in a Hong Kong report, and 議員 finds it too.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 MAX_HITS = 300
 """Hits listed by the search dialog (and stepped through with the hit keys)."""
@@ -30,6 +30,9 @@ MAX_MARKS = 2000
 
 Hit = tuple[str, int, int]
 """``(document id, start, end)`` of one occurrence."""
+
+Form = tuple[str, str]
+"""A form of a text the viewer shows and that form case-folded (``str.casefold``)."""
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,8 @@ class Hits:
         return len(self.hits) < self.total
 
 
-@lru_cache(maxsize=256)
-def folded(text: str) -> str:
-    """``text`` case-folded, once per text (a document is searched on every key typed in the
-    search dialog; a ``str`` keeps its hash, so finding it here again costs no pass over it)."""
-    return text.casefold()
-
-
-def _spans(
-    text: str, query: str, limit: int | None, keep: bool
-) -> list[tuple[int, int]]:
-    haystack, needle = (folded(text) if keep else text.casefold()), query.casefold()
+def _spans(text: str, folded: str, query: str, limit: int | None) -> list[tuple[int, int]]:
+    haystack, needle = folded, query.casefold()
     if len(haystack) != len(text) or len(needle) != len(query):
         haystack, needle = text, query
     out: list[tuple[int, int]] = []
@@ -69,17 +63,20 @@ def _spans(
 
 
 def find_in(
-    texts: Sequence[str], queries: Sequence[str], limit: int | None = None,
-    *, keep: bool = False,
+    texts: Sequence[str], queries: Sequence[str], limit: int | None = None
 ) -> list[tuple[int, int]]:
     """The spans where any of ``queries`` occurs in any of ``texts`` (forms of one text with
-    the same offsets), sorted, without overlaps; at most ``limit``. ``keep``: the texts are
-    whole documents, searched again and again: keep their folded form (``folded``); the
-    slices the panes mark are not kept (they would push the documents out)."""
+    the same offsets), sorted, without overlaps; at most ``limit``."""
+    return _find(tuple((text, text.casefold()) for text in dict.fromkeys(texts)), queries, limit)
+
+
+def _find(
+    forms: Sequence[Form], queries: Sequence[str], limit: int | None
+) -> list[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for query in dict.fromkeys(q for q in queries if q):
-        for text in dict.fromkeys(texts):
-            found.update(_spans(text, query, limit, keep))
+        for text, folded in dict.fromkeys(forms):
+            found.update(_spans(text, folded, query, limit))
     out: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if out and start < out[-1][1]:
@@ -104,12 +101,13 @@ def fair_shares(counts: Sequence[int], limit: int) -> list[int]:
 
 
 def find_hits(
-    documents: Mapping[str, Sequence[str]], queries: Sequence[str], *, limit: int = MAX_HITS
+    documents: Mapping[str, Sequence[Form]], queries: Sequence[str], *, limit: int = MAX_HITS
 ) -> Hits:
-    """The hits of ``queries`` in ``documents`` (id -> the forms of its text), see the rules."""
+    """The hits of ``queries`` in ``documents`` (id -> the forms of its text, each with its
+    folded form: ``ViewerSession.search_texts``), see the rules."""
     if not any(queries):
         return Hits((), 0, {})
-    found = {doc_id: find_in(texts, queries, keep=True) for doc_id, texts in documents.items()}
+    found = {doc_id: _find(forms, queries, None) for doc_id, forms in documents.items()}
     counts = [len(spans) for spans in found.values()]
     shares = fair_shares(counts, limit)
     hits: list[Hit] = []

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from policydiff.diff import TextDiff
     from policydiff.model import Document
     from policydiff.phrases import PairPhrase, PhraseSet
+    from policydiff_tui.search import Form
 
 PREFETCH = 4
 """Rows diffed ahead of the current one (and two behind)."""
@@ -146,6 +147,7 @@ class ViewerSession:
         self._lock = threading.Lock()
         self._mining_started = False
         self._shown: dict[str, str] = {}
+        self._folded: dict[tuple[str, bool], str] = {}  # (doc id, original) -> its text folded
         self.diff_options = comparison.config.diff
         """What the row diffs ignore (the CLI's ``--ignore-*``; the viewer's ignore toggles)."""
         self.phrase_set: PhraseSet | None = None
@@ -195,6 +197,21 @@ class ViewerSession:
             with self._lock:
                 self._shown[doc_id] = found
         return found
+
+    def search_texts(self, doc_id: str) -> tuple[Form, Form]:
+        """The forms a search looks in (``policydiff_tui.search.find_hits``): the text as
+        written and the normalized text, each with its case-folded form, folded once."""
+        forms = []
+        for original in (True, False):
+            text = self.text(doc_id, original=original)
+            with self._lock:
+                folded = self._folded.get((doc_id, original))
+            if folded is None:
+                folded = text.casefold()
+                with self._lock:
+                    self._folded[(doc_id, original)] = folded
+            forms.append((text, folded))
+        return forms[0], forms[1]
 
     def search_forms(self, query: str, doc_id: str) -> tuple[str, ...]:
         """The forms of ``query`` a search looks for: as typed, and normalized as document

@@ -33,7 +33,8 @@ class SearchKeys(PairViewScreen):
         screen = SearchScreen(
             (self.left, self.right), docs,
             lambda doc_id, original: session.text(doc_id, original=original),
-            lambda query: session.search_forms(query, left), query=self.search_query,
+            lambda query: session.search_forms(query, left), session.search_texts,
+            query=self.search_query,
             everywhere=self.search_everywhere, original=self.original,
         )
         self.app.push_screen(screen, self._search_done)

@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from policydiff_tui import sanitize
-from policydiff_tui.search import MAX_HITS, Hits, find_hits
+from policydiff_tui.search import MAX_HITS, Form, Hits, find_hits
 
 CONTEXT = 14
 
@@ -61,6 +61,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         documents: Sequence[tuple[str, str]],
         text_of: TextOf,
         forms_of: Callable[[str], tuple[str, ...]],
+        searched: Callable[[str], Sequence[Form]],
         *,
         query: str = "",
         everywhere: bool = False,
@@ -68,12 +69,14 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
     ) -> None:
         """``pair``: the ids of the documents on show; ``documents``: ``(id, tag)`` of every
         loaded document; ``forms_of`` gives the forms of a query to look for (as typed and
-        normalized: ``ViewerSession.search_forms``)."""
+        normalized: ``ViewerSession.search_forms``); ``searched`` the forms of a document's
+        text a search looks in (``ViewerSession.search_texts``)."""
         super().__init__(id="search")
         self.pair = list(pair)
         self.documents = list(documents)
         self.text_of = text_of
         self.forms_of = forms_of
+        self.searched = searched
         self.query_text = query
         self.everywhere = everywhere
         self.original = original
@@ -119,8 +122,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
 
     def _refresh_hits(self, query: str) -> None:
         self.forms = self.forms_of(query)
-        texts = {d: (self.text_of(d, True), self.text_of(d, False)) for d in self._scope()}
-        self.result = find_hits(texts, self.forms)
+        self.result = find_hits({d: self.searched(d) for d in self._scope()}, self.forms)
         tags = dict(self.documents)
         options = []
         for doc_id, start, end in self.result.hits:
