@@ -187,6 +187,9 @@ class SectionFeatures:
     has_heading: np.ndarray = field(init=False, repr=False)  # heading, or a headless kind above
     empty: np.ndarray = field(init=False, repr=False)  # a heading with no text under it
     parents: np.ndarray = field(init=False, repr=False)  # parent index (root: n)
+    titles: np.ndarray = field(init=False, repr=False)  # a group title (``_is_title``)
+    # parent for the context bonus, group titles skipped (``_context_parents``; root: n)
+    context_parents: np.ndarray = field(init=False, repr=False)
     # ``vectors`` by column (its non-zero entries, column by column): what _body_matrix reads
     col_start: np.ndarray = field(init=False, repr=False)  # (k + 1,) first entry of column
     col_rows: np.ndarray = field(init=False, repr=False)  # section of each entry
@@ -208,6 +211,8 @@ class SectionFeatures:
             [index.get(s.parent or "", len(self.sections)) for s in self.sections],
             dtype=np.int64,
         )
+        self.titles = np.array([_is_title(s) for s in self.sections], dtype=bool)
+        self.context_parents = _context_parents(self.parents, self.titles)
         by_column = self.vectors.T
         cols, rows = np.nonzero(by_column)
         self.col_rows = rows.astype(np.int64)
@@ -442,19 +447,19 @@ def _in_context(
     if pairs:
         rows, cols = zip(*pairs, strict=True)
         matched[list(rows), list(cols)] = True
-    context: np.ndarray = matched[np.ix_(_context_parents(fa), _context_parents(fb))]
+    context: np.ndarray = matched[np.ix_(fa.context_parents, fb.context_parents)]
     return context
 
 
-def _context_parents(f: SectionFeatures) -> np.ndarray:
+def _context_parents(parents: np.ndarray, titles: np.ndarray) -> np.ndarray:
     """Each section's parent for the context bonus, group titles (``_is_title``) skipped:
     Hong Kong sub-headings move between groups (2013's ``活化工廈`` under （三） is 2014's
-    under the title ``工商業用地`` in （五））."""
-    out = f.parents.copy()
-    n = len(f.sections)
+    under the title ``工商業用地`` in （五））. Once per document (``SectionFeatures``)."""
+    out = parents.copy()
+    n = len(parents)
     for i in range(n):
-        while out[i] < n and _is_title(f.sections[int(out[i])]):
-            out[i] = f.parents[int(out[i])]
+        while out[i] < n and titles[int(out[i])]:
+            out[i] = parents[int(out[i])]
     return out
 
 
@@ -705,8 +710,8 @@ def align_features(
     allowed = _role_matrix(fa, fb, compatible)  # then without the analyst's rows and pairs
     # A heading with no text of its own (empty, or a title: Hong Kong 2014's 教育 above 幼兒教育)
     # is matched only to another such heading, or to a near-identical one.
-    empty_a = fa.empty | np.array([_is_title(sec) for sec in fa.sections], dtype=bool)
-    empty_b = fb.empty | np.array([_is_title(sec) for sec in fb.sections], dtype=bool)
+    empty_a = fa.empty | fa.titles
+    empty_b = fb.empty | fb.titles
     one_empty = empty_a[:, None] != empty_b[None, :]
     allowed &= ~one_empty | (heading >= SAME_HEADING)
     manual, forbidden = _fixed_indices(fa, fb, fixed or Fixed())
