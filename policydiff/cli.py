@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pair-pages", choices=("auto", "all", "none"), default="auto",
         help="which pair pages diff-dA-dB.html to write beside index.html and phrases.html: "
         "auto (default) every pair up to 10 pairs, beyond that each document against --ref, "
-        "else consecutive documents of each series (up to 12 documents or with --series: in "
+        "else consecutive documents of each series (found by name, or with --series in "
         "input order, d1-d2, d2-d3, ...; none for peers); all: every aligned pair; none: no "
         "pair pages",
     )

@@ -19,14 +19,14 @@ The set, for documents d1…dN:
   linked from the index;
 - ``diff-dA-dB.html``: a page per pair (``render.html``) for the pairs ``page_pairs`` chooses
   (``pair_pages``: ``auto``, ``all`` or ``none``; see ``PAIR_PAGES``). Beyond
-  ``MAX_HTML_PAIRS`` pairs these are consecutive documents of ``Comparison.change_series()``
-  that are aligned: documents that are no series (31 provinces) get no pair pages, and the
-  index says so (a page costs a section diff of every match, 0.1–0.5 s).
+  ``MAX_HTML_PAIRS`` pairs these are the pairs that get a change report
+  (``changes.files.change_pairs``: consecutive documents of a series) that are aligned:
+  documents that are no series (31 provinces, the seeds) get no pair pages, and the index says
+  so (a page costs a section diff of every match, 0.1–0.5 s).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Collection, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +46,7 @@ MAX_HTML_PAIRS = 10
 
 PAIR_PAGES = {
     "auto": "every pair up to 10 pairs; beyond, each document against --ref, else the "
-            "consecutive documents of each series (up to 12 documents or with --series: the "
+            "consecutive documents of each series (found by name, or with --series the "
             "inputs in order, d1-d2, d2-d3, ...; none for documents that are no series)",
     "all": "every aligned pair",
     "none": "no pair pages (index.html and phrases.html are still written)",
@@ -69,10 +69,10 @@ class Outputs:
 def page_pairs(comparison: Comparison, pair_pages: str = "auto") -> list[tuple[str, str]]:
     """The pairs that get a page (``PAIR_PAGES``): all of ``Comparison.pairs`` up to
     ``MAX_HTML_PAIRS`` (or with ``all``); beyond, the pairs ``--ref`` defines (every document
-    against the reference), else the consecutive documents of ``Comparison.change_series()``
-    (the inputs in order up to ``pairs.SMALL_SET`` documents or with ``--series``, else the
-    series found by name) that are aligned, as aligned (so a page never aligns a pair again);
-    none when the documents are no series."""
+    against the reference), else the pairs that get a change report
+    (``changes.files.change_pairs``: the consecutive documents of each series, found by name
+    or with ``--series`` the inputs in order) that are aligned, as aligned (so a page never
+    aligns a pair again); none when the documents are no series (peers)."""
     if pair_pages not in PAIR_PAGES:
         raise ValueError(f"pair_pages must be one of {', '.join(PAIR_PAGES)}, not {pair_pages!r}")
     if pair_pages == "none":
@@ -80,13 +80,14 @@ def page_pairs(comparison: Comparison, pair_pages: str = "auto") -> list[tuple[s
     pairs = comparison.pairs
     if pair_pages == "all" or len(pairs) <= MAX_HTML_PAIRS or comparison.ref is not None:
         return pairs
+    from policydiff.changes.files import change_pairs
+
     aligned = set(pairs)
     chosen: list[tuple[str, str]] = []
-    for run in comparison.change_series():
-        for a, b in itertools.pairwise(run):
-            pair = (a, b) if (a, b) in aligned else (b, a)
-            if pair in aligned and pair not in chosen:
-                chosen.append(pair)
+    for a, b in change_pairs(comparison):
+        pair = (a, b) if (a, b) in aligned else (b, a)
+        if pair in aligned and pair not in chosen:
+            chosen.append(pair)
     return chosen
 
 

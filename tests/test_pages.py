@@ -217,12 +217,38 @@ def six(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
     return compare(six_paths(tmp_path_factory.mktemp("six")), Config(cache=False))
 
 
-def test_pages_beyond_ten_pairs_follow_consecutive_order(six: Comparison, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def six_series(six: Comparison) -> Comparison:
+    """The same six documents with ``--series``: the inputs in order are one series."""
+    return Comparison(six.documents, six.themes, Config(cache=False, series=True),
+                      _tokens=dict(six._tokens))
+
+
+def test_peers_beyond_ten_pairs_get_no_pages(six: Comparison) -> None:
+    """The seeds have no year in their names (000_fa4a5ba1074ac6cc, …): peers, which get no
+    change report per pair (only changes-distinctive) and so no pair page either."""
+    assert len(six.pairs) == 15 and six.series() == []
+    assert page_pairs(six) == []
+    outputs = comparison_outputs(six)
+    per_pair = [n for n in outputs.files if n.startswith(("diff-", "changes-"))
+                and not n.startswith("changes-distinctive.")]
+    assert per_pair == [] and "changes-distinctive.html" in outputs.files
+    assert outputs.notes and "no series" in outputs.notes[0]
+
+
+def test_pages_beyond_ten_pairs_follow_consecutive_order(
+    six_series: Comparison, tmp_path: Path
+) -> None:
+    six = six_series
     assert len(six.pairs) == 15  # 6 documents, every pair aligned
     consecutive = [("d1", "d2"), ("d2", "d3"), ("d3", "d4"), ("d4", "d5"), ("d5", "d6")]
     assert page_pairs(six) == consecutive
     assert len(page_pairs(six, "all")) == 15 and page_pairs(six, "none") == []
     outputs = comparison_outputs(six)
+    # one rule for the pages and the change reports: the same consecutive pairs
+    assert [n for n in outputs.files if n.startswith("changes-") and n.endswith(".json")] == [
+        f"changes-{a}-{b}.json" for a, b in consecutive
+    ]
     assert [n for n in outputs.files if n.startswith("diff-")] == [
         f"diff-{a}-{b}.html" for a, b in consecutive
     ]
@@ -230,7 +256,7 @@ def test_pages_beyond_ten_pairs_follow_consecutive_order(six: Comparison, tmp_pa
     # Written by the command (in this process the phrase report's worker pool may hang after
     # other tests used OpenMP: the CLI sets OMP_NUM_THREADS=1, a test session cannot).
     out = tmp_path / "out"
-    proc = run("compare", *map(str, six_paths(tmp_path)), "-o", str(out))
+    proc = run("compare", *map(str, six_paths(tmp_path)), "-o", str(out), "--series")
     assert proc.returncode == 0, proc.stderr
     assert "consecutive" in proc.stderr
     pages = check_folder(out)
@@ -289,11 +315,12 @@ def test_national_pages(tmp_path: Path, corpus_dir: Path) -> None:
     assert f"diff-d1-d2.html#{housing}" in index.hrefs
 
 
-def test_sections_inside_a_shown_pair_are_not_shown_twice(six: Comparison) -> None:
+def test_sections_inside_a_shown_pair_are_not_shown_twice(six_series: Comparison) -> None:
     """A section without a partner whose text is already inside a matched pair's table (a pair
     diffed whole because one side has no subsections) links to that pair instead."""
     from policydiff.render.html import pair_rows
 
+    six = six_series
     found = 0
     for a, b in page_pairs(six):
         rows = pair_rows(six, a, b)
