@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -114,6 +115,15 @@ def make_key(*parts: str) -> str:
 
 def _entry_path(kind: str, key: str) -> Path:
     return cache_dir() / kind / key[:2] / f"{key}.json"
+
+
+def has_entry(kind: str, key: str) -> bool:
+    """Whether a regular file is stored under ``kind``/``key`` (not whether it reads back:
+    ``read_entry`` says that)."""
+    try:
+        return stat.S_ISREG(_entry_path(kind, key).lstat().st_mode)
+    except OSError:
+        return False
 
 
 def read_entry(kind: str, key: str) -> Any | None:

@@ -156,7 +156,8 @@ def _in_workers(comparison: Comparison, files: dict[str, Renderer]) -> dict[str,
     """``files`` whose pair pages and change reports render in forked workers (``_Batch``)
     when there are at least ``PARALLEL_MIN_TASKS`` of them and batch work may fork
     (``Comparison.batch_workers``). One task per page, one per pair's change report (its
-    three files share one report), one for the peers' report."""
+    three files share one report), one for the peers' report; only the files the result
+    cache lacks (``_not_cached``: the others are read from it)."""
     tasks: dict[str, list[str]] = {}
     for name in files:
         if name.startswith("diff-"):
@@ -166,9 +167,27 @@ def _in_workers(comparison: Comparison, files: dict[str, Renderer]) -> dict[str,
     workers = min(comparison.batch_workers(), len(tasks))
     if workers < 2 or len(tasks) < PARALLEL_MIN_TASKS:
         return files
-    batch = _Batch(files, list(tasks.values()), workers)
-    return {name: batch.renderer(name) if name.startswith(("diff-", "changes-")) else render
+    groups = _not_cached(comparison, list(tasks.values()))
+    workers = min(workers, len(groups))
+    if workers < 2 or len(groups) < PARALLEL_MIN_TASKS:
+        return files
+    batch = _Batch(files, groups, workers)
+    batched = {name for group in groups for name in group}
+    return {name: batch.renderer(name) if name in batched else render
             for name, render in files.items()}
+
+
+def _not_cached(comparison: Comparison, groups: list[list[str]]) -> list[list[str]]:
+    """The names of each group that the result cache lacks (all of them without the cache),
+    empty groups dropped: a run with ``--pair-pages all`` after one with ``auto`` renders only
+    the new pages. A page's or change report's cache name is its file name (``_cached``)."""
+    from policydiff.results import enabled, has_output
+
+    if not enabled(comparison.config.cache):
+        return groups
+    key = comparison.result_key()
+    missing = [[name for name in group if not has_output(key, name)] for group in groups]
+    return [group for group in missing if group]
 
 
 class _Batch:

@@ -156,6 +156,12 @@ def _alignment(data: dict[str, Any]) -> Alignment:
 # --------------------------------------------------------------------------- outputs
 
 
+def has_output(result_key: str, name: str) -> bool:
+    """Whether output ``name`` of the comparison ``result_key`` is in the cache (its entry is
+    there: one that does not read back is rendered again by ``cached_output``)."""
+    return store.has_entry(KIND_OUTPUTS, store.make_key(KIND_OUTPUTS, result_key, name))
+
+
 def cached_output(result_key: str, name: str, render: Callable[[], str]) -> str:
     """The text of output ``name`` of the comparison whose key is ``result_key``: from the
     cache when it was rendered before with the same key, else rendered now (and kept)."""

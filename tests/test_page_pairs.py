@@ -4,6 +4,7 @@ and the index page says why a pair has no page."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,50 @@ def test_pages_and_change_reports_rendered_in_workers_are_the_same(
         if name.startswith("changes-"):
             assert texts[name] == alone[name](), name
     assert outputs._BATCH is None  # the pool is gone
+
+
+def test_a_batch_renders_only_what_the_result_cache_lacks(
+    with_series: Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--pair-pages all`` after an ``auto`` run: the forked workers (``outputs._Batch``) get
+    only the pages the result cache does not hold, not the ``auto`` pages and change reports
+    again; a change report partly in the cache renders only its missing files. (No pool is
+    started here: the batch's groups are read, and cached files are read from the cache.)"""
+    from policydiff import outputs, results
+
+    monkeypatch.setenv("POLICYDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("POLICYDIFF_NO_CACHE", raising=False)
+    cached = Comparison(with_series.documents, with_series.themes, Config(cache=True),
+                        _tokens=dict(with_series._tokens))
+    monkeypatch.setattr(cached, "batch_workers", lambda: 2)
+    seen: list[list[list[str]]] = []
+
+    class Recording(outputs._Batch):
+        def __init__(self, files: dict[str, outputs.Renderer], groups: list[list[str]],
+                     workers: int) -> None:
+            seen.append(groups)
+            super().__init__(files, groups, workers)
+
+    monkeypatch.setattr(outputs, "_Batch", Recording)
+    auto = comparison_outputs(cached).files
+    # nothing cached yet: the 4 pages and 4 change reports (3 files each) of the county series
+    assert sorted(map(sorted, seen[-1])) == sorted(
+        [[f"diff-d{k}-d{k + 1}.html"] for k in range(1, 5)]
+        + [sorted(f"changes-d{k}-d{k + 1}.{f}" for f in ("html", "json", "md"))
+           for k in range(1, 5)]
+    )
+    # What an auto run leaves in the cache (stand-in texts: only their presence matters),
+    # but for one file of d3-d4's change report.
+    key = cached.result_key()
+    kept = [name for name in auto if name.startswith(("diff-", "changes-"))]
+    for name in kept:
+        if name != "changes-d3-d4.md":
+            results.cached_output(key, name, functools.partial("cached {}".format, name))
+    every = comparison_outputs(cached, pair_pages="all").files
+    new_pages = [f"diff-{a}-{b}.html" for a, b in cached.pairs if (a, b) not in page_pairs(cached)]
+    assert len(new_pages) > 4
+    assert sorted(map(sorted, seen[-1])) == sorted(
+        [[n] for n in new_pages] + [["changes-d3-d4.md"]]
+    )
+    assert every["diff-d1-d2.html"]() == "cached diff-d1-d2.html"  # from the cache, no pool
+    assert outputs._BATCH is None
