@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import jsonschema
@@ -299,10 +300,14 @@ def test_the_reports_of_a_series_fold_each_document_once(
 ) -> None:
     """In a series the reports d1 -> d2 and d2 -> d3 share one Evidence: d3, folded as
     context of the first report, is not folded again when the second one reads it (it was:
-    d1, d2, d3, d3)."""
+    d1, d2, d3, d3); d2's figures, new in one report and old in the next, are found once."""
     import policydiff.changes.formulation_reading as reading
     import policydiff.changes.formulations as formulations
+    import policydiff.changes.indicators as indicators
     from policydiff.changes.build import evidence_of
+    from policydiff.changes.model import Figure
+    from policydiff.model import Document
+    from policydiff.themes import Theme
 
     comparison = compare([seed_files[k] for k in ("000", "001", "002")],
                          Config(cache=False, series=True))
@@ -314,10 +319,19 @@ def test_the_reports_of_a_series_fold_each_document_once(
             folded.append(text)
         return text.translate(reading._FOLD)
 
+    figured: list[str] = []
+    real_figures = indicators.document_figures
+
+    def counted_figures(doc: Document, themes: Sequence[Theme]) -> list[Figure]:
+        figured.append(doc.text)
+        return real_figures(doc, themes)
+
     monkeypatch.setattr(reading, "fold", counted)
     monkeypatch.setattr(formulations, "fold", counted)
+    monkeypatch.setattr(indicators, "document_figures", counted_figures)
     evidence = evidence_of(comparison)
     first = change_report(comparison, "d1", "d2", evidence=evidence)
     second = change_report(comparison, "d2", "d3", evidence=evidence)
     assert (first.kind, second.kind) == ("series", "series")
     assert sorted(folded) == sorted(texts)
+    assert sorted(figured) == sorted(texts)  # d2's figures serve both reports

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from policydiff.changes.indicators import indicators as indicator_table
+from policydiff.changes.indicators import pair_figures
 from policydiff.changes.model import (
     KINDS,
     ChangeReport,
@@ -21,7 +21,7 @@ from policydiff.changes.model import (
     Entry,
     Renamed,
 )
-from policydiff.changes.summary import Passages, passages, theme_summary
+from policydiff.changes.summary import Passages, theme_summary
 from policydiff.citations import Citer, file_name
 from policydiff.model import Document
 
@@ -64,20 +64,20 @@ def change_report(
     """The change report of document ``a`` (old) -> ``b`` (new). ``kind``: ``series`` or
     ``peers`` (default: ``pair_kind``); ``context``: the other reports, evidence for the
     formulations (default: the comparison's other documents); ``evidence``: the documents as
-    already read (``evidence_of``)."""
+    already read (``evidence_of``: each document's figures, passages and formulation reading
+    kept for the other reports of the comparison)."""
     kind = kind or pair_kind(comparison, a, b)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     old, new = comparison.document(a), comparison.document(b)
     themes = comparison.themes
-    table = indicator_table(old, new, themes)
-    where_old, where_new = passages(old, themes), passages(new, themes)
+    evidence = evidence or evidence_of(comparison)
+    table = pair_figures(evidence.figures(old, themes), evidence.figures(new, themes))
+    where_old, where_new = evidence.passages(old, themes), evidence.passages(new, themes)
     others = list(context) if context is not None else [
         d for d in comparison.documents if d.id not in (a, b)
     ]
-    found, notes = _formulations(
-        old, new, others, comparison, kind, evidence or evidence_of(comparison)
-    )
+    found, notes = _formulations(old, new, others, comparison, kind, evidence)
     cite_old, cite_new = Citer(old), Citer(new)
     new_entries = tuple(_entry(cite_new, f, where_new) for f in found["new"])
     dropped_entries = tuple(_entry(cite_old, f, where_old) for f in found["dropped"])
@@ -151,7 +151,7 @@ def distinctive_report(
     found = []
     for doc in docs:
         others = [d for d in docs if d.id != doc.id]
-        where, citer = passages(doc, comparison.themes), Citer(doc)
+        where, citer = evidence.passages(doc, comparison.themes), Citer(doc)
         ranked = formulations.distinctive_formulations(
             doc, others, config=comparison.config, evidence=evidence
         )

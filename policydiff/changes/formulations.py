@@ -73,12 +73,14 @@ from policydiff.changes.formulation_reading import (
     quoted_candidates,
     term_candidates,
 )
-from policydiff.changes.model import Formulation, FormulationChanges, Rename
+from policydiff.changes.model import Figure, Formulation, FormulationChanges, Rename
 from policydiff.chars import HAN_OR_ZERO_RE
 from policydiff.model import Document
 
 if TYPE_CHECKING:
+    from policydiff.changes.summary import Passages
     from policydiff.config import Config
+    from policydiff.themes import Theme
 
 GENERIC_SHARE = 0.25
 """A noun phrase found in at least this share of the other reports (5 or more) is common
@@ -183,7 +185,8 @@ class Evidence:
     """Documents read once for formulations: each one's folded text, its ``Reading`` and its
     evidence as another report (``_Other``: folded text, year, quoted terms), kept for every
     later call with the same ``Evidence`` (the pairs of a series, the peers' report: 31 × 30
-    foldings otherwise), whatever the order they are asked in. A document's tokens are those
+    foldings otherwise), whatever the order they are asked in; and, for the reports, each
+    one's figures and passages. A document's tokens are those
     ``document.document_tokens`` keeps for it (the comparison's, when it is one of its
     documents)."""
 
@@ -193,6 +196,28 @@ class Evidence:
         self._folded: dict[int, tuple[Document, str]] = {}
         self._readings: dict[int, tuple[Document, Reading]] = {}
         self._others: dict[int, tuple[Document, _Other]] = {}
+        self._figures: dict[int, tuple[Document, Sequence[Theme], list[Figure]]] = {}
+        self._passages: dict[int, tuple[Document, Sequence[Theme], Passages]] = {}
+
+    def figures(self, doc: Document, themes: Sequence[Theme]) -> list[Figure]:
+        """The figures of the document's plan part (``indicators.document_figures``), once:
+        a middle document of a series is the new one of a report and the old one of the
+        next."""
+        from policydiff.changes.indicators import document_figures
+
+        held = self._figures.get(id(doc))
+        if held is None or held[1] is not themes:
+            held = self._figures[id(doc)] = (doc, themes, document_figures(doc, themes))
+        return held[2]
+
+    def passages(self, doc: Document, themes: Sequence[Theme]) -> Passages:
+        """The document's passages (``summary.passages``), once."""
+        from policydiff.changes.summary import passages
+
+        held = self._passages.get(id(doc))
+        if held is None or held[1] is not themes:
+            held = self._passages[id(doc)] = (doc, themes, passages(doc, themes))
+        return held[2]
 
     def folded(self, doc: Document) -> str:
         """The document's text folded (``fold``), once."""
