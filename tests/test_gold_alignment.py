@@ -8,6 +8,7 @@ per pair and per confidence band (docs/alignment.md).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tomllib
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policydiff.align import Alignment, Match
+from policydiff.align import CONFIDENCE_BANDS, Alignment, Match
 from policydiff.comparison import compare
 from policydiff.config import Config
 from policydiff.model import Document
@@ -174,7 +175,9 @@ def run(gold: Gold) -> Score:
     return score_alignment(gold, doc_a, doc_b, comparison.alignment(doc_a.id, doc_b.id))
 
 
+@functools.cache
 def total(held_out: bool) -> Score:
+    """Every gold pair of the tuning set (or of the held-out set) pooled (computed once)."""
     out = Score()
     for path in gold_files():
         gold = load_gold(path)
@@ -224,6 +227,18 @@ def test_held_out_gold(corpus_dir: Path) -> None:
     assert recall >= 0.95, report
     assert both >= 0.97, report
     assert touching >= 0.90, report
+
+
+def test_confidence_bands_say_the_tuning_precision(corpus_dir: Path) -> None:
+    # align.CONFIDENCE_BANDS is what each score band measured on the tuning gold, to two places;
+    # a band without a wrong match says right / (matches + 1), never 1 (a manual match's).
+    scored = total(held_out=False).scored
+    highs = [1.01] + [low for low, _ in CONFIDENCE_BANDS[:-1]]
+    for (low, said), high in zip(CONFIDENCE_BANDS, highs, strict=True):
+        inside = [ok for s, ok in scored if low <= s < high]
+        right, n = sum(inside), len(inside)
+        measured = right / n if right < n else n / (n + 1)
+        assert said == round(measured, 2), f"score {low}-{high}: {right}/{n} right, band {said}"
 
 
 def test_score_counts_a_wrong_match(corpus_dir: Path) -> None:
