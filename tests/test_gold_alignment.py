@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from policydiff.align import CONFIDENCE_BANDS, Alignment, Match
 from policydiff.comparison import compare
 from policydiff.config import Config
@@ -175,13 +177,20 @@ def run(gold: Gold) -> Score:
     return score_alignment(gold, doc_a, doc_b, comparison.alignment(doc_a.id, doc_b.id))
 
 
+NEVER_TUNED_ON = "national-2022-2023"
+"""The held-out pair written after every rule was chosen and scored once: the test of the
+targets. The other held-out pairs were scored before the targets/principles role rule, which
+was chosen after seeing one of their errors (docs/alignment.md)."""
+
+
 @functools.cache
-def total(held_out: bool) -> Score:
-    """Every gold pair of the tuning set (or of the held-out set) pooled (computed once)."""
+def total(held_out: bool, without: str = "") -> Score:
+    """Every gold pair of the tuning set (or of the held-out set) pooled, but ``without``
+    (computed once)."""
     out = Score()
     for path in gold_files():
         gold = load_gold(path)
-        if gold.held_out == held_out:
+        if gold.held_out == held_out and gold.name != without:
             out.add(run(gold))
     return out
 
@@ -214,18 +223,42 @@ def test_tuning_gold(corpus_dir: Path) -> None:
     assert score.groups_found >= 5, report
 
 
-def test_held_out_gold(corpus_dir: Path) -> None:
-    # The pairs the aligner was not tuned on (national 2021 -> 2022 and 2022 -> 2023, 19th ->
-    # 20th Congress, Hong Kong 2014 -> 2015), scored after the tuning: recall 95.5 %,
-    # both-named 99.2 %, touching 90.8 % reach the targets (floors 95 / 97 / 90 %). Without
-    # national 2022 -> 2023 (written last, scored once: 96 / 100 / 100 %) touching is 88.9 %.
-    # The targets/principles rule was chosen after seeing a held-out error of the Congress
-    # pair (docs/alignment.md). Groups: 0 of 2, no floor (docs/alignment.md says so).
-    score = total(held_out=True)
+def test_never_tuned_on_pair_meets_the_targets(corpus_dir: Path) -> None:
+    # National 2022 -> 2023, written after the tuning and scored once, alone against issue 14's
+    # targets: recall >= 95 % (24 of 25: 96.0 %), both-named >= 97 % and touching >= 90 %
+    # (24 of 24). Its one miss: 2022's （四）深入实施创新驱动发展战略 ⇄ 2023's （二）.
+    score = run(load_gold(GOLD / f"{NEVER_TUNED_ON}.toml"))
     recall, both, touching = score.figures()
     report = "\n".join(score.missed + score.wrong)
     assert recall >= 0.95, report
     assert both >= 0.97, report
+    assert touching >= 0.90, report
+
+
+def _older_held_out() -> tuple[float, float, float, str]:
+    score = total(held_out=True, without=NEVER_TUNED_ON)
+    return (*score.figures(), "\n".join(score.missed + score.wrong))
+
+
+def test_older_held_out_gold_floors(corpus_dir: Path) -> None:
+    # National 2021 -> 2022, 19th -> 20th Congress, Hong Kong 2014 -> 2015: not a clean test
+    # (the targets/principles rule was chosen after seeing a Congress error), so the figures
+    # measured on them are floors: recall 104 of 109 (95.4 %), both-named 104 of 105 (99.0 %),
+    # touching 104 of 117 (88.9 %, under the 90 % target: the xfail below). Groups 0 of 2, no
+    # floor (docs/alignment.md).
+    recall, both, touching, report = _older_held_out()
+    assert recall >= 0.954, report
+    assert both >= 0.990, report
+    assert touching >= 0.888, report
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "older held-out set: touching precision 88.9 % (104 of 117), under issue 14's 90 %: the "
+    "19th -> 20th Congress report's 依法治国 and 国家安全 tasks that became chapters, Hong Kong "
+    "2014's 房屋 / 长远房屋策略 crosswise, national 2021's 十四五 targets (docs/alignment.md)"
+))
+def test_older_held_out_gold_touching_target(corpus_dir: Path) -> None:
+    _recall, _both, touching, report = _older_held_out()
     assert touching >= 0.90, report
 
 
@@ -261,10 +294,14 @@ def main(argv: list[str]) -> int:
         r, b, t = score.figures()
         print(f"{gold.name:28} recall {r:6.1%}  both-named {b:6.1%} ({score.both_named})  "
               f"touching {t:6.1%} ({score.touching})  groups {score.groups_found}/{score.groups}")
-    r, b, t = everything.figures()
-    print(f"{'all':28} recall {r:6.1%}  both-named {b:6.1%} ({everything.both_named})  "
-          f"touching {t:6.1%} ({everything.touching})  "
-          f"groups {everything.groups_found}/{everything.groups}")
+    pooled = [("all", everything)]
+    if held_out:  # the older held-out set, without the pair never tuned on
+        pooled.append((f"all but {NEVER_TUNED_ON}", total(True, without=NEVER_TUNED_ON)))
+    for name, score in pooled:
+        r, b, t = score.figures()
+        print(f"{name:28} recall {r:6.1%}  both-named {b:6.1%} ({score.both_named})  "
+              f"touching {t:6.1%} ({score.touching})  "
+              f"groups {score.groups_found}/{score.groups}")
     bands = [(0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 1.01)]
     for lo, hi in bands:
         inside = [ok for s, ok in everything.scored if lo <= s < hi]
