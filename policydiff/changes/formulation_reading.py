@@ -205,9 +205,13 @@ class Reading:
             pos = self.text.find(text, pos + len(text))
         return tuple(out)
 
+    def word_index(self, pos: int) -> int | None:
+        """The index in ``words`` of the word starting at offset ``pos`` (None: none does)."""
+        k = bisect.bisect_left(self.words, (pos, pos))
+        return k if k < len(self.words) and self.words[k][0] == pos else None
+
     def _at_boundaries(self, start: int, end: int) -> bool:
-        k = bisect.bisect_left(self.words, (start, start))
-        if k >= len(self.words) or self.words[k][0] != start:
+        if self.word_index(start) is None:
             return False
         j = bisect.bisect_left(self.words, (end, end)) - 1
         return j >= 0 and self.words[j][1] == end
@@ -225,9 +229,11 @@ class Reading:
         """Whether a word begins a clause at offset ``pos``: after a comma, a full stop, a
         semicolon, a colon or a line break (``PREDICATE_BREAKS``), where a report's clauses
         begin with their verb; not after an enumeration comma (、智能机器人)."""
-        k = bisect.bisect_left(self.words, (pos, pos))
-        if k >= len(self.words) or self.words[k][0] != pos:
-            return False
+        k = self.word_index(pos)
+        return k is not None and self._begins_clause(k)
+
+    def _begins_clause(self, k: int) -> bool:
+        """Whether word ``k`` begins a clause (``starts_clause``)."""
         if k == 0:
             return True
         s, e = self.words[k - 1]
@@ -240,10 +246,10 @@ class Reading:
         if self._leads is None:
             counts: dict[str, list[int]] = {}
             text = self.text
-            for s, e in self.words:
+            for k, (s, e) in enumerate(self.words):
                 entry = counts.setdefault(text[s:e], [0, 0])
                 entry[1] += 1
-                entry[0] += self.starts_clause(s)
+                entry[0] += self._begins_clause(k)
             self._leads = {w: (c[0], c[1]) for w, c in counts.items()}
         return self._leads.get(word, (0, 0))
 

@@ -50,7 +50,6 @@ context; they are listed apart and left out of both lists.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -156,29 +155,35 @@ class _Other:
 class _Index:
     """The other reports, to find which of them hold a text: only those holding every two
     characters in a row of it (``_Other.pairs``, a set each) are searched, so a rare text
-    costs a few set look-ups per report instead of a scan of all their text."""
+    costs a few set look-ups per report instead of a scan of all their text. What ``having``
+    found is kept: one text is asked about several times (the absence, rarity and ``df``
+    tests; the same common words in many phrases)."""
 
     def __init__(self, rest: Sequence[_Other]) -> None:
         self.rest = list(rest)
+        self._having: dict[str, list[_Other]] = {}
 
     def having(self, folded: str) -> list[_Other]:
         """The reports whose folded text contains ``folded``, in their order."""
-        if len(folded) < 2:
-            return [o for o in self.rest if folded in o.folded]
-        pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
-        return [
-            o for o in self.rest
-            if pairs <= o.pairs and (len(folded) == 2 or folded in o.folded)
-        ]
+        found = self._having.get(folded)
+        if found is None:
+            found = self._having[folded] = list(filter(_holder(folded), self.rest))
+        return found
 
     def holds(self, folded: str) -> bool:
-        """Whether any of the reports contains ``folded``."""
-        if len(folded) < 2:
-            return any(folded in o.folded for o in self.rest)
-        pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
-        return any(
-            pairs <= o.pairs and (len(folded) == 2 or folded in o.folded) for o in self.rest
-        )
+        """Whether any of the reports contains ``folded`` (``having``, stopping at the
+        first)."""
+        found = self._having.get(folded)
+        return bool(found) if found is not None else any(map(_holder(folded), self.rest))
+
+
+def _holder(folded: str) -> Callable[[_Other], bool]:
+    """The test of whether a report contains ``folded``: all its pairs of characters are in
+    the report's (``_Other.pairs``), then the text itself (a pair is its own text)."""
+    if len(folded) < 2:
+        return lambda o: folded in o.folded
+    pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
+    return lambda o: pairs <= o.pairs and (len(folded) == 2 or folded in o.folded)
 
 
 class Evidence:
@@ -432,7 +437,6 @@ def _novel(
         having = index.having(folded)
         if cand.kind == "phrase" and (
             _is_fragment(folded, target.folded, having)
-            or _is_fragment(folded, target.folded, having, before=True)
             or _after_degree_adverb(target, cand)
             or _verb_led(target, cand)
             or _governs(target, cand)
@@ -515,9 +519,9 @@ def _old_term_in_action(reading: Reading, cand: Candidate, ref_folded: str) -> b
     """Whether the phrase is a noun phrase of the reference (two words or more, or a term of the
     dictionary) with one verbal noun before or after it (建设现代化产业体系, 现代化产业体系建设):
     the same term said as an action, not a new formulation."""
-    k = bisect.bisect_left(reading.words, (cand.spans[0][0], cand.spans[0][0]))
+    k = reading.word_index(cand.spans[0][0])
     words = reading.words_in(cand.spans[0])
-    if len(words) < 2:
+    if k is None or len(words) < 2:
         return False
     for rest, extra in ((words[1:], k), (words[:-1], k + len(words) - 1)):
         joined = "".join(rest)
@@ -557,37 +561,40 @@ def _has_rare_word(reading: Reading, cand: Candidate, index: _Index, allowed: in
 def _used_as_verb(reading: Reading, cand: Candidate) -> bool:
     """Whether the phrase ends in a verbal noun that takes an object somewhere (动态调整政策:
     动态调整 is an action there, not a term)."""
-    words = reading.words
     for _, end in cand.spans:
-        k = bisect.bisect_left(words, (end, end))
-        if k < len(words) and words[k][0] == end and reading.classes[k] in ("n", "nz", "vn"):
-            last = bisect.bisect_left(words, (end, end)) - 1
-            if last >= 0 and reading.classes[last] == "vn":
+        k = reading.word_index(end)
+        if k is not None and reading.classes[k] in ("n", "nz", "vn"):
+            if k >= 1 and reading.classes[k - 1] == "vn":
                 return True
     return False
 
 
-def _is_fragment(
-    folded: str, own: str, having: Sequence[_Other], *, before: bool = False
-) -> bool:
-    """Whether the phrase is always followed (``before``: preceded) by the same Han character,
+def _is_fragment(folded: str, own: str, having: Sequence[_Other]) -> bool:
+    """Whether the phrase is always followed, or always preceded, by the same Han character,
     in the target and the other reports (two occurrences or more): a piece of a longer unit.
     After: 改革有机 of 改革有机结合, 流动性合理 of 流动性合理充裕 (a word-class error of the
     segmenter cut the noun phrase short). Before: 乡风建设 of 文明乡风建设, 辅助器具 of
     康复辅助器具, or the object a phrase is only ever of one verb (投资效益 of 提高投资效益: a
-    collocation, not a term one can name on its own)."""
-    seen_chars: set[str] = set()
+    collocation, not a term one can name on its own). One pass over the occurrences for both
+    sides."""
+    sides: list[set[str] | None] = [set(), set()]  # after, before; None: not one character
     seen = 0
     for text in (own, *(o.folded for o in having)):
         pos = text.find(folded)
         while pos >= 0 and seen < 50:
             seen += 1
-            at = pos - 1 if before else pos + len(folded)
-            nxt = text[at : at + 1] if at >= 0 else ""
-            if not nxt or not HAN_OR_ZERO_RE.match(nxt):
-                return False
-            seen_chars.add(nxt)
-            if len(seen_chars) > 1:
+            for k, at in ((0, pos + len(folded)), (1, pos - 1)):
+                chars = sides[k]
+                if chars is None:
+                    continue
+                nxt = text[at : at + 1] if at >= 0 else ""
+                if not nxt or not HAN_OR_ZERO_RE.match(nxt):
+                    sides[k] = None
+                    continue
+                chars.add(nxt)
+                if len(chars) > 1:
+                    sides[k] = None
+            if sides[0] is None and sides[1] is None:
                 return False
             pos = text.find(folded, pos + len(folded))
     return seen >= 2
@@ -605,9 +612,9 @@ def _after_degree_adverb(reading: Reading, cand: Candidate) -> bool:
     if not cand.spans:
         return False
     for start, _ in cand.spans:
-        k = bisect.bisect_left(words, (start, start))
+        k = reading.word_index(start)
         if not (
-            k < len(words) and words[k][0] == start and words[k][1] == start + 1
+            k is not None and words[k][1] == start + 1
             and reading.classes[k] == "a" and start > 0 and text[start - 1] in DEGREE_ADVERBS
         ):
             return False
@@ -694,8 +701,8 @@ def _governs(reading: Reading, cand: Candidate) -> bool:
     phrase or a fragment, not a term."""
     if not cand.spans:
         return False
-    k = bisect.bisect_left(reading.words, (cand.spans[0][0], cand.spans[0][0]))
-    if k >= len(reading.words) or reading.classes[k] != "vn":
+    k = reading.word_index(cand.spans[0][0])
+    if k is None or reading.classes[k] != "vn":
         return False
     s, e = reading.words[k]
     word = reading.text[s:e]
