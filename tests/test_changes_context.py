@@ -108,6 +108,9 @@ def test_seeds_with_the_other_seeds_as_context(
     a, b = str(folder / seed_files["000"].name), str(folder / seed_files["001"].name)
     proc = run("changes", a, b, "--format", "json")
     assert "绿美麒麟" in top_new(proc)
+    every = top_new(proc, top=len(proc.stdout))  # the whole list, best first
+    assert "十五条硬措施" in every, "the review's term is still new, only ranked lower"
+    assert every.index("十五条硬措施") > every.index("绿美麒麟")
     errors = [x for x in proc.stderr.splitlines() if "binary-2020.txt" in x]
     assert len(errors) == 1 and "left out" in errors[0], proc.stderr
     assert "context: 3 other reports beside the inputs" in proc.stderr
