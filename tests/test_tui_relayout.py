@@ -141,7 +141,7 @@ async def test_a_second_start_with_three_documents_reads_the_result_cache(
             shown.append([row.key for row in app.main.all_rows])
             if start == 0:
                 session = app.main.session
-                assert len(session.comparison.pairs) == 3
+                assert session is not None and len(session.comparison.pairs) == 3
                 for pair in session.comparison.pairs:  # what the pair switcher (p) does
                     session.similarity(*pair)
         monkeypatch.setattr(comparison, "align_features", refuse)
