@@ -11,10 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from policydiff.changes.indicators import FIGURE_RE, _amount, indicators, name_key
+from policydiff.changes.indicators import (
+    FIGURE_RE,
+    _amount,
+    _trim,
+    document_figures,
+    indicators,
+    name_key,
+)
 from policydiff.changes.model import Indicator
 from policydiff.comparison import compare
 from policydiff.config import Config
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 Row = tuple[str | None, int | None, str | None, int | None, str]
 
@@ -57,6 +66,21 @@ def test_figure_values_keep_qualifiers_and_compare_in_base_units() -> None:
     assert m is not None and m.group() == "约11 400个" and _amount(m) == 11400
     assert FIGURE_RE.search("到2035年") is None  # a year is not a figure
     assert name_key("全省生产总值增长") == name_key("生产总值增长")
+
+
+def test_a_name_never_starts_inside_brackets_it_did_not_open() -> None:
+    # Seed 001, line 63: "…轉型升級(j�…zhí）短锩旱V120万吨技改升级" — the pinyin converter broke
+    # the characters of 級(jí) and 質(zhì); the clause holding 120万吨 starts inside a pinyin
+    # bracket. The name is what follows its unopened "）", whatever the file wrote there.
+    comparison = compare(
+        [SEEDS / "000_fa4a5ba1074ac6cc.txt", SEEDS / "001_377fd206c21df32a.txt"], Config()
+    )
+    doc = comparison.documents[1]
+    names = {fig.name for fig in document_figures(doc, comparison.themes)
+             if fig.value == "120万吨"}
+    assert names == {"短锩旱V"}
+    # Brackets the name opens itself stay: 国内生产总值（GDP）增长.
+    assert _trim("国内生产总值（GDP）增长") == "国内生产总值（GDP）增长"
 
 
 def test_national_2024_to_2025(corpus_dir: Path) -> None:

@@ -131,7 +131,20 @@ def _sentences(doc: Document, sec: Section) -> Iterator[tuple[str, int]]:
         yield m.group(), m.start()
 
 
+def _after_unopened(name: str) -> str:
+    """The part of a name after its last closing bracket that nothing in it opened: the clause
+    began inside brackets (seed 001's pinyin ``質(zhì)`` cut by a broken character)."""
+    depth, cut = 0, 0
+    for i, ch in enumerate(name):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth, cut = (depth - 1, cut) if depth else (0, i + 1)
+    return name[cut:]
+
+
 def _trim(name: str) -> str:
+    name = _after_unopened(name)
     changed = True
     while changed and name:
         changed = False
