@@ -151,10 +151,17 @@ def comparison_outputs(
 PARALLEL_MIN_TASKS = 4
 """From this many pair pages and change reports on, they are rendered in forked workers."""
 
+PARALLEL_MAX_DOCUMENTS = 24
+"""Above this many documents the pages render in this process: each forked worker soon holds
+its own copy of the comparison (reference counts write to every page it touches): +1.1 GB at
+the 100 corpus documents for about 8 % of the wall time (docs/performance.md). Below it the
+copies are small (13 documents: the pools test)."""
+
 
 def _in_workers(comparison: Comparison, files: dict[str, Renderer]) -> dict[str, Renderer]:
     """``files`` whose pair pages and change reports render in forked workers (``_Batch``)
-    when there are at least ``PARALLEL_MIN_TASKS`` of them and batch work may fork
+    when there are at least ``PARALLEL_MIN_TASKS`` of them, at most
+    ``PARALLEL_MAX_DOCUMENTS`` documents, and batch work may fork
     (``Comparison.batch_workers``). One task per page, one per pair's change report (its
     three files share one report), one for the peers' report; only the files the result
     cache lacks (``_not_cached``: the others are read from it)."""
@@ -165,6 +172,8 @@ def _in_workers(comparison: Comparison, files: dict[str, Renderer]) -> dict[str,
         elif name.startswith("changes-"):
             tasks.setdefault(name.rpartition(".")[0], []).append(name)
     workers = min(comparison.batch_workers(), len(tasks))
+    if len(comparison.documents) > PARALLEL_MAX_DOCUMENTS:
+        workers = 1
     if workers < 2 or len(tasks) < PARALLEL_MIN_TASKS:
         return files
     groups = _not_cached(comparison, list(tasks.values()))

@@ -152,3 +152,30 @@ def test_a_batch_renders_only_what_the_result_cache_lacks(
     )
     assert every["diff-d1-d2.html"]() == "cached diff-d1-d2.html"  # from the cache, no pool
     assert outputs._BATCH is None
+
+
+def test_no_render_workers_above_the_document_cap(
+    with_series: Comparison, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``PARALLEL_MAX_DOCUMENTS`` documents the pages and change reports render in this
+    process (a forked worker soon copies the comparison: +1.1 GB at 100 documents); at or
+    below it the same comparison gets a batch. (No pool is started: ``_Batch`` is replaced.)"""
+    from policydiff import outputs
+
+    started: list[int] = []
+
+    class Recording(outputs._Batch):
+        def __init__(self, files: dict[str, outputs.Renderer], groups: list[list[str]],
+                     workers: int) -> None:
+            started.append(workers)
+            super().__init__(files, groups, workers)
+
+    monkeypatch.setattr(outputs, "_Batch", Recording)
+    monkeypatch.setattr(with_series, "batch_workers", lambda: 2)
+    count = len(with_series.documents)
+    monkeypatch.setattr(outputs, "PARALLEL_MAX_DOCUMENTS", count)
+    outputs.comparison_outputs(with_series)
+    assert started == [2]
+    monkeypatch.setattr(outputs, "PARALLEL_MAX_DOCUMENTS", count - 1)
+    outputs.comparison_outputs(with_series)
+    assert started == [2]  # no second batch
