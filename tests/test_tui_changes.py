@@ -141,7 +141,8 @@ async def test_unpair_then_pair_again_through_the_overrides_file(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        # the row of d1's 一是推进城市更新 against d2's 加快实施城市更新 (test_tui)
+        # the row of d1's 一是推进城市更新 (with seeds 000/001 alone matched to d2's
+        # 城市建管扩容提质: test_tui_correct)
         index = next(k for k, r in enumerate(main.rows)
                      if r.left is not None and r.left.heading == "推进城市更新")
         main.section_list.select_index(index)

@@ -117,6 +117,7 @@ async def test_a_second_start_reads_the_one_pair_from_the_result_cache(
         app = make_app(FIRST_TWO)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
+            assert not app.error, app.error  # no worker (prefetching too) aligned again
             assert app.main.all_rows
             shown.append([row.key for row in app.main.all_rows])
         # the second start must not align: the aligner fails if it is asked to
@@ -137,6 +138,7 @@ async def test_a_second_start_with_three_documents_reads_the_result_cache(
         app = make_app(three)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
+            assert not app.error, app.error  # no worker (prefetching too) aligned again
             assert app.main.all_rows
             shown.append([row.key for row in app.main.all_rows])
             if start == 0:
