@@ -259,6 +259,25 @@ def test_context_reports_make_old_terms_not_new(corpus_dir: Path) -> None:
     assert with_context["具身智能"] <= 30
 
 
+def count_folds(monkeypatch: pytest.MonkeyPatch, texts: set[str]) -> list[str]:
+    """The texts of ``texts`` folded from now on, in order: ``fold`` is wrapped where the change
+    report calls it (``formulation_reading`` and ``formulations``)."""
+    import policydiff.changes.formulation_reading as reading
+    import policydiff.changes.formulations as formulations
+
+    folded: list[str] = []
+    real_fold = reading.fold
+
+    def counted(text: str) -> str:
+        if text in texts:
+            folded.append(text)
+        return real_fold(text)
+
+    monkeypatch.setattr(reading, "fold", counted)
+    monkeypatch.setattr(formulations, "fold", counted)
+    return folded
+
+
 def test_the_reports_of_a_comparison_read_each_document_once(
     seed_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -266,27 +285,18 @@ def test_the_reports_of_a_comparison_read_each_document_once(
     per Document: no second tokenizing nor cache read) and fold each document's text once
     for all the reports of a comparison (the peers'
     report of 5 documents folded each text 1 + 4 times)."""
-    import policydiff.changes.formulation_reading as reading
-    import policydiff.changes.formulations as formulations
     import policydiff.document as document
     from policydiff.changes.build import distinctive_report, evidence_of
 
     comparison = compare([seed_files[k] for k in ("000", "001", "002", "003", "004")],
                          Config(cache=False))
     texts = {doc.text for doc in comparison.documents}
-    folded: list[str] = []
-
-    def counted(text: str) -> str:
-        if text in texts:
-            folded.append(text)
-        return text.translate(reading._FOLD)
+    folded = count_folds(monkeypatch, texts)
 
     def no_tokenizing(*args: object, **kwargs: object) -> None:
         raise AssertionError("tokenized again")
 
     monkeypatch.setattr(document, "_document_tokens", no_tokenizing)
-    monkeypatch.setattr(reading, "fold", counted)
-    monkeypatch.setattr(formulations, "fold", counted)
     evidence = evidence_of(comparison)
     items = distinctive_report(comparison, evidence=evidence)
     assert len(items) == 5
@@ -301,8 +311,6 @@ def test_the_reports_of_a_series_fold_each_document_once(
     """In a series the reports d1 -> d2 and d2 -> d3 share one Evidence: d3, folded as
     context of the first report, is not folded again when the second one reads it (it was:
     d1, d2, d3, d3); d2's figures, new in one report and old in the next, are found once."""
-    import policydiff.changes.formulation_reading as reading
-    import policydiff.changes.formulations as formulations
     import policydiff.changes.indicators as indicators
     from policydiff.changes.build import evidence_of
     from policydiff.changes.model import Figure
@@ -312,13 +320,7 @@ def test_the_reports_of_a_series_fold_each_document_once(
     comparison = compare([seed_files[k] for k in ("000", "001", "002")],
                          Config(cache=False, series=True))
     texts = {doc.text for doc in comparison.documents}
-    folded: list[str] = []
-
-    def counted(text: str) -> str:
-        if text in texts:
-            folded.append(text)
-        return text.translate(reading._FOLD)
-
+    folded = count_folds(monkeypatch, texts)
     figured: list[str] = []
     real_figures = indicators.document_figures
 
@@ -326,8 +328,6 @@ def test_the_reports_of_a_series_fold_each_document_once(
         figured.append(doc.text)
         return real_figures(doc, themes)
 
-    monkeypatch.setattr(reading, "fold", counted)
-    monkeypatch.setattr(formulations, "fold", counted)
     monkeypatch.setattr(indicators, "document_figures", counted_figures)
     evidence = evidence_of(comparison)
     first = change_report(comparison, "d1", "d2", evidence=evidence)
