@@ -157,3 +157,24 @@ turns them into ASCII. Width folding turns ASCII punctuation next to a wide char
 full-width; line rejoining removes a space between two of them."""
 
 WIDE_RE = LazyPattern(f"[{WIDE_CLASS}]")
+
+
+OPEN_QUOTES = "“「『"
+CLOSE_QUOTES = "”」』"
+OPEN_BRACKETS = OPEN_QUOTES + "《（(【〔"
+CLOSE_BRACKETS = CLOSE_QUOTES + "》）)】〕"
+
+
+def after_unopened(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where ``text[start:end]`` goes on after its last closing bracket or quote that nothing
+    in it opened (``start`` when there is none): the text began inside brackets
+    (``事”重点事项清单`` goes on at ``重点``)."""
+    end = len(text) if end is None else end
+    depth, cut = 0, start
+    for k in range(start, end):
+        char = text[k]
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            depth, cut = (depth - 1, cut) if depth else (0, k + 1)
+    return cut

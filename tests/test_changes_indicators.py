@@ -79,6 +79,12 @@ def test_a_name_never_starts_inside_brackets_it_did_not_open() -> None:
     names = {fig.name for fig in document_figures(doc, comparison.themes)
              if fig.value == "120万吨"}
     assert names == {"短锩旱V"}
+    # Line 45: 培育壮大“硅光伏、先进制造、钢铁、煤及煤化工、农产品及精深加工”5个百亿级优势产业 —
+    # the clause before 5个 begins inside the quotes (at 、), so its last item is no name: the
+    # 5 are the 百亿级优势产业 the figure counts.
+    five = {fig.name for fig in document_figures(doc, comparison.themes)
+            if fig.value == "5个" and fig.citation.line == 45}
+    assert five and all(name.startswith("百亿级优势产业") for name in five), five
     # Brackets the name opens itself stay: 国内生产总值（GDP）增长.
     assert _trim("国内生产总值（GDP）增长") == "国内生产总值（GDP）增长"
 

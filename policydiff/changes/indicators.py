@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from policydiff.changes.model import Figure, Indicator
-from policydiff.chars import CITED_SENTENCE_END, CLAUSE_END, SENTENCE_END
+from policydiff.chars import CITED_SENTENCE_END, CLAUSE_END, SENTENCE_END, after_unopened
 from policydiff.citations import Citer
 from policydiff.model import Document, Section
 from policydiff.roles import REVIEW_HEADING_RE
@@ -131,20 +131,8 @@ def _sentences(doc: Document, sec: Section) -> Iterator[tuple[str, int]]:
         yield m.group(), m.start()
 
 
-def _after_unopened(name: str) -> str:
-    """The part of a name after its last closing bracket that nothing in it opened: the clause
-    began inside brackets (seed 001's pinyin ``質(zhì)`` cut by a broken character)."""
-    depth, cut = 0, 0
-    for i, ch in enumerate(name):
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth, cut = (depth - 1, cut) if depth else (0, i + 1)
-    return name[cut:]
-
-
 def _trim(name: str) -> str:
-    name = _after_unopened(name)
+    name = name[after_unopened(name):]
     changed = True
     while changed and name:
         changed = False

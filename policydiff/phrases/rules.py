@@ -11,7 +11,11 @@ from importlib import resources
 
 import numpy as np
 
+from policydiff.chars import CLOSE_BRACKETS as CLOSE_BRACKETS
+from policydiff.chars import CLOSE_QUOTES as CLOSE_QUOTES
 from policydiff.chars import HAN_RANGES, IDEOGRAPHIC_ZERO
+from policydiff.chars import OPEN_BRACKETS as OPEN_BRACKETS
+from policydiff.chars import OPEN_QUOTES as OPEN_QUOTES
 from policydiff.phrases.model import Span, han_count
 
 MAX_QUOTE = 30
@@ -70,10 +74,6 @@ LEADING_SUFFIXES = frozenset("性化型式者率")
 """Single-character words a phrase may not start with: they end the word before it
 (改善/性/住房 gives no phrase 性住房需求)."""
 
-OPEN_QUOTES = "“「『"
-CLOSE_QUOTES = "”」』"
-OPEN_BRACKETS = OPEN_QUOTES + "《（(【〔"
-CLOSE_BRACKETS = CLOSE_QUOTES + "》）)】〕"
 BRACKET_RE = re.compile("[" + re.escape(OPEN_BRACKETS + CLOSE_BRACKETS) + "]")
 NUMBER_CHARS = frozenset("0123456789.．%０１２３４５６７８９")
 """Characters of a number (``1.3``, ``5%``): no word boundary falls between two of them."""

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from policydiff.chars import UNIFIED_AND_EXT_A_RANGES
+from policydiff.chars import UNIFIED_AND_EXT_A_RANGES, after_unopened
 from policydiff.phrases.model import Span, WordSpans, han_count
 from policydiff.phrases.rules import (
     BRACKET_RE,
@@ -186,17 +186,7 @@ def _cut_unbalanced(text: str, start: int, end: int) -> tuple[int, int, bool]:
     """Cut a phrase that begins or ends inside a quotation or bracket back to the part outside
     it: ``事”重点事项清单`` becomes ``重点事项清单``, ``推动加入《数字经济伙伴关系协定``
     becomes ``推动加入``."""
-    depth = 0
-    cut_start = start
-    for k in range(start, end):
-        char = text[k]
-        if char in OPEN_BRACKETS:
-            depth += 1
-        elif char in CLOSE_BRACKETS:
-            if depth:
-                depth -= 1
-            else:
-                cut_start = k + 1
+    cut_start = after_unopened(text, start, end)
     depth = 0
     cut_end = end
     for k in range(end - 1, cut_start - 1, -1):
