@@ -80,8 +80,8 @@ def diff_json(
                 "coarse": d.coarse,
                 "span_a": list(sd.span_a),
                 "span_b": list(sd.span_b),
-                "a_at": _at(cite_a.cite(sd.span_a)),
-                "b_at": _at(cite_b.cite(sd.span_b)),
+                "a_at": _at(cite_a.cite(sd.span_a, section="")),
+                "b_at": _at(cite_b.cite(sd.span_b, section="")),
                 "opcodes": [
                     [tag, i1 + a0, i2 + a0, j1 + b0, j2 + b0] for tag, i1, i2, j1, j2 in opcodes
                 ],
@@ -92,8 +92,9 @@ def diff_json(
                     )
                 ],
                 "moves": [
-                    {"a": list(a), "b": list(b), "text": text, "a_at": _at(cite_a.cite(a)),
-                     "b_at": _at(cite_b.cite(b))}
+                    {"a": list(a), "b": list(b), "text": text,
+                     "a_at": _at(cite_a.cite(a, section="")),
+                     "b_at": _at(cite_b.cite(b, section=""))}
                     for a, b, text in moves
                 ],
             }
