@@ -22,6 +22,7 @@ first.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -68,10 +69,14 @@ def find_renames(
     pairs: list[tuple[float, int, int]] = []
     old_contexts = [_contexts(old, f.text) for f in dropped[:MAX_CANDIDATES]]
     new_contexts = [_contexts(new, f.text) for f in added[:MAX_CANDIDATES]]
-    old_strong = [_is_term(old, f.text) for f in dropped]
-    new_strong = [_is_term(new, f.text) for f in added]
+    old_quoted, new_quoted = _quoted(old), _quoted(new)
+    old_strong = [_is_term(old, f.text, old_quoted) for f in dropped]
+    new_strong = [_is_term(new, f.text, new_quoted) for f in added]
+    by_edge = _by_edge(new_contexts)
     for i, oc in enumerate(old_contexts):
-        for j, nc in enumerate(new_contexts):
+        # only formulations sharing ``MIN_EDGE`` characters of context can be alike
+        for j in sorted({j for key in _edges(oc) for j in by_edge.get(key, ())}):
+            nc = new_contexts[j]
             if not (old_strong[i] or new_strong[j]):
                 continue  # two reworded noun phrases: an edit the diff shows, not a rename
             if dropped[i].text in added[j].text or added[j].text in dropped[i].text:
@@ -96,6 +101,28 @@ _Context = tuple[str, str, str, int, int]
 """(left, right, sentence with a placeholder, start, end) of one occurrence."""
 
 
+def _edges(contexts: list[_Context]) -> set[tuple[bool, str]]:
+    """The last ``MIN_EDGE`` characters before and the first after each occurrence: two
+    contexts agree on ``MIN_EDGE`` characters on one side (``_likeness``) only when they share
+    one of these."""
+    out = set()
+    for left, right, _, _, _ in contexts:
+        if len(left) >= MIN_EDGE:
+            out.add((False, left[-MIN_EDGE:]))
+        if len(right) >= MIN_EDGE:
+            out.add((True, right[:MIN_EDGE]))
+    return out
+
+
+def _by_edge(contexts: list[list[_Context]]) -> dict[tuple[bool, str], list[int]]:
+    """The formulations (their places in ``contexts``) by each of their ``_edges``."""
+    out: dict[tuple[bool, str], list[int]] = {}
+    for j, found in enumerate(contexts):
+        for key in _edges(found):
+            out.setdefault(key, []).append(j)
+    return out
+
+
 def _contexts(reading: Reading, text: str) -> list[_Context]:
     out = []
     for start, end in reading.occurrences(text)[:MAX_OCCURRENCES]:
@@ -107,12 +134,28 @@ def _contexts(reading: Reading, text: str) -> list[_Context]:
     return out
 
 
-def _is_term(reading: Reading, text: str) -> bool:
-    """Whether the formulation is a term: quoted in its report or in the policy dictionary."""
+_TERM_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"))
+
+
+def _quoted(reading: Reading) -> frozenset[str]:
+    """Every quotation of the text with its marks (“…”, 「…」, 『…』) holding no mark of its own
+    pair: ``“两重”`` is in the text exactly when it is in this set."""
+    return frozenset(
+        m.group(0)
+        for o, c in _TERM_QUOTES
+        for m in re.finditer(f"{o}[^{o}{c}]*{c}", reading.text)
+    )
+
+
+def _is_term(reading: Reading, text: str, quoted: frozenset[str]) -> bool:
+    """Whether the formulation is a term: quoted in its report (``quoted``: ``_quoted`` of it)
+    or in the policy dictionary."""
     from policydiff.changes.formulation_reading import dictionary_terms
 
     return text in dictionary_terms() or any(
-        f"{o}{text}{c}" in reading.text for o, c in ("“”", "「」", "『』")
+        f"{o}{text}{c}" in quoted if o not in text and c not in text
+        else f"{o}{text}{c}" in reading.text
+        for o, c in _TERM_QUOTES
     )
 
 
