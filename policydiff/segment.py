@@ -342,11 +342,15 @@ def _lead_events(
     """Lead-sentence sub-sections, kept only where two or more share a parent.
 
     Paragraphs that start a heading of their own are not candidates; a heading's extent never
-    reaches past its paragraph, so no candidate can sit inside one.
+    reaches past its paragraph, so no candidate can sit inside one. An 一是 item inside a
+    paragraph is no parent: a lead paragraph ends it (``_build_tree``), so the leads before
+    and after such items share the parent above them (national 2017: ``精准加力补短板。``
+    after ``多措并举降成本。…五是…``, ``促进消费稳定增长。…一要…二要…三要…`` before
+    ``积极扩大有效投资。``).
     """
     starts = {e.start for e in events}
     groups: dict[int, list[_Event]] = {}
-    boundaries = sorted(e.start for e in events if e.relative < 2)
+    boundaries = sorted(e.start for e in events if e.relative < 2 and not e.inline)
     for span in lines:
         if span[0] >= stop or span[0] in starts:
             continue

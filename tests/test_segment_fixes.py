@@ -117,3 +117,29 @@ def test_a_lead_after_inline_items_is_not_inside_the_last_item(corpus_dir: Path)
     # 三要整顿和规范市场秩序: a sibling of the 一要…三要 items, not inside 三要.
     assert "积极扩大有效投资" in headings(demand)
     assert all(c.children == () for c in demand.children if c.label == "三要")
+
+
+def test_leads_beside_inline_items_keep_their_headings(corpus_dir: Path) -> None:
+    # Three lead headings of national 2017 were lost: each is the only lead between its task's
+    # heading and a paragraph of 一是/一要 items, and the leads after the items were grouped
+    # under the last item instead of the task.
+    doc = load_document(corpus_dir / "national-2017.txt")
+    tasks = part(doc, "2017年重点工作任务").children
+    # Line 190: "精准加力补短板。要针对严重制约经济社会发展和民生改善的突出问题，…" follows the
+    # paragraph of 多措并举降成本 and its 五是 item (line 186): a task of （一）, not text of 五是.
+    first = tasks[0]  # （一）用改革的办法深入推进“三去一降一补”
+    assert headings(first) == ["扎实有效去产能", "因城施策去库存", "积极稳妥去杠杆",
+                               "多措并举降成本", "精准加力补短板"]
+    # Line 222: "促进消费稳定增长。适应消费需求变化，…一要加快发展服务消费。…": the first task
+    # of （三）进一步释放国内需求潜力 (line 219), holding the 一要…三要 items.
+    demand = tasks[2]
+    assert headings(demand) == ["促进消费稳定增长", "积极扩大有效投资", "优化区域发展格局",
+                                "扎实推进新型城镇化"]
+    assert [c.label for c in demand.children[0].children] == ["一要", "二要", "三要"]
+    # Line 280: "坚决打好蓝天保卫战。今年二氧化硫、氮氧化物排放量要分别下降3%，…一要加快解决燃煤
+    # 污染问题。…" under （七）加大生态环境保护治理力度 (line 275), before line 284's
+    # "强化水、土壤污染防治。" and line 288's "推进生态保护和建设。".
+    ecology = tasks[6]
+    assert headings(ecology) == ["坚决打好蓝天保卫战", "强化水、土壤污染防治", "推进生态保护和建设"]
+    assert [c.label for c in ecology.children[0].children] == ["一要", "二要", "三要", "四要",
+                                                               "五要"]
