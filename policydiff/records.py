@@ -49,6 +49,8 @@ class Comparison(Protocol):
     def phrases(self) -> PhraseSet: ...
     def batch_workers(self) -> int: ...
     def change_series(self, small: int | None = None) -> list[list[str]]: ...
+    @property
+    def pairs(self) -> list[tuple[str, str]]: ...
 
 Row = dict[str, Any]
 
@@ -61,6 +63,12 @@ REPORT_TABLES = ("phrases", "occurrences", "overlap", "changes")
 MAX_CHANGE_DOCUMENTS = 10
 """Beyond this many documents, the phrase report has new/dropped phrases only along the series
 found by name (``Comparison.change_series``)."""
+
+MAX_OVERLAP_DOCUMENTS = 100
+"""Up to this many documents the phrase report's overlap holds every pair; beyond, only the
+pairs the comparison aligns (``Comparison.pairs``: series neighbours and each document's
+nearest), so that it grows with the documents, not their square (1,000 documents: 499,500
+pairs, most of them sharing only formulaic phrases)."""
 
 LIST_SEP = "；"
 """Joins lists inside one cell (themes, shared terms): never part of a theme id or a term."""
@@ -264,10 +272,12 @@ def phrase_report(comparison: Comparison) -> PhraseReport:
     """The phrase report of a comparison, as ``compare`` writes it (``phrases.json``, the CSV
     files) and the API's rows read it: themes included; new/dropped phrases between consecutive
     documents of ``Comparison.change_series`` (all inputs in order up to
-    ``MAX_CHANGE_DOCUMENTS``, else the series found by name)."""
+    ``MAX_CHANGE_DOCUMENTS``, else the series found by name); the overlap of every pair up to
+    ``MAX_OVERLAP_DOCUMENTS``, else of the aligned pairs."""
     from policydiff.report import build_report
 
     series = comparison.change_series(small=MAX_CHANGE_DOCUMENTS)
+    few = len(comparison.documents) <= MAX_OVERLAP_DOCUMENTS
     return build_report(
         comparison.phrases(),
         documents=comparison.documents,
@@ -275,6 +285,7 @@ def phrase_report(comparison: Comparison) -> PhraseReport:
         series=series,
         themes=dict(comparison.theme_matrix()),
         workers=comparison.batch_workers(),
+        overlap_pairs=None if few else comparison.pairs,
     )
 
 

@@ -85,6 +85,7 @@ def build_report(
     themes: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     series: Sequence[Sequence[str]] | None = None,
     workers: int = 1,
+    overlap_pairs: Sequence[tuple[str, str]] | None = None,
 ) -> PhraseReport:
     """Assemble the report.
 
@@ -98,7 +99,8 @@ def build_report(
     ``themes`` maps a theme id to ``{doc id: [section ids]}`` (``Comparison.theme_matrix()``
     as a dict fits): the per-theme lists hold the phrases that occur, in at least two
     documents, inside those sections or their subsections, substantive ones first. It needs
-    ``documents``; without them every theme list is empty.
+    ``documents``; without them every theme list is empty. ``overlap_pairs``: the overlap of
+    these pairs only (``overlap_matrix(pairs=)``; ``None``: every pair).
     """
     by_id = {doc.id: doc for doc in documents}
     if documents:
@@ -119,7 +121,7 @@ def build_report(
     return PhraseReport(
         documents=infos,
         phrase_set=phrase_set,
-        overlaps=tuple(overlap_matrix(phrase_set)),
+        overlaps=tuple(overlap_matrix(phrase_set, overlap_pairs)),
         changes=tuple(changes_of(phrase_set, series=series, workers=workers))
         if with_changes
         else (),

@@ -112,3 +112,32 @@ def test_overlap_matrix_on_a_case_worked_out_by_hand() -> None:
         # shared 建设美丽 only, of 3; d2: 4/6; d3: 4/10
         ("d2", "d3"): (1, 1 / 3, 4 / 6, 4 / 10),
     }
+    # the chosen pairs only (as a comparison of many documents asks): the same figures, each
+    # pair once with its earlier document first, in document order
+    chosen = [(o.a, o.b, o.shared, o.jaccard, o.coverage_a, o.coverage_b)
+              for o in overlap_matrix(ps, [("d3", "d1"), ("d2", "d3"), ("d1", "d3")])]
+    assert chosen == [("d1", "d3", 2, 2 / 3, 10 / 12, 1.0), ("d2", "d3", 1, 1 / 3, 4 / 6, 4 / 10)]
+
+
+def test_a_report_of_some_pairs_lists_them_instead_of_a_matrix() -> None:
+    """Beyond ``records.MAX_OVERLAP_DOCUMENTS`` the report holds the aligned pairs only: the
+    Markdown and HTML list those pairs (a matrix would have empty cells). Same three documents
+    as above; d1-d3 shares 建设美丽 and 保护生态环境, covering 10 of d1's 12 Han characters."""
+    from policydiff.render.phrases import render_html, render_markdown
+    from policydiff.report import build_report
+
+    texts, spans = words(
+        ["建设", "美丽", "中国", "，", "保护", "生态", "环境"],
+        ["建设", "美丽", "中国"],
+        ["保护", "生态", "环境", "，", "建设", "美丽"],
+    )
+    ps = find_shared_phrases(texts, word_spans=spans, formulaic=frozenset())
+    some = build_report(ps, with_changes=False, overlap_pairs=[("d3", "d1")])
+    assert [(o.a, o.b) for o in some.overlaps] == [("d1", "d3")]
+    md = render_markdown(some)
+    assert "The 1 aligned pairs" in md
+    assert "| d1 | d3 | 0.67 | 83.3% | 100.0% | 2 |" in md
+    assert "<td>d1</td><td>d3</td><td class=\"num\">0.67</td>" in render_html(some)
+    every = render_markdown(build_report(ps, with_changes=False))
+    assert "aligned pairs" not in every
+    assert "| d1 | — | J 0.67 / 50.0% | J 0.67 / 83.3% |" in every

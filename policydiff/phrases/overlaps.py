@@ -3,15 +3,22 @@ share of each document's Han characters covered by the phrases it shares with th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from policydiff.phrases.model import Overlap, PhraseSet, bulk_allocation
 from policydiff.phrases.rules import han_flags
 
 
-def overlap_matrix(phrase_set: PhraseSet) -> list[Overlap]:
+def overlap_matrix(
+    phrase_set: PhraseSet, pairs: Iterable[tuple[str, str]] | None = None
+) -> list[Overlap]:
     """How much each pair of documents shares (see ``Overlap``): every pair ``(a, b)`` with
-    ``a`` before ``b`` in document order.
+    ``a`` before ``b`` in document order; with ``pairs``, only those pairs (each written with
+    its earlier document as ``a``, in document order; same figures as for all pairs), so that
+    the work grows with the pairs asked for, not with the square of the documents
+    (``_chosen_pairs``).
 
     Only phrases of ``phrase_set`` count, so with ``min_docs > 2`` phrases that only two
     documents share are not seen.
@@ -26,6 +33,8 @@ def overlap_matrix(phrase_set: PhraseSet) -> list[Overlap]:
     n_docs = len(ids)
     position = {doc: i for i, doc in enumerate(ids)}
     occ = _occurrence_table(phrase_set, position)
+    if pairs is not None:
+        return _chosen_pairs(phrase_set, occ, position, pairs)
     # (phrase, doc), by phrase then doc; return_counts: numpy 2.4's plain unique imports numpy.ma
     entries = np.unique(occ[:, 1] * n_docs + occ[:, 0], return_counts=True)[0]
     ent_phrase, ent_doc = entries // n_docs, entries % n_docs
@@ -119,3 +128,44 @@ def _covered(
     gain = np.where(begin < end, han[end] - han[np.minimum(begin, end)], 0)
     found += np.bincount(other, weights=gain, minlength=n_docs).astype(np.int64)
     return found
+
+
+def _chosen_pairs(
+    phrase_set: PhraseSet, occ: np.ndarray, position: dict[str, int],
+    pairs: Iterable[tuple[str, str]],
+) -> list[Overlap]:  # fmt: skip
+    """``overlap_matrix`` of the given ``pairs`` only: per pair, the phrases both documents
+    have (an intersection of their sorted phrase numbers) and the union of the occurrences in
+    each of those phrases, swept in order of start; work ~ the two documents' occurrences."""
+    ids = phrase_set.doc_ids
+    chosen = sorted({tuple(sorted((position[a], position[b]))) for a, b in pairs if a != b})
+    by_doc = np.lexsort((occ[:, 2], occ[:, 0]))  # by document, then start
+    occ = occ[by_doc]
+    starts = np.searchsorted(occ[:, 0], np.arange(len(ids) + 1))
+    rows = [occ[starts[d] : starts[d + 1], 1:] for d in range(len(ids))]
+    has = [np.unique(r[:, 0]) for r in rows]
+    han = {}
+    for d in {d for pair in chosen for d in pair}:
+        han[d] = np.concatenate(([0], np.cumsum(han_flags(phrase_set.texts[d]), dtype=np.int64)))
+    out = []
+    for i, j in chosen:
+        both = len(np.intersect1d(has[i], has[j], assume_unique=True))
+        union = len(has[i]) + len(has[j]) - both
+        cover = []
+        for d, other in ((i, j), (j, i)):
+            total = int(han[d][-1])
+            inside = rows[d][np.isin(rows[d][:, 0], has[other], assume_unique=False)]
+            cover.append(_union_han(inside[:, 1], inside[:, 2], han[d]) / total if total else 0.0)
+        out.append(Overlap(ids[i], ids[j], both / union if union else 0.0, cover[0], cover[1],
+                           both))  # fmt: skip
+    return out
+
+
+def _union_han(start: np.ndarray, end: np.ndarray, han: np.ndarray) -> int:
+    """How many Han characters (``han``: prefix counts) lie in the union of the intervals
+    ``[start, end)``, sorted by start."""
+    if not len(start):
+        return 0
+    reach = np.concatenate(([-1], np.maximum.accumulate(end)[:-1]))
+    begin = np.maximum(start, reach)
+    return int(np.where(begin < end, han[end] - han[np.minimum(begin, end)], 0).sum())

@@ -97,10 +97,28 @@ def render_markdown(report: PhraseReport, *, top: int = TOP, for_terminal: bool 
     return out
 
 
+def every_pair(report: PhraseReport) -> bool:
+    """Whether the report's overlap holds every pair of its documents (a matrix), rather than
+    the pairs a comparison of many documents aligned (a list:
+    ``records.MAX_OVERLAP_DOCUMENTS``)."""
+    n = len(report.phrase_set.doc_ids)
+    return len(report.overlaps) == n * (n - 1) // 2
+
+
 def _md_overlap(report: PhraseReport) -> list[str]:
-    """The overlap matrix: Jaccard and the row document's coverage, per pair."""
+    """The overlap matrix: Jaccard and the row document's coverage, per pair (a list of the
+    pairs when the report holds only some: ``every_pair``)."""
     e = md_escape
     lines = ["", "## Overlap", ""]
+    if not every_pair(report):
+        lines.append(f"The {len(report.overlaps)} aligned pairs (not every pair of so many "
+                     "documents): Jaccard of the phrase sets; coverage: share of each")
+        lines.append("document's Han characters inside phrases it shares with the other.")
+        lines += ["", "| a | b | Jaccard | coverage a | coverage b | shared |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {e(o.a)} | {e(o.b)} | {o.jaccard:.2f} | {_pct(o.coverage_a)} | "
+                  f"{_pct(o.coverage_b)} | {o.shared} |" for o in report.overlaps]
+        return lines
     lines.append("Jaccard of the phrase sets; coverage: share of the row document's Han")
     lines.append("characters inside phrases it shares with the column document.")
     lines.append("")
@@ -241,24 +259,11 @@ def render_html(report: PhraseReport, *, top: int = TOP, index: str | None = Non
     for d in report.documents:
         parts.append(f'<tr><td class="id">{h(d.id)}</td><td>{h(d.name)}</td><td>{h(d.title)}</td>'
                      f'<td class="path">{h(d.path)}</td></tr>')
-    parts.append('</table></div><h2>Overlap</h2><p class="meta">Jaccard of the phrase sets; '
-                 "below it the share of the row document's Han characters inside phrases it "
-                 'shares with the column document.</p><div class="scroll"><table class="grid">'
-                 "<tr><th></th>")
-    parts += [f"<th>{h(name.get(i, i))}</th>" for i in ps.doc_ids]
-    parts.append("</tr>")
-    pair = {(o.a, o.b): o for o in report.overlaps}
-    for a in ps.doc_ids:
-        parts.append(f'<tr><th scope="row">{h(name.get(a, a))}</th>')
-        for b in ps.doc_ids:
-            if a == b:
-                parts.append("<td>—</td>")
-                continue
-            o = pair.get((a, b)) or pair[(b, a)]
-            cov = o.coverage_a if o.a == a else o.coverage_b
-            parts.append(f'<td class="num">J {o.jaccard:.2f}<br>{_pct(cov)}</td>')
-        parts.append("</tr>")
-    parts.append("</table></div>")
+    parts.append("</table></div><h2>Overlap</h2>")
+    if every_pair(report):
+        _html_overlap_matrix(report, name, parts)
+    else:
+        _html_overlap_list(report, name, parts)
 
     def phrase_table(title: str, phrases: list[Phrase]) -> None:
         parts.append(f'<h2>{h(title)}</h2><div class="scroll"><table class="grid"><tr>'
@@ -298,3 +303,45 @@ def render_html(report: PhraseReport, *, top: int = TOP, index: str | None = Non
             parts.append(f"<li>{h(t.theme)}: {h(LIST_SEP.join(t.phrases[:top]))}</li>")
         parts.append("</ul>")
     return "\n".join(parts + page_end())
+
+
+def _html_overlap_matrix(report: PhraseReport, name: dict[str, str], parts: list[str]) -> None:
+    """The overlap as a matrix of every pair (Jaccard, coverage of the row document)."""
+    from policydiff.render.page import escape as h
+
+    ids = report.phrase_set.doc_ids
+    parts.append('<p class="meta">Jaccard of the phrase sets; below it the share of the row '
+                 "document's Han characters inside phrases it shares with the column document."
+                 '</p><div class="scroll"><table class="grid"><tr><th></th>')
+    parts += [f"<th>{h(name.get(i, i))}</th>" for i in ids]
+    parts.append("</tr>")
+    pair = {(o.a, o.b): o for o in report.overlaps}
+    for a in ids:
+        parts.append(f'<tr><th scope="row">{h(name.get(a, a))}</th>')
+        for b in ids:
+            if a == b:
+                parts.append("<td>—</td>")
+                continue
+            o = pair.get((a, b)) or pair[(b, a)]
+            cov = o.coverage_a if o.a == a else o.coverage_b
+            parts.append(f'<td class="num">J {o.jaccard:.2f}<br>{_pct(cov)}</td>')
+        parts.append("</tr>")
+    parts.append("</table></div>")
+
+
+def _html_overlap_list(report: PhraseReport, name: dict[str, str], parts: list[str]) -> None:
+    """The overlap as a list of the pairs the report holds (too many documents for a matrix of
+    every pair: ``every_pair``)."""
+    from policydiff.render.page import escape as h
+
+    parts.append(f'<p class="meta">The {len(report.overlaps)} aligned pairs (not every pair of '
+                 "so many documents): Jaccard of the phrase sets; coverage: the share of each "
+                 "document's Han characters inside phrases it shares with the other.</p>"
+                 '<div class="scroll"><table class="grid"><tr><th>a</th><th>b</th>'
+                 "<th>Jaccard</th><th>coverage a</th><th>coverage b</th><th>shared</th></tr>")
+    for o in report.overlaps:
+        parts.append(f"<tr><td>{h(name.get(o.a, o.a))}</td><td>{h(name.get(o.b, o.b))}</td>"
+                     f'<td class="num">{o.jaccard:.2f}</td><td class="num">'
+                     f'{_pct(o.coverage_a)}</td><td class="num">{_pct(o.coverage_b)}</td>'
+                     f'<td class="num">{o.shared}</td></tr>')
+    parts.append("</table></div>")
