@@ -322,9 +322,6 @@ NOT_YET: dict[str, str] = {
     "national-2021-2022-context": "new: 14 generic noun phrases of rare words (资源勘探, 资源禀赋, "
     "大中型灌区, 传统村落 …): 2022 has few new quoted or listed terms, and nothing in the "
     "corpus tells such a phrase from a new one (经济大省, 分区管控); dropped: 6 (港口建设费 …)",
-    "hk-2014-2015-context": "new: 4 (国际标准, 酒店带, quoted sayings 寻找一条自立自决的出路, "
-    "谁来付钞)",
-    "hk-2014-2015-alone": "new: 4 (国际标准, 技术工人, 酒店带, 寻找一条自立自决的出路)",
     "national-2023-2024-alone": "dropped: 4 generic phrases of 2023 (专项债务, 社会投资, "
     "农村现代化, 重大任务)",
 }
@@ -437,3 +434,23 @@ def test_names_of_bodies_and_places_in_brackets_are_not_formulations() -> None:
     assert "房协" not in new_texts and "珠三角" not in new_texts
     assert "调解督导委员会" not in new_texts  # a body, quoted or not
     assert "综援" in new_texts
+
+
+def test_a_quoted_saying_is_weaker_than_a_quoted_name() -> None:
+    # Hong Kong 2015: 《学苑》编印一本名为《香港民族论》的书，主张香港“寻找一条自立自决的出路”。 —
+    # the quotation is the predicate of its sentence (it begins with the verb 寻找 and the
+    # sentence ends with it): the students' words, not a policy. National 2024: 以推进“高效办成
+    # 一件事”为牵引 and 香港既是内地航运公司“走出去”的最佳跳板 (Hong Kong 2014) use a name in
+    # their sentence; “派钱” (向全体市民“派钱”。, Hong Kong 2015) is one word, left to the rule
+    # for words.
+    from policydiff.changes.formulation_reading import Reading, quoted_candidates
+
+    doc = _doc(
+        "（一）引言\n2013年，《学苑》编印一本名为《香港民族论》的书，主张香港“寻找一条自立自决的出路”。\n"
+        "以推进“高效办成一件事”为牵引，提高政务服务水平。\n"
+        "香港既是内地航运公司“走出去”的最佳跳板。\n",
+        "d1", "hk-2015.txt",
+    )
+    kinds = {t: c.kind for t, c in quoted_candidates(Reading.of(doc)).items()}
+    assert kinds["寻找一条自立自决的出路"] == "quoted word"
+    assert kinds["高效办成一件事"] == "quoted" and kinds["走出去"] == "quoted"

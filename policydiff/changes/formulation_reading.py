@@ -5,7 +5,9 @@ and the section of an offset, and its candidate formulations (``candidates``).
 A *candidate* is a unit a reader could call a formulation, found three ways:
 - ``quoted``: the contents of a short quotation (“两重”, “千村示范、万村整治”), except names of
   things (“嫦娥六号”, “梦想”号: a quotation ending in or followed by 号) and short names
-  of bodies given in brackets (房屋委员会(“房委会”));
+  of bodies given in brackets (房屋委员会(“房委会”)); an ordinary two-character word or a
+  saying in quotation marks (the predicate of its sentence, ``_quoted_predicate``) is a
+  ``quoted word``, weaker evidence;
 - ``term``: a word of the policy dictionary (``data/userdict.txt``: 新质生产力, 两新);
 - ``phrase``: a noun phrase of the text: a run of words of noun-like classes (``NOUN_LIKE``)
   inside one clause, ending in a noun, with no numeral, place or person name (facts and events
@@ -340,6 +342,7 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
     """The quoted terms of the document (see the module docstring), by text."""
     text = reading.text
     found: dict[str, list[Span]] = {}
+    named: set[str] = set()  # quoted at least once as a name, not as a predicate
     for match in QUOTE_RE.finditer(text):
         group = next(g for g in range(1, 4) if match.group(g) is not None)
         s, e = match.span(group)
@@ -353,18 +356,36 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
         ):
             continue  # 房屋委员会(“房委会”), 珠江三角洲(“珠三角”): a body's or a place's short name
         found.setdefault(term, []).append((s, e))
+        if not _quoted_predicate(reading, s, match.end()):
+            named.add(term)
     out = {}
     for term, spans in found.items():
         every = reading.occurrences(term)
-        weak = (
+        weak = term not in named or (
             han_count(term) == 2 and len(term) == 2 and term not in dictionary_terms()
             and _word_class(term) in {"n", "v", "vn", "a", "ad", "an", "d"}
         )
-        if weak:  # an ordinary word: only its quoted uses are the figure of speech (“清单”)
+        if weak:  # an ordinary word or a saying: only its quoted uses are the figure of speech
             out[term] = Candidate(term, "quoted word", tuple(spans))
         else:  # a term: its unquoted uses are the same term
             out[term] = Candidate(term, "quoted", every or tuple(spans))
     return out
+
+
+PREDICATE_ENDS = frozenset("。；！？;!?")
+"""What may follow a quotation that is the predicate of its sentence (``_quoted_predicate``)."""
+
+
+def _quoted_predicate(reading: Reading, start: int, after: int) -> bool:
+    """Whether the quotation whose text begins at ``start`` (its closing mark ends at
+    ``after``) is the predicate of its sentence: it begins with a verb and holds more than
+    that word, and its sentence or clause ends with it (Hong Kong 2015: 主张香港“寻找一条自立自决
+    的出路”。): somebody's words put in quotation marks, a saying; a name is used in the
+    sentence (以推进“高效办成一件事”为牵引, “走出去”的最佳跳板)."""
+    k = reading.word_index(start)
+    if k is None or reading.classes[k] != "v" or reading.words[k][1] >= after - 1:
+        return False  # not a verb, or the quotation is that one word (“派钱”: a word)
+    return reading.text[after : after + 1] in PREDICATE_ENDS
 
 
 BODY_WORDS = ("委员会", "协会", "局", "署", "实验室", "中心", "研究院", "公司")
