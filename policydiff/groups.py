@@ -9,6 +9,9 @@ left over, the extra partners of a matched section, and checks each group:
   covers it (``MIN_SPLIT_BODY``), of a compatible role and not inside that partner; the group
   is kept only when its members cover the shared section clearly better together than the best
   of them alone (``SPLIT_GAIN``);
+- by an item: a list item matched outside its parent's partner, to a section beside that
+  partner that is closer in words to the whole parent than to the item, stands for its parent
+  (``lifted_items``, called by ``policydiff.align`` before the groups above);
 - by structure: a left-over section whose matched subsections went, for the most part
   (``STRUCTURAL_AGREEMENT``, at least ``STRUCTURAL_CHILDREN`` of them), into one matched
   section of the other side; or whose one matched subsection went there, when the section's
@@ -186,3 +189,48 @@ def _one_child_confirmed(
     best = int(np.argmax(bodies[:, j]))
     return best != i and _inside(rows.sections[best], rows.sections[i]) and best in partner and (
         _inside(cols.sections[partner[best]], cols.sections[j]))
+
+
+def lifted_items(
+    fa: SectionFeatures, fb: SectionFeatures, matrices: tuple[np.ndarray, np.ndarray, np.ndarray],
+    pairs: list[tuple[int, int]], options: AlignOptions,
+) -> list[tuple[tuple[int, int], Extra]]:
+    """Pairs that join a list item to a section outside its parent's partner, read as the
+    item's parent split (or merged) into that section: ``((x, c), extra)``, the pair to drop
+    and the extra partner in its place.
+
+    An item ``x`` with no subsections, whose parent ``i`` is matched to ``p``, matched to ``c``
+    outside ``p``, where ``c``'s parent is matched to ``i``'s parent (``c`` stands beside
+    ``p``), ``c``'s words clearly closer to the whole of ``i`` than to ``x`` (``SPLIT_GAIN``
+    times the body similarity) and their headings not alike (under ``strong_heading``): ``i``
+    went into ``p`` and ``c`` (national 2017's 多措并举降成本, taxes and then the fee items
+    一是…五是, into 2018's 大幅降低企业非税负担 and 进一步减轻企业税负, which its item 五是
+    alone had taken: body 0.18 with the whole, 0.13 with 五是). Likewise with the sides swapped
+    (a merge). A pair that is only a little closer to the whole stays an item's match (national
+    2023's 推动产业向中高端迈进 ⇄ 2024's ——现代化产业体系建设取得重要进展: 0.153 and 0.144)."""
+    heading, body, allowed = matrices
+    out: list[tuple[tuple[int, int], Extra]] = []
+    for kind, rows, cols, sims, heads, ok, flipped in (
+        ("split", fa, fb, body, heading, allowed, False),
+        ("merge", fb, fa, body.T, heading.T, allowed.T, True),
+    ):
+        partner = {(j if flipped else i): (i if flipped else j) for i, j in pairs}
+        n, m = len(rows.sections), len(cols.sections)
+        for x, c in partner.items():
+            i = int(rows.parents[x])
+            if rows.sections[x].children or i >= n or i not in partner:
+                continue
+            p = partner[i]
+            if related(cols.sections[c], cols.sections[p]) or not ok[i, c]:
+                continue
+            up_i, up_c = int(rows.context_parents[i]), int(cols.context_parents[c])
+            if up_i >= n or up_c >= m or partner.get(up_i) != up_c:
+                continue
+            if sims[i, c] < SPLIT_GAIN * sims[x, c] or heads[x, c] >= options.strong_heading:
+                continue
+            group = rows.sections[i].id
+            pair = (c, x) if flipped else (x, c)
+            if any(pair == seen for seen, _ in out):
+                continue  # lifted as a split already
+            out.append((pair, (c, i, kind, group) if flipped else (i, c, kind, group)))
+    return out

@@ -212,15 +212,16 @@ def test_gold_names_each_name_one_section(corpus_dir: Path) -> None:
 def test_tuning_gold(corpus_dir: Path) -> None:
     # Issue 14's targets, reached on the tuning gold: recall >= 95 % (95.6 %), both-named
     # precision >= 97 % (100 %), touching precision >= 90 % (93.8 %). Its last target, every
-    # split and merge found as a whole group, is not reached: 5 of 7 (docs/alignment.md); the
-    # floor is the figure reached, so that a change that loses a group fails here.
+    # split and merge found as a whole group, is not reached: 6 of 7 (docs/alignment.md: the
+    # 18th -> 19th Congress's （三）加大自然生态系统和环境保护力度 split is missed); the floor
+    # is the figure reached, so that a change that loses a group fails here.
     score = total(held_out=False)
     recall, both, touching = score.figures()
     report = "\n".join(score.missed + score.wrong)
     assert recall >= 0.95, report
     assert both >= 0.97, report
     assert touching >= 0.90, report
-    assert score.groups_found >= 5, report
+    assert score.groups_found >= 6, report
 
 
 def test_never_tuned_on_pair_meets_the_targets(corpus_dir: Path) -> None:

@@ -65,3 +65,19 @@ def test_one_subsection_is_no_evidence_when_the_words_point_elsewhere(
     part = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("三、励新实干"))
     nine = next(s for s in doc_b.sections if _name(doc_b, s.id).startswith("九、大力发展社会"))
     assert (part.id, nine.id, "split") not in {(m.a, m.b, m.kind) for m in al.matches}
+
+
+def test_a_lead_and_its_items_split_into_two_tasks(corpus_dir: Path) -> None:
+    # National 2017, line 186: "多措并举降成本。扩大小微企业享受减半征收所得税优惠的范围，…千方
+    # 百计使结构性减税力度和效应进一步显现。…一是全面清理规范政府性基金，…二是取消或停征中央涉企
+    # 行政事业性收费35项，…五是通过深化改革、完善政策，降低企业制度性交易成本…": taxes, then
+    # the fee items. 2018 (lines 112 and 114) makes them two tasks of （一）:
+    # "进一步减轻企业税负。改革完善增值税制度，…大幅扩展享受减半征收所得税优惠政策的小微企业范围"
+    # and "大幅降低企业非税负担。进一步清理规范行政事业性收费，…". 多措并举降成本 is split into
+    # both; its item 五是 is no match of the tax task.
+    doc_a, doc_b, al = _aligned(corpus_dir, "national-2017.txt", "national-2018.txt")
+    cost = next(s for s in doc_a.sections if s.heading == "多措并举降成本")
+    parts = {_name(doc_b, b): kind for a, b, kind in _group(al, cost.id) if a == cost.id}
+    assert parts == {"大幅降低企业非税负担": "match", "进一步减轻企业税负": "split"}
+    five = next(c for c in cost.children if c.label == "五是")
+    assert all(m.a != five.id for m in al.matches)
