@@ -183,8 +183,9 @@ def _change(
     later = "\n".join(view(k).folded for k in run[i + 1 : i + 1 + BACKGROUND_DOCS])
     earlier_raw = "\n".join(view(k).text for k in run[max(0, i - 1 - BACKGROUND_DOCS) : i - 1])
     later_raw = "\n".join(view(k).text for k in run[i + 1 : i + 1 + BACKGROUND_DOCS])
-    new = _novel_units(b, a.folded, options, _Background(earlier_raw, earlier))
-    dropped = _novel_units(a, b.folded, options, _Background(later_raw, later))
+    ms_b, ms_a = _mutual_matching_lengths(b.folded, a.folded)
+    new = _novel_units(b, a.folded, ms_b, options, _Background(earlier_raw, earlier))
+    dropped = _novel_units(a, b.folded, ms_a, options, _Background(later_raw, later))
     return Change(ids[run[i - 1]], ids[run[i]], new, dropped)
 
 
@@ -200,17 +201,20 @@ class _Background:
 
 
 def _novel_units(
-    target: _View, folded_ref: str, options: _Options, background: _Background
+    target: _View, folded_ref: str, ms: list[int], options: _Options, background: _Background
 ) -> tuple[NewPhrase, ...]:
-    """Phrase-like units of ``target`` that the reference (``folded_ref``, digits folded)
-    does not contain (see ``changes_of``); those found in ``background`` are ``elsewhere``."""
-    reading = _Reading(target, folded_ref)
+    """Phrase-like units of ``target`` that the reference (``folded_ref``, digits folded;
+    ``ms``: the target's matching lengths in it) does not contain (see ``changes_of``); those
+    found in ``background`` are ``elsewhere``."""
+    reading = _Reading(target, folded_ref, ms)
     units: dict[str, Unit] = {}
     quoted_new = _quoted_units(reading, options.min_slogan_chars, units)  # 1. quoted terms
     # 2. smallest word sequences absent from the reference, merged where they overlap
+    quoted_ends = [qe for _, qe in quoted_new]
     for clause in _clauses(reading):
         _add_clause_units(
-            reading, clause, quoted_new, options.min_chars, options.formulaic, units
+            reading, clause, (quoted_new, quoted_ends), options.min_chars, options.formulaic,
+            units,
         )
     return _ranked(reading, units, background)
 
@@ -229,18 +233,19 @@ class _View:
             ([0], np.cumsum(_clause_break_flags(text)))
         ).tolist()
         self.cuts: list[int] = np.flatnonzero(bounds).tolist()
+        self.at_boundary: Callable[[int], bool] = bounds.tolist().__getitem__
 
 
 class _Reading:
     """A document read against a reference: the matching statistics (``absent``) and the
     document's own index (``recurs``, occurrences)."""
 
-    def __init__(self, view: _View, folded_ref: str) -> None:
+    def __init__(self, view: _View, folded_ref: str, ms: list[int]) -> None:
         self.view = view
         self.target = view.text
         self.bounds = view.bounds
         self.folded_ref = folded_ref
-        self.ms = _matching_lengths(view.folded, folded_ref)
+        self.ms = ms  # _matching_lengths(view.folded, folded_ref)
         self.index = view.index
         self.han_prefix = view.han_prefix
 
@@ -289,23 +294,23 @@ def _clauses(reading: _Reading) -> Iterator[list[Span]]:
 def _add_clause_units(
     reading: _Reading,
     clause: list[Span],
-    quoted_new: list[Span],
+    quoted: tuple[list[Span], list[int]],
     min_chars: int,
     formulaic: frozenset[str],
     units: dict[str, Unit],
 ) -> None:
     """Add the new units of one clause to ``units`` (trimmed; none that a new quoted term
-    stands for)."""
+    stands for: ``quoted``, the new quoted terms' spans in order and their ends)."""
     smallest = _smallest(reading, clause, min_chars)
     if not smallest:
         return
-    target, bounds = reading.target, reading.bounds
-    quoted_ends = [qe for _, qe in quoted_new]
+    target, han_prefix = reading.target, reading.han_prefix
+    quoted_new, quoted_ends = quoted
     new_words = _new_words(target, clause, reading.absent)
     for start, end in _merged(reading, clause, smallest):
-        s, e = trim(target, start, end, lambda o: bool(bounds[o]))
+        s, e = trim(target, start, end, reading.view.at_boundary)
         text = target[s:e]
-        if han_count(text) < min_chars or not reading.absent(s, e):
+        if han_prefix[e] - han_prefix[s] < min_chars or not reading.absent(s, e):
             continue
         k = bisect_right(quoted_ends, s)
         if k < len(quoted_new) and quoted_new[k][0] < e:
@@ -415,24 +420,52 @@ def _fold(text: str) -> str:
 def _matching_lengths(target: str, reference: str) -> list[int]:
     """``ms[i]``: length of the longest prefix of ``target[i:]`` that occurs in ``reference``
     (the *matching statistics*, from a suffix array over both texts)."""
-    from pydivsufsort import divsufsort, kasai
-
     if not target:
         return []
-    ref = np.frombuffer(reference.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
-    tgt = np.frombuffer(target.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    sa, lcp = _suffix_array(reference, target)
+    return _matching_of(sa, lcp, len(reference) + 1, len(target), sa <= len(reference))
+
+
+def _mutual_matching_lengths(first: str, second: str) -> tuple[list[int], list[int]]:
+    """``_matching_lengths(first, second)`` and ``_matching_lengths(second, first)`` from one
+    suffix array of both texts (the longest prefix of a suffix that occurs in the other text
+    does not depend on which of them comes first in the array)."""
+    if not first or not second:
+        return _matching_lengths(first, second), _matching_lengths(second, first)
+    sa, lcp = _suffix_array(second, first)
+    in_second = sa <= len(second)  # its suffixes and the separator after it
+    return (
+        _matching_of(sa, lcp, len(second) + 1, len(first), in_second),
+        _matching_of(sa, lcp, 0, len(second), ~in_second),
+    )
+
+
+def _suffix_array(head: str, tail: str) -> tuple[np.ndarray, np.ndarray]:
+    """The suffix array and LCP of ``head``, a separator, ``tail``, another separator."""
+    from pydivsufsort import divsufsort, kasai
+
+    ref = np.frombuffer(head.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    tgt = np.frombuffer(tail.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
     arr = np.concatenate((ref, [0x110000], tgt, [0x110001])).astype(np.int32)
     sa = np.asarray(divsufsort(arr), dtype=np.int64)
     lcp = np.asarray(kasai(arr, sa), dtype=np.int64)
-    is_ref = sa <= len(ref)
+    return sa, lcp
+
+
+def _matching_of(
+    sa: np.ndarray, lcp: np.ndarray, offset: int, length: int, is_ref: np.ndarray
+) -> list[int]:
+    """The matching statistics of the text at ``[offset, offset + length)`` of the array of
+    ``sa`` against the suffixes ``is_ref`` marks (with the separator after them)."""
     forward = _since_last(is_ref, np.concatenate(([0], lcp[:-1])))
     backward = _since_last(is_ref[::-1], lcp[::-1])[::-1]
     best = np.maximum(forward, backward)
-    pos = sa - (len(ref) + 1)
-    keep = (pos >= 0) & (pos < len(tgt))
-    ms = np.zeros(len(tgt) + 1, dtype=np.int64)
-    ms[pos[keep]] = np.minimum(best[keep], len(tgt) - pos[keep])
-    return ms.tolist()
+    pos = sa - offset
+    keep = (pos >= 0) & (pos < length)
+    ms = np.zeros(length + 1, dtype=np.int64)
+    ms[pos[keep]] = np.minimum(best[keep], length - pos[keep])
+    out: list[int] = ms.tolist()
+    return out
 
 
 def _since_last(marks: np.ndarray, steps: np.ndarray) -> np.ndarray:
