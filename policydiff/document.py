@@ -230,6 +230,7 @@ def _section_entry(sec: Section, doc_id: str) -> list[Any]:
         list(sec.source_span),
         sec.kind,
         [[t.id, t.score] for t in sec.themes],
+        sec.title,
     ]
 
 
@@ -264,7 +265,7 @@ def _document_from_entry(
         size = len(text)
         nodes: dict[str, tuple[dict[str, Any], list[str]]] = {}
         order: list[str] = []
-        for rel, parent, level, label, heading, span, head, body, src, kind, themes in data[
+        for rel, parent, level, label, heading, span, head, body, src, kind, themes, group in data[
             "sections"
         ]:
             if not isinstance(rel, str) or not isinstance(parent, str) or rel in nodes:
@@ -281,6 +282,7 @@ def _document_from_entry(
                 "source_span": _span(src, len(source)),
                 "kind": str(kind),
                 "themes": tuple(ThemeScore(str(t), float(v)) for t, v in themes),
+                "title": bool(group),
             }
             if parent and parent not in nodes:
                 return None

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from policydiff.model import Section
-
-EMPTY_BODY = 10
-"""A heading section with fewer characters of body than this and no subsections is empty."""
+from policydiff.segment import EMPTY_BODY  # less body and no subsections: an empty heading
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class SectionFeatures:
     has_heading: np.ndarray = field(init=False, repr=False)  # heading, or a headless kind above
     empty: np.ndarray = field(init=False, repr=False)  # a heading with no text under it
     parents: np.ndarray = field(init=False, repr=False)  # parent index (root: n)
-    titles: np.ndarray = field(init=False, repr=False)  # a group title (``_is_title``)
+    titles: np.ndarray = field(init=False, repr=False)  # a group title (``Section.title``)
     # parent for the context bonus, group titles skipped (``_context_parents``; root: n)
     context_parents: np.ndarray = field(init=False, repr=False)
     # ``vectors`` by column (its non-zero entries, column by column): what _body_matrix reads
@@ -112,7 +110,7 @@ class SectionFeatures:
             [index.get(s.parent or "", len(self.sections)) for s in self.sections],
             dtype=np.int64,
         )
-        self.titles = np.array([is_title(s) for s in self.sections], dtype=bool)
+        self.titles = np.array([s.title for s in self.sections], dtype=bool)
         self.context_parents = context_parents(self.parents, self.titles)
         by_column = self.vectors.T
         cols, rows = np.nonzero(by_column)
@@ -122,7 +120,7 @@ class SectionFeatures:
 
 
 def context_parents(parents: np.ndarray, titles: np.ndarray) -> np.ndarray:
-    """Each section's parent for the context bonus, group titles (``is_title``) skipped:
+    """Each section's parent for the context bonus, group titles (``Section.title``) skipped:
     Hong Kong sub-headings move between groups (2013's ``活化工廈`` under （三） is 2014's
     under the title ``工商業用地`` in （五））. Once per document (``SectionFeatures``)."""
     out = parents.copy()
@@ -132,8 +130,3 @@ def context_parents(parents: np.ndarray, titles: np.ndarray) -> np.ndarray:
             out[i] = parents[int(out[i])]
     return out
 
-
-def is_title(sec: Section) -> bool:
-    """An unnumbered heading with subsections and no text of its own (a group title)."""
-    own = sec.body_span[1] - sec.body_span[0]
-    return sec.level > 1 and not sec.label and bool(sec.children) and own < EMPTY_BODY

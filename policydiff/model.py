@@ -57,6 +57,7 @@ class Section:
     kind: str = "heading"
     children: tuple[Section, ...] = ()
     themes: tuple[ThemeScore, ...] = ()
+    title: bool = False  # a group title: segmentation's word (``segment.is_group_title``)
 
     @property
     def own_span(self) -> Span:

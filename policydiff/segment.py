@@ -87,6 +87,9 @@ MAX_PLAIN_HEADING = 40  # unnumbered heading lines are short
 MAX_LEAD_SENTENCE = 20  # unnumbered lead sentences are shorter still
 MIN_BODY_LINE = 40
 MIN_SHORT_BODY = 20  # a complete sentence this long under a short heading line is body text
+EMPTY_BODY = 10
+"""A heading with fewer characters of body than this before its first subsection (or its end)
+has no text of its own (``is_group_title``; ``features.SectionFeatures.empty``)."""
 
 
 @dataclass
@@ -468,6 +471,17 @@ def _group_titles(nodes: list[_Node], parent_heading: str = "") -> None:
     nodes[:] = kept
 
 
+def is_group_title(event: _Event | None, level: int, own_body: int, children: int) -> bool:
+    """Whether a section is a group title: an unnumbered heading line (below the top level)
+    with subsections and no text of its own — a title above the headings of its group (Hong
+    Kong 2014's ``教育`` above ``幼兒教育`` …, ``_group_titles``), or a heading line whose
+    sub-headings follow at once (``貿易``). Not a lead sentence whose paragraph goes on into its
+    一是 items (national 2010's ``继续实施积极的财政政策。一是保持适度的财政赤字…``): those
+    items are its text."""
+    return (event is not None and event.kind == "plain" and level > 1 and children > 0
+            and own_body < EMPTY_BODY)
+
+
 def _section_kind(event: _Event) -> str:
     return "continuation" if event.kind == "continuation" else "heading"
 
@@ -515,6 +529,7 @@ def segment(normal: NormalText, *, doc_id: str = "d1", title: str = "") -> Secti
             source_span=normal.to_source(span),
             kind=node.kind if event is None else _section_kind(event),
             children=tuple(children),
+            title=is_group_title(event, level, body_end - heading_end, len(children)),
         )
 
     has_preamble = bool(top) and top[0].kind in ("preamble", "body")

@@ -143,3 +143,18 @@ def test_leads_beside_inline_items_keep_their_headings(corpus_dir: Path) -> None
     assert headings(ecology) == ["坚决打好蓝天保卫战", "强化水、土壤污染防治", "推进生态保护和建设"]
     assert [c.label for c in ecology.children[0].children] == ["一要", "二要", "三要", "四要",
                                                                "五要"]
+
+
+def test_group_titles_are_segmentation_s_word(corpus_dir: Path) -> None:
+    # Hong Kong 2014, lines 167-169: "教育" / "幼兒教育" / "幼兒教育是培育青少年成長的…": 教育 is
+    # the title of the headings under it (幼兒教育, 支援基層學生學習 …), with no text of its own.
+    hk = load_document(corpus_dir / "hk-policy-address-2014-zht.txt")
+    education = next(s for s in hk.sections if s.heading == "教育")
+    assert education.title and education.children[0].heading == "幼儿教育"
+    assert not education.children[0].title
+    # National 2017, line 162: "做好今年政府工作，要把握好以下几点。一是贯彻稳中求进工作总基调…":
+    # a lead sentence whose paragraph goes on into its items, which are its text: no title.
+    national = load_document(corpus_dir / "national-2017.txt")
+    points = next(s for s in national.sections if s.heading.startswith("做好今年政府工作"))
+    assert [c.label for c in points.children][:2] == ["一是", "二是"]
+    assert not points.title
