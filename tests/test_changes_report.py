@@ -145,6 +145,29 @@ def test_peers_report_what_is_distinctive(corpus_dir: Path) -> None:
     assert data["kind"] == "peers" and data["renamed"] == []
 
 
+def test_both_sides_are_named_the_same_way(corpus_dir: Path) -> None:
+    # national-2025.txt has no title line (it opens with 各位代表：), so its title is its file
+    # name; prov-2026-gansu.txt line 10 is 2026年甘肃省政府工作报告. Each side is named by its
+    # label, its title line if it has one, and its file: the old side not by a file stem
+    # posing as a title while the new side gets its title (the page read "old: national-2025
+    # · new: 2026年甘肃省政府工作报告").
+    from policydiff.render.changes import render_html, render_markdown
+
+    comparison = compare(
+        [corpus_dir / "national-2025.txt", corpus_dir / "prov-2026-gansu.txt"], Config()
+    )
+    report = change_report(comparison, "d1", "d2")
+    assert report.old.title == "" and report.new.title == "2026年甘肃省政府工作报告"
+    page = render_html(report)
+    assert (
+        'old: 全国 2025 <code>national-2025.txt</code> · new: 甘肃 2026, '
+        "2026年甘肃省政府工作报告 <code>prov-2026-gansu.txt</code>" in page
+    )
+    lines = render_markdown(report).splitlines()
+    assert "- old: 全国 2025 (`national-2025.txt`)" in lines
+    assert "- new: 甘肃 2026, 2026年甘肃省政府工作报告 (`prov-2026-gansu.txt`)" in lines
+
+
 def test_compare_of_peers_writes_what_is_distinctive(
     tmp_path: Path, seed_files: dict[str, Path]
 ) -> None:

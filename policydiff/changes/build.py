@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 
 
 def document_ref(doc: Document) -> DocumentRef:
-    return DocumentRef(
-        id=doc.id, label=doc.name, path=doc.path, file=file_name(doc), title=doc.title
-    )
+    """The report's reference to ``doc``; its title "" when it has no title line (its title
+    is then the file name, which ``file`` says)."""
+    title = doc.title if doc.title != doc.file_stem else ""
+    return DocumentRef(id=doc.id, label=doc.name, path=doc.path, file=file_name(doc), title=title)
 
 
 def pair_kind(comparison: Comparison, a: str, b: str) -> str:

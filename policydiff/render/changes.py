@@ -137,6 +137,12 @@ def _text_themes(report: ChangeReport) -> list[str]:
             for row in (head, *cells)]
 
 
+def _named(ref: DocumentRef) -> list[str]:
+    """How a side is named in a header, the same way for both: its label, then its title when
+    it has a title line (a document without one is named by its label and file only)."""
+    return [ref.label, ref.title] if ref.title and ref.title != ref.label else [ref.label]
+
+
 def _list_titles(report: ChangeReport) -> tuple[str, str]:
     if report.kind == "series":
         return "New formulations", "Dropped formulations"
@@ -149,10 +155,10 @@ def _list_titles(report: ChangeReport) -> tuple[str, str]:
 def render_markdown(report: ChangeReport, *, top: int = TOP) -> str:
     """The report as Markdown: the same tables as the text, with each side's sentence."""
     out = [f"# {md_escape(_heading(report))}", "",
-           f"- old: {md_escape(report.old.label)}, {md_escape(report.old.title)} "
-           f"(`{md_escape(report.old.file)}`)",
-           f"- new: {md_escape(report.new.label)}, {md_escape(report.new.title)} "
-           f"(`{md_escape(report.new.file)}`)", ""]
+           *(f"- {side}: {', '.join(md_escape(part) for part in _named(ref))} "
+             f"(`{md_escape(ref.file)}`)"
+             for side, ref in (("old", report.old), ("new", report.new))),
+           ""]
     names = _theme_names(report)
     out += [f"## Targets and indicators ({len(report.indicators)}, "
             f"{len(report.changed_indicators())} changed)", "",
@@ -250,7 +256,7 @@ sentence is the cell's tooltip)."""
 
 
 def _html_doc(ref: DocumentRef) -> str:
-    return f"{escape(ref.title)} <code>{escape(ref.file)}</code>"
+    return f"{', '.join(escape(part) for part in _named(ref))} <code>{escape(ref.file)}</code>"
 
 
 def _marked(
