@@ -9,8 +9,11 @@ Prints, never asserts. ``formulations._Index.having`` answers "which other repor
 this text" for every candidate and word (about 1,300 questions for national 2024 -> 2025 with
 its 49 context reports, 8,000 for the peers' report of 31 provinces). The baseline is the
 previous index, kept here: the folded texts joined into one string, scanned by ``str.find``
-for each question. The current index looks only in the reports holding every two characters
-in a row of the text (a set per report). Both are run in turn (interleaved, CPU time) on:
+for each question. The current index (``formulations._Corpus``, shared by every report of one
+``Evidence``) keeps a bit mask of the reports holding each two characters in a row, searches
+only the reports holding all of a text's, and keeps each answer for every later report. Both
+are run in turn (interleaved, CPU time; the answers the current one kept are forgotten before
+each run, so that they do not help it) on:
 
 - ``formulation_changes`` of national 2024 -> 2025 with the 49 other reports of the corpus as
   context (what ``policydiff changes`` does by default);
@@ -111,6 +114,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for label, index in (("scan (baseline)", ScanIndex), ("pairs (current)", current)):
                 formulations._Index = index  # type: ignore[misc]
+                evidence._corpus._found.clear()  # answers kept by the previous run
                 try:
                     seconds, results[label] = _cpu(run)
                 finally:

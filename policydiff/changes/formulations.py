@@ -50,10 +50,10 @@ context; they are listed apart and left out of both lists.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from policydiff.changes.formulation_reading import (
@@ -132,18 +132,14 @@ reports also has it (rounded down: with fewer than 10 peers, none)."""
 @dataclass(frozen=True)
 class _Other:
     """Another report as evidence: its text folded, its year, its quoted terms (folded, each
-    as often as it is quoted)."""
+    as often as it is quoted); ``corpus`` and ``number``: the ``_Corpus`` that holds it and
+    its place there."""
 
     folded: str
     year: int | None
     quoted: tuple[str, ...]
-
-    @cached_property
-    def pairs(self) -> frozenset[str]:
-        """Every two characters in a row of the folded text: a text whose pairs are not all
-        here is not in it (``_Index.having`` looks only where they are)."""
-        text = self.folded
-        return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+    corpus: _Corpus = field(compare=False, repr=False)
+    number: int = field(compare=False, repr=False)
 
     def only_inside_longer_quotes(self, folded: str) -> bool:
         """Whether every occurrence of ``folded`` here is inside a longer quoted term (两新 in
@@ -152,38 +148,97 @@ class _Other:
         return inside > 0 and inside >= self.folded.count(folded)
 
 
+class _Corpus:
+    """Every report an ``Evidence`` has read as another report (``_Other``), numbered in the
+    order read, and which of them hold a text, as a bit mask of their numbers, found once per
+    text for every report of a comparison (the same words are asked about by each pair of a
+    series and by each peer). An inverted index of every two characters in a row (pair ->
+    mask of the reports holding it; one of single characters) leaves only the reports holding
+    every pair of a text to be searched (``str.find``); a text of one or two characters needs
+    no search. A report added later is searched when a text is next asked about."""
+
+    def __init__(self) -> None:
+        self.others: list[_Other] = []
+        self._chars: dict[str, int] = {}
+        self._pairs: dict[str, int] = {}
+        self._found: dict[str, tuple[int, int]] = {}  # text -> (holders, reports searched)
+
+    def add(self, folded: str, year: int | None, quoted: tuple[str, ...]) -> _Other:
+        other = _Other(folded, year, quoted, self, len(self.others))
+        self.others.append(other)
+        bit = 1 << other.number
+        for index, keys in ((self._chars, set(folded)),
+                            (self._pairs, {folded[i : i + 2] for i in range(len(folded) - 1)})):
+            for key in keys:
+                index[key] = index.get(key, 0) | bit
+        return other
+
+    def holders(self, folded: str) -> int:
+        """The mask of the reports whose folded text contains ``folded``."""
+        count = len(self.others)
+        mask, searched = self._found.get(folded, (0, 0))
+        if searched == count:
+            return mask
+        fresh = (1 << count) - (1 << searched)  # the reports not searched yet
+        if len(folded) < 2:
+            mask |= fresh & self._chars.get(folded, 0) if folded else fresh
+        else:
+            pairs = self._pairs
+            for k in range(len(folded) - 1):
+                fresh &= pairs.get(folded[k : k + 2], 0)
+                if not fresh:
+                    break
+            if len(folded) == 2:
+                mask |= fresh
+            while fresh and len(folded) > 2:
+                low = fresh & -fresh
+                if folded in self.others[low.bit_length() - 1].folded:
+                    mask |= low
+                fresh ^= low
+        self._found[folded] = (mask, count)
+        return mask
+
+
 class _Index:
-    """The other reports, to find which of them hold a text: only those holding every two
-    characters in a row of it (``_Other.pairs``, a set each) are searched, so a rare text
-    costs a few set look-ups per report instead of a scan of all their text. What ``having``
-    found is kept: one text is asked about several times (the absence, rarity and ``df``
-    tests; the same common words in many phrases)."""
+    """Some reports of one ``_Corpus`` (the others of a report), to find which of them hold a
+    text: the corpus's answer (``_Corpus.holders``) restricted to them, in their order. What
+    ``having`` found is kept: one text is asked about several times (the absence, rarity and
+    ``df`` tests; the same common words in many phrases)."""
 
     def __init__(self, rest: Sequence[_Other]) -> None:
         self.rest = list(rest)
         self._having: dict[str, list[_Other]] = {}
+        corpora = {id(o.corpus): o.corpus for o in self.rest}
+        if len(corpora) > 1:
+            raise ValueError("the reports of an _Index come from one Evidence")
+        self._corpus = next(iter(corpora.values()), None)
+        numbers = [o.number for o in self.rest]
+        self._mask = sum(1 << n for n in set(numbers))
+        # in the corpus's order, each once: the set bits of a mask are the list, in order
+        self._by_bits = all(a < b for a, b in itertools.pairwise(numbers))
+
+    def _holders(self, folded: str) -> int:
+        return self._corpus.holders(folded) & self._mask if self._corpus is not None else 0
 
     def having(self, folded: str) -> list[_Other]:
         """The reports whose folded text contains ``folded``, in their order."""
         found = self._having.get(folded)
         if found is None:
-            found = self._having[folded] = list(filter(_holder(folded), self.rest))
+            mask = self._holders(folded)
+            if not self._by_bits:
+                found = [o for o in self.rest if mask >> o.number & 1]
+            else:
+                others, found = self._corpus.others if self._corpus else [], []
+                while mask:
+                    low = mask & -mask
+                    found.append(others[low.bit_length() - 1])
+                    mask ^= low
+            self._having[folded] = found
         return found
 
     def holds(self, folded: str) -> bool:
-        """Whether any of the reports contains ``folded`` (``having``, stopping at the
-        first)."""
-        found = self._having.get(folded)
-        return bool(found) if found is not None else any(map(_holder(folded), self.rest))
-
-
-def _holder(folded: str) -> Callable[[_Other], bool]:
-    """The test of whether a report contains ``folded``: all its pairs of characters are in
-    the report's (``_Other.pairs``), then the text itself (a pair is its own text)."""
-    if len(folded) < 2:
-        return lambda o: folded in o.folded
-    pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
-    return lambda o: pairs <= o.pairs and (len(folded) == 2 or folded in o.folded)
+        """Whether any of the reports contains ``folded``."""
+        return bool(self._holders(folded))
 
 
 class Evidence:
@@ -197,6 +252,7 @@ class Evidence:
 
     def __init__(self, *, cache: bool | None = None) -> None:
         self._cache = cache
+        self._corpus = _Corpus()  # every document read as another report, and its index
         # by id(): the document is held beside its value, so its id is not reused
         self._folded: dict[int, tuple[Document, str]] = {}
         self._readings: dict[int, tuple[Document, Reading]] = {}
@@ -245,7 +301,7 @@ class Evidence:
         if held is None:
             quoted = tuple(fold(next(g for g in m.groups() if g is not None))
                            for m in QUOTE_RE.finditer(doc.text))
-            other = _Other(self.folded(doc), document_year(doc), quoted)
+            other = self._corpus.add(self.folded(doc), document_year(doc), quoted)
             held = self._others[id(doc)] = (doc, other)
         return held[1]
 
