@@ -8,9 +8,8 @@ import os
 import sys
 import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
@@ -201,7 +200,7 @@ class _Background:
 
 
 def _novel_units(
-    target: _View, folded_ref: str, ms: list[int], options: _Options, background: _Background
+    target: _View, folded_ref: str, ms: np.ndarray, options: _Options, background: _Background
 ) -> tuple[NewPhrase, ...]:
     """Phrase-like units of ``target`` that the reference (``folded_ref``, digits folded;
     ``ms``: the target's matching lengths in it) does not contain (see ``changes_of``); those
@@ -211,10 +210,12 @@ def _novel_units(
     quoted_new = _quoted_units(reading, options.min_slogan_chars, units)  # 1. quoted terms
     # 2. smallest word sequences absent from the reference, merged where they overlap
     quoted_ends = [qe for _, qe in quoted_new]
-    for clause in _clauses(reading):
+    view = reading.view
+    for c, smallest in _smallest(reading, options.min_chars):
+        k0, k1 = view.clauses[c]
         _add_clause_units(
-            reading, clause, (quoted_new, quoted_ends), options.min_chars, options.formulaic,
-            units,
+            reading, view.words[k0:k1], smallest, (quoted_new, quoted_ends),
+            options.min_chars, options.formulaic, units,
         )
     return _ranked(reading, units, background)
 
@@ -234,18 +235,50 @@ class _View:
         ).tolist()
         self.cuts: list[int] = np.flatnonzero(bounds).tolist()
         self.at_boundary: Callable[[int], bool] = bounds.tolist().__getitem__
+        self._words()
+
+    def _words(self) -> None:
+        """The words (``words``: spans between consecutive cuts) and the clauses
+        (``clauses``: ranges of word indexes; a word holding a clause break ends a clause and
+        belongs to none), with each word's Han characters (``word_han``, as a prefix sum),
+        whether it is a content word (``content``: Han, not a lone edge particle) and the end
+        of its clause (``clause_end``: a word index; a break's own index)."""
+        cuts = np.asarray(self.cuts, dtype=np.int64)
+        starts, ends = cuts[:-1], cuts[1:]
+        han_prefix = np.asarray(self.han_prefix, dtype=np.int64)
+        break_prefix = np.asarray(self.break_prefix, dtype=np.int64)
+        han = han_prefix[ends] - han_prefix[starts] if len(cuts) > 1 else cuts[:0]
+        single = (ends - starts == 1) & np.fromiter(
+            (self.text[k] in EDGE_PARTICLES for k in starts.tolist()), dtype=bool,
+            count=len(starts),
+        )
+        breaks = break_prefix[ends] > break_prefix[starts] if len(cuts) > 1 else cuts[:0] > 0
+        self.words: list[Span] = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        self.word_starts, self.word_ends = starts, ends
+        self.word_han = np.concatenate(([0], np.cumsum(han)))
+        self.content = (han > 0) & ~single & ~breaks
+        edges = np.flatnonzero(np.diff(np.concatenate(([1], breaks.astype(np.int8), [1]))))
+        # runs of non-break words: [edges[0], edges[1]), [edges[2], edges[3]), ...
+        self.clauses: list[tuple[int, int]] = [
+            (int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2], strict=True) if b > a
+        ]
+        clause_end = np.arange(len(starts), dtype=np.int64)
+        for a, b in self.clauses:
+            clause_end[a:b] = b
+        self.clause_end = clause_end
 
 
 class _Reading:
     """A document read against a reference: the matching statistics (``absent``) and the
     document's own index (``recurs``, occurrences)."""
 
-    def __init__(self, view: _View, folded_ref: str, ms: list[int]) -> None:
+    def __init__(self, view: _View, folded_ref: str, ms: np.ndarray) -> None:
         self.view = view
         self.target = view.text
         self.bounds = view.bounds
         self.folded_ref = folded_ref
-        self.ms = ms  # _matching_lengths(view.folded, folded_ref)
+        self.ms_array = ms  # the matching statistics of view.folded in folded_ref
+        self.ms: list[int] = ms.tolist()
         self.index = view.index
         self.han_prefix = view.han_prefix
 
@@ -272,38 +305,18 @@ def _quoted_units(reading: _Reading, min_slogan_chars: int, units: dict[str, Uni
     return quoted_new
 
 
-def _clauses(reading: _Reading) -> Iterator[list[Span]]:
-    """The target's words, clause by clause (a word holding a clause break ends the clause and
-    belongs to none)."""
-    cuts = reading.view.cuts
-    break_prefix = reading.view.break_prefix
-    clause: list[Span] = []
-    for start, end in pairwise(cuts):
-        if end <= start:
-            continue
-        if break_prefix[end] > break_prefix[start]:
-            if clause:
-                yield clause
-            clause = []
-        else:
-            clause.append((start, end))
-    if clause:
-        yield clause
-
-
 def _add_clause_units(
     reading: _Reading,
     clause: list[Span],
+    smallest: list[tuple[int, int]],
     quoted: tuple[list[Span], list[int]],
     min_chars: int,
     formulaic: frozenset[str],
     units: dict[str, Unit],
 ) -> None:
-    """Add the new units of one clause to ``units`` (trimmed; none that a new quoted term
-    stands for: ``quoted``, the new quoted terms' spans in order and their ends)."""
-    smallest = _smallest(reading, clause, min_chars)
-    if not smallest:
-        return
+    """Add the new units of one clause (its words, and its ``_smallest`` word sequences) to
+    ``units`` (trimmed; none that a new quoted term stands for: ``quoted``, the new quoted
+    terms' spans in order and their ends)."""
     target, han_prefix = reading.target, reading.han_prefix
     quoted_new, quoted_ends = quoted
     new_words = _new_words(target, clause, reading.absent)
@@ -320,37 +333,45 @@ def _add_clause_units(
         units.setdefault(text, (s, kind, inside))
 
 
-def _smallest(reading: _Reading, clause: list[Span], min_chars: int) -> list[tuple[int, int]]:
-    """``(i, j)``: the word sequences ``clause[i..j]`` of at least ``min_chars`` Han characters,
-    starting and ending with a content word, that the reference lacks while every shorter one
-    starting at ``i`` is in it (and no shorter one ending at ``j`` is new too)."""
-    target, han_prefix = reading.target, reading.han_prefix
-    han = [han_prefix[e] - han_prefix[s] for s, e in clause]
-    content = [
-        h > 0 and not (e - s == 1 and target[s] in EDGE_PARTICLES)
-        for (s, e), h in zip(clause, han, strict=True)
-    ]
-    absent = reading.absent
-    smallest: list[tuple[int, int]] = []
-    for i in range(len(clause)):
-        if not content[i]:
-            continue
-        acc = 0
-        for j in range(i, min(len(clause), i + MAX_UNIT_WORDS)):
-            acc += han[j]
-            if acc < min_chars or not content[j]:
-                continue
-            if not absent(clause[i][0], clause[j][1]):
-                continue  # the reference has it: try one word more
-            later = next((k for k in range(i + 1, j + 1) if content[k]), None)
-            if not (
-                later is not None
-                and sum(han[later : j + 1]) >= min_chars
-                and absent(clause[later][0], clause[j][1])
-            ):
-                smallest.append((i, j))  # else the unit starting later is new too
-            break
-    return smallest
+def _smallest(reading: _Reading, min_chars: int) -> list[tuple[int, list[tuple[int, int]]]]:
+    """For each clause that has some (its number in ``_View.clauses``), the ``(i, j)`` of its
+    word sequences ``clause[i..j]`` of at least ``min_chars`` Han characters, starting and
+    ending with a content word, that the reference lacks while every shorter one starting at
+    ``i`` is in it (and no shorter one ending at ``j`` is new too); ``i`` and ``j`` count
+    from the clause's first word. At most ``MAX_UNIT_WORDS`` words; all words at once."""
+    view = reading.view
+    n = len(view.words)
+    if not n:
+        return []
+    starts, ends, han, content = view.word_starts, view.word_ends, view.word_han, view.content
+    reach = starts + reading.ms_array[starts]  # absent(start, end) is end > reach
+    index = np.arange(n, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    for d in range(MAX_UNIT_WORDS - 1, -1, -1):  # the shortest that fits is written last
+        j = np.minimum(index + d, n - 1)
+        fits = (
+            content & (index + d < view.clause_end) & content[j]
+            & (han[j + 1] - han[index] >= min_chars) & (ends[j] > reach)
+        )
+        last[fits] = j[fits]
+    found = np.flatnonzero(last >= 0)
+    j = last[found]
+    later = np.flatnonzero(content)  # the next content word after each start, within j
+    nxt = later[np.minimum(np.searchsorted(later, found, side="right"), len(later) - 1)]
+    covered = (nxt > found) & (nxt <= j) & (han[j + 1] - han[nxt] >= min_chars) & (
+        ends[j] > reach[nxt]
+    )
+    keep = ~covered  # else the unit starting later is new too
+    out: list[tuple[int, list[tuple[int, int]]]] = []
+    clause_of = np.searchsorted(np.asarray([a for a, _ in view.clauses]), found[keep],
+                                side="right") - 1
+    for c, i, jj in zip(clause_of.tolist(), found[keep].tolist(), j[keep].tolist(),
+                        strict=True):
+        k0 = view.clauses[c][0]
+        if not out or out[-1][0] != c:
+            out.append((c, []))
+        out[-1][1].append((i - k0, jj - k0))
+    return out
 
 
 def _merged(
@@ -423,15 +444,19 @@ def _matching_lengths(target: str, reference: str) -> list[int]:
     if not target:
         return []
     sa, lcp = _suffix_array(reference, target)
-    return _matching_of(sa, lcp, len(reference) + 1, len(target), sa <= len(reference))
+    out: list[int] = _matching_of(
+        sa, lcp, len(reference) + 1, len(target), sa <= len(reference)
+    ).tolist()
+    return out
 
 
-def _mutual_matching_lengths(first: str, second: str) -> tuple[list[int], list[int]]:
-    """``_matching_lengths(first, second)`` and ``_matching_lengths(second, first)`` from one
-    suffix array of both texts (the longest prefix of a suffix that occurs in the other text
-    does not depend on which of them comes first in the array)."""
+def _mutual_matching_lengths(first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
+    """``_matching_lengths(first, second)`` and ``_matching_lengths(second, first)`` (as
+    arrays) from one suffix array of both texts (the longest prefix of a suffix that occurs
+    in the other text does not depend on which of them comes first in the array)."""
     if not first or not second:
-        return _matching_lengths(first, second), _matching_lengths(second, first)
+        return (np.asarray(_matching_lengths(first, second), dtype=np.int64),
+                np.asarray(_matching_lengths(second, first), dtype=np.int64))
     sa, lcp = _suffix_array(second, first)
     in_second = sa <= len(second)  # its suffixes and the separator after it
     return (
@@ -454,7 +479,7 @@ def _suffix_array(head: str, tail: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _matching_of(
     sa: np.ndarray, lcp: np.ndarray, offset: int, length: int, is_ref: np.ndarray
-) -> list[int]:
+) -> np.ndarray:
     """The matching statistics of the text at ``[offset, offset + length)`` of the array of
     ``sa`` against the suffixes ``is_ref`` marks (with the separator after them)."""
     forward = _since_last(is_ref, np.concatenate(([0], lcp[:-1])))
@@ -464,8 +489,7 @@ def _matching_of(
     keep = (pos >= 0) & (pos < length)
     ms = np.zeros(length + 1, dtype=np.int64)
     ms[pos[keep]] = np.minimum(best[keep], length - pos[keep])
-    out: list[int] = ms.tolist()
-    return out
+    return ms
 
 
 def _since_last(marks: np.ndarray, steps: np.ndarray) -> np.ndarray:
