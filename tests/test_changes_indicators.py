@@ -210,3 +210,24 @@ def test_hong_kong_address_against_the_next(corpus_dir: Path) -> None:
         "私营单位平均每年落成量": ("约9 680个", 257, "约11 400个", 102, "raised"),
         "政府已向“长者学苑发展基金”注资": ("5,000万元", 120, "5,000万元", 174, "unchanged"),
     })
+
+
+def test_a_count_is_named_by_what_it_counts(corpus_dir: Path) -> None:
+    # Hong Kong: the clause before a count ends in a verb and the thing counted follows it.
+    # 2014:25 現時政府有11個駐海外經濟貿易辦事處(“經貿辦”)
+    # 2015:35 我們在國外共有11個經濟貿易辦事處
+    # — one indicator, unchanged, not "现时政府有" and "我们在国外" (the names were those).
+    # 2014:35 …支援專業服務業發展的框架建議，包括5個主題： (the name was "包括").
+    # 2015:46 目前有超過150間受規管的保險公司 (the name was "目前有").
+    found = table(corpus_dir, "hk-policy-address-2014-zht.txt", "hk-policy-address-2015-zht.txt")
+    check(found, {
+        "经济贸易办事处": ("11个", 25, "11个", 35, "unchanged"),
+        "主题": ("5个", 35, None, None, "dropped"),
+        "受规管的保险公司": (None, None, "超过150间", 46, "new"),
+    })
+    assert not {"包括", "现时政府有", "我们在国外", "目前有"} & set(found)
+    # A ratio measures what is named before it, not the noun after it: national 2021:163
+    # 延续执行企业研发费用加计扣除75%政策 is 企业研发费用加计扣除 at 75%, not a "政策" of 75%.
+    doc = compare([corpus_dir / "national-2021.txt"], Config()).documents[0]
+    names = {f.name for f in document_figures(doc, ()) if f.citation.line == 163}
+    assert "延续执行企业研发费用加计扣除" in names and "政策" not in names

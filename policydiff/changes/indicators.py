@@ -8,7 +8,9 @@ A *figure* is a number with a unit (``5%左右``, ``4.4万亿元``, ``1200万人
 (``比上年增加1000亿元``) is a *delta* of the figure before it in the sentence and is named after
 it (``地方政府专项债券比上年增加``): 2024's spending increase and 2025's deficit increase have
 different names and are never paired. A name that says nothing (``今年先发行1万亿元``) takes the
-object of the clause before it (``…发行超长期特别国债``).
+object of the clause before it (``…发行超长期特别国债``); a count whose clause before ends in a
+verb (``现时政府有11个驻海外经济贸易办事处``, ``包括5个主题``) is named by what it counts, the noun
+phrase after it.
 
 The *plan part* is everything but the review of the past: sections whose heading (or an
 ancestor's) is a review (``回顾``, ``过去一年``, ``成就`` …) and sentences about last year
@@ -48,6 +50,9 @@ qualifier after."""
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 UNIT_CLASS = {"％": "%", "个百分点": "%", "百分点": "%"}
 """Units compared as one (percent and percentage points)."""
+RATIOS = frozenset({"%", "‰", "倍"})
+"""Units (after ``UNIT_CLASS``) of a ratio: it measures what is named before it, never the
+noun after it (``加计扣除75%政策``); other figures may count what follows them."""
 
 PAST_SENTENCE_RE = re.compile(r"^(?:去年|过去一年|过去五年|上年|一年来|五年来)")
 
@@ -80,7 +85,8 @@ VERBS = frozenset({
 })
 """Verbs that stand before a figure whose object follows it (``新建1亿亩高标准农田``)."""
 
-AFTER_RE = re.compile(r"(?!的)[^，；：、。！？支用纳投]{2,12}")
+AFTER_MAX = 12
+AFTER_RE = re.compile(rf"(?!的)[^，；：、。！？支用纳投]{{2,{AFTER_MAX}}}")
 """The object after a figure, up to where the clause goes on (``支持``, ``用于``, ``纳入``);
 not an attribute (``6.5%左右的增速``)."""
 
@@ -178,7 +184,8 @@ def sentence_figures(
             lead, count = m.end(), count + 1
             follows = AFTER_RE.match(clause.text, m.end())
             after = follows.group() if follows else ""
-            name, delta = _name(raw, after, base, before, count)
+            ratio = UNIT_CLASS.get(m.group("unit"), m.group("unit")) in RATIOS
+            name, delta = _name(raw, after, base, before, count, counts=not ratio)
             if not name:
                 continue
             if not delta:
@@ -198,12 +205,13 @@ def sentence_figures(
 
 
 def _name(
-    raw: str, after: str, base: str, before: Sequence[str], count: int
+    raw: str, after: str, base: str, before: Sequence[str], count: int, *, counts: bool = True
 ) -> tuple[str, bool]:
     """The name of a figure written after ``raw`` in its clause and followed by ``after`` (its
     object, or ""), and whether it is a delta. ``base``: the last figure's name in the
     sentence; ``before``: the clauses before, last first; ``count``: the figure's number in its
-    clause."""
+    clause; ``counts``: the figure may count what follows it (not a ratio: ``RATIOS``): when
+    ``raw`` ends in a verb or only frames the figure, the noun phrase after it is the name."""
     if base and DELTA_RE.match(raw):
         found = DELTA_VERB_RE.search(raw)
         return f"{base}比上年{found.group() if found else '变化'}", True
@@ -213,6 +221,9 @@ def _name(
     if after and (name in EMPTY_NAMES or name in VERBS or raw in VERBS or len(name) < 2):
         verb = name if name in VERBS and name != "将" else ""
         return verb + after, False
+    counted = _object(after) if counts and (name in LEADING or _ends_in_verb(raw)) else ""
+    if counted:
+        return counted, False  # 现时政府有11个驻海外经济贸易办事处: what is counted
     if name in EMPTY_NAMES and name and base:
         return STEM_END_RE.sub("", base) + name, False
     if name in EMPTY_NAMES or len(name) < 2:
@@ -221,6 +232,47 @@ def _name(
             if obj:
                 return _trim(obj.group("object")), False
     return name, False
+
+
+OBJECT_END_RE = re.compile(r"[（(“”\"'《》]")
+"""Where the object after a figure ends when it goes on into a bracket or a quotation
+(``11个驻海外经济贸易办事处（“经贸办”）``)."""
+
+
+NOT_FIRST = frozenset("pcdurm")
+"""Word classes (their first letter: preposition, conjunction, adverb, particle, pronoun,
+numeral) an object never begins with."""
+
+
+def _ends_in_verb(raw: str) -> bool:
+    """Whether the text before a figure ends in a verb (``现时政府有``, ``包括``, ``进一步探讨``,
+    ``我们在国外共有``): the figure is that verb's object, and what it counts follows it.
+    The segmenter's word classes (``tokenize.word_class``) tell a verb."""
+    from policydiff.tokenize import tokenize, word_class
+
+    words = tokenize(raw.strip())
+    return bool(words) and word_class(words[-1]) == "v"
+
+
+def _object(after: str) -> str:
+    """The object after a figure (``AFTER_RE``) when it names what the figure counts: up to a
+    bracket or a quotation, without a word cut at ``AFTER_RE``'s length, ending in a noun
+    (``23万个就业职位``, ``超过150间受规管的保险公司``); "" when it does not, begins with a
+    preposition, a conjunction or an adverb (``5亿元以应付…``, ``13,000元或26,000元的津贴``),
+    or holds another figure."""
+    from policydiff.changes.formulation_reading import HEADS
+    from policydiff.tokenize import tokenize, word_class
+
+    found = OBJECT_END_RE.search(after)
+    text = after[: found.start()] if found else after
+    words = tokenize(text)
+    if words and not found and len(after) == AFTER_MAX:
+        words = words[:-1]  # the last word may be cut (地下空间发 of 地下空间发展)
+    text = "".join(words)
+    if len(text) < 2 or any(c.isdigit() for c in text):
+        return ""
+    first, last = word_class(words[0]), word_class(words[-1])
+    return text if last in HEADS and first[0] not in NOT_FIRST else ""
 
 
 def _theme(name: str, clause: str, themes: Sequence[Theme]) -> str:
@@ -254,10 +306,11 @@ def document_figures(doc: Document, themes: Sequence[Theme]) -> list[Figure]:
 
 
 def _renamed(doc: Document, fig: Figure, number: int) -> Figure:
-    """A figure whose name is taken: the rest of its clause says what it is for."""
+    """A figure whose name is taken: the rest of its clause says what it is for (past the
+    name itself, when the name is what follows the figure: ``约8 700个单位``)."""
     end = fig.span[1]
     rest = CLAUSE_RE.match(doc.text, end)
-    purpose = rest.group()[:12] if rest and rest.start() == end else ""
+    purpose = rest.group().removeprefix(fig.name)[:12] if rest and rest.start() == end else ""
     name = f"{fig.name}（{purpose}）" if purpose else f"{fig.name}（{number}）"
     return replace(fig, name=name, key=name_key(name))
 
