@@ -752,6 +752,9 @@ def diff_texts(a: str, b: str, *, options: DiffOptions | None = None) -> TextDif
 # Moved text
 
 
+_SENTENCE_END_RE = re.compile(f"[{re.escape(''.join(sorted(DIFF_SENTENCE_END)))}]")
+
+
 def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Span, int]]:
     """Candidate moved pieces on one side: each changed run cut after every sentence end,
     trimmed of whitespace and edge punctuation, at least ``MOVE_MIN_CHARS`` long, with the
@@ -762,19 +765,19 @@ def _moved_pieces(text: str, runs: list[tuple[int, int, int]]) -> list[tuple[Spa
     pieces: list[tuple[Span, int]] = []
     for run_start, run_end, op_index in runs:
         start = run_start
-        for index in range(run_start, run_end + 1):
-            if index == run_end or text[index] in DIFF_SENTENCE_END:
-                piece_end = min(index + 1, run_end)
-                lo, hi = start, piece_end
-                while lo < hi and (text[lo].isspace() or text[lo] in EDGE_PUNCTUATION):
-                    lo += 1
-                while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in MOVE_TAIL_PUNCTUATION):
-                    hi -= 1
-                if hi < len(text) and text[hi] in SENTENCE_END:
-                    hi += 1  # the full stop may sit in the next (equal) run
-                if _core_length(text[lo:hi]) >= MOVE_MIN_CHARS:
-                    pieces.append(((lo, hi), op_index))
-                start = piece_end
+        cuts = [m.start() for m in _SENTENCE_END_RE.finditer(text, run_start, run_end)]
+        for index in (*cuts, run_end):
+            piece_end = min(index + 1, run_end)
+            lo, hi = start, piece_end
+            while lo < hi and (text[lo].isspace() or text[lo] in EDGE_PUNCTUATION):
+                lo += 1
+            while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in MOVE_TAIL_PUNCTUATION):
+                hi -= 1
+            if hi < len(text) and text[hi] in SENTENCE_END:
+                hi += 1  # the full stop may sit in the next (equal) run
+            if _core_length(text[lo:hi]) >= MOVE_MIN_CHARS:
+                pieces.append(((lo, hi), op_index))
+            start = piece_end
     return pieces
 
 
