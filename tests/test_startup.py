@@ -26,6 +26,15 @@ SEGMENTERS_AND_TEXT_WORK = ("rjieba", "jieba", "opencc", "pydivsufsort", "rapidf
 """Packages only fresh work needs: cutting words, converting scripts, mining phrases, finding
 renamed formulations. A repeat run whose documents and results are cached needs none."""
 
+FRESH_WORK_MODULES = (
+    "policydiff.changes.build", "policydiff.changes.formulations",
+    "policydiff.changes.formulation_reading", "policydiff.changes.indicators",
+    "policydiff.changes.summary", "policydiff.citations",
+    "policydiff.render.changes", "policydiff.render.html",
+)
+"""Our modules that build the change report and render the pages: a repeat run takes every
+output file from the result cache and imports none of them (a cold run needs them all)."""
+
 
 def _modules_after_compare(paths: list[Path], out: Path, cache: Path, *extra: str) -> set[str]:
     """The modules loaded by ``policydiff compare`` run in a fresh process, and their
@@ -60,11 +69,13 @@ def test_two_documents_load_no_corpus_or_viewer_package_and_no_segmenter_when_ca
     # numpy 2.4's np.unique without counts or indices imports numpy.ma (10 ms) to test for a
     # masked array: assign.py and phrases/overlaps.py ask for counts.
     assert "numpy" in cold and "numpy.ma" not in cold
+    assert set(FRESH_WORK_MODULES) <= cold, set(FRESH_WORK_MODULES) - cold
     _modules_after_compare(pair, tmp_path / "out", tmp_path / "cache")  # fills the cache
     repeat = _modules_after_compare(pair, tmp_path / "out", tmp_path / "cache")
     assert "policydiff" in repeat
     assert not repeat & set(NEVER), repeat & set(NEVER)
     assert not repeat & set(SEGMENTERS_AND_TEXT_WORK), repeat & set(SEGMENTERS_AND_TEXT_WORK)
+    assert not repeat & set(FRESH_WORK_MODULES), repeat & set(FRESH_WORK_MODULES)
 
 
 def test_a_loaded_document_is_normalized_once(
