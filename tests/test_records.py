@@ -203,3 +203,20 @@ def test_to_pandas_without_pandas_says_what_to_install(
     with pytest.raises(ImportError, match=r"to_pandas needs pandas.*pip install pandas"):
         comparison.to_pandas("documents")
     assert comparison.document_rows()  # the rows themselves need nothing
+
+
+def test_count_columns_are_written_as_they_are() -> None:
+    """A table whose last columns hold counts (the phrases table: one per document) writes
+    them unguarded and unchanged; the columns before are guarded as ever (``=`` starts a
+    formula: apostrophe), None is an empty cell; one count column works too."""
+    from policydiff.records import Table
+
+    rows = [{"text": "=SUM(A1)", "kind": None, "北京": 0, "上海": 12},
+            {"text": "两新", "kind": "slogan", "北京": 3, "上海": 0}]  # fmt: skip
+    two = Table(("text", "kind", "北京", "上海"), rows, counts_from=2)
+    assert table_csv(two) == "text,kind,北京,上海\n'=SUM(A1),,0,12\n两新,slogan,3,0\n"
+    assert table_csv(two) == table_csv(Table(two.columns, rows))  # the same as cell by cell
+    one = Table(("text", "上海"), [{"text": "两新", "上海": 7}], counts_from=1)
+    assert table_csv(one) == "text,上海\n两新,7\n"
+    none = Table(("text",), [{"text": "两新"}], counts_from=1)
+    assert table_csv(none) == "text\n两新\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,28 +58,38 @@ def locate(phrase_set: PhraseSet, documents: Iterable[Document]) -> PhraseSet:
     roots = {doc.id: doc.root for doc in documents}
     with bulk_allocation():
         occurrences = [o for phrase in phrase_set.phrases for o in phrase.occurrences]
-        where: list[str | None] = [None] * len(occurrences)
-        by_doc: dict[str, list[int]] = {}
-        for t, occ in enumerate(occurrences):
-            by_doc.setdefault(occ.doc, []).append(t)
-        for doc, members in by_doc.items():
+        docs = [o.doc for o in occurrences]
+        spans = [o.span for o in occurrences]
+        number = {doc: k for k, doc in enumerate(dict.fromkeys(docs))}
+        doc_of = np.fromiter(map(number.__getitem__, docs), dtype=np.int64, count=len(docs))
+        table = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+        table = table.reshape(-1, 2)
+        order = np.argsort(doc_of, kind="stable")  # each document's occurrences together
+        cuts = np.searchsorted(doc_of[order], np.arange(len(number) + 1))
+        ids: list[str | None] = [None]  # 0: not located (a document not given)
+        where = np.zeros(len(docs), dtype=np.int64)
+        for doc, k in number.items():
             if doc in roots:
-                spans = np.asarray([occurrences[t].span for t in members], dtype=np.int64)
-                for t, section in zip(members, _deepest_all(roots[doc], spans), strict=True):
-                    where[t] = section
-        located = iter(
-            occ if section is None else Occurrence(occ.doc, occ.span, section)
-            for occ, section in zip(occurrences, where, strict=True)
-        )
+                members = order[cuts[k] : cuts[k + 1]]
+                found, names = _deepest_all(roots[doc], table[members])
+                where[members] = found + len(ids)
+                ids += names
+        sections = [ids[i] for i in where.tolist()]
+        located = [
+            occ if section is None else Occurrence(doc, span, section)
+            for occ, doc, span, section in zip(occurrences, docs, spans, sections, strict=True)
+        ]
+        ends = np.cumsum([len(phrase.occurrences) for phrase in phrase_set.phrases]).tolist()
         phrases = tuple(
-            replace(phrase, occurrences=tuple([next(located) for _ in phrase.occurrences]))
-            for phrase in phrase_set.phrases
+            replace(phrase, occurrences=tuple(located[end - len(phrase.occurrences) : end]))
+            for phrase, end in zip(phrase_set.phrases, ends, strict=True)
         )
     return replace(phrase_set, phrases=phrases)
 
 
-def _deepest_all(root: Section, spans: np.ndarray) -> list[str]:
-    """``_deepest(root, span).id`` for every row of ``spans``."""
+def _deepest_all(root: Section, spans: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """``_deepest(root, span).id`` for every row of ``spans``: an index into the list of
+    section ids returned with it."""
     best = np.zeros(len(spans), dtype=np.int64)  # index into ``ids``; 0: the root
     ids = [root.id]
     level = list(root.children)
@@ -91,7 +102,7 @@ def _deepest_all(root: Section, spans: np.ndarray) -> list[str]:
         best = np.where(inside, len(ids) + safe, best)
         ids += [s.id for s in level]
         level = [child for s in level for child in s.children]
-    return [ids[i] for i in best.tolist()]
+    return best, ids
 
 
 def pair_phrases(

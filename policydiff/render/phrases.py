@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from operator import itemgetter
 
 from policydiff.phrases import Phrase
 from policydiff.records import Table
@@ -225,8 +226,13 @@ def table_csv(table: Table, *, bom: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([csv_cell(c) for c in table.columns])
+    split = len(table.columns) if table.counts_from is None else table.counts_from
+    head, counts = table.columns[:split], table.columns[split:]
+    # count cells as they are: csv writes an int >= 0 as str() does, and it needs no guard
+    tail = itemgetter(*counts) if len(counts) > 1 else (lambda row: (row[counts[0]],))
     for row in table.rows:
-        writer.writerow(["" if row[c] is None else csv_cell(row[c]) for c in table.columns])
+        cells = ["" if row[c] is None else csv_cell(row[c]) for c in head]
+        writer.writerow([*cells, *tail(row)] if counts else cells)
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
@@ -259,7 +265,7 @@ def render_html(report: PhraseReport, *, top: int = TOP, index: str | None = Non
     for d in report.documents:
         parts.append(f'<tr><td class="id">{h(d.id)}</td><td>{h(d.name)}</td><td>{h(d.title)}</td>'
                      f'<td class="path">{h(d.path)}</td></tr>')
-    parts.append("</table></div><h2>Overlap</h2>")
+    parts.append("</table></div><h2>Overlap</h2>")  # the overlap's first line continues it
     if every_pair(report):
         _html_overlap_matrix(report, name, parts)
     else:
@@ -310,9 +316,9 @@ def _html_overlap_matrix(report: PhraseReport, name: dict[str, str], parts: list
     from policydiff.render.page import escape as h
 
     ids = report.phrase_set.doc_ids
-    parts.append('<p class="meta">Jaccard of the phrase sets; below it the share of the row '
-                 "document's Han characters inside phrases it shares with the column document."
-                 '</p><div class="scroll"><table class="grid"><tr><th></th>')
+    parts[-1] += ('<p class="meta">Jaccard of the phrase sets; below it the share of the row '
+                  "document's Han characters inside phrases it shares with the column document."
+                  '</p><div class="scroll"><table class="grid"><tr><th></th>')
     parts += [f"<th>{h(name.get(i, i))}</th>" for i in ids]
     parts.append("</tr>")
     pair = {(o.a, o.b): o for o in report.overlaps}
@@ -334,11 +340,11 @@ def _html_overlap_list(report: PhraseReport, name: dict[str, str], parts: list[s
     every pair: ``every_pair``)."""
     from policydiff.render.page import escape as h
 
-    parts.append(f'<p class="meta">The {len(report.overlaps)} aligned pairs (not every pair of '
-                 "so many documents): Jaccard of the phrase sets; coverage: the share of each "
-                 "document's Han characters inside phrases it shares with the other.</p>"
-                 '<div class="scroll"><table class="grid"><tr><th>a</th><th>b</th>'
-                 "<th>Jaccard</th><th>coverage a</th><th>coverage b</th><th>shared</th></tr>")
+    parts[-1] += (f'<p class="meta">The {len(report.overlaps)} aligned pairs (not every pair '
+                  "of so many documents): Jaccard of the phrase sets; coverage: the share of "
+                  "each document's Han characters inside phrases it shares with the other.</p>"
+                  '<div class="scroll"><table class="grid"><tr><th>a</th><th>b</th>'
+                  "<th>Jaccard</th><th>coverage a</th><th>coverage b</th><th>shared</th></tr>")
     for o in report.overlaps:
         parts.append(f"<tr><td>{h(name.get(o.a, o.a))}</td><td>{h(name.get(o.b, o.b))}</td>"
                      f'<td class="num">{o.jaccard:.2f}</td><td class="num">'
