@@ -319,7 +319,7 @@ def _add_clause_units(
     terms' spans in order and their ends)."""
     target, han_prefix = reading.target, reading.han_prefix
     quoted_new, quoted_ends = quoted
-    new_words = _new_words(target, clause, reading.absent)
+    new_words = _new_words(target, clause, reading.absent, han_prefix)
     for start, end in _merged(reading, clause, smallest):
         s, e = trim(target, start, end, reading.view.at_boundary)
         text = target[s:e]
@@ -528,9 +528,11 @@ def _clause_break_flags(text: str) -> np.ndarray:
 
 
 def _new_words(
-    target: str, clause: Sequence[Span], absent: Callable[[int, int], bool]
+    target: str, clause: Sequence[Span], absent: Callable[[int, int], bool],
+    han_prefix: Sequence[int],
 ) -> list[Span]:
-    """Spans of the words of ``clause`` that the reference never uses.
+    """Spans of the words of ``clause`` that the reference never uses (``han_prefix``: the
+    target's Han characters before each offset).
 
     A word is new when it is absent from the reference and cannot be read as two parts that
     the reference has (调整机制 = 调整 + 机制 is not new; 具身智能 is); for a two-character
@@ -557,9 +559,8 @@ def _new_words(
         singles.clear()
 
     for start, end in clause:
-        token = target[start:end]
-        han = han_count(token)
-        if han == 1 and end - start == 1 and token not in EDGE_PARTICLES:
+        han = han_prefix[end] - han_prefix[start]
+        if han == 1 and end - start == 1 and target[start] not in EDGE_PARTICLES:
             singles.append((start, end))
             continue
         close_singles()
