@@ -444,16 +444,18 @@ def test_a_quoted_saying_is_weaker_than_a_quoted_name() -> None:
     # the quotation is the predicate of its sentence (it begins with the verb 寻找 and the
     # sentence ends with it): the students' words, not a policy. National 2024: 以推进“高效办成
     # 一件事”为牵引 and 香港既是内地航运公司“走出去”的最佳跳板 (Hong Kong 2014) use a name in
-    # their sentence; “派钱” (向全体市民“派钱”。, Hong Kong 2015) is one word, left to the rule
-    # for words.
+    # their sentence; Yunnan 2026's 持续实施“兴滇英才支持计划”。 ends its sentence but is a short
+    # name (4 words), not a clause.
     from policydiff.changes.formulation_reading import Reading, quoted_candidates
 
     doc = _doc(
         "（一）引言\n2013年，《学苑》编印一本名为《香港民族论》的书，主张香港“寻找一条自立自决的出路”。\n"
         "以推进“高效办成一件事”为牵引，提高政务服务水平。\n"
-        "香港既是内地航运公司“走出去”的最佳跳板。\n",
+        "香港既是内地航运公司“走出去”的最佳跳板。\n"
+        "构建科研攻关、人才培养、学科建设、产业发展协同模式。持续实施“兴滇英才支持计划”。\n",
         "d1", "hk-2015.txt",
     )
     kinds = {t: c.kind for t, c in quoted_candidates(Reading.of(doc)).items()}
     assert kinds["寻找一条自立自决的出路"] == "quoted word"
     assert kinds["高效办成一件事"] == "quoted" and kinds["走出去"] == "quoted"
+    assert kinds["兴滇英才支持计划"] == "quoted"

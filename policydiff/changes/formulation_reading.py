@@ -375,17 +375,22 @@ def quoted_candidates(reading: Reading) -> dict[str, Candidate]:
 PREDICATE_ENDS = frozenset("。；！？;!?")
 """What may follow a quotation that is the predicate of its sentence (``_quoted_predicate``)."""
 
+SAYING_WORDS = 5
+"""Least words of a quotation read as a clause of its own (``_quoted_predicate``): shorter
+verb-initial quotations are the slogans reports name (持续实施“兴滇英才支持计划”。)."""
+
 
 def _quoted_predicate(reading: Reading, start: int, after: int) -> bool:
     """Whether the quotation whose text begins at ``start`` (its closing mark ends at
-    ``after``) is the predicate of its sentence: it begins with a verb and holds more than
-    that word, and its sentence or clause ends with it (Hong Kong 2015: 主张香港“寻找一条自立自决
-    的出路”。): somebody's words put in quotation marks, a saying; a name is used in the
-    sentence (以推进“高效办成一件事”为牵引, “走出去”的最佳跳板)."""
+    ``after``) is the predicate of its sentence: a clause of its own — it begins with a verb
+    and has at least ``SAYING_WORDS`` words, not a list (no 、) — and its sentence ends with it
+    (Hong Kong 2015: 主张香港“寻找一条自立自决的出路”。): somebody's words put in quotation
+    marks, a saying. A name is shorter or used in its sentence (以推进“高效办成一件事”为牵引)."""
     k = reading.word_index(start)
-    if k is None or reading.classes[k] != "v" or reading.words[k][1] >= after - 1:
-        return False  # not a verb, or the quotation is that one word (“派钱”: a word)
-    return reading.text[after : after + 1] in PREDICATE_ENDS
+    if k is None or reading.classes[k] != "v" or "、" in reading.text[start:after]:
+        return False
+    words = bisect.bisect_left(reading.words, (after - 1, after - 1)) - k
+    return words >= SAYING_WORDS and reading.text[after : after + 1] in PREDICATE_ENDS
 
 
 BODY_WORDS = ("委员会", "协会", "局", "署", "实验室", "中心", "研究院", "公司")
