@@ -14,7 +14,9 @@ set and the index links the pages (``render.index``).
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,31 +51,65 @@ def change_files(
 ) -> dict[str, Callable[[], str]]:
     """File name -> renderer of every change report of the comparison (``index``: the page
     the HTML reports link back to)."""
+    reports = _Reports(comparison)
     files: dict[str, Callable[[], str]] = {}
-    shared: list[Evidence] = []  # the documents read once for every report (built at need)
+    for pair in reports.pairs:
+        for fmt in FORMATS:
+            files[file_name(*pair, fmt)] = _renderer(partial(reports.report, pair, fmt), fmt, index)
+    if has_peers(comparison):
+        files.update(_distinctive_files(comparison, index, reports.evidence))
+    return files
 
-    def evidence() -> Evidence:
-        if not shared:
+
+class _Reports:
+    """The change reports of a comparison, built when first asked for, on one ``Evidence``
+    (the documents read once for every report), each kept until its three files are rendered.
+    After a document's last report (in the order of ``change_pairs``) what was read of it for
+    its own reports is released (``Evidence.forget``), and so is its normalization trace when
+    the reports computed it (``document.forget_normalization``: a document loaded in a pool
+    worker comes without it; a citation computes it again): 100 corpus documents, 62 reports,
+    about 260 MB less at the end. A report or reading asked for again is built again, the same."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self.pairs = change_pairs(comparison)
+        self.uses = Counter(doc for pair in self.pairs for doc in pair)  # reports to come
+        self.built: dict[tuple[str, str], tuple[ChangeReport, set[str]]] = {}
+        self.traced: dict[str, bool] = {}  # document -> had its normalization before
+        self._evidence: Evidence | None = None
+
+    def evidence(self) -> Evidence:
+        if self._evidence is None:
             from policydiff.changes.build import evidence_of
 
-            shared.append(evidence_of(comparison))
-        return shared[0]
+            self._evidence = evidence_of(self.comparison)
+        return self._evidence
 
-    for a, b in change_pairs(comparison):
-        built: dict[str, ChangeReport] = {}
+    def report(self, pair: tuple[str, str], fmt: str) -> ChangeReport:
+        """The report of ``pair``, for its file in ``fmt``."""
+        held = self.built.get(pair)
+        if held is None:
+            held = self.built[pair] = (self._build(*pair), set(FORMATS))
+        held[1].discard(fmt)
+        if not held[1]:  # its last file: the report is not kept
+            del self.built[pair]
+        return held[0]
 
-        def report(a: str = a, b: str = b, built: dict[str, ChangeReport] = built) -> ChangeReport:
-            if "report" not in built:
-                from policydiff.changes.build import change_report
+    def _build(self, a: str, b: str) -> ChangeReport:
+        from policydiff.changes.build import change_report
+        from policydiff.document import forget_normalization
 
-                built["report"] = change_report(comparison, a, b, evidence=evidence())
-            return built["report"]
-
-        for fmt in FORMATS:
-            files[file_name(a, b, fmt)] = _renderer(report, fmt, index)
-    if has_peers(comparison):
-        files.update(_distinctive_files(comparison, index, evidence))
-    return files
+        docs = [self.comparison.document(a), self.comparison.document(b)]
+        for doc in docs:  # what Document.normalization (a cached property) holds
+            self.traced.setdefault(doc.id, "normalization" in vars(doc))
+        report = change_report(self.comparison, a, b, evidence=self.evidence())
+        for doc in docs:
+            self.uses[doc.id] -= 1
+            if self.uses[doc.id] == 0:
+                self.evidence().forget(doc)
+                if not self.traced[doc.id]:
+                    forget_normalization(doc)
+        return report
 
 
 DISTINCTIVE = "changes-distinctive"
