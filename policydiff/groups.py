@@ -143,11 +143,15 @@ def _extras(
                     continue
                 if _one_child_confirmed(rows, cols, bodies, partner, i, j):
                     weak.append((i, j))
-            i = int(np.argmax(sim[:, j]))
+            i = int(np.argmax(np.where(ok[:, j], sim[:, j], -1.0)))  # best of a compatible role
             if i not in partner or not ok[i, j] or bodies[i, j] < MIN_SPLIT_BODY:
                 continue
             mine, theirs = sim[i, j], sim[i, partner[i]]
-            if mine < options.threshold or mine < options.split_ratio * theirs:
+            if mine < options.threshold:
+                continue
+            if mine < options.split_ratio * theirs and not _as_close_in_words(
+                rows, cols, bodies, partner, i, j
+            ):
                 continue
             if related(cols.sections[j], cols.sections[partner[i]]):
                 continue
@@ -159,6 +163,25 @@ def _extras(
             group = rows.sections[i].id
             out.append((i, j, kind, group) if kind == "split" else (j, i, kind, group))
     return out
+
+
+def _as_close_in_words(
+    rows: SectionFeatures, cols: SectionFeatures, bodies: np.ndarray, partner: dict[int, int],
+    i: int, j: int,
+) -> bool:
+    """Whether left-over section ``j`` shares at least as many of ``i``'s words as ``i``'s own
+    partner does, beside that partner (their parents matched): a second half of ``i``, whatever
+    its heading says (national 2021's （一）保持宏观政策连续性稳定性可持续性 → 2022's （一）着力
+    稳定宏观经济大盘 and （二）着力稳市场主体保就业，加大宏观政策实施力度: body 0.44 against the
+    match's 0.41, score 0.42 against 0.59). Only sections with subsections: the words of a
+    whole task are evidence, those of a short item are not (Hong Kong 2013's 工商及專業服務
+    shares more words with 2014's 解決爭議服務 than with its match 專業服務)."""
+    if not (rows.sections[i].children and cols.sections[j].children):
+        return False
+    up_i, up_j = int(rows.context_parents[i]), int(cols.context_parents[j])
+    beside = (up_i >= len(rows.sections) and up_j >= len(cols.sections)) or (
+        partner.get(up_i) == up_j)
+    return beside and bool(bodies[i, j] >= bodies[i, partner[i]])
 
 
 def _covers(bodies: np.ndarray, i: int, members: list[int]) -> bool:

@@ -61,6 +61,12 @@ _LEAD_CLAUSE_MARKS = "，、,；;：:“”"
 
 _CLOSING_OPENERS = ("各位代表", "同志们", "代表们", "各位委员")
 
+_LIST_OPENER_END = "：:"
+"""How a sentence that opens a list ends (``我們會：`` before ``（1）…``)."""
+
+_CUT_OFF = ("……", "......")
+"""How a sentence cut off by an interruption ends in a Hong Kong transcript."""
+
 _LIST_ITEM_END = "。；;及"
 """How the paragraph of a list item ends (a heading line has no final punctuation)."""
 
@@ -87,6 +93,7 @@ MAX_PLAIN_HEADING = 40  # unnumbered heading lines are short
 MAX_LEAD_SENTENCE = 20  # unnumbered lead sentences are shorter still
 MIN_BODY_LINE = 40
 MIN_SHORT_BODY = 20  # a complete sentence this long under a short heading line is body text
+MIN_LIST_OPENER = 12  # so is a shorter sentence opening a list, or one cut off
 EMPTY_BODY = 10
 """A heading with fewer characters of body than this before its first subsection (or its end)
 has no text of its own (``is_group_title``; ``features.SectionFeatures.empty``)."""
@@ -187,15 +194,22 @@ def _is_body_line(text: str, span: tuple[int, int], heading: str = "") -> bool:
     """A paragraph of body text. With ``heading`` (the line before it), a shorter complete
     sentence also counts when it is at least twice the heading's length and
     ``MIN_SHORT_BODY`` long (Hong Kong 2014: ``專業服務`` / ``香港高質素的專業人才及制度，
-    具有良好的潛質及競爭能力進一步向國際發展。``)."""
+    具有良好的潛質及競爭能力進一步向國際發展。``). A sentence that opens a list (it ends in
+    ``：``) or one cut off by an interruption of the speech (``......``) is body text however
+    short beside its heading (Hong Kong 2013: ``短中期增加資助房屋供應`` / ``我們會加大加快資助
+    房屋的供應：``; ``關愛基金`` / ``“關愛基金”至今推出了18個援助項目，成功識別未能受惠於現有
+    社會......``)."""
     line = text[span[0] : span[1]].strip()
     if len(line) >= 2 * MIN_BODY_LINE or (
         len(line) >= MIN_BODY_LINE and line[-1:] in _BODY_LINE_END
     ):
         return True
-    return bool(heading) and (
-        len(line) >= max(MIN_SHORT_BODY, 2 * len(heading)) and line[-1:] in _LEAD_SENTENCE_END
-    )
+    if not heading:
+        return False
+    if len(line) >= MIN_LIST_OPENER and (line[-1:] in _LIST_OPENER_END or line.endswith(_CUT_OFF)):
+        return True
+    return (len(line) >= max(MIN_SHORT_BODY, 2 * len(heading))
+            and line[-1:] in _LEAD_SENTENCE_END)
 
 
 def _is_plain_line(text: str, span: tuple[int, int]) -> bool:
@@ -350,18 +364,25 @@ def _lead_events(
     and after such items share the parent above them (national 2017: ``精准加力补短板。``
     after ``多措并举降成本。…五是…``, ``促进消费稳定增长。…一要…二要…三要…`` before
     ``积极扩大有效投资。``).
+
+    A report that gives its sub-headings lines of their own writes no run-in heading below
+    them: the paragraphs under a plain heading line open with ordinary sentences (Hong Kong
+    2015, under ``高增值航運服務``: ``擴充業界人才庫同樣重要。政府於去年4月成立…``). Nor is a
+    numbered paragraph that is no heading (an item of a list, ``_is_list_item``) a lead: its
+    first sentence names the item (Hong Kong 2015: ``（1）及早識別。衞生署會…``).
     """
     starts = {e.start for e in events}
     groups: dict[int, list[_Event]] = {}
-    boundaries = sorted(e.start for e in events if e.relative < 2 and not e.inline)
+    parents = sorted((e for e in events if e.relative < 2 and not e.inline), key=lambda e: e.start)
+    boundaries = [e.start for e in parents]
     for span in lines:
-        if span[0] >= stop or span[0] in starts:
+        if span[0] >= stop or span[0] in starts or _line_marker(text, *span) is not None:
             continue
         lead = _lead_sentence(text, span)
         if lead is None:
             continue
         k = bisect.bisect_left(boundaries, span[0])
-        if k == 0:
+        if k == 0 or parents[k - 1].kind == "plain":
             continue
         groups.setdefault(boundaries[k - 1], []).append(lead)
     kept: list[_Event] = []

@@ -206,3 +206,19 @@ def test_assignment_is_optimal(rows):
     assert len(pairs) == min(score.shape)
     assert len({i for i, _ in pairs}) == len(pairs) == len({j for _, j in pairs})
     assert sum(score[i, j] for i, j in pairs) == pytest.approx(brute_force_best(score), abs=1e-9)
+
+
+def test_a_flat_section_holding_a_title_s_group_matches_the_title(corpus_dir):
+    # Hong Kong 2013, line 116: "短中期增加房屋土地供應" / "政府會採取一系列強力措施，增加短中期的
+    # 房屋土地供應：" / "(1) 我去年8月宣佈，將36幅…改作房屋發展" … "(10) …": its measures
+    # are items of its text. Hong Kong 2014 gives the same measures headings under the title
+    # "短中期土地供應" (精簡程序改善機制, 適度增加發展密度…, 檢討土地用途 …). The title has no
+    # text of its own, but the 2013 section holds its group's content: they are parallel.
+    c = compare([corpus_dir / "hk-policy-address-2013-zht.txt",
+                 corpus_dir / "hk-policy-address-2014-zht.txt"])
+    doc_a, doc_b = c.documents
+    al = c.alignment(doc_a.id, doc_b.id)
+    title = next(s for s in doc_b.sections if s.heading == "短中期土地供应")
+    assert title.title
+    pairs = {(doc_a.section(m.a).heading, doc_b.section(m.b).heading) for m in al.matches}
+    assert ("短中期增加房屋土地供应", "短中期土地供应") in pairs

@@ -81,3 +81,16 @@ def test_a_lead_and_its_items_split_into_two_tasks(corpus_dir: Path) -> None:
     assert parts == {"大幅降低企业非税负担": "match", "进一步减轻企业税负": "split"}
     five = next(c for c in cost.children if c.label == "五是")
     assert all(m.a != five.id for m in al.matches)
+
+
+def test_a_task_split_into_two_tasks_of_different_headings(corpus_dir: Path) -> None:
+    # National 2021, line 132: "（一）保持宏观政策连续性稳定性可持续性，促进经济运行在合理区间。"
+    # (fiscal policy, 优化和落实减税政策, monetary policy, 就业优先政策). 2022 gives it two tasks:
+    # line 108 "（一）着力稳定宏观经济大盘，保持经济运行在合理区间。" and line 125 "（二）着力稳市场
+    # 主体保就业，加大宏观政策实施力度。完善减负纾困等政策，…" (实施新的组合式税费支持政策, 落实
+    # 落细稳就业举措). 2022's （二） shares as many of 2021's （一）'s words as 2022's （一）
+    # does, though its heading is not alike: one split group, not a new task.
+    doc_a, doc_b, al = _aligned(corpus_dir, "national-2021.txt", "national-2022.txt")
+    first = next(s for s in doc_a.sections if s.label == "（一）")
+    members = {(_name(doc_b, b)[:7], kind) for a, b, kind in _group(al, first.id) if a == first.id}
+    assert members == {("（一）着力稳定", "match"), ("（二）着力稳市", "split")}

@@ -158,3 +158,44 @@ def test_group_titles_are_segmentation_s_word(corpus_dir: Path) -> None:
     points = next(s for s in national.sections if s.heading.startswith("做好今年政府工作"))
     assert [c.label for c in points.children][:2] == ["一是", "二是"]
     assert not points.title
+
+
+def test_hong_kong_2015_headings_above_a_list_are_found(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "hk-policy-address-2015-zht.txt")
+    care = part(doc, "扶贫安老助弱")
+    helping = next(s for s in care.children if s.heading == "助弱")
+    # Line 183: "精神病患者及康復者", line 184: " 根據精神健康檢討委員會的初步建議，政府會循4個方面
+    # 加強支援精神病患者：" (35 characters, opening the list "(1) 增加小欖醫院的病床…"); line
+    # 189: "有特殊教育需要的學生", line 190: " 我們會從4方面加強支援有特殊需要的兒童及其家人：".
+    assert headings(helping)[:3] == ["极须援助的家庭和儿童", "精神病患者及康复者",
+                                     "有特殊教育需要的学生"]
+    population = part(doc, "优化人口创建未来")
+    # Line 211: "釋放本地勞動潛力" / " 第一項策略，是釋放本地勞動潛力。我們會：" and line 219:
+    # "吸引外來人才" / " 第三項策略，是推行以下的優化措施，更積極招攬外來的人才和專才：".
+    assert headings(population)[:3] == ["释放本地劳动潜力", "培育本地人力", "吸引外来人才"]
+
+
+def test_hong_kong_2015_numbered_items_and_narrative_leads_are_body(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "hk-policy-address-2015-zht.txt")
+    # Line 191: "(1) 及早識別。衞生署會加強現有兒童體能智力測驗中心的跨專業醫療人手，…": an item
+    # of the list under 有特殊教育需要的學生, not a heading of its own.
+    pupils = next(s for s in doc.sections if s.heading == "有特殊教育需要的学生")
+    assert pupils.children == ()
+    assert "及早识别" in doc.text[pupils.own_span[0] : pupils.own_span[1]]
+    # Line 48: " 擴充業界人才庫同樣重要。政府於去年4月成立…" under the sub-heading line
+    # "高增值航運服務", and line 322: " 政府會繼續為藝團和藝術家開拓空間。…" under "文化及體育":
+    # paragraphs opening with an ordinary sentence, not run-in headings.
+    for heading in ("高增值航运服务", "文化及体育"):
+        assert next(s for s in doc.sections if s.heading == heading).children == ()
+
+
+def test_hong_kong_2013_headings_above_a_short_opening_are_found(corpus_dir: Path) -> None:
+    doc = load_document(corpus_dir / "hk-policy-address-2013-zht.txt")
+    found = {s.heading for s in doc.sections}
+    # Line 96: "短中期增加資助房屋供應" / " 我們會加大加快資助房屋的供應：" (15 characters, then
+    # "(1) 在2018年起的5年內，…"); line 116: "短中期增加房屋土地供應" / " 政府會採取一系列強力措施，
+    # 增加短中期的房屋土地供應："; line 179: "關愛基金" / " “關愛基金”至今推出了18個援助項目，
+    # 成功識別未能受惠於現有社會......" (the speech is interrupted, then said again).
+    assert {"短中期增加资助房屋供应", "短中期增加房屋土地供应", "关爱基金"} <= found
+    # The list items under them stay body: line 99 "(3) 我會邀請房協增建資助房屋。…".
+    assert not any(h.startswith(("（3）", "(3)")) for h in found)
