@@ -333,6 +333,89 @@ def mining_report(m: dict[str, Any], rev: str) -> None:
               f"{before['peak_mb']:5.0f} MB = x{now['cpu'] / before['cpu']:.2f} CPU")
 
 
+REPORT_CHILD = """
+import json, os, resource, sys, time
+from pathlib import Path
+def cpu():
+    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+marks, last = [], cpu()
+def mark(stage):
+    global last
+    now = cpu()
+    marks.append([stage, now - last, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  os.getloadavg()[0]])
+    last = now
+from policydiff.comparison import compare
+from policydiff.formats.phrases import render_json
+from policydiff.render.phrases import render_html, render_markdown, table_csv
+from policydiff import records
+comparison = compare(Path(sys.argv[1]).read_text("utf-8").split("\\n"))
+mark("load (read .. tokenize)")
+comparison.pairs
+mark("pair choice")
+comparison.phrases()
+mark("phrase mining")
+report = comparison.phrase_report()
+mark("phrase report (locate, themes, overlap, new/dropped)")
+size = len(render_json(report))
+mark("phrases.json")
+render_markdown(report), render_html(report)
+mark("phrases.md, phrases.html")
+for name in records.REPORT_TABLES:
+    table_csv(records.table(name, comparison, report=report))
+mark("report CSV tables")
+print(json.dumps({"marks": marks, "json_chars": size, "changes": len(report.changes),
+                  "occurrences": sum(len(p.occurrences) for p in report.phrase_set.phrases)}))
+"""
+"""What the phrase-report figures run: what ``compare`` does for its phrase outputs, stage by
+stage, in the library (the command line refuses more than 300 documents): CPU seconds of the
+process and its workers, the process's peak RSS after each stage, the load average."""
+
+
+def phrase_report_stages(tmp: Path, sizes: Sequence[int], rev: str | None) -> dict[str, Any]:
+    """``REPORT_CHILD`` on synthetic corpora of ``sizes`` documents, with this code and with
+    ``rev``'s (when given), one process each (loading, cold, is timed apart)."""
+    out: dict[str, Any] = {}
+    codes = [("now", ROOT)] + ([("before", extract(tmp, rev))] if rev else [])
+    for count in sizes:
+        paths = [str(p) for p in synthesize(tmp / f"report-{count}", count)]
+        listing = tmp / f"report-{count}.list"
+        listing.write_text("\n".join(paths), "utf-8")
+        for who, code in codes:
+            env = {**environment(tmp / f"cache-report-{who}", code), "OMP_NUM_THREADS": "1"}
+            proc = subprocess.run([sys.executable, "-c", REPORT_CHILD, str(listing)], cwd=code,
+                                  env=env, capture_output=True, text=True)  # fmt: skip
+            if proc.returncode:
+                raise SystemExit(f"phrase report of {count} documents failed:\n"
+                                 f"{proc.stderr[-2000:]}")  # fmt: skip
+            out.setdefault(str(count), {})[who] = json.loads(proc.stdout.splitlines()[-1])
+    return out
+
+
+def phrase_report_report(r: dict[str, Any], rev: str | None) -> None:
+    print(f"\nPhrase outputs of compare, stage by stage (library; CPU s of the process and its "
+          f"workers, peak RSS of the process, load average; before = {rev or '-'})")
+    sizes = sorted(r, key=int)
+    for count in sizes:
+        for who, row in r[count].items():
+            total = sum(m[1] for m in row["marks"][1:])  # loading apart
+            print(f"  {int(count):>5,} documents, {who:<6}: {total:7.1f} s CPU without loading; "
+                  f"{row['occurrences']:,} occurrences, {row['changes']} new/dropped pairs, "
+                  f"phrases.json {row['json_chars'] / 1e6:.0f} M characters")
+            for stage, seconds, peak, load in row["marks"]:
+                print(f"      {stage:<54}{seconds:7.1f} s  peak {peak:6.0f} MB  load {load:.1f}")
+    if len(sizes) >= 2:
+        first, last = r[sizes[0]], r[sizes[-1]]
+        for who in last:
+            if who not in first:
+                continue
+            a, b = (sum(m[1] for m in x[who]["marks"][1:]) for x in (first, last))
+            power = math.log(b / a) / math.log(int(sizes[-1]) / int(sizes[0]))
+            print(f"  growth exponent {int(sizes[0]):,} -> {int(sizes[-1]):,} documents ({who}),"
+                  f" CPU without loading: {power:.2f} (1 = linear)")
+
+
 def identity(tmp: Path, rev: str) -> dict[str, Any]:
     """Outputs of the current code against ``rev``'s on two documents and --all-pairs."""
     old = tmp / "baseline"
@@ -444,6 +527,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mining-rev", default=MINING_BASELINE_REV)
     parser.add_argument("--only-mining", action="store_true",
                         help="the phrase-mining figures only")
+    parser.add_argument("--phrase-report", default="",
+                        help="synthetic corpus sizes for the stages of compare's phrase outputs "
+                             "(e.g. 200,1000); only these figures are then measured")
+    parser.add_argument("--report-rev", default="",
+                        help="also run the phrase-report stages with this revision's code")
     parser.add_argument("--no-identity", action="store_true")
     parser.add_argument("--json", default=str(ROOT / "bench-results" / "targets.json"))
     args = parser.parse_args(argv)
@@ -463,6 +551,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="policydiff-targets-") as name:
         tmp = Path(name)
+        if args.phrase_report:
+            sizes = [int(x) for x in args.phrase_report.split(",")]
+            keep("phrase_report", phrase_report_stages(tmp, sizes, args.report_rev or None))
+            phrase_report_report(results["phrase_report"], args.report_rev or None)
+            print(f"load average at the end {os.getloadavg()}")
+            return 0
         sizes = [int(x) for x in args.mining.split(",") if int(x)]
         if sizes and not args.quick:
             print(f"... phrase mining {sizes}", file=sys.stderr, flush=True)
