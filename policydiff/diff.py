@@ -790,6 +790,38 @@ def _core_length(text: str) -> int:
     return len(_core(text))
 
 
+def _similar_pairs(left: list[str], right: list[str]) -> list[tuple[float, int, int]]:
+    """``(score, x, y)`` of every pair ``left[x]``, ``right[y]`` whose ``rapidfuzz`` ratio is
+    at least ``MOVE_MIN_SIMILARITY`` (as 0-100). Only pairs of lengths that can reach it are
+    scored: the ratio is 200 x common characters / (sum of the lengths), at most 200 x the
+    shorter length / the sum, so each length of ``left`` is scored against the pieces of
+    ``right`` within that length window (one ``cdist`` per length; a window a character wider
+    on each side than the bound, the cutoff decides)."""
+    from rapidfuzz import fuzz, process
+
+    cutoff = MOVE_MIN_SIMILARITY * 100
+    order = sorted(range(len(right)), key=lambda y: len(right[y]))
+    lengths = [len(right[y]) for y in order]
+    by_length: dict[int, list[int]] = {}
+    for x, piece in enumerate(left):
+        by_length.setdefault(len(piece), []).append(x)
+    pairs: list[tuple[float, int, int]] = []
+    for length, xs in by_length.items():
+        lo = bisect.bisect_left(lengths, int(length * cutoff / (200 - cutoff)) - 1)
+        hi = bisect.bisect_right(lengths, int(length * (200 - cutoff) / cutoff) + 1)
+        if lo >= hi:
+            continue
+        ys = order[lo:hi]
+        scores = process.cdist(
+            [left[x] for x in xs], [right[y] for y in ys], scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+        )
+        pairs.extend(
+            (float(scores[i, j]), xs[i], ys[j]) for i, j in zip(*scores.nonzero(), strict=True)
+        )
+    return pairs
+
+
 def find_moves(diffs: Sequence[TextDiff]) -> list[Move]:
     """Text deleted in one place and inserted in another, within or across the diffs.
 
@@ -818,15 +850,7 @@ def find_moves(diffs: Sequence[TextDiff]) -> list[Move]:
     if not deleted or not inserted:
         return []
     if len(deleted) * len(inserted) <= MOVE_MAX_COMPARISONS:
-        from rapidfuzz import fuzz, process
-
-        scores = process.cdist(
-            [d[3] for d in deleted],
-            [i[3] for i in inserted],
-            scorer=fuzz.ratio,
-            score_cutoff=MOVE_MIN_SIMILARITY * 100,
-        )
-        pairs = [(float(scores[x, y]), x, y) for x, y in zip(*scores.nonzero(), strict=True)]
+        pairs = _similar_pairs([d[3] for d in deleted], [i[3] for i in inserted])
     else:
         by_text: dict[str, list[int]] = {}
         for y, piece in enumerate(inserted):

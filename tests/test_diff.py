@@ -137,6 +137,17 @@ def test_in_place_rewrite_is_not_a_move() -> None:
     assert diff.moves == ()
 
 
+def test_move_candidates_are_scored_only_within_reach_of_the_cutoff() -> None:
+    from policydiff.diff import _similar_pairs
+
+    # 11 characters against the same 11 and a full stop: ratio 200 x 11 / 23 = 95.65 (a move);
+    # against 19 characters holding them: at most 200 x 11 / 30 = 73 (never scored, none)
+    piece = "加快建设现代化产业体系"
+    pairs = _similar_pairs([piece], [f"{piece}。", f"{piece}和推进高质量发展"])
+    assert [(round(score, 2), x, y) for score, x, y in pairs] == [(95.65, 0, 0)]
+    assert _similar_pairs([piece], []) == [] and _similar_pairs([], [piece]) == []
+
+
 def test_ignore_punctuation_compares_without_hiding_the_text() -> None:
     a, b = "坚持稳中求进，以进促稳", "坚持稳中求进,以进促稳"
     assert changes(diff_texts(a, b)) == [("replace", "，", ",")]
