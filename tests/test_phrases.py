@@ -377,6 +377,17 @@ def test_new_phrases_really_are_absent_from_the_previous_document(docs: list[lis
             assert all(before[s:e] == unit.text for s, e in unit.spans)
 
 
+def test_trim_of_han_characters_only_cuts_particles_and_non_boundaries() -> None:
+    from policydiff.phrases.trim import trim
+
+    text = "坚持高质量发展的"  # 坚持/高质量/发展/的
+    anywhere = lambda o: True  # noqa: E731
+    assert trim(text, 0, 7, anywhere) == (0, 7)  # nothing to cut
+    assert trim(text, 0, 8, anywhere) == (0, 7)  # the trailing 的
+    assert trim(text, 0, 7, lambda o: o in (0, 2, 5, 8)) == (0, 5)  # 7 is no boundary
+    assert trim("性住房需求", 0, 5, anywhere) == (1, 5)  # 性 ends the word before
+
+
 def test_matching_lengths_of_both_texts_from_one_suffix_array() -> None:
     from policydiff.phrases.novelty import _mutual_matching_lengths
 

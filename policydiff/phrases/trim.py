@@ -9,7 +9,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from policydiff.chars import UNIFIED_AND_EXT_A_RANGES, after_unopened
+from policydiff.chars import (
+    HAN_OR_ZERO_CLASS,
+    UNIFIED_AND_EXT_A_RANGES,
+    LazyPattern,
+    after_unopened,
+)
 from policydiff.phrases.model import Span, WordSpans, han_count
 from policydiff.phrases.rules import (
     BRACKET_RE,
@@ -117,9 +122,19 @@ def _balanced_end(text: str, start: int, end: int) -> bool:
     return partner in text[start : end - 1]
 
 
+_HAN_RUN = LazyPattern(f"[{HAN_OR_ZERO_CLASS}]+")
+
+
 def trim(text: str, start: int, end: int, ok: Callable[[int], bool]) -> tuple[int, int]:
     """Shrink ``[start, end)`` until both ends are word boundaries (``ok``) and neither end is
     punctuation, space or an edge particle (balanced quotes excepted)."""
+    if (
+        start < end and ok(start) and ok(end)
+        and text[start] not in EDGE_PARTICLES and text[start] not in LEADING_SUFFIXES
+        and text[end - 1] not in EDGE_PARTICLES and text[end - 1] not in TRAILING_PARTICLES
+        and _HAN_RUN.compiled.fullmatch(text, start, end) is not None
+    ):
+        return start, end  # Han characters only, ends at boundaries: nothing to cut below
     while start < end:
         changed = False
         while start < end and not ok(start):
