@@ -71,12 +71,13 @@ _LIST_ITEM_END = "。；;及"
 """How the paragraph of a list item ends (a heading line has no final punctuation)."""
 
 _NARRATIVE_OPENING = re.compile(
-    r"(?:回顾)?(?:过去的?|近)?[一二三四五六七八九十两]+年(?:来|里|间|中)?，|(?:新的一年|今年|去年)，"
+    r"(?:回顾)?(?:过去的?|近|未来)?[一二三四五六七八九十两]+年(?:来|里|间|中)?，|(?:新的一年|今年|去年)，"
 )
 """A sentence opening with a time phrase and a comma tells what happened; it is a run-in
 heading only when a sibling lead opens with the same phrase (national 2018: six leads
 ``五年来，…``), not alone (national 2025: ``过去一年，我国发展历程很不平凡。`` then
-``回顾过去一年，成绩来之不易。``)."""
+``回顾过去一年，成绩来之不易。``; Hong Kong 2015's closing: ``未來一年，也是香港政制發展的關鍵
+一年。``)."""
 
 _CAPTION = re.compile(r"(?:表|图|圖|地图|地圖)\s*\d+")
 """The caption of a figure or table (Hong Kong 2017: ``表1``, ``地圖3``): a line, not the title

@@ -187,6 +187,10 @@ def test_hong_kong_2015_numbered_items_and_narrative_leads_are_body(corpus_dir: 
     # paragraphs opening with an ordinary sentence, not run-in headings.
     for heading in ("高增值航运服务", "文化及体育"):
         assert next(s for s in doc.sections if s.heading == heading).children == ()
+    # Line 346: " 未來一年，也是香港政制發展的關鍵一年。…" in （十二）結語 opens with a time phrase,
+    # as a narrative does; the one other lead there, line 347's "民生將是政府未來一年施政的另一個
+    # 重要範疇。", is then alone: the closing chapter has no sub-headings.
+    assert part(doc, "结语").children == ()
 
 
 def test_hong_kong_2013_headings_above_a_short_opening_are_found(corpus_dir: Path) -> None:
