@@ -40,6 +40,7 @@ import os
 import sys
 import threading
 from importlib import metadata, resources
+from itertools import accumulate
 from typing import Any, Protocol
 
 Span = tuple[int, int]
@@ -294,13 +295,8 @@ def word_class(word: str) -> str:
 
 def tokenize_spans(text: str) -> list[Span]:
     """The ``(start, end)`` character span of every token of ``text``, in order, tiling it."""
-    spans: list[Span] = []
-    pos = 0
-    for token in tokenize(text):
-        end = pos + len(token)
-        spans.append((pos, end))
-        pos = end
-    return spans
+    ends = list(accumulate(map(len, tokenize(text))))
+    return list(zip([0, *ends[:-1]], ends, strict=True)) if ends else []
 
 
 _JIEBA_ASCII = frozenset(
