@@ -155,13 +155,15 @@ class _Corpus:
     series and by each peer). An inverted index of every two characters in a row (pair ->
     mask of the reports holding it; one of single characters) leaves only the reports holding
     every pair of a text to be searched (``str.find``); a text of one or two characters needs
-    no search. A report added later is searched when a text is next asked about."""
+    no search. A report added later is filtered when a text is next asked about; the reports
+    left are searched only when a question needs them (``holders``)."""
 
     def __init__(self) -> None:
         self.others: list[_Other] = []
         self._chars: dict[str, int] = {}
         self._pairs: dict[str, int] = {}
-        self._found: dict[str, tuple[int, int]] = {}  # text -> (holders, reports searched)
+        # text -> [reports found holding it, candidates not searched yet, reports filtered]
+        self._found: dict[str, list[int]] = {}
 
     def add(self, folded: str, year: int | None, quoted: tuple[str, ...]) -> _Other:
         other = _Other(folded, year, quoted, self, len(self.others))
@@ -173,30 +175,43 @@ class _Corpus:
                 index[key] = index.get(key, 0) | bit
         return other
 
-    def holders(self, folded: str) -> int:
-        """The mask of the reports whose folded text contains ``folded``."""
-        count = len(self.others)
-        mask, searched = self._found.get(folded, (0, 0))
-        if searched == count:
-            return mask
-        fresh = (1 << count) - (1 << searched)  # the reports not searched yet
+    def holders(self, folded: str, within: int = -1, *, first: bool = False) -> int:
+        """The mask of the reports of ``within`` (a mask; default: all) whose folded text
+        contains ``folded``; ``first``: stop at the first one found (a test of whether any
+        does). Each report is searched at most once per text: the reports holding all its
+        pairs wait as candidates until a question needs them."""
+        entry = self._found.get(folded)
+        if entry is None:
+            entry = self._found[folded] = [0, 0, 0]
+        holders, candidates, counted = entry  # counted: the reports filtered so far
+        if counted < len(self.others):
+            fresh = self._candidates(folded, (1 << len(self.others)) - (1 << counted))
+            if len(folded) <= 2:  # the index is the answer
+                holders |= fresh
+            else:
+                candidates |= fresh
+            counted = len(self.others)
+        todo = candidates & within
+        while todo and not (first and holders & within):
+            low = todo & -todo
+            if folded in self.others[low.bit_length() - 1].folded:
+                holders |= low
+            candidates ^= low
+            todo ^= low
+        entry[:] = holders, candidates, counted
+        return holders & within
+
+    def _candidates(self, folded: str, fresh: int) -> int:
+        """The reports of ``fresh`` (a mask) holding every character (one) or every pair of
+        characters in a row (more) of ``folded``: for one or two characters, the answer."""
         if len(folded) < 2:
-            mask |= fresh & self._chars.get(folded, 0) if folded else fresh
-        else:
-            pairs = self._pairs
-            for k in range(len(folded) - 1):
-                fresh &= pairs.get(folded[k : k + 2], 0)
-                if not fresh:
-                    break
-            if len(folded) == 2:
-                mask |= fresh
-            while fresh and len(folded) > 2:
-                low = fresh & -fresh
-                if folded in self.others[low.bit_length() - 1].folded:
-                    mask |= low
-                fresh ^= low
-        self._found[folded] = (mask, count)
-        return mask
+            return fresh & self._chars.get(folded, 0) if folded else fresh
+        pairs = self._pairs
+        for k in range(len(folded) - 1):
+            fresh &= pairs.get(folded[k : k + 2], 0)
+            if not fresh:
+                break
+        return fresh
 
 
 class _Index:
@@ -217,8 +232,10 @@ class _Index:
         # in the corpus's order, each once: the set bits of a mask are the list, in order
         self._by_bits = all(a < b for a, b in itertools.pairwise(numbers))
 
-    def _holders(self, folded: str) -> int:
-        return self._corpus.holders(folded) & self._mask if self._corpus is not None else 0
+    def _holders(self, folded: str, *, first: bool = False) -> int:
+        if self._corpus is None:
+            return 0
+        return self._corpus.holders(folded, self._mask, first=first)
 
     def having(self, folded: str) -> list[_Other]:
         """The reports whose folded text contains ``folded``, in their order."""
@@ -237,8 +254,9 @@ class _Index:
         return found
 
     def holds(self, folded: str) -> bool:
-        """Whether any of the reports contains ``folded``."""
-        return bool(self._holders(folded))
+        """Whether any of the reports contains ``folded`` (searching until one does)."""
+        found = self._having.get(folded)
+        return bool(found) if found is not None else bool(self._holders(folded, first=True))
 
 
 class Evidence:
