@@ -211,7 +211,7 @@ def test_gold_names_each_name_one_section(corpus_dir: Path) -> None:
 
 def test_tuning_gold(corpus_dir: Path) -> None:
     # Issue 14's targets, reached on the tuning gold: recall >= 95 % (95.6 %), both-named
-    # precision >= 97 % (100 %), touching precision >= 90 % (93.4 %). Its last target, every
+    # precision >= 97 % (100 %), touching precision >= 90 % (94.3 %). Its last target, every
     # split and merge found as a whole group, is not reached: 6 of 7 (docs/alignment.md: the
     # 18th -> 19th Congress's （三）加大自然生态系统和环境保护力度 split is missed); the floor
     # is the figure reached, so that a change that loses a group fails here.
@@ -249,7 +249,8 @@ def test_older_held_out_gold_floors(corpus_dir: Path) -> None:
     # measured on them are floors: recall 104 of 109 (95.4 %), both-named 104 of 105 (99.0 %),
     # touching 104 of 117 (88.9 %, under the 90 % target: the xfail below); since the splits
     # by words (docs/alignment.md) both-named 105 of 106, touching 105 of 118 (89.0 %), groups
-    # 1 of 2 (2021's （一） split into 2022's （一） and （二）), no floor.
+    # 1 of 2 (2021's （一） split into 2022's （一） and （二）), no floor; with a theme-less
+    # section neutral to a themed one (align.NO_THEME) touching 105 of 117 (89.7 %).
     recall, both, touching, report = _older_held_out()
     assert recall >= 0.954, report
     assert both >= 0.990, report
@@ -257,7 +258,7 @@ def test_older_held_out_gold_floors(corpus_dir: Path) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "older held-out set: touching precision 89.0 % (105 of 118), under issue 14's 90 %: the "
+    "older held-out set: touching precision 89.7 % (105 of 117), under issue 14's 90 %: the "
     "19th -> 20th Congress report's 依法治国 and 国家安全 tasks that became chapters, Hong Kong "
     "2014's 房屋 / 长远房屋策略 crosswise, national 2021's 十四五 targets (docs/alignment.md)"
 ))
