@@ -222,3 +222,19 @@ def test_a_flat_section_holding_a_title_s_group_matches_the_title(corpus_dir):
     assert title.title
     pairs = {(doc_a.section(m.a).heading, doc_b.section(m.b).heading) for m in al.matches}
     assert ("短中期增加房屋土地供应", "短中期土地供应") in pairs
+
+
+def test_a_section_without_a_theme_does_not_disagree_with_a_themed_one(corpus_dir):
+    # Hong Kong 2013, line 107: "土地供應理念和目標" (land short, housing, "增加短、中和長期的
+    # 土地供應"), and Hong Kong 2014, line 217: "土地供應" ("房屋短缺問題是嚴重的。…要提供足夠
+    # 土地以達到未來10年的房屋供應目標"): the same job, near-identical headings. The theme
+    # taxonomy has no word for land supply: 2014's section has no theme, 2013's one weak one
+    # (overview). That is no disagreement; the unthemed 短中期增加資助房屋供應 (public housing
+    # units) must not take 土地供應 for want of a theme.
+    c = compare([corpus_dir / "hk-policy-address-2013-zht.txt",
+                 corpus_dir / "hk-policy-address-2014-zht.txt"])
+    doc_a, doc_b = c.documents
+    al = c.alignment(doc_a.id, doc_b.id)
+    land = next(s for s in doc_b.sections if s.heading == "土地供应")
+    partners = {doc_a.section(m.a).heading: m.kind for m in al.matches if m.b == land.id}
+    assert partners == {"土地供应理念和目标": "match"}
