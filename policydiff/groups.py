@@ -8,7 +8,9 @@ left over, the extra partners of a matched section, and checks each group:
   nearly as well with it as that partner's own match (``AlignOptions.split_ratio``), whose body
   covers it (``MIN_SPLIT_BODY``), of a compatible role and not inside that partner; the group
   is kept only when its members cover the shared section clearly better together than the best
-  of them alone (``SPLIT_GAIN``);
+  of them alone (``SPLIT_GAIN``); a left-over task with subsections that shares as many of the
+  section's words as its partner does, beside that partner, is a candidate whatever its score
+  (``_as_close_in_words``);
 - by an item: a list item matched outside its parent's partner, to a section beside that
   partner that is closer in words to the whole parent than to the item, stands for its parent
   (``lifted_items``, called by ``policydiff.align`` before the groups above);
