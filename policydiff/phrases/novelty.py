@@ -248,10 +248,12 @@ class _View:
         han_prefix = np.asarray(self.han_prefix, dtype=np.int64)
         break_prefix = np.asarray(self.break_prefix, dtype=np.int64)
         han = han_prefix[ends] - han_prefix[starts] if len(cuts) > 1 else cuts[:0]
-        single = (ends - starts == 1) & np.fromiter(
-            (self.text[k] in EDGE_PARTICLES for k in starts.tolist()), dtype=bool,
-            count=len(starts),
-        )
+        codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        first = codes[starts]
+        particle = np.zeros(len(starts), dtype=bool)
+        for char in EDGE_PARTICLES:
+            particle |= first == ord(char)
+        single = (ends - starts == 1) & particle
         breaks = break_prefix[ends] > break_prefix[starts] if len(cuts) > 1 else cuts[:0] > 0
         self.words: list[Span] = list(zip(starts.tolist(), ends.tolist(), strict=True))
         self.word_starts, self.word_ends = starts, ends
@@ -262,10 +264,9 @@ class _View:
         self.clauses: list[tuple[int, int]] = [
             (int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2], strict=True) if b > a
         ]
-        clause_end = np.arange(len(starts), dtype=np.int64)
-        for a, b in self.clauses:
-            clause_end[a:b] = b
-        self.clause_end = clause_end
+        # the next break at or after each word (the words after the last: their count)
+        at = np.where(breaks, np.arange(len(starts), dtype=np.int64), len(starts))
+        self.clause_end = np.minimum.accumulate(at[::-1])[::-1]
 
 
 class _Reading:
