@@ -229,24 +229,23 @@ class _View:
         self.bounds = bounds
         self.folded = _fold(text)
         self.index = Corpus([text], [bounds])
-        self.han_prefix: list[int] = np.concatenate(([0], np.cumsum(han_flags(text)))).tolist()
-        self.break_prefix: list[int] = np.concatenate(
-            ([0], np.cumsum(_clause_break_flags(text)))
-        ).tolist()
-        self.cuts: list[int] = np.flatnonzero(bounds).tolist()
+        han_prefix = np.concatenate(([0], np.cumsum(han_flags(text))))
+        self.han_prefix: list[int] = han_prefix.tolist()
         self.at_boundary: Callable[[int], bool] = bounds.tolist().__getitem__
-        self._words()
+        self._words(
+            han_prefix, np.concatenate(([0], np.cumsum(_clause_break_flags(text)))),
+            np.flatnonzero(bounds),
+        )
 
-    def _words(self) -> None:
+    def _words(self, han_prefix: np.ndarray, break_prefix: np.ndarray, cuts: np.ndarray) -> None:
         """The words (``words``: spans between consecutive cuts) and the clauses
         (``clauses``: ranges of word indexes; a word holding a clause break ends a clause and
         belongs to none), with each word's Han characters (``word_han``, as a prefix sum),
         whether it is a content word (``content``: Han, not a lone edge particle) and the end
-        of its clause (``clause_end``: a word index; a break's own index)."""
-        cuts = np.asarray(self.cuts, dtype=np.int64)
+        of its clause (``clause_end``: a word index; a break's own index), from the prefix
+        sums of Han characters and clause breaks and the word boundaries (``cuts``)."""
+        cuts = cuts.astype(np.int64)
         starts, ends = cuts[:-1], cuts[1:]
-        han_prefix = np.asarray(self.han_prefix, dtype=np.int64)
-        break_prefix = np.asarray(self.break_prefix, dtype=np.int64)
         han = han_prefix[ends] - han_prefix[starts] if len(cuts) > 1 else cuts[:0]
         codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         first = codes[starts]
