@@ -149,8 +149,17 @@ def formulaic_share(text: str, pattern: re.Pattern[str] | None) -> float:
     return covered / total
 
 
+@lru_cache(maxsize=8)
+def _first_chars(formulaic: frozenset[str]) -> frozenset[str]:
+    return frozenset(e[0] for e in formulaic if e)
+
+
 def is_formulaic_text(text: str, formulaic: frozenset[str] | None = None) -> bool:
     """True when formulaic entries cover at least half of ``text``'s Han characters."""
     if formulaic is None:
         formulaic = load_formulaic()
-    return text in formulaic or formulaic_share(text, formulaic_regex(formulaic)) >= 0.5
+    if text in formulaic:
+        return True
+    if _first_chars(formulaic).isdisjoint(text):
+        return False  # no entry can begin anywhere in it: nothing covered
+    return formulaic_share(text, formulaic_regex(formulaic)) >= 0.5
