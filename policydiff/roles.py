@@ -2,8 +2,10 @@
 
 A report is a sequence of parts that do different jobs: a preamble, a review of the past year
 or five years, the targets and policy orientation of the coming year (总体要求、预期目标、
-政策取向), the guiding principles (指导思想、基本方略), the tasks or plan, the chapters of a
-plan or congress report, a closing. Hong Kong policy addresses are a row of topical chapters
+政策取向), the targets of a five-year plan (``five_year``: in the report of the plan's first
+year, ``"十三五"时期发展成就和"十四五"时期主要目标任务``, or a plan proposal), the guiding
+principles (指导思想、基本方略), the tasks or plan, the chapters of a plan or congress report,
+a closing. Hong Kong policy addresses are a row of topical chapters
 (经济, 房屋, 扶贫安老, 教育 …), each with its own role. The aligner pairs sections whose roles
 are compatible (``compatible``) and links a plan to the later review of it separately
 (``REVIEWED_IN``: this year's tasks ⇄ next year's review).
@@ -11,6 +13,8 @@ are compatible (``compatible``) and links a plan to the later review of it separ
 Rules:
 - A top-level part's role comes from its heading (first matching rule of ``_PART_RULES``, or
   a Hong Kong chapter rule); a headless part from its kind (preamble, closing, body).
+- A targets part whose heading or sub-headings name a five-year plan (``_PLAN_PERIOD``) is
+  ``five_year``: not parallel to one year's targets.
 - Every section below a part has the part's role.
 - A part no rule names is a ``chapter`` (tasks and chapters are both the plan) in a report
   where some part is a review or the targets (its structure is known: national and congress
@@ -26,7 +30,8 @@ from collections.abc import Mapping
 from policydiff.model import Document, Section
 
 ROLES = (
-    "preamble", "review", "targets", "principles", "tasks", "chapter", "part", "closing", "body",
+    "preamble", "review", "targets", "five_year", "principles", "tasks", "chapter", "part",
+    "closing", "body",
 )
 """The roles of mainland reports; Hong Kong chapters have ``hk:<topic>`` roles (``HK_TOPICS``)."""
 
@@ -51,6 +56,10 @@ _PART_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tasks", re.compile(r"工作任务|重点工作|工作的建议|工作建议|工作安排|主要任务|重点任务")),
 )
 
+_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+"""A five-year plan's name (``“十四五”``): a targets part whose heading or sub-headings name one
+sets the targets of a five-year plan (``five_year``)."""
+
 REVIEW_HEADING_RE = dict(_PART_RULES)["review"]
 """A heading of the review of the past (its figures are results, not targets; the one rule,
 also used by ``changes/``)."""
@@ -73,7 +82,7 @@ HK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 (``（五）土地房屋與交通運輸`` is ``hk:housing+transport``)."""
 
 _PLAN = frozenset({"tasks", "chapter"})
-_NAMED = frozenset({"review", "targets", "principles", "tasks"})
+_NAMED = frozenset({"review", "targets", "five_year", "principles", "tasks"})
 
 REVIEWED_IN = "reviewed_in"
 """The kind of a link from a plan (tasks, chapters) of one report to the review of a later one
@@ -101,6 +110,10 @@ def part_role(part: Section, *, hong_kong: bool = False, known: bool = True) -> 
         return "hk:" + "+".join(topics) if topics else "chapter"
     for role, pattern in _PART_RULES:
         if pattern.search(part.heading):
+            if role == "targets" and any(
+                _PLAN_PERIOD.search(s.heading) for s in (part, *part.children)
+            ):
+                return "five_year"
             return role
     return "chapter" if known else "part"
 
@@ -109,7 +122,7 @@ def section_roles(doc: Document) -> dict[str, str]:
     """The role of every section of a document, by section id (the part's role, inherited)."""
     hong_kong = is_hong_kong(doc)
     named = [part_role(part) for part in doc.root.children]
-    known = "review" in named or "targets" in named
+    known = bool({"review", "targets", "five_year"} & set(named))
     roles: dict[str, str] = {}
     for part in doc.root.children:
         role = part_role(part, hong_kong=hong_kong, known=known)

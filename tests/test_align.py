@@ -69,9 +69,15 @@ def test_national_tasks_match_across_years(corpus_dir, years, expected):
     al = comparison.alignment("d1", "d2")
     assert task_pairs(comparison, al) == expected
     assert covers_each_section_once(comparison, al)
-    # The three parts match part for part.
     top = {m.a: m.b for m in al.matches if m.a in ("d1/1", "d1/2", "d1/3")}
-    assert top == {"d1/1": "d2/1", "d1/2": "d2/2", "d1/3": "d2/3"}
+    if years == (2024, 2025):  # the three parts match part for part
+        assert top == {"d1/1": "d2/1", "d1/2": "d2/2", "d1/3": "d2/3"}
+    else:
+        # 2021's 二 (line 80) is "“十三五”时期发展成就和“十四五”时期主要目标任务": a five-year
+        # plan's review and targets. 2022's 二 (line 82, 2022年经济社会发展总体要求和政策取向)
+        # holds one year's targets (line 89 今年发展主要预期目标是：国内生产总值增长5.5%左右),
+        # which 2021 states inside its 三 (line 122 …增长6%以上): no part of 2021 is 2022's 二.
+        assert top == {"d1/1": "d2/1", "d1/3": "d2/3"}
 
 
 # --- the seeds ---------------------------------------------------------------------------

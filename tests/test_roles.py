@@ -20,8 +20,18 @@ def test_national_report_roles(corpus_dir: Path) -> None:
     assert top_roles(corpus_dir / "national-2024.txt") == [
         "preamble", "review", "targets", "tasks", "closing",
     ]
-    # 二、"十三五"时期发展成就和"十四五"时期主要目标任务 holds the 十四五 targets.
-    assert top_roles(corpus_dir / "national-2021.txt")[2] == "targets"
+    # 二、"十三五"时期发展成就和"十四五"时期主要目标任务 holds the 十四五 targets: a five-year
+    # plan's, not one year's, so not parallel to 2022's 二、2022年经济社会发展总体要求和政策取向.
+    assert top_roles(corpus_dir / "national-2021.txt")[2] == "five_year"
+    assert top_roles(corpus_dir / "national-2022.txt")[2] == "targets"
+    assert not compatible("five_year", "targets")
+
+
+def test_five_year_targets_named_by_their_sub_headings(seed_files: dict[str, Path]) -> None:
+    # Seed 004 (a district's 十四五 plan proposal), line 10: "一、高水平开启全面建设社会主义现代化
+    # 国家新征程", its items "3.“十四五”发展的总体要求", "4.“十四五”发展的主要目标": the part
+    # sets a five-year plan's targets, as national 2021's 二 does.
+    assert top_roles(seed_files["004"])[1] == "five_year"
 
 
 def test_congress_report_roles(corpus_dir: Path) -> None:
