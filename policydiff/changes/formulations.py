@@ -35,6 +35,10 @@ phrases); what decides is evidence:
 - **a new noun phrase of old words** (every word in the other report, or in earlier ones) is a
   unit only when at least ``UNIT_DOCS`` later reports take it up (冰雪经济, 入境消费); with
   no corpus it is a rewording and left out;
+- **without a corpus** (fewer than ``MIN_GENERIC_DOCS`` other reports) nothing but the report
+  speaks for a candidate: one scoring below ``ALONE_FLOOR`` (a noun phrase said once, a
+  dropped one of the other report's words said twice: 2023's 社会投资) is not listed, unless
+  the list is of a short text whose best is weak too (``_unsupported``);
 - **importance**: the part of the report (the plan part counts fully, the review of the past
   year 0.3 for noun phrases, whose new ones there are mostly results and events, and 0.6 for
   quoted and dictionary terms), repetition, being in a heading.
@@ -117,6 +121,16 @@ ONCE = 0.4
 OLD_WORDS = 0.4
 """Score factor of a noun phrase made of words in common use (``_has_new_word``: 政策落地,
 投资效益): a new combination of old words is weak evidence of a new formulation."""
+
+ALONE_FLOOR = 1.0
+"""Without a corpus, the least score of a formulation that is listed (``_unsupported``): below
+it are the noun phrases said once (``ONCE``) and those of old words said twice or less
+(``OLD_WORDS``), with nothing but the report itself to speak for them, and the terms a few
+older reports already have (``RETURNING``)."""
+
+ALONE_SHARE = 1 / 3
+"""... unless that is more than this share of the list's best score: a short text, where
+nothing is repeated or has the weight of a heading, lists what it has."""
 
 RARE_DOCS = 1
 """A word found in at most this many earlier reports (later ones, for dropped formulations)
@@ -551,7 +565,27 @@ def _novel(
             taken_up = sum(1 for o in having if not _before(o.year, year, later))
             score *= 1.0 + 0.15 * math.log2(1 + taken_up)
         out.append(_formulation(target, cand, score))
+    if len(rest) < MIN_GENERIC_DOCS:
+        unsupported = _unsupported(out)
+        if weak is None:
+            out = [f for f in out if f.text not in unsupported]
+        else:
+            weak |= unsupported
     return _best_first(out)
+
+
+def _unsupported(items: Sequence[Formulation]) -> set[str]:
+    """Without a corpus, the texts of ``items`` whose score is below ``ALONE_FLOOR``, or below
+    ``ALONE_SHARE`` of the best score when that is lower: with no other report to show it
+    used as a unit, a noun phrase said once or a combination of the other report's words said
+    twice is a run of the text (national 2023's dropped 社会投资, 农村现代化, 重大任务: 0.9),
+    not a formulation, and a term one older report has (双一流 of 2018 against 2025) is not
+    new; in a short text (a paragraph: 支持独角兽企业、瞪羚企业发展。, 0.42) the weak are all
+    there is."""
+    if not items:
+        return set()
+    floor = min(ALONE_FLOOR, ALONE_SHARE * max(f.score for f in items))
+    return {f.text for f in items if f.score < floor}
 
 
 UNIT_DOCS = 3
