@@ -444,7 +444,9 @@ def _candidates(
     """The candidates of ``reading`` that ``absent`` (a test of folded text) lets through:
     quoted terms, dictionary terms (``terms_absent`` tests those when given), then of each
     noun phrase its longest suffix that is absent (行政裁量权基准制度, not its shortest new
-    tail 基准制度), unless it names an event."""
+    tail 基准制度), unless it names an event. ``absent`` must hold of every text containing
+    one it holds of (what no report has, no report has with more around it), so of a noun
+    phrase's suffixes only the longest is tested: it is absent exactly when some suffix is."""
     units: dict[str, Candidate] = {}
     test_term = terms_absent or absent
     for cand in (*quoted_candidates(reading).values(), *term_candidates(reading).values()):
@@ -453,7 +455,9 @@ def _candidates(
     text, words = reading.text, reading.words
     for run in noun_phrases(reading):
         chosen = None
-        for i, j in phrase_runs(reading, run):
+        suffixes = list(phrase_runs(reading, run))  # shortest first
+        if suffixes:
+            i, j = suffixes[-1]
             piece = text[words[run[i]][0] : words[run[j]][1]]
             if absent(fold(piece)):
                 chosen = piece  # the longest absent suffix: the whole noun phrase
