@@ -65,6 +65,19 @@ def test_one_subsection_is_no_evidence_when_the_words_point_elsewhere(
     part = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("三、励新实干"))
     nine = next(s for s in doc_b.sections if _name(doc_b, s.id).startswith("九、大力发展社会"))
     assert (part.id, nine.id, "split") not in {(m.a, m.b, m.kind) for m in al.matches}
+    # Where 九 belongs: in the group of seed 003's task of that part, line 46 "（五）幸福温暖
+    # “有质感”，在坚持人民至上、增进民生福祉上争当“排头兵”。…推动社会事业走在全省前列" (its
+    # other partner is seed 004's target "——民生福祉大幅跃升", line 43). Its line 48 "二是守护
+    # 人民美好生活。坚持教育优先发展，…促进就业形态多元化…推进健康xx建设…多层次社会保障体系…
+    # 养老服务体系" is what 九's items say (seed 004 lines 199-211: "39.实现高水平就业增收",
+    # "40.打响“首位教育 学在鹿城”品牌", "41.打造区域医疗康养高地", "42.实现更高质量的社会保障",
+    # "43.建设幸福颐养标杆城区"): one group of 二是 with items of 九, 教育 and 医疗 at least.
+    five = next(s for s in doc_a.sections if _name(doc_a, s.id).startswith("（五）幸福温暖"))
+    life = next(c for c in five.children if c.label == "二是")
+    assert (five.id, nine.id) in {(a, b) for a, b, _ in _group(al, five.id)}
+    items = [doc_b.section(b) for a, b, _ in _group(al, life.id) if a == life.id]
+    assert {"40.", "41."} <= {item.label for item in items}
+    assert all(item.parent == nine.id for item in items)
 
 
 def test_a_lead_and_its_items_split_into_two_tasks(corpus_dir: Path) -> None:
