@@ -646,6 +646,11 @@ def _refine(op: Opcode, a: str, b: str, options: DiffOptions) -> list[Opcode]:
         return [op]
     if options.ignore_width:
         a_text, b_text = fold_width(a_text), fold_width(b_text)
+    shared = sum((Counter(a_text) & Counter(b_text)).values())
+    if 2 * shared < REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text)):
+        # not alike even if every character they share were matched (most replaced runs);
+        # matching blocks are a common subsequence: no character more often than both have it
+        return [op]
     ids: dict[str, int] = {}
     a_units, b_units = refine_units(a_text), refine_units(b_text)
     a_keys = [ids.setdefault(a_text[i:j], len(ids)) for i, j in a_units]

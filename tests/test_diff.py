@@ -137,6 +137,12 @@ def test_in_place_rewrite_is_not_a_move() -> None:
     assert diff.moves == ()
 
 
+def test_a_replaced_run_sharing_no_character_stays_one_replacement() -> None:
+    # 加强生态保护 and 扩大国内需求 have no character in common: no refinement can be alike
+    diff = diff_texts("加强生态保护", "扩大国内需求")
+    assert [op.as_tuple() for op in diff.opcodes] == [("replace", 0, 6, 0, 6)]
+
+
 def test_move_candidates_are_scored_only_within_reach_of_the_cutoff() -> None:
     from policydiff.diff import _similar_pairs
 
