@@ -68,7 +68,7 @@ class _Reports:
     its own reports is released (``Evidence.forget``), and so is its normalization trace when
     the reports computed it (``document.forget_normalization``: a document loaded in a pool
     worker comes without it; a citation computes it again): 100 corpus documents, 62 reports,
-    about 260 MB less at the end. A report or reading asked for again is built again, the same."""
+    220–270 MB less at the end. A report or reading asked for again is built again, the same."""
 
     def __init__(self, comparison: Comparison) -> None:
         self.comparison = comparison
