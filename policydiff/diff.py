@@ -98,6 +98,10 @@ MOVE_MAX_COMPARISONS = 4_000_000
 """Above this many (deleted x inserted) candidate pieces, only identical pieces are paired:
 fuzzy matching every pair of a huge coarse diff would take minutes."""
 
+MOVE_WINDOWS_FROM = 4096
+"""From this many candidate pairs on, ``_similar_pairs`` scores pieces by length windows (one
+``cdist`` call costs more than scoring a few thousand short pairs)."""
+
 
 def _quote_and_width_table() -> dict[int, str]:
     table: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
@@ -801,22 +805,27 @@ def _similar_pairs(left: list[str], right: list[str]) -> list[tuple[float, int, 
     scored: the ratio is 200 x common characters / (sum of the lengths), at most 200 x the
     shorter length / the sum, so each length of ``left`` is scored against the pieces of
     ``right`` within that length window (one ``cdist`` per length; a window a character wider
-    on each side than the bound, the cutoff decides)."""
+    on each side than the bound, the cutoff decides). Below ``MOVE_WINDOWS_FROM`` pairs one
+    ``cdist`` of all is quicker."""
     from rapidfuzz import fuzz, process
 
     cutoff = MOVE_MIN_SIMILARITY * 100
-    order = sorted(range(len(right)), key=lambda y: len(right[y]))
-    lengths = [len(right[y]) for y in order]
-    by_length: dict[int, list[int]] = {}
-    for x, piece in enumerate(left):
-        by_length.setdefault(len(piece), []).append(x)
+    groups: list[tuple[list[int], list[int]]] = []
+    if len(left) * len(right) <= MOVE_WINDOWS_FROM:
+        groups.append((list(range(len(left))), list(range(len(right)))))
+    else:
+        order = sorted(range(len(right)), key=lambda y: len(right[y]))
+        lengths = [len(right[y]) for y in order]
+        by_length: dict[int, list[int]] = {}
+        for x, piece in enumerate(left):
+            by_length.setdefault(len(piece), []).append(x)
+        for length, xs in by_length.items():
+            lo = bisect.bisect_left(lengths, int(length * cutoff / (200 - cutoff)) - 1)
+            hi = bisect.bisect_right(lengths, int(length * (200 - cutoff) / cutoff) + 1)
+            if lo < hi:
+                groups.append((xs, order[lo:hi]))
     pairs: list[tuple[float, int, int]] = []
-    for length, xs in by_length.items():
-        lo = bisect.bisect_left(lengths, int(length * cutoff / (200 - cutoff)) - 1)
-        hi = bisect.bisect_right(lengths, int(length * (200 - cutoff) / cutoff) + 1)
-        if lo >= hi:
-            continue
-        ys = order[lo:hi]
+    for xs, ys in groups:
         scores = process.cdist(
             [left[x] for x in xs], [right[y] for y in ys], scorer=fuzz.ratio,
             score_cutoff=cutoff,

@@ -143,9 +143,14 @@ def test_a_replaced_run_sharing_no_character_stays_one_replacement() -> None:
     assert [op.as_tuple() for op in diff.opcodes] == [("replace", 0, 6, 0, 6)]
 
 
-def test_move_candidates_are_scored_only_within_reach_of_the_cutoff() -> None:
+@pytest.mark.parametrize("windows_from", [4096, 0])  # one cdist; length windows
+def test_move_candidates_are_scored_only_within_reach_of_the_cutoff(
+    windows_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policydiff import diff
     from policydiff.diff import _similar_pairs
 
+    monkeypatch.setattr(diff, "MOVE_WINDOWS_FROM", windows_from)
     # 11 characters against the same 11 and a full stop: ratio 200 x 11 / 23 = 95.65 (a move);
     # against 19 characters holding them: at most 200 x 11 / 30 = 73 (never scored, none)
     piece = "加快建设现代化产业体系"
