@@ -180,7 +180,7 @@ def phrase_table(report: PhraseReport) -> Table:
     rows = []
     for p in report.phrase_set.phrases:
         counts = dict(p.counts)
-        cells = zeros.copy()  # one row built at once (a loop over 1,000 columns took minutes)
+        cells = zeros.copy()  # one row at once (a Python loop over every column was the cost)
         for doc, count in counts.items():
             cells[position[doc]] = count
         rows.append(dict(zip(keys, (p.text, p.kind, p.han_length, len(counts), *cells),
