@@ -229,6 +229,12 @@ class _View:
         self.bounds = bounds
         self.folded = _fold(text)
         self.index = Corpus([text], [bounds])
+        # how far the text at each offset also occurs elsewhere in it: the longer common
+        # prefix with its two neighbours in suffix order (what Corpus.interval looks at)
+        lcp, n = self.index.lcp, self.index.n
+        inner = lcp[: n - 1]
+        shared = np.maximum(np.concatenate(([0], inner)), np.concatenate((inner, [0])))
+        self.repeats: list[int] = shared[self.index.rank].tolist()
         han_prefix = np.concatenate(([0], np.cumsum(han_flags(text))))
         self.han_prefix: list[int] = han_prefix.tolist()
         self.at_boundary: Callable[[int], bool] = bounds.tolist().__getitem__
@@ -287,8 +293,9 @@ class _Reading:
         return end - start > self.ms[start]
 
     def recurs(self, start: int, end: int) -> bool:
-        """Whether ``target[start:end]`` occurs more than once in the target."""
-        return len(self.index.interval(start, end - start, limit=2)) >= 2
+        """Whether ``target[start:end]`` occurs more than once in the target (as
+        ``Corpus.interval`` finds occurrences: barriers and collapsed runs cut them)."""
+        return end - start <= self.view.repeats[start]
 
 
 def _quoted_units(reading: _Reading, min_slogan_chars: int, units: dict[str, Unit]) -> list[Span]:
