@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.register_assert_rewrite("tui_helpers")
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CORPUS = Path(os.environ.get("POLICYDIFF_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -30,6 +32,13 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def hk_pair(corpus_dir: Path) -> list[Path]:
+    """The Hong Kong policy addresses of 2014 and 2015 (Traditional characters), in that order."""
+    return [corpus_dir / "hk-policy-address-2014-zht.txt",
+            corpus_dir / "hk-policy-address-2015-zht.txt"]
 
 
 @pytest.fixture(autouse=True)

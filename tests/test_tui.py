@@ -26,19 +26,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
+from tui_helpers import FIRST_TWO, ROOT, SIZE, pane_text, settle
 
 from policydiff_tui import sanitize
 from policydiff_tui.app import make_app
 from policydiff_tui.pairs import build_rows
 from policydiff_tui.widgets.diff_pane import DiffPane
-
-ROOT = Path(__file__).resolve().parent.parent
-SIZE = (120, 36)
-FIRST_TWO = [
-    ROOT / "seeds" / "000_fa4a5ba1074ac6cc.txt",
-    ROOT / "seeds" / "001_377fd206c21df32a.txt",
-]
-"""Seeds 000 and 001: what most tests need (d1 and d2), at a third of the loading time."""
 
 CANARY_TEXT = (
     "第一，标题[/b]里的方括号\n"
@@ -54,27 +47,6 @@ RAW_CANARIES = (
     b"\xc2\x9b31mC1-CANARY",
     b"\x00",
 )
-
-
-async def settle(app, pilot, timeout: float = 30.0) -> None:
-    """Wait until the current pair's diff is on screen and every worker (prefetching
-    included) has finished, so that Pilot's own wait for an idle process is short."""
-    deadline = time.monotonic() + timeout
-    await pilot.pause()
-    while time.monotonic() < deadline:
-        main = app.main
-        if app.error or (main.ready and all(w.is_finished for w in app.workers)):
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the viewer did not settle in time")
-
-
-def pane_text(app, side: str) -> str:
-    """What a pane shows, as rendered lines (gutter included), visible part only."""
-    pane = app.main.query_one(f"#{side}-pane")
-    height = pane.scrollable_content_region.height
-    return "\n".join(pane.render_line(y).text for y in range(height))
 
 
 # --------------------------------------------------------------------------- sanitize

@@ -9,15 +9,13 @@ same target as 2024's.
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
-from test_tui import FIRST_TWO, SIZE, settle
 from textual.widgets import Checkbox, OptionList
+from tui_helpers import FIRST_TWO, SIZE, open_change_report, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.pairs import change_amount
-from policydiff_tui.screens.changes import ChangeReportScreen
 from policydiff_tui.screens.ignore import IgnoreScreen
 from policydiff_tui.session import Place
 
@@ -27,13 +25,7 @@ async def test_the_change_report_jumps_to_a_target(corpus_dir: Path) -> None:
     app = make_app(paths)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, timeout=60)
-        await pilot.press("x")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ChangeReportScreen)
-        deadline = time.monotonic() + 120
-        while screen.report is None and time.monotonic() < deadline:
-            await pilot.pause(0.1)
+        screen = await open_change_report(pilot)
         report = screen.report
         assert report is not None
         # each formulation carries its span (changes.model.Entry.span), where the panel jumps:
@@ -179,22 +171,13 @@ async def test_unpair_then_pair_again_through_the_overrides_file(
         assert match.source == "manual"
 
 
-async def test_the_change_report_quotes_a_hong_kong_pair_as_written(corpus_dir: Path) -> None:
+async def test_the_change_report_quotes_a_hong_kong_pair_as_written(hk_pair: list[Path]) -> None:
     # neither Hong Kong address writes 发, 这 or 会 (grep -c: 0): every formulation the panel
     # quotes from them must not either, though the core's report is in Simplified
-    paths = [corpus_dir / "hk-policy-address-2014-zht.txt",
-             corpus_dir / "hk-policy-address-2015-zht.txt"]
-    app = make_app(paths)
+    app = make_app(hk_pair)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, timeout=60)
-        await pilot.press("x")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ChangeReportScreen)
-        deadline = time.monotonic() + 180
-        while screen.report is None and time.monotonic() < deadline:
-            await pilot.pause(0.1)
-        assert screen.report is not None
+        screen = await open_change_report(pilot, timeout=180)
         options = screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(k).prompt)
                    for k in range(options.option_count)]

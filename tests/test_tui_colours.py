@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
-from test_tui import FIRST_TWO, SIZE, settle
 from textual.color import Color
+from tui_helpers import FIRST_TWO, SIZE, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.palette import depth_of

@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from test_tui import SIZE, settle
 from textual.widgets import RadioButton
+from tui_helpers import SIZE, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.export import ExportScreen

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from test_tui import FIRST_TWO, SIZE, settle
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
+from tui_helpers import FIRST_TWO, SIZE, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.widgets.key_footer import KeyFooter

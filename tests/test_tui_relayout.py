@@ -8,7 +8,7 @@ followed it.
 36 to 60) predict the width the panes get from the panels' styles, at 120x36, 137x40 (the
 panel's 20 % is 27.4 columns: a fractional split) and 200x50.
 
-Seeds 000 and 001 (test_tui.FIRST_TWO): the first section pair has lines wide enough to fill the
+Seeds 000 and 001 (tui_helpers.FIRST_TWO): the first section pair has lines wide enough to fill the
 inline pane (its widest line is longer than a side-by-side pane is wide).
 """
 
@@ -20,13 +20,17 @@ from typing import NoReturn
 
 import pytest
 from rich.cells import cell_len
-from test_tui import FIRST_TWO, SIZE, settle
 from textual.widgets import Footer
+from tui_helpers import FIRST_TWO, SIZE, SMALL, settle
 
 from policydiff import comparison
 from policydiff_tui.app import make_app
 from policydiff_tui.widgets.diff_pane import PaneLine
 from policydiff_tui.widgets.inline import InlineLayout
+
+
+def size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
 
 
 def widest(text: str, lines: Sequence[PaneLine]) -> int:
@@ -35,7 +39,8 @@ def widest(text: str, lines: Sequence[PaneLine]) -> int:
                default=0)
 
 
-async def check_one_layout(size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=size_id)
+async def test_u_lays_out_once(size: tuple[int, int]) -> None:
     app = make_app(FIRST_TWO)
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
@@ -60,15 +65,8 @@ async def check_one_layout(size: tuple[int, int]) -> None:
         assert app.main.query_one(Footer).query("FooterKey").first().description == "Help"
 
 
-async def test_u_lays_out_once_at_120x36() -> None:
-    await check_one_layout(SIZE)
-
-
-async def test_u_lays_out_once_at_80x24() -> None:
-    await check_one_layout((80, 24))
-
-
-async def check_panels_lay_out_once(size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("size", [SIZE, (137, 40), (200, 50)], ids=size_id)
+async def test_f_and_l_lay_out_once(size: tuple[int, int]) -> None:
     """Each of ``f``, ``f``, ``l``, ``f``, ``l``, ``f`` lays out when the key is handled, for
     the widths the panes have after the frame: no second layout follows."""
     app = make_app(FIRST_TWO)
@@ -92,18 +90,6 @@ async def check_panels_lay_out_once(size: tuple[int, int]) -> None:
         assert seen[1] < seen[0] == seen[2] < seen[3]
         assert main.section_list.display and not main.phrase_panel.display
         assert seen[-1] == seen[0]
-
-
-async def test_f_and_l_lay_out_once_at_120x36() -> None:
-    await check_panels_lay_out_once(SIZE)
-
-
-async def test_f_and_l_lay_out_once_at_137x40() -> None:
-    await check_panels_lay_out_once((137, 40))
-
-
-async def test_f_and_l_lay_out_once_at_200x50() -> None:
-    await check_panels_lay_out_once((200, 50))
 
 
 async def test_a_second_start_reads_the_one_pair_from_the_result_cache(

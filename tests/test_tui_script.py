@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui import FIRST_TWO, SIZE, pane_text, settle
+from tui_helpers import FIRST_TWO, SIZE, pane_text, settle
 
 from policydiff.comparison import compare
 from policydiff_tui.app import make_app
@@ -41,10 +41,8 @@ def test_shown_text_keeps_the_offsets_and_writes_the_source_characters() -> None
     assert all(a == b for a, b in han)
 
 
-def test_hong_kong_text_is_shown_as_written(corpus_dir: Path) -> None:
-    paths = [corpus_dir / "hk-policy-address-2014-zht.txt",
-             corpus_dir / "hk-policy-address-2015-zht.txt"]
-    doc = compare(paths).document("d1")
+def test_hong_kong_text_is_shown_as_written(hk_pair: list[Path]) -> None:
+    doc = compare(hk_pair).document("d1")
     shown = shown_text(doc)
     assert doc.text.startswith("主席、各位议员、各位市民")
     assert shown.startswith("主席、各位議員、各位市民")
@@ -85,10 +83,8 @@ async def test_o_toggles_the_normalized_form_and_keeps_the_place() -> None:
         assert main.original is True and "攻堅克難" in pane_text(app, "right")
 
 
-async def test_hong_kong_pair_in_the_viewer(corpus_dir: Path) -> None:
-    paths = [corpus_dir / "hk-policy-address-2014-zht.txt",
-             corpus_dir / "hk-policy-address-2015-zht.txt"]
-    app = make_app(paths)
+async def test_hong_kong_pair_in_the_viewer(hk_pair: list[Path]) -> None:
+    app = make_app(hk_pair)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, timeout=60)
         main = app.main

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_tui import FIRST_TWO, SIZE, settle
 from textual.widgets import Checkbox, Input, Label
+from tui_helpers import FIRST_TWO, SIZE, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.search import SearchScreen

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui import FIRST_TWO, SIZE, pane_text, settle
 from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
+from tui_helpers import FIRST_TWO, SIZE, SMALL, pane_text, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.pair_switcher import PairSwitcherScreen
 from policydiff_tui.screens.theme_matrix import ThemeMatrixScreen
-
-SMALL = (80, 24)
 
 
 async def test_the_list_hides_by_itself_on_a_small_screen_and_l_brings_it_back() -> None:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import time
 
-from policydiff_tui.app import make_app
+from tui_helpers import SIZE, SMALL, open_change_report
 
-SIZE = (120, 36)
-SMALL = (80, 24)
+from policydiff_tui.app import make_app
 
 
 async def _settle(pilot) -> None:
@@ -189,11 +188,7 @@ def test_change_report(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await _settle(pilot)
-        await pilot.press("x")
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and pilot.app.screen.report is None:
-            await pilot.pause(0.1)
-        await pilot.pause()
+        await open_change_report(pilot)
 
     assert snap_compare(make_app(palette="truecolor"), terminal_size=SIZE,
                         run_before=run_before)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui import SIZE, settle
+from tui_helpers import SIZE, settle
 
 from policydiff.comparison import compare
 from policydiff.labels import informative_title
