@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
-from tui_helpers import FIRST_TWO, ROOT, SIZE, pane_text, settle
+from tui_helpers import FIRST_TWO, ROOT, SIZE, pane_text, select_urban_renewal, settle
 
 from policydiff_tui import sanitize
 from policydiff_tui.app import make_app
@@ -212,11 +212,7 @@ async def test_choosing_a_shared_phrase_marks_it_on_both_sides() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         main = app.main
-        index = next(
-            k for k, r in enumerate(main.rows) if r.left and r.left.heading == "推进城市更新"
-        )
-        main.section_list.select_index(index)
-        await settle(app, pilot)
+        await select_urban_renewal(app, pilot)
         current = main.current
         assert current is not None and current.right is not None
         assert current.right.heading == "加快实施城市更新"

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from textual.widgets import Checkbox, OptionList
-from tui_helpers import FIRST_TWO, SIZE, open_change_report, settle
+from tui_helpers import FIRST_TWO, SIZE, open_change_report, select_urban_renewal, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.pairs import change_amount
@@ -135,10 +135,7 @@ async def test_unpair_then_pair_again_through_the_overrides_file(
         main = app.main
         # the row of d1's 一是推进城市更新 (with seeds 000/001 alone matched to d2's
         # 城市建管扩容提质: test_tui_correct)
-        index = next(k for k, r in enumerate(main.rows)
-                     if r.left is not None and r.left.heading == "推进城市更新")
-        main.section_list.select_index(index)
-        await settle(app, pilot)
+        await select_urban_renewal(app, pilot)
         row = main.current
         assert row is not None and row.left is not None and row.right is not None
         left_id, right_id = row.left.id, row.right.id

@@ -13,20 +13,10 @@ import time
 from pathlib import Path
 
 from textual.widgets import RadioButton
-from tui_helpers import SIZE, settle
+from tui_helpers import SIZE, select_urban_renewal, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.export import ExportScreen
-
-
-async def _at_urban_renewal(app, pilot) -> None:
-    await settle(app, pilot)
-    main = app.main
-    index = next(
-        k for k, r in enumerate(main.rows) if r.left and r.left.heading == "推进城市更新"
-    )
-    main.section_list.select_index(index)
-    await settle(app, pilot)
 
 
 async def _export(app, pilot, scope: str, fmt: str) -> list[Path]:
@@ -50,7 +40,8 @@ async def _export(app, pilot, scope: str, fmt: str) -> list[Path]:
 async def test_export_the_section_pair_and_the_document_pair(tmp_path: Path) -> None:
     app = make_app(export_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _at_urban_renewal(app, pilot)
+        await settle(app, pilot)
+        await select_urban_renewal(app, pilot)
         main = app.main
         row = main.current
         assert row is not None and row.left is not None
@@ -89,7 +80,8 @@ async def test_export_the_section_pair_and_the_document_pair(tmp_path: Path) -> 
 async def test_copy_the_current_change_and_the_section_with_line_references() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await _at_urban_renewal(app, pilot)
+        await settle(app, pilot)
+        await select_urban_renewal(app, pilot)
         main = app.main
         await pilot.press("n")
         await settle(app, pilot)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
-from tui_helpers import FIRST_TWO, SIZE, SMALL, pane_text, settle
+from tui_helpers import FIRST_TWO, SIZE, SMALL, pane_text, select_urban_renewal, settle
 
 from policydiff_tui.app import make_app
 from policydiff_tui.screens.pair_switcher import PairSwitcherScreen
@@ -73,11 +73,7 @@ async def test_u_shows_one_pane_with_old_lines_then_new_ones() -> None:
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         main = app.main
-        index = next(
-            k for k, r in enumerate(main.rows) if r.left and r.left.heading == "推进城市更新"
-        )
-        main.section_list.select_index(index)
-        await settle(app, pilot)
+        await select_urban_renewal(app, pilot)
         await pilot.press("u")
         await settle(app, pilot)
         sbs = main.side_by_side

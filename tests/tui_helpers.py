@@ -1,5 +1,6 @@
 """What the viewer tests (tests/test_tui*.py) share: the terminal sizes, the two seeds most
-tests open, waiting until the screen settles, a pane's text, and opening the change report.
+tests open, waiting until the screen settles, a pane's text, selecting the row several tests
+look at, and opening the change report.
 
 Seeds 000 and 001 are d1 and d2 of ``FIRST_TWO``: seed 000 has seven parts 第一，…第七，, its
 first part's item 一是推进城市更新 is the only place it mentions 城中村; seed 001 is the 麒麟区
@@ -44,6 +45,15 @@ def pane_text(app, side: str) -> str:
     pane = app.main.query_one(f"#{side}-pane")
     height = pane.scrollable_content_region.height
     return "\n".join(pane.render_line(y).text for y in range(height))
+
+
+async def select_urban_renewal(app, pilot) -> None:
+    """Select the row of d1's 一是推进城市更新 (seed 000, line 2) and wait until it is shown."""
+    main = app.main
+    index = next(k for k, r in enumerate(main.rows)
+                 if r.left is not None and r.left.heading == "推进城市更新")
+    main.section_list.select_index(index)
+    await settle(app, pilot)
 
 
 async def open_change_report(pilot, timeout: float = 120.0) -> ChangeReportScreen:
