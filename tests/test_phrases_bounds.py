@@ -1,7 +1,7 @@
 """The work bound of phrase mining (issue 17 class 2, issue 12): periodic runs found and
 collapsed, the occurrence budget, ``PhraseSet.coarse``; and the overlap matrix, of all pairs
-and of chosen pairs, on a case worked out by hand. The hostile cases with time and memory budgets are in
-``tests/hostile/test_repetition.py``."""
+and of chosen pairs, on a case worked out by hand. The hostile cases with time and memory
+budgets are in ``tests/hostile/test_repetition.py``."""
 
 from __future__ import annotations
 
