@@ -211,7 +211,7 @@ def test_count_columns_are_written_as_they_are() -> None:
     formula: apostrophe), None is an empty cell; one count column works too."""
     from policydiff.records import Table
 
-    rows = [{"text": "=SUM(A1)", "kind": None, "北京": 0, "上海": 12},
+    rows: list[dict[str, object]] = [{"text": "=SUM(A1)", "kind": None, "北京": 0, "上海": 12},
             {"text": "两新", "kind": "slogan", "北京": 3, "上海": 0}]  # fmt: skip
     two = Table(("text", "kind", "北京", "上海"), rows, counts_from=2)
     assert table_csv(two) == "text,kind,北京,上海\n'=SUM(A1),,0,12\n两新,slogan,3,0\n"
