@@ -51,8 +51,11 @@ SIMILARITY_DIM = 1 << 12
 ALL, REF, CONSECUTIVE, NEIGHBOUR = "all", "ref", "consecutive", "neighbour"
 REASONS = (ALL, REF, CONSECUTIVE, NEIGHBOUR)
 
-_NUMBER = re.compile(r"[0-9０-９]+(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}(?![0-9])")
+_SERIES_NUMBER = re.compile(
+    r"(?<![0-9０-９])(?:(?:1[89]|20)[0-9]{2}|[0-9]+(?:st|nd|rd|th))(?![0-9０-９])")
+"""The numbers that change from one report of a series to the next: a year, an ordinal
+(``18th`` congress). Other numbers name the issuer (``district-3``) and stay."""
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,16 @@ class PairSelection:
 def series_key(doc: Document) -> tuple[str, int] | None:
     """(the series a document belongs to, its year), or None.
 
-    The file name (without folder and extension) with every number read as ``#`` is the
-    series, when it holds a year (``national-2024`` → ``national-#``; ``cpc-congress-20th-2022``
-    → ``cpc-congress-#-#``); else the title, likewise; the year is the first one in it.
+    The file name (without folder and extension) with its years and ordinals read as ``#``
+    (``_SERIES_NUMBER``) is the series, when it holds a year (``national-2024`` →
+    ``national-#``; ``cpc-congress-20th-2022`` → ``cpc-congress-#-#``; ``district-3-2021`` →
+    ``district-3-#``, another issuer than ``district-4-2021``); else the title, likewise; the
+    year is the first one in it.
     """
     for kind, text in (("name", PurePath(doc.path).stem), ("title", doc.title)):
         year = _YEAR.search(text)
         if year is not None:
-            return f"{kind}:{_NUMBER.sub('#', text)}", int(year.group())
+            return f"{kind}:{_SERIES_NUMBER.sub('#', text)}", int(year.group())
     return None
 
 
