@@ -53,9 +53,11 @@ REASONS = (ALL, REF, CONSECUTIVE, NEIGHBOUR)
 
 _YEAR = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}(?![0-9])")
 _SERIES_NUMBER = re.compile(
-    r"(?<![0-9０-９])(?:(?:1[89]|20)[0-9]{2}|[0-9]+(?:st|nd|rd|th))(?![0-9０-９])")
-"""The numbers that change from one report of a series to the next: a year, an ordinal
-(``18th`` congress). Other numbers name the issuer (``district-3``) and stay."""
+    r"(?<![0-9０-９])(?:(?:1[89]|20)[0-9]{2}(?:[-./年][0-9]{1,2}(?:[-./月][0-9]{1,2}日?)?)?"
+    r"|[0-9]+(?:st|nd|rd|th))(?![0-9０-９])")
+"""The numbers that change from one report of a series to the next: a year or a date
+(``2024-01-15``, ``2024年1月15日``), an ordinal (``18th`` congress). Other numbers name the
+issuer (``district-3``) and stay."""
 
 
 @dataclass(frozen=True)

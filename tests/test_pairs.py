@@ -45,7 +45,8 @@ def thirteen(tmp_path: Path, seed_files: dict[str, Path]) -> list[Path]:
 def test_series_are_file_names_equal_up_to_their_numbers(tmp_path: Path) -> None:
     names = ["national-2025.txt", "prov-2026-anhui.txt", "national-2024.txt",
              "prov-2026-hebei.txt", "cpc-congress-18th-2012.txt", "cpc-congress-17th-2007.txt",
-             "notes.txt", "district-3-2021.txt", "district-4-2021.txt", "district-3-2022.txt"]
+             "notes.txt", "district-3-2021.txt", "district-4-2021.txt", "district-3-2022.txt",
+             "report-2024-01-15.txt", "report-2025-01-22.txt"]
     for name in names:
         (tmp_path / name).write_text("一、总体要求\n坚持稳中求进工作总基调。\n", "utf-8")
     comparison = compare([tmp_path / n for n in names])
@@ -59,11 +60,14 @@ def test_series_are_file_names_equal_up_to_their_numbers(tmp_path: Path) -> None
     # national: old to new whatever the input order; the two provinces are two issuers;
     # cpc-congress: by its year (the congress number is not a year); district 3 and district
     # 4 are two issuers (a number that is no year nor ordinal names the issuer), and district 4
-    # has one year only: no series
+    # has one year only: no series; a date is read as one (report-#)
+    assert series_key(comparison.document(by_name["report-2025-01-22.txt"])) == (
+        "name:report-#", 2025)
     assert find_series(comparison.documents) == [
         [by_name["national-2024.txt"], by_name["national-2025.txt"]],
         [by_name["cpc-congress-17th-2007.txt"], by_name["cpc-congress-18th-2012.txt"]],
         [by_name["district-3-2021.txt"], by_name["district-3-2022.txt"]],
+        [by_name["report-2024-01-15.txt"], by_name["report-2025-01-22.txt"]],
     ]
     # --series: the inputs as given
     assert find_series(comparison.documents, series=True) == [
