@@ -65,6 +65,11 @@ def test_figure_values_keep_qualifiers_and_compare_in_base_units() -> None:
     m = FIGURE_RE.search("约11 400个单位")  # Hong Kong groups thousands with a space
     assert m is not None and m.group() == "约11 400个" and _amount(m) == 11400
     assert FIGURE_RE.search("到2035年") is None  # a year is not a figure
+    # Hong Kong 2014, line 37: 在去年首11個月，機場的貨運量為370萬公噸，較2012年同期上升2.6%:
+    # 11 months are a span of time, not a count of 11 (个); 2.6% is the figure
+    assert [m.group() for m in FIGURE_RE.finditer("在去年首11个月，较2012年同期上升2.6%")] == [
+        "2.6%"]
+    assert FIGURE_RE.search("11个项目") is not None  # a count of projects stays
     assert name_key("全省生产总值增长") == name_key("生产总值增长")
 
 

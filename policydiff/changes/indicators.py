@@ -40,12 +40,12 @@ FIGURE_RE = re.compile(
     r"(?P<pre>超过|达到|不低于|不少于|不超过|不高于|高于|低于|约|近|逾)?"
     rf"(?<![\d.,])(?<!\d[ \u00a0\u2009])(?P<num>{_NUM}(?:[%％]?[-－—~～至到]{_NUM})?)"
     r"(?P<mult>万亿|亿|万|千(?![瓦米]))?"
-    rf"(?P<unit>{alternation(MEASURE_UNITS)})"
+    rf"(?P<unit>{alternation(MEASURE_UNITS)})(?!(?<=个)月)"
     r"(?P<post>左右|以上|以内|以下|之内)?"
 )
 """A figure: an optional qualifier before, a number or range (never starting inside another
 number: a long run of digits costs linear time), a multiplier, a unit and an optional
-qualifier after."""
+qualifier after. ``个月`` is a span of time (Hong Kong 2014: 在去年首11個月), not a count."""
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 UNIT_CLASS = {"％": "%", "个百分点": "%", "百分点": "%"}
