@@ -46,15 +46,12 @@ import math
 import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from policydiff.assign import assign_positive
 from policydiff.chars import has_unified_han
-from policydiff.features import AlignOptions as AlignOptions
-from policydiff.features import Match as Match
 from policydiff.features import SectionFeatures as SectionFeatures
 from policydiff.groups import (
     STRUCTURAL_AGREEMENT,
@@ -64,6 +61,10 @@ from policydiff.groups import (
     manual_group,
     name_groups,
 )
+from policydiff.matches import Alignment as Alignment
+from policydiff.matches import AlignOptions as AlignOptions
+from policydiff.matches import Fixed as Fixed
+from policydiff.matches import Match as Match
 from policydiff.model import Document, Section
 from policydiff.roles import compatible, reviewed_in, same_named_role
 
@@ -98,26 +99,6 @@ def confidence(score: float) -> float:
     (``CONFIDENCE_BANDS``), so that ``confidence >= 0.95`` keeps the bands that were right
     95 % of the time. A manual match is certain (``Match.source``: 1.0, not from here)."""
     return next(p for low, p in CONFIDENCE_BANDS if score >= low)
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """The alignment of one pair of documents."""
-
-    a: str
-    b: str
-    matches: tuple[Match, ...]
-    unmatched_a: tuple[str, ...]
-    unmatched_b: tuple[str, ...]
-    reviewed_in: tuple[Match, ...] = ()
-    """Cross-role links, never among ``matches``: a plan (tasks, chapter) of A and the part
-    of B's review that reports on it (A the earlier report)."""
-    origins: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """Part-level links of new parts: a top-level part of B without a match, and the
-    top-level parts of A its subsections are matched into (where its content came from)."""
-    stale: tuple[str, ...] = ()
-    """Analyst overrides for this pair that no longer apply (the document changed), one
-    line each; they were not applied (``policydiff.overrides``)."""
 
 
 def _is_content(word: str) -> bool:
@@ -378,18 +359,6 @@ def _shared_terms(wa: dict[str, float], wb: dict[str, float]) -> tuple[str, ...]
 def _shared_themes(a: Section, b: Section) -> tuple[str, ...]:
     b_ids = {t.id for t in b.themes}
     return tuple(t.id for t in a.themes if t.id in b_ids)
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """An analyst's decisions for one pair of documents, by section id (``policydiff.overrides``
-    turns an overrides file into this): ``pairs`` are kept as they are, before the aligner
-    fills the rest, as ``(a, b, kind)`` with kind ``match``, ``split`` (one of A, several of
-    B: one entry per section of B) or ``merge`` (several of A, one of B); ``forbidden`` pairs
-    are never chosen."""
-
-    pairs: tuple[tuple[str, str, str], ...] = ()
-    forbidden: tuple[tuple[str, str], ...] = ()
 
 
 def _role_matrix(

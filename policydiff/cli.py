@@ -325,10 +325,10 @@ def _plugins() -> dict[str, Any]:
 def config_from_args(args: argparse.Namespace) -> Config:
     """The ``Config`` the options ask for (defaults for options the command does not have);
     an option out of its range raises ``PolicyDiffError``."""
-    from policydiff.align import AlignOptions
     from policydiff.config import Config
     from policydiff.diff import DiffOptions
     from policydiff.errors import PolicyDiffError
+    from policydiff.matches import AlignOptions
 
     threshold = getattr(args, "threshold", None)
     align = AlignOptions()

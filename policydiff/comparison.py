@@ -31,14 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policydiff.align import (
-    Alignment,
-    Featurizer,
-    Fixed,
-    Match,
-    SectionFeatures,
-    align_features,
-)
 from policydiff.cache import is_enabled as is_cache_enabled
 from policydiff.config import Config
 from policydiff.document import (
@@ -50,11 +42,14 @@ from policydiff.document import (
     with_label,
 )
 from policydiff.errors import InputError
+from policydiff.matches import Alignment, Fixed, Match
 from policydiff.model import Document, Section, Span
 from policydiff.themes import Theme, load_themes
 
 if TYPE_CHECKING:
+    from policydiff.align import Featurizer
     from policydiff.diff import DiffOptions, TextDiff
+    from policydiff.features import SectionFeatures
     from policydiff.overrides import Overrides
     from policydiff.pairs import PairSelection
     from policydiff.phrases import PhraseSet
@@ -238,6 +233,8 @@ class Comparison:
 
     def features(self, doc_id: str) -> SectionFeatures:
         """The aligner's features of a document's sections (computed once)."""
+        from policydiff.align import Featurizer
+
         with self._lock:
             if self._featurizer is None:
                 tokens = {d.id: self.tokens(d.id) for d in self.documents}
@@ -258,6 +255,8 @@ class Comparison:
             with self._lock:
                 found = self._alignments.get(key)
         if found is None:
+            from policydiff.align import align_features
+
             fixed, stale = self._overrides_for(a, b)
             found = align_features(self.features(a), self.features(b), self.config.align, fixed)
             if stale:

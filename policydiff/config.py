@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policydiff.align import AlignOptions
 from policydiff.diff import DiffOptions
-from policydiff.normalize import NormalizeConfig
+from policydiff.matches import AlignOptions
+from policydiff.normalize_config import NormalizeConfig
 from policydiff.overrides import Overrides
 
 

@@ -1,6 +1,7 @@
 """What the aligner and the split/merge groups share: how matches are scored (``AlignOptions``),
-a match (``Match``) and the per-document evidence (``SectionFeatures``), so that
-``policydiff.groups`` needs nothing of ``policydiff.align``."""
+a match (``Match``) — both defined in ``policydiff.matches``, named here too — and the
+per-document evidence (``SectionFeatures``), so that ``policydiff.groups`` needs nothing of
+``policydiff.align``."""
 
 from __future__ import annotations
 
@@ -8,53 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from policydiff.matches import AlignOptions as AlignOptions
+from policydiff.matches import Match as Match
 from policydiff.model import Section
 from policydiff.segment import EMPTY_BODY  # less body and no subsections: an empty heading
-
-
-@dataclass(frozen=True)
-class AlignOptions:
-    """How matches are scored and chosen.
-
-    ``threshold``: a pair scoring below it is not a match. ``split_ratio``: a left-over section
-    becomes an extra (split/merge) partner when it scores at least this share of its best
-    partner's match score. Weights are renormalized when a section has no heading.
-    ``children_bonus``: added, times the share of two sections' matched subsections that are
-    matched to each other, in the context passes. ``role_bonus``: added to the score of two
-    top-level parts of the same named role.
-    """
-
-    threshold: float = 0.32
-    split_ratio: float = 0.85
-    heading_weight: float = 0.35
-    body_weight: float = 0.45
-    theme_weight: float = 0.20
-    min_body: float = 0.1
-    strong_heading: float = 0.75
-    context_bonus: float = 0.15
-    context_penalty: float = 0.3
-    children_bonus: float = 0.4
-    role_bonus: float = 0.05
-
-
-@dataclass(frozen=True)
-class Match:
-    """A section of A and its parallel in B, with the evidence for it."""
-
-    a: str
-    b: str
-    score: float
-    themes: tuple[str, ...]
-    heading_similarity: float
-    body_similarity: float
-    shared_terms: tuple[str, ...]
-    kind: str = "match"  # "match", "split" (extra partner in B), "merge" (extra in A),
-    # or "reviewed_in" (a plan of A reviewed in B: ``Alignment.reviewed_in`` only)
-    source: str = "auto"  # "auto" (the aligner) or "manual" (an analyst's override)
-    group: str = ""  # split/merge: the id of the section with several partners, on every
-    # match of the group (its one-to-one match included); else ""
-
-
 
 NO_HEADING_KINDS = ("preamble", "closing", "body")
 """Kinds of sections without a heading whose "heading" counts as equal to one of the same kind."""

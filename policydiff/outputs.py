@@ -115,16 +115,24 @@ def comparison_outputs(
     from policydiff.changes.files import change_files
     from policydiff.formats.alignment import alignment_json
     from policydiff.formats.jsontext import dumps
-    from policydiff.formats.phrases import render_json
-    from policydiff.render.phrases import render_markdown
 
     def phrase_report() -> PhraseReport:  # built once per comparison (records.phrase_report)
         return comparison.phrase_report()
 
+    def phrases_json() -> str:  # the renderers imported when rendering (not for the cache)
+        from policydiff.formats.phrases import render_json
+
+        return render_json(phrase_report())
+
+    def phrases_md() -> str:
+        from policydiff.render.phrases import render_markdown
+
+        return render_markdown(phrase_report())
+
     files: dict[str, Renderer] = {
         "alignment.json": lambda: dumps(alignment_json(comparison)),
-        "phrases.json": lambda: render_json(phrase_report()),
-        "phrases.md": lambda: render_markdown(phrase_report()),
+        "phrases.json": phrases_json,
+        "phrases.md": phrases_md,
     }
     files.update(_csv_files(comparison, phrase_report))
     files.update(change_files(comparison, index=INDEX))
@@ -278,10 +286,11 @@ def _csv_files(
 ) -> dict[str, Renderer]:
     """``<table>.csv`` for every table of ``policydiff.records`` (without a byte-order mark)."""
     from policydiff import records
-    from policydiff.render.phrases import table_csv
 
     def render(name: str) -> Renderer:
         def text() -> str:
+            from policydiff.render.phrases import table_csv
+
             report = phrase_report() if name in records.REPORT_TABLES else None
             return table_csv(records.table(name, comparison, report=report))
 

@@ -26,7 +26,7 @@ Rules:
   name one section, is stale: reported (``Alignment.stale``, a warning of the CLI), never
   applied; so is a pair, split or merge naming a section an earlier entry already placed
   (every section is in one match at most).
-- Applied entries reach the aligner as ``align.Fixed`` before the automatic assignment,
+- Applied entries reach the aligner as ``matches.Fixed`` before the automatic assignment,
   and their matches carry ``source = "manual"``.
 - ``FILE_NAME`` beside the documents is read automatically when no ``--overrides`` is given.
 - ``Overrides`` is immutable; ``with_pair``/``without``/``with_split`` return a new value
@@ -43,8 +43,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from policydiff.align import Fixed
 from policydiff.errors import ConfigError
+from policydiff.matches import Fixed
 from policydiff.model import Document, Section
 
 FILE_NAME = "policydiff-overrides.toml"

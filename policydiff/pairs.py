@@ -34,9 +34,9 @@ from itertools import pairwise
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
+
     from policydiff.model import Document
 
 SMALL_SET = 12
@@ -138,6 +138,8 @@ def select_pairs(
         return PairSelection(ALL, every, tuple(tuple(c) for c in chains))
     if words is None:
         raise ValueError("select_pairs needs the documents' words to choose neighbours")
+    import numpy as np  # here, not at the top: up to SMALL_SET documents need none
+
     position = {doc_id: k for k, doc_id in enumerate(ids)}
     reasons: dict[frozenset[str], tuple[tuple[str, str], list[str]]] = {}
     similarity: dict[frozenset[str], float] = {}
@@ -177,6 +179,8 @@ def select_pairs(
 def document_similarity(words: Sequence[Sequence[str]]) -> np.ndarray:
     """(N, N) cosine similarity of the documents' TF-IDF vectors (sublinear term frequency,
     smoothed IDF over these documents, ``SIMILARITY_DIM`` hashed columns)."""
+    import numpy as np
+
     counts = [Counter(w) for w in words]
     df: Counter[str] = Counter()
     for c in counts:

@@ -29,7 +29,7 @@ from policydiff.render.names import section_name
 from policydiff.report import PhraseReport, rounded
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
+    from policydiff.matches import Alignment
     from policydiff.model import Document
     from policydiff.phrases import PhraseSet
     from policydiff.themes import Theme

@@ -24,15 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policydiff.phrases import (
-    Change,
-    Overlap,
-    Phrase,
-    PhraseSet,
-    changes_of,
-    locate,
-    overlap_matrix,
-)
+from policydiff.phrases.model import Change, Overlap, Phrase, PhraseSet
 
 if TYPE_CHECKING:
     from policydiff.model import Document
@@ -102,6 +94,10 @@ def build_report(
     ``documents``; without them every theme list is empty. ``overlap_pairs``: the overlap of
     these pairs only (``overlap_matrix(pairs=)``; ``None``: every pair).
     """
+    from policydiff.phrases.location import locate
+    from policydiff.phrases.novelty import changes_of
+    from policydiff.phrases.overlaps import overlap_matrix
+
     by_id = {doc.id: doc for doc in documents}
     if documents:
         phrase_set = locate(phrase_set, documents)

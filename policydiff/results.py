@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import policydiff.cache as store
-from policydiff.align import Alignment, Match
+from policydiff.matches import Alignment, Match
 
 if TYPE_CHECKING:
     from policydiff.config import Config

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from policydiff import cache as store
-from policydiff import comparison as comparison_module
 from policydiff import results
 from policydiff.comparison import compare
 from policydiff.config import Config
@@ -58,7 +57,7 @@ def test_a_repeat_run_reuses_everything_and_writes_the_same(
     # one entry per file written (alignment.json, the phrase report, the three pair pages…)
     assert {"alignment.json", "phrases.json", "diff-d1-d2.html", "diff-d2-d3.html"} <= set(first)
     assert len(_entries(results.KIND_OUTPUTS)) == len(first)
-    monkeypatch.setattr(comparison_module, "align_features", _no_alignment)
+    monkeypatch.setattr("policydiff.align.align_features", _no_alignment)  # comparison's import
     monkeypatch.setattr("policydiff.phrases.find_shared_phrases", _no_alignment)
     second = _write(paths, tmp_path / "second")
     assert second == without

@@ -31,9 +31,12 @@ FRESH_WORK_MODULES = (
     "policydiff.changes.formulation_reading", "policydiff.changes.indicators",
     "policydiff.changes.summary", "policydiff.citations",
     "policydiff.render.changes", "policydiff.render.html",
+    "numpy", "policydiff.align", "policydiff.phrases.mining", "policydiff.normalize",
 )
-"""Our modules that build the change report and render the pages: a repeat run takes every
-output file from the result cache and imports none of them (a cold run needs them all)."""
+"""What builds the change report and renders the pages, the aligner, the phrase miner, the
+normalizer and numpy (which all of these compute with): a repeat run takes its alignments and
+every output file from the result cache and its documents from the document cache, and
+imports none of them (a cold run needs them all)."""
 
 
 def _modules_after_compare(paths: list[Path], out: Path, cache: Path, *extra: str) -> set[str]:

@@ -15,8 +15,8 @@ from policydiff.errors import ExportError
 from policydiff.model import Document, Section
 
 if TYPE_CHECKING:
-    from policydiff.align import Match
     from policydiff.comparison import Comparison
+    from policydiff.matches import Match
 
 ALIGNMENT_SCHEMA = "policydiff/alignment@2"
 MAX_EXPORT_BYTES = 200_000_000

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from policydiff.errors import ExportError
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
     from policydiff.citations import Citation
     from policydiff.comparison import Comparison, SectionDiff
     from policydiff.diff import DiffOptions
+    from policydiff.matches import Alignment
 
 DIFF_SCHEMA = "policydiff/diff@1"
 MAX_DIFF_BYTES = 200_000_000

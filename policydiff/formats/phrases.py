@@ -22,8 +22,7 @@ from typing import Any
 
 from policydiff import __version__
 from policydiff.errors import ExportError
-from policydiff.phrases import KINDS, NewPhrase, han_count
-from policydiff.phrases.model import bulk_allocation
+from policydiff.phrases.model import KINDS, NewPhrase, bulk_allocation, han_count
 from policydiff.report import PhraseReport, rounded
 
 SCHEMA = "policydiff/phrases@1"

@@ -69,6 +69,7 @@ from policydiff.normalize.simplify import detect_script, note_script, to_simplif
 from policydiff.normalize.state import State, Step
 from policydiff.normalize.unicode import nfc, strip_invisible
 from policydiff.normalize.width import fold_width
+from policydiff.normalize_config import NormalizeConfig
 
 STEP_TABLE: tuple[tuple[str, Step], ...] = (
     ("nfc", nfc),
@@ -91,25 +92,6 @@ ALWAYS_ON = frozenset({"detect_script"})
 STEPS: tuple[str, ...] = tuple(name for name, _ in STEP_TABLE if name not in ALWAYS_ON)
 """Names of the switchable steps in pipeline order; each is also a field of
 :class:`NormalizeConfig`."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class NormalizeConfig:
-    """Which steps run. Every step is on by default.
-
-    Switching a step off skips exactly that step; the others still run in the same order.
-    ``script`` is always detected, also when ``to_simplified`` is off.
-    """
-
-    nfc: bool = True
-    strip_invisible: bool = True
-    strip_pinyin: bool = True
-    to_simplified: bool = True
-    fold_width: bool = True
-    canonical_masks: bool = True
-    strip_boilerplate: bool = True
-    rejoin_lines: bool = True
-    detect_mojibake: bool = True
 
 
 @dataclass(frozen=True)

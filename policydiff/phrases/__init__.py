@@ -64,10 +64,15 @@ list), ``corpus`` (suffix array, LCP, maximal repeats, periodic runs), ``trim`` 
 boundaries, trimming),
 ``mining`` (``find_shared_phrases``), ``overlaps`` (``overlap_matrix``), ``location``
 (``locate``, ``pair_phrases``) and ``novelty`` (``changes_of``: new and dropped phrases).
+The data classes are imported with the package; the functions of the other modules on first
+use (``__getattr__``), so that reading the data (a phrase report from the result cache, the
+formats) loads neither numpy nor the miners.
 """
 
-from policydiff.phrases.location import locate, pair_phrases
-from policydiff.phrases.mining import find_shared_phrases
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from policydiff.phrases.model import (
     KINDS,
     Change,
@@ -81,9 +86,35 @@ from policydiff.phrases.model import (
     WordSpans,
     han_count,
 )
-from policydiff.phrases.novelty import changes_of
-from policydiff.phrases.overlaps import overlap_matrix
-from policydiff.phrases.rules import is_formulaic_text, load_formulaic
+
+if TYPE_CHECKING:
+    from policydiff.phrases.location import locate, pair_phrases
+    from policydiff.phrases.mining import find_shared_phrases
+    from policydiff.phrases.novelty import changes_of
+    from policydiff.phrases.overlaps import overlap_matrix
+    from policydiff.phrases.rules import is_formulaic_text, load_formulaic
+
+_FUNCTIONS = {
+    "changes_of": "novelty",
+    "find_shared_phrases": "mining",
+    "is_formulaic_text": "rules",
+    "load_formulaic": "rules",
+    "locate": "location",
+    "overlap_matrix": "overlaps",
+    "pair_phrases": "location",
+}
+"""The functions the package names, by the module that defines them."""
+
+
+def __getattr__(name: str) -> object:
+    """A function of ``_FUNCTIONS``, the modules defining them imported on first use."""
+    if name not in _FUNCTIONS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from policydiff.phrases import location, mining, novelty, overlaps, rules
+
+    modules = {"location": location, "mining": mining, "novelty": novelty,
+               "overlaps": overlaps, "rules": rules}
+    return getattr(modules[_FUNCTIONS[name]], name)
 
 __all__ = [
     "KINDS",

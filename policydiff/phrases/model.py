@@ -8,10 +8,12 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from policydiff.chars import HAN_OR_ZERO_RE
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Span = tuple[int, int]
 WordSpans = Mapping[str, Sequence[Span]]

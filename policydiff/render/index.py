@@ -20,8 +20,8 @@ from policydiff.render.names import section_name
 from policydiff.render.page import anchor, escape, page_end, page_head, plural
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
     from policydiff.comparison import Comparison
+    from policydiff.matches import Alignment
     from policydiff.model import Document
     from policydiff.report import PhraseReport
 

@@ -8,7 +8,7 @@ import io
 import re
 from operator import itemgetter
 
-from policydiff.phrases import Phrase
+from policydiff.phrases.model import Phrase
 from policydiff.records import Table
 from policydiff.report import (
     SUBSTANTIVE,

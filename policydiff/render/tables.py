@@ -14,8 +14,8 @@ from policydiff.render.names import section_name
 from policydiff.render.rows import fit_width
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
     from policydiff.comparison import Comparison, SectionDiff
+    from policydiff.matches import Alignment
     from policydiff.model import Document
 
 SIDE_BY_SIDE_MIN_WIDTH = 100

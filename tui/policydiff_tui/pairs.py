@@ -25,8 +25,8 @@ from policydiff.comparison import diff_spans
 from policydiff_tui import sanitize
 
 if TYPE_CHECKING:
-    from policydiff.align import Alignment
     from policydiff.comparison import Comparison
+    from policydiff.matches import Alignment
     from policydiff.model import Document, Section
 
 KINDS = ("match", "split", "merge", "only-left", "only-right")
