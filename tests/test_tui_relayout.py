@@ -23,7 +23,7 @@ from rich.cells import cell_len
 from textual.widgets import Footer
 from tui_helpers import FIRST_TWO, SIZE, SMALL, settle
 
-from policydiff import comparison
+from policydiff import align
 from policydiff_tui.app import make_app
 from policydiff_tui.widgets.diff_pane import PaneLine
 from policydiff_tui.widgets.inline import InlineLayout
@@ -107,7 +107,7 @@ async def test_a_second_start_reads_the_one_pair_from_the_result_cache(
             assert app.main.all_rows
             shown.append([row.key for row in app.main.all_rows])
         # the second start must not align: the aligner fails if it is asked to
-        monkeypatch.setattr(comparison, "align_features", refuse)
+        monkeypatch.setattr(align, "align_features", refuse)
     assert shown[0] == shown[1]
 
 
@@ -132,7 +132,7 @@ async def test_a_second_start_with_three_documents_reads_the_result_cache(
                 assert session is not None and len(session.comparison.pairs) == 3
                 for pair in session.comparison.pairs:  # what the pair switcher (p) does
                     session.similarity(*pair)
-        monkeypatch.setattr(comparison, "align_features", refuse)
+        monkeypatch.setattr(align, "align_features", refuse)
     assert shown[0] == shown[1]
 
 
