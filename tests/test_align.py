@@ -214,33 +214,36 @@ def test_assignment_is_optimal(rows):
     assert sum(score[i, j] for i, j in pairs) == pytest.approx(brute_force_best(score), abs=1e-9)
 
 
-def test_a_flat_section_holding_a_title_s_group_matches_the_title(corpus_dir):
+@pytest.fixture(scope="module")
+def hk_2013_2014(corpus_dir):
+    """Hong Kong's 2013 and 2014 policy addresses compared, and their alignment."""
+    c = compare([corpus_dir / "hk-policy-address-2013-zht.txt",
+                 corpus_dir / "hk-policy-address-2014-zht.txt"])
+    doc_a, doc_b = c.documents
+    return doc_a, doc_b, c.alignment(doc_a.id, doc_b.id)
+
+
+def test_a_flat_section_holding_a_title_s_group_matches_the_title(hk_2013_2014):
     # Hong Kong 2013, line 116: "短中期增加房屋土地供應" / "政府會採取一系列強力措施，增加短中期的
     # 房屋土地供應：" / "(1) 我去年8月宣佈，將36幅…改作房屋發展" … "(10) …": its measures
     # are items of its text. Hong Kong 2014 gives the same measures headings under the title
     # "短中期土地供應" (精簡程序改善機制, 適度增加發展密度…, 檢討土地用途 …). The title has no
     # text of its own, but the 2013 section holds its group's content: they are parallel.
-    c = compare([corpus_dir / "hk-policy-address-2013-zht.txt",
-                 corpus_dir / "hk-policy-address-2014-zht.txt"])
-    doc_a, doc_b = c.documents
-    al = c.alignment(doc_a.id, doc_b.id)
+    doc_a, doc_b, al = hk_2013_2014
     title = next(s for s in doc_b.sections if s.heading == "短中期土地供应")
     assert title.title
     pairs = {(doc_a.section(m.a).heading, doc_b.section(m.b).heading) for m in al.matches}
     assert ("短中期增加房屋土地供应", "短中期土地供应") in pairs
 
 
-def test_a_section_without_a_theme_does_not_disagree_with_a_themed_one(corpus_dir):
+def test_a_section_without_a_theme_does_not_disagree_with_a_themed_one(hk_2013_2014):
     # Hong Kong 2013, line 107: "土地供應理念和目標" (land short, housing, "增加短、中和長期的
     # 土地供應"), and Hong Kong 2014, line 217: "土地供應" ("房屋短缺問題是嚴重的。…要提供足夠
     # 土地以達到未來10年的房屋供應目標"): the same job, near-identical headings. The theme
     # taxonomy has no word for land supply: 2014's section has no theme, 2013's one weak one
     # (overview). That is no disagreement; the unthemed 短中期增加資助房屋供應 (public housing
     # units) must not take 土地供應 for want of a theme.
-    c = compare([corpus_dir / "hk-policy-address-2013-zht.txt",
-                 corpus_dir / "hk-policy-address-2014-zht.txt"])
-    doc_a, doc_b = c.documents
-    al = c.alignment(doc_a.id, doc_b.id)
+    doc_a, doc_b, al = hk_2013_2014
     land = next(s for s in doc_b.sections if s.heading == "土地供应")
     partners = {doc_a.section(m.a).heading: m.kind for m in al.matches if m.b == land.id}
     assert partners == {"土地供应理念和目标": "match"}
