@@ -7,6 +7,8 @@ position): about 40 bytes per character at the peak of the suffix sort, 25 after
 
 from __future__ import annotations
 
+import os
+import sys
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,12 @@ from policydiff.phrases.rules import (
     PERIODIC_MIN_REPEATS,
     codes_in,
 )
+
+OPENMP_SINGLE = os.environ.get("OMP_NUM_THREADS") == "1" and "pydivsufsort" not in sys.modules
+"""Whether libdivsufsort will run without OpenMP threads (OpenMP reads the variable once, when
+the library loads): read when this module is imported, before any suffix array, since every
+suffix array is built by this module or by ``novelty``, which imports it. The CLI sets the
+variable first; ``novelty`` forks workers only when this holds."""
 
 _CHUNK = 1 << 20
 """Suffixes handled at once by the traversal of ``maximal_repeats`` (bounds its lists)."""

@@ -4,8 +4,6 @@ ranked for a reader."""
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -14,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from policydiff.chars import PHRASE_BARRIERS
-from policydiff.phrases.corpus import Corpus
+from policydiff.phrases.corpus import OPENMP_SINGLE, Corpus
 from policydiff.phrases.model import (
     Change,
     NewPhrase,
@@ -109,10 +107,6 @@ def changes_of(
         return [_change(ids, runs[r], i, view, options) for r, i in tasks]
 
 
-_FORK_SAFE = os.environ.get("OMP_NUM_THREADS") == "1" and "pydivsufsort" not in sys.modules
-"""Whether libdivsufsort will run without OpenMP threads (read when this module is imported,
-before any suffix array: OpenMP reads the variable once, when the library loads)."""
-
 MIN_PARALLEL_PAIRS = 4
 """From this many pairs on, ``changes_of(workers=…)`` spreads them over forked workers."""
 
@@ -130,7 +124,7 @@ def _changes_in_pool(
     global _FORKED
     # see below; and never fork while another thread runs (it may hold a lock the child
     # would wait for forever: the viewer's workers, a test's leftover thread)
-    serial = not _FORK_SAFE or threading.active_count() > 1
+    serial = not OPENMP_SINGLE or threading.active_count() > 1
     for run in runs:  # read every document here once: the workers inherit them
         for k in run:
             view(k)
