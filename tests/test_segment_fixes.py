@@ -201,5 +201,7 @@ def test_hong_kong_2013_headings_above_a_short_opening_are_found(corpus_dir: Pat
     # 增加短中期的房屋土地供應："; line 179: "關愛基金" / " “關愛基金”至今推出了18個援助項目，
     # 成功識別未能受惠於現有社會......" (the speech is interrupted, then said again).
     assert {"短中期增加资助房屋供应", "短中期增加房屋土地供应", "关爱基金"} <= found
-    # The list items under them stay body: line 99 "(3) 我會邀請房協增建資助房屋。…".
-    assert not any(h.startswith(("（3）", "(3)")) for h in found)
+    # The list items under them stay body (line 99 "(3) 我會邀請房協增建資助房屋。…"): no
+    # subsections (a marker is a section's label, never its heading).
+    for heading in ("短中期增加资助房屋供应", "短中期增加房屋土地供应", "关爱基金"):
+        assert next(s for s in doc.sections if s.heading == heading).children == ()
