@@ -85,22 +85,6 @@ _STOP_WORDS = frozenset(
 )
 
 
-CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = (
-    (0.6, 0.99), (0.5, 0.98), (0.4, 0.90), (0.0, 0.79),
-)
-"""(lowest score, precision) of each score band on the tuning gold (``tests/gold``,
-docs/alignment.md: from 0.6 74 of 74 right, 0.5–0.6 46/46, 0.4–0.5 37/41, below 26/33), to
-two places; a band without a wrong match gets right / (matches + 1) (74/75, 46/47), never 1,
-which only a manual match has. ``tests/test_gold_alignment.py`` checks them against the gold."""
-
-
-def confidence(score: float) -> float:
-    """The calibrated confidence of a match: the precision its score band had on the gold
-    (``CONFIDENCE_BANDS``), so that ``confidence >= 0.95`` keeps the bands that were right
-    95 % of the time. A manual match is certain (``Match.source``: 1.0, not from here)."""
-    return next(p for low, p in CONFIDENCE_BANDS if score >= low)
-
-
 def _is_content(word: str) -> bool:
     """A word that carries meaning: two or more characters, Han, not a stop word."""
     return (

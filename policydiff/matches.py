@@ -1,9 +1,9 @@
 """The aligner's plain data: how matches are scored and chosen (``AlignOptions``), a match
-(``Match``), the alignment of a pair (``Alignment``) and an analyst's decisions for a pair
-(``Fixed``). No numpy here: the settings (``config``), the overrides, the result cache and
-every reader of an alignment import this module, so a run whose alignments come from the
-result cache loads neither numpy nor the aligner (``policydiff.align``, which names these
-too)."""
+(``Match``), the alignment of a pair (``Alignment``), an analyst's decisions for a pair
+(``Fixed``) and a match's calibrated confidence (``confidence``). No numpy here: the settings
+(``config``), the overrides, the result cache and every reader of an alignment import this
+module, so a run whose alignments come from the result cache loads neither numpy nor the
+aligner (``policydiff.align``, which names the data classes too)."""
 
 from __future__ import annotations
 
@@ -83,3 +83,19 @@ class Fixed:
 
     pairs: tuple[tuple[str, str, str], ...] = ()
     forbidden: tuple[tuple[str, str], ...] = ()
+
+
+CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = (
+    (0.6, 0.99), (0.5, 0.98), (0.4, 0.90), (0.0, 0.79),
+)
+"""(lowest score, precision) of each score band on the tuning gold (``tests/gold``,
+docs/alignment.md: from 0.6 74 of 74 right, 0.5–0.6 46/46, 0.4–0.5 37/41, below 26/33), to
+two places; a band without a wrong match gets right / (matches + 1) (74/75, 46/47), never 1,
+which only a manual match has. ``tests/test_gold_alignment.py`` checks them against the gold."""
+
+
+def confidence(score: float) -> float:
+    """The calibrated confidence of a match: the precision its score band had on the gold
+    (``CONFIDENCE_BANDS``), so that ``confidence >= 0.95`` keeps the bands that were right
+    95 % of the time. A manual match is certain (``Match.source``: 1.0, not from here)."""
+    return next(p for low, p in CONFIDENCE_BANDS if score >= low)

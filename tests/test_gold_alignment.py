@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policydiff.align import CONFIDENCE_BANDS, Alignment, Match
+from policydiff.align import Alignment, Match
 from policydiff.comparison import compare
 from policydiff.config import Config
+from policydiff.matches import CONFIDENCE_BANDS
 from policydiff.model import Document
 
 GOLD = Path(__file__).parent / "gold"
@@ -268,7 +269,7 @@ def test_older_held_out_gold_touching_target(corpus_dir: Path) -> None:
 
 
 def test_confidence_bands_say_the_tuning_precision(corpus_dir: Path) -> None:
-    # align.CONFIDENCE_BANDS is what each score band measured on the tuning gold, to two places;
+    # matches.CONFIDENCE_BANDS is what each score band measured on the tuning gold, to two places;
     # a band without a wrong match says right / (matches + 1), never 1 (a manual match's).
     scored = total(held_out=False).scored
     highs = [1.01] + [low for low, _ in CONFIDENCE_BANDS[:-1]]

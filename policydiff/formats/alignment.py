@@ -61,7 +61,7 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 
 def match_json(m: Match) -> dict[str, Any]:
-    from policydiff.align import confidence
+    from policydiff.matches import confidence
 
     return {
         "a": m.a,
