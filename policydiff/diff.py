@@ -650,8 +650,9 @@ def _refine(op: Opcode, a: str, b: str, options: DiffOptions) -> list[Opcode]:
         return [op]
     if options.ignore_width:
         a_text, b_text = fold_width(a_text), fold_width(b_text)
+    need = REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text))  # twice the matched characters
     shared = sum((Counter(a_text) & Counter(b_text)).values())
-    if 2 * shared < REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text)):
+    if 2 * shared < need:
         # not alike even if every character they share were matched (most replaced runs);
         # matching blocks are a common subsequence: no character more often than both have it
         return [op]
@@ -661,7 +662,7 @@ def _refine(op: Opcode, a: str, b: str, options: DiffOptions) -> list[Opcode]:
     b_keys = [ids.setdefault(b_text[i:j], len(ids)) for i, j in b_units]
     blocks, _coarse = _match(a_keys, b_keys, options, ())
     matched = sum(a_units[i + size - 1][1] - a_units[i][0] for i, _j, size in blocks if size)
-    if 2 * matched < REFINE_MIN_SIMILARITY * (len(a_text) + len(b_text)):
+    if 2 * matched < need:
         return [op]
     toks = (op.a_tok_start, op.a_tok_end, op.b_tok_start, op.b_tok_end)
     a_at = [i for i, _ in a_units] + [len(a_text)]

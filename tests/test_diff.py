@@ -137,10 +137,22 @@ def test_in_place_rewrite_is_not_a_move() -> None:
     assert diff.moves == ()
 
 
-def test_a_replaced_run_sharing_no_character_stays_one_replacement() -> None:
-    # 加强生态保护 and 扩大国内需求 have no character in common: no refinement can be alike
-    diff = diff_texts("加强生态保护", "扩大国内需求")
-    assert [op.as_tuple() for op in diff.opcodes] == [("replace", 0, 6, 0, 6)]
+def test_a_replaced_run_sharing_no_character_stays_one_replacement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 加强生态保护 and 扩大国内需求 have no character in common: no refinement can be alike,
+    # so the character matcher is not even run (refine_units is its first step)
+    from policydiff import diff
+
+    def never(text: str) -> list[tuple[int, int]]:
+        raise AssertionError(f"refined {text}")
+
+    monkeypatch.setattr(diff, "refine_units", never)
+    assert [op.as_tuple() for op in diff_texts("加强生态保护", "扩大国内需求").opcodes] == [
+        ("replace", 0, 6, 0, 6)]
+    # 推进城市更新 / 推动城市更新: 5 of 6 characters shared, so it is refined
+    with pytest.raises(AssertionError, match="refined"):
+        diff_texts("要推进城市更新。", "要推动城市更新。")
 
 
 @pytest.mark.parametrize("windows_from", [4096, 0])  # one cdist; length windows
