@@ -513,12 +513,13 @@ def _novel(
     quoted_anywhere: frozenset[str],
     *,
     later: bool,
-    weak: set[str] | None = None,
+    weak: set[str],
 ) -> list[Formulation]:
     """The formulations of ``target`` that ``ref`` lacks, best first. ``later``: target is
     the newer report (its returning terms are those of older reports), else the older.
-    ``weak``: where to put the texts of noun phrases of old words that nothing shows to be a
-    unit (``_a_unit``), kept in the list for renames; without it they are left out."""
+    ``weak``: where to put the texts of those kept in the list only for renames: noun phrases
+    of old words that nothing shows to be a unit (``_a_unit``) and, without a corpus, the
+    unsupported (``_unsupported``)."""
     ref_folded = ref.folded
     units = _candidates(target, lambda folded: folded not in ref_folded, quoted_anywhere)
     year = target.year
@@ -555,9 +556,7 @@ def _novel(
         if cand.kind in ("phrase", "quoted elsewhere"):  # a phrase here, whoever quotes it
             if not _has_new_word(target, cand, ref_folded, background):
                 if not _a_unit(target, cand, having, year, later, len(rest)):
-                    if weak is None:
-                        continue  # old words said together, nothing says they are a unit
-                    weak.add(cand.text)
+                    weak.add(cand.text)  # old words said together, nothing says they are a unit
                 score *= OLD_WORDS  # a new combination of words in common use
             if len(cand.spans) < 2 and not having:
                 score *= ONCE  # said once, in no other report: no sign it is a unit
@@ -570,11 +569,7 @@ def _novel(
             score *= 1.0 + 0.15 * math.log2(1 + taken_up)
         out.append(_formulation(target, cand, score))
     if len(rest) < MIN_GENERIC_DOCS:
-        unsupported = _unsupported(out)
-        if weak is None:
-            out = [f for f in out if f.text not in unsupported]
-        else:
-            weak |= unsupported
+        weak |= _unsupported(out)
     return _best_first(out)
 
 
