@@ -1,7 +1,6 @@
-"""What the aligner and the split/merge groups share: how matches are scored (``AlignOptions``),
-a match (``Match``) — both defined in ``policydiff.matches``, named here too — and the
-per-document evidence (``SectionFeatures``), so that ``policydiff.groups`` needs nothing of
-``policydiff.align``."""
+"""What the aligner and the split/merge groups share besides the plain data of
+``policydiff.matches``: the per-document evidence (``SectionFeatures``), so that
+``policydiff.groups`` needs nothing of ``policydiff.align``."""
 
 from __future__ import annotations
 
@@ -9,8 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from policydiff.matches import AlignOptions as AlignOptions
-from policydiff.matches import Match as Match
 from policydiff.model import Section
 from policydiff.segment import EMPTY_BODY  # less body and no subsections: an empty heading
 

@@ -36,7 +36,8 @@ import numpy as np
 from policydiff.model import Section
 
 if TYPE_CHECKING:
-    from policydiff.features import AlignOptions, Match, SectionFeatures
+    from policydiff.features import SectionFeatures
+    from policydiff.matches import AlignOptions, Match
 
 STRUCTURAL_AGREEMENT = 0.6
 """The share of a left-over section's matched subsections that must be matched into one
